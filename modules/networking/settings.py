@@ -1,0 +1,285 @@
+"""Every input of the networking module, read once from Seed-Farmer's environment and validated.
+
+Seed-Farmer hands a module its manifest parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>``
+environment variables (non-strings JSON-encoded). All validation happens here, before any construct
+is built, and every error names the parameter as a user writes it in a manifest (kebab-case).
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import json
+import os
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PARAMETER_PREFIX = "SEEDFARMER_PARAMETER_"
+
+# What a SageMaker endpoint in private subnets needs to reach AWS without the internet.
+DEFAULT_VPC_ENDPOINTS = ("ecr.api", "ecr.dkr", "kms", "logs", "monitoring", "sagemaker.api", "sagemaker.runtime", "sts")
+
+# Interface endpoint services, as the suffix of `com.amazonaws.<region>.<name>`. S3 is left out on
+# purpose: this module always gives the VPC an S3 gateway endpoint.
+KNOWN_INTERFACE_ENDPOINTS = frozenset(
+    {
+        "access-analyzer",
+        "acm-pca",
+        "airflow.api",
+        "airflow.env",
+        "airflow.ops",
+        "apigateway",
+        "appconfig",
+        "appconfigdata",
+        "application-autoscaling",
+        "applicationinsights",
+        "athena",
+        "autoscaling",
+        "backup",
+        "batch",
+        "bedrock",
+        "bedrock-agent",
+        "bedrock-agent-runtime",
+        "bedrock-runtime",
+        "cloudcontrolapi",
+        "cloudformation",
+        "cloudtrail",
+        "codeartifact.api",
+        "codeartifact.repositories",
+        "codebuild",
+        "codecommit",
+        "codedeploy",
+        "codepipeline",
+        "codestar-connections.api",
+        "comprehend",
+        "config",
+        "databrew",
+        "datasync",
+        "dms",
+        "ebs",
+        "ec2",
+        "ec2messages",
+        "ecr.api",
+        "ecr.dkr",
+        "ecs",
+        "ecs-agent",
+        "ecs-telemetry",
+        "eks",
+        "eks-auth",
+        "elasticache",
+        "elasticfilesystem",
+        "elasticloadbalancing",
+        "elasticmapreduce",
+        "emr-containers",
+        "emr-serverless",
+        "events",
+        "execute-api",
+        "git-codecommit",
+        "glue",
+        "kendra",
+        "kinesis-firehose",
+        "kinesis-streams",
+        "kms",
+        "lakeformation",
+        "lambda",
+        "logs",
+        "monitoring",
+        "rds",
+        "rds-data",
+        "redshift",
+        "redshift-data",
+        "rekognition",
+        "s3-outposts",
+        "sagemaker.api",
+        "sagemaker.featurestore-runtime",
+        "sagemaker.metrics",
+        "sagemaker.runtime",
+        "secretsmanager",
+        "securityhub",
+        "servicecatalog",
+        "sns",
+        "sqs",
+        "ssm",
+        "ssmmessages",
+        "states",
+        "sts",
+        "synthetics",
+        "textract",
+        "transfer",
+        "translate",
+        "xray",
+    }
+)
+GATEWAY_ENDPOINTS = frozenset({"s3", "dynamodb"})
+
+
+class ParameterError(Exception):
+    """A module input is wrong; the message names the parameter as written in a manifest."""
+
+
+def parameter_name(field: str) -> str:
+    """The manifest (kebab-case) name of a settings field or an env variable suffix."""
+    return field.lower().replace("_", "-")
+
+
+def unknown_parameters(known: set[str], environ: Mapping[str, str]) -> list[str]:
+    """One error line for each SEEDFARMER_PARAMETER_* variable that names no known field."""
+    lines = []
+    for variable in sorted(environ):
+        if not variable.upper().startswith(PARAMETER_PREFIX):
+            continue
+        name = parameter_name(variable[len(PARAMETER_PREFIX) :])
+        if name in known:
+            continue
+        nearest = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean '{nearest[0]}'?" if nearest else f"; known parameters: {', '.join(sorted(known))}"
+        lines.append(f"unknown parameter '{name}'{hint}")
+    return lines
+
+
+def describe(error: ValidationError) -> str:
+    """pydantic's errors, one line each, with the parameter in kebab-case and the value given."""
+    lines = []
+    for item in error.errors():
+        location = item["loc"]
+        name = parameter_name(str(location[0])) if location else "parameters"
+        path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[1:])
+        message = item["msg"].removeprefix("Value error, ")
+        given = f" (got {json.dumps(item['input'], default=str)})" if location else ""
+        lines.append(f"parameter '{name}{path}': {message}{given}")
+    return "\n".join(lines)
+
+
+class DeploymentContext(BaseModel):
+    """Who is deploying: the Seed-Farmer names and the target account and region."""
+
+    model_config = ConfigDict(frozen=True)
+
+    project: str
+    deployment: str
+    module: str
+    account: str
+    region: str
+
+    @classmethod
+    def from_env(cls) -> DeploymentContext:
+        env = os.environ
+        names = {
+            "project": "SEEDFARMER_PROJECT_NAME",
+            "deployment": "SEEDFARMER_DEPLOYMENT_NAME",
+            "module": "SEEDFARMER_MODULE_NAME",
+            "account": "CDK_DEFAULT_ACCOUNT",
+            "region": "CDK_DEFAULT_REGION",
+        }
+        missing = [variable for variable in names.values() if not env.get(variable)]
+        if missing:
+            raise ParameterError(
+                f"environment variable(s) {', '.join(missing)} not set: Seed-Farmer sets them when it "
+                "deploys the module; set them by hand to synthesize it outside Seed-Farmer"
+            )
+        return cls(**{field: env[variable] for field, variable in names.items()})
+
+    @property
+    def stack_name(self) -> str:
+        return f"{self.project}-{self.deployment}-{self.module}"
+
+
+class NetworkingSettings(BaseSettings):
+    """The networking module's parameters, with the defaults a manifest may leave out."""
+
+    model_config = SettingsConfigDict(env_prefix=PARAMETER_PREFIX, frozen=True, extra="ignore")
+
+    vpc_cidr: str = Field("10.0.0.0/16", description="IPv4 CIDR block of the VPC, /16 to /24.")
+    max_azs: int = Field(2, ge=1, le=6, description="How many availability zones the VPC spans.")
+    nat_gateways: int = Field(1, ge=0, description="NAT gateways (0 means no private-with-egress subnets).")
+    internet_accessible: bool = Field(
+        True, description="Internet gateway and public subnets; false builds a closed VPC."
+    )
+    vpc_endpoints: Annotated[tuple[str, ...], NoDecode] = Field(
+        DEFAULT_VPC_ENDPOINTS, description="Interface endpoint services (`com.amazonaws.<region>.<name>`)."
+    )
+    flow_logs: bool = Field(True, description="VPC flow logs to an encrypted CloudWatch log group.")
+    tags: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, description="Tags for every resource.")
+
+    @classmethod
+    def from_env(cls) -> NetworkingSettings:
+        """Read and validate the parameters; raise ParameterError naming each bad one."""
+        unknown = unknown_parameters({parameter_name(name) for name in cls.model_fields}, os.environ)
+        if unknown:
+            raise ParameterError("\n".join(unknown))
+        try:
+            return cls()
+        except ValidationError as error:
+            raise ParameterError(describe(error)) from None
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        try:
+            network = ipaddress.IPv4Network(value, strict=True)
+        except ValueError as error:
+            raise ValueError(f"not an IPv4 CIDR block such as 10.0.0.0/16 ({error})") from None
+        if not 16 <= network.prefixlen <= 24:
+            raise ValueError("the prefix length must be between /16 and /24, as a VPC needs room for 3 subnet tiers")
+        if not network.is_private:
+            raise ValueError("use a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)")
+        return str(network)
+
+    @field_validator("vpc_endpoints", mode="before")
+    @classmethod
+    def _endpoint_list(cls, value: Any) -> Any:
+        return _json_or_csv(value)
+
+    @field_validator("vpc_endpoints")
+    @classmethod
+    def _endpoints(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if name in GATEWAY_ENDPOINTS:
+                raise ValueError(f"'{name}' is served by a gateway endpoint, which the module adds itself; remove it")
+            if name not in KNOWN_INTERFACE_ENDPOINTS:
+                nearest = difflib.get_close_matches(name, sorted(KNOWN_INTERFACE_ENDPOINTS), n=1)
+                hint = f"did you mean '{nearest[0]}'?" if nearest else "use the part after com.amazonaws.<region>."
+                raise ValueError(f"'{name}' is not a known interface endpoint service; {hint}")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a service more than once")
+        return tuple(sorted(value))
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tag_map(cls, value: Any) -> Any:
+        return _json(value, "a JSON object of tag keys to values")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NetworkingSettings:
+        if self.nat_gateways > self.max_azs:
+            raise ParameterError(
+                f"parameter 'nat-gateways': {self.nat_gateways} is more than 'max-azs' ({self.max_azs}); "
+                "at most one NAT gateway per availability zone"
+            )
+        if self.nat_gateways and not self.internet_accessible:
+            raise ParameterError(
+                f"parameter 'nat-gateways': {self.nat_gateways} NAT gateway(s) need an internet gateway, "
+                "but 'internet-accessible' is false; set nat-gateways to 0 for a closed VPC"
+            )
+        return self
+
+
+def _json(value: Any, accepted: str) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError(f"not valid JSON; expected {accepted}") from None
+    return value
+
+
+def _json_or_csv(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return _json(text, "a JSON list of strings")
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value

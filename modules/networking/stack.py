@@ -1,0 +1,151 @@
+"""The networking stack: a VPC with its subnet tiers, flow logs and the endpoints private workloads need."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from settings import DeploymentContext, NetworkingSettings
+
+FLOW_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+
+class NetworkingStack(cdk.Stack):
+    """A VPC over `max-azs` zones; `metadata` holds what other modules consume."""
+
+    def __init__(self, scope: Construct, *, settings: NetworkingSettings, context: DeploymentContext) -> None:
+        self._zone_count = settings.max_azs
+        super().__init__(
+            scope,
+            context.stack_name,
+            env=cdk.Environment(account=context.account, region=context.region),
+            description=f"Seed-Farmer module {context.module}: VPC, subnets, flow logs and VPC endpoints",
+            analytics_reporting=False,
+        )
+        self.vpc = self._vpc(settings)
+        if settings.flow_logs:
+            self._flow_logs(context)
+        else:
+            cdk.Validations.of(self.vpc.node.default_child).acknowledge(  # type: ignore[arg-type]
+                cdk.Acknowledgment(
+                    id="AwsSolutions::AwsSolutions-VPC7",
+                    reason="The deployment turned flow logs off with the flow-logs parameter.",
+                )
+            )
+        self.endpoint_security_group = self._endpoint_security_group(settings)
+        self._gateway_endpoints()
+        self._interface_endpoints(settings)
+        self.metadata = self._metadata(settings)
+
+    @property
+    def availability_zones(self) -> list[str]:
+        # CloudFormation resolves the zones at deploy time, so synthesis needs no lookup and the same
+        # inputs give the same template in every account.
+        return [cdk.Fn.select(index, cdk.Fn.get_azs(self.region)) for index in range(self._zone_count)]
+
+    def _vpc(self, settings: NetworkingSettings) -> ec2.Vpc:
+        tiers = []
+        if settings.internet_accessible:
+            tiers.append(
+                ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, map_public_ip_on_launch=False)
+            )
+        if settings.nat_gateways:
+            tiers.append(ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS))
+        tiers.append(ec2.SubnetConfiguration(name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED))
+        return ec2.Vpc(
+            self,
+            "Vpc",
+            ip_addresses=ec2.IpAddresses.cidr(settings.vpc_cidr),
+            max_azs=settings.max_azs,
+            nat_gateways=settings.nat_gateways,
+            create_internet_gateway=settings.internet_accessible,
+            subnet_configuration=tiers,
+            restrict_default_security_group=True,
+        )
+
+    def _flow_logs(self, context: DeploymentContext) -> None:
+        log_group_name = f"/seedfarmer/{context.stack_name}/vpc-flow-logs"
+        key = kms.Key(
+            self,
+            "FlowLogKey",
+            description=f"Encrypts the VPC flow logs of {context.stack_name}",
+            enable_key_rotation=True,
+            alias=f"alias/{context.stack_name}-vpc-flow-logs",
+        )
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchLogsUseForThisLogGroupOnly",
+                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
+                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources=["*"],
+                conditions={
+                    "ArnEquals": {
+                        "kms:EncryptionContext:aws:logs:arn": self.format_arn(
+                            service="logs",
+                            resource="log-group",
+                            resource_name=log_group_name,
+                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    }
+                },
+            )
+        )
+        log_group = logs.LogGroup(
+            self,
+            "FlowLogGroup",
+            log_group_name=log_group_name,
+            encryption_key=key,
+            retention=FLOW_LOG_RETENTION,
+        )
+        self.vpc.add_flow_log(
+            "FlowLog",
+            destination=ec2.FlowLogDestination.to_cloud_watch_logs(log_group),
+            traffic_type=ec2.FlowLogTrafficType.ALL,
+        )
+
+    def _endpoint_security_group(self, settings: NetworkingSettings) -> ec2.SecurityGroup:
+        group = ec2.SecurityGroup(
+            self,
+            "EndpointSecurityGroup",
+            vpc=self.vpc,
+            description="Interface VPC endpoints: HTTPS from inside the VPC only",
+            allow_all_outbound=False,
+        )
+        group.add_ingress_rule(ec2.Peer.ipv4(settings.vpc_cidr), ec2.Port.tcp(443), "HTTPS from the VPC")
+        return group
+
+    def _gateway_endpoints(self) -> None:
+        self.vpc.add_gateway_endpoint("S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3)
+
+    def _interface_endpoints(self, settings: NetworkingSettings) -> None:
+        for service in settings.vpc_endpoints:
+            self.vpc.add_interface_endpoint(
+                _construct_id(service) + "Endpoint",
+                service=ec2.InterfaceVpcEndpointAwsService(service),
+                subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+                security_groups=[self.endpoint_security_group],
+                private_dns_enabled=True,
+                open=False,
+            )
+
+    def _metadata(self, settings: NetworkingSettings) -> dict[str, Any]:
+        return {
+            "VpcId": self.vpc.vpc_id,
+            "VpcCidr": settings.vpc_cidr,
+            "AvailabilityZones": self.vpc.availability_zones,
+            "PublicSubnetIds": [subnet.subnet_id for subnet in self.vpc.public_subnets],
+            "PrivateSubnetIds": [subnet.subnet_id for subnet in self.vpc.private_subnets],
+            "IsolatedSubnetIds": [subnet.subnet_id for subnet in self.vpc.isolated_subnets],
+            "SecurityGroupId": self.endpoint_security_group.security_group_id,
+        }
+
+
+def _construct_id(service: str) -> str:
+    """`sagemaker.runtime` -> `SagemakerRuntime`: stable, readable construct IDs."""
+    return "".join(part.capitalize() for part in service.replace("-", ".").split("."))

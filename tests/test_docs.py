@@ -1,0 +1,55 @@
+"""Each module's README says what its code does: the inputs table is checked against the settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.repository import MODULE_DIRS, ROOT, module_parameters
+
+
+def table(readme: str, heading: str) -> list[list[str]]:
+    """The rows of the first Markdown table under `heading`, cells stripped, header row dropped."""
+    lines = readme.split(f"\n{heading}\n", 1)[1].splitlines()
+    rows = []
+    started = False
+    for line in lines:
+        if line.startswith("|"):
+            started = True
+            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        elif started:
+            break
+    return rows[2:]
+
+
+def documented_default(cell: str) -> Any:
+    """`2` -> 2, `["a"]` -> ["a"], `10.0.0.0/16` -> "10.0.0.0/16"; plain words describe a computed default."""
+    if not (cell.startswith("`") and cell.endswith("`")):
+        return DESCRIBED
+    text = cell[1:-1]
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+DESCRIBED = object()
+
+
+@pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: str(Path(path).relative_to(ROOT)))
+def test_readme_inputs_table_matches_the_settings(module_dir: Path) -> None:
+    declared = module_parameters(module_dir)
+    rows = table((module_dir / "README.md").read_text(), "## Inputs")
+    documented = {row[0].strip("`"): row for row in rows}
+    assert sorted(documented) == sorted(declared)
+    for name, row in documented.items():
+        default = documented_default(row[2])
+        if declared[name]["required"]:
+            assert row[2] in {"required", "—"}, f"{name} is required; the README shows default {row[2]}"
+        elif default is DESCRIBED:
+            assert declared[name]["default"] is None, f"{name}: README describes a default the code sets to a value"
+        else:
+            assert default == declared[name]["default"], f"{name}: README {row[2]}, code {declared[name]['default']}"
