@@ -40,8 +40,13 @@ def activate(directory: Path | None) -> None:
     sys.path[:] = [str(directory)] + [entry for entry in sys.path if Path(entry) not in MODULE_DIRS]
 
 
-def pytest_collectstart(collector: pytest.Collector) -> None:
-    activate(_owner(Path(str(collector.path))))
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> None:
+    # Called before the folder's conftest.py is imported, so that import sees the right module.
+    activate(_owner(path))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
+    activate(_owner(file_path))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

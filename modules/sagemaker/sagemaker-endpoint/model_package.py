@@ -1,0 +1,119 @@
+"""The model package to serve: the one AWS call this module makes at synth time lives here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+
+class ModelPackageError(Exception):
+    """The package to serve cannot be found; the message names the group, account and region."""
+
+
+@dataclass(frozen=True)
+class ModelArtifacts:
+    """Where a model package's containers and model data live, to scope the execution role to them."""
+
+    images: tuple[str, ...] = ()
+    model_data_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolvedPackage:
+    arn: str
+    artifacts: ModelArtifacts | None = None
+
+
+def newest_approved_package(sagemaker: SageMakerClient, group: str, *, account: str, region: str) -> ResolvedPackage:
+    """The newest (by creation time) approved package of `group`, with its containers' artifacts.
+
+    Reads every page of the group's packages; pending and rejected packages are never chosen.
+    Raises ModelPackageError when the group does not exist or holds no approved package.
+    """
+    where = f"in account {account}, region {region}"  # every error says where it looked
+    try:
+        sagemaker.describe_model_package_group(ModelPackageGroupName=group)
+    except ClientError as error:
+        if _is_missing(error):
+            raise ModelPackageError(f"model package group '{group}' does not exist {where}") from None
+        raise ModelPackageError(f"cannot read model package group '{group}' {where}: {_reason(error)}") from None
+    except BotoCoreError as error:
+        raise ModelPackageError(
+            f"cannot reach SageMaker to read model package group '{group}' {where}: {error}"
+        ) from None
+
+    newest: dict[str, Any] | None = None
+    pages = sagemaker.get_paginator("list_model_packages").paginate(
+        ModelPackageGroupName=group, ModelApprovalStatus="Approved", ModelPackageType="Versioned"
+    )
+    for page in pages:
+        for package in page["ModelPackageSummaryList"]:
+            if package.get("ModelApprovalStatus") != "Approved":
+                continue
+            # Versions only grow within a group, so they order packages created in the same instant.
+            if newest is None or _age(package) > _age(newest):
+                newest = dict(package)
+    if newest is None:
+        raise ModelPackageError(
+            f"model package group '{group}' has no approved model package {where}; approve a package in the "
+            "model registry, or give 'model-package-arn' to serve a fixed version"
+        )
+    arn = str(newest["ModelPackageArn"])
+    return ResolvedPackage(arn=arn, artifacts=package_artifacts(sagemaker, arn))
+
+
+def package_artifacts(sagemaker: SageMakerClient, package_arn: str) -> ModelArtifacts:
+    """The images and model data of a package's inference containers."""
+    description = sagemaker.describe_model_package(ModelPackageName=package_arn)
+    containers = description.get("InferenceSpecification", {}).get("Containers", [])
+    data_urls = []
+    for container in containers:
+        if container.get("ModelDataUrl"):
+            data_urls.append(container["ModelDataUrl"])
+        source = container.get("ModelDataSource", {}).get("S3DataSource", {})
+        if source.get("S3Uri"):
+            data_urls.append(source["S3Uri"])
+    return ModelArtifacts(
+        images=tuple(container["Image"] for container in containers if container.get("Image")),
+        model_data_urls=tuple(data_urls),
+    )
+
+
+def ecr_repository_arn(image: str, partition: str = "aws") -> str | None:
+    """`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]` -> the repository's ARN."""
+    match = re.fullmatch(
+        r"(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)(?:[:@].*)?", image
+    )
+    if match is None:
+        return None
+    account, region, repository = match.groups()
+    return f"arn:{partition}:ecr:{region}:{account}:repository/{repository}"
+
+
+def s3_location(url: str) -> tuple[str, str]:
+    """`s3://bucket/key` -> (bucket, key)."""
+    bucket, _, key = url.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
+def _age(package: Any) -> tuple[Any, int]:
+    return package["CreationTime"], int(package.get("ModelPackageVersion") or 0)
+
+
+def _is_missing(error: ClientError) -> bool:
+    code = error.response.get("Error", {}).get("Code", "")
+    message = error.response.get("Error", {}).get("Message", "")
+    return code in {"ResourceNotFound", "ResourceNotFoundException"} or (
+        code == "ValidationException" and "does not exist" in message
+    )
+
+
+def _reason(error: ClientError) -> str:
+    details = error.response.get("Error", {})
+    return f"{details.get('Code', 'Error')}: {details.get('Message', str(error))}"

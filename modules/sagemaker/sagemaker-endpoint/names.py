@@ -1,0 +1,34 @@
+"""The one place resource names are made: deterministic, within SageMaker's limits, changed by content.
+
+SageMaker models and endpoint configurations cannot be changed in place. Naming them after a short
+hash of everything that defines them means a new package (or any other change) gives new names, so
+CloudFormation creates the new ones, points the endpoint at them in place, then removes the old ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+SAGEMAKER_NAME_LIMIT = 63
+
+
+def digest(definition: Any, length: int = 8) -> str:
+    """A short, stable hash of a JSON-serializable definition."""
+    text = json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def sagemaker_name(base: str, *, suffix: str = "", limit: int = SAGEMAKER_NAME_LIMIT) -> str:
+    """`base` (cleaned to letters, digits and hyphens) plus `-suffix`, shortened to fit `limit`.
+
+    A base that had to be shortened gets a hash of the whole base, so two long names never collide.
+    """
+    clean = re.sub(r"-+", "-", re.sub(r"[^a-zA-Z0-9-]", "-", base)).strip("-")
+    tail = f"-{suffix}" if suffix else ""
+    if len(clean) + len(tail) <= limit:
+        return clean + tail
+    tail = f"-{digest(base, 6)}{tail}"
+    return clean[: limit - len(tail)].rstrip("-") + tail

@@ -1,0 +1,220 @@
+"""What the model execution role may do: only what hosting this model needs, scoped to its resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+
+from model_package import ModelArtifacts, ecr_repository_arn, s3_location
+from settings import EndpointSettings
+
+# SageMaker creates the endpoint's network interfaces in the VPC with the execution role.
+NETWORK_INTERFACE_ACTIONS = [
+    "ec2:CreateNetworkInterfacePermission",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission",
+]
+# These EC2 read actions support no resource-level permissions (the Service Authorization Reference).
+NETWORK_DESCRIBE_ACTIONS = [
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+]
+ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The account, region, partition and names the statements are scoped to."""
+
+    account: str
+    region: str
+    partition: str
+    endpoint_name: str
+    security_group_id: str
+
+
+def execution_statements(
+    settings: EndpointSettings, artifacts: ModelArtifacts | None, scope: Scope
+) -> list[iam.PolicyStatement]:
+    """The statements of the execution role's policy (the KMS key grants its own use separately)."""
+    return [
+        *model_data_read(settings, artifacts, scope),
+        *image_pull(settings, artifacts, scope),
+        *network_interfaces(settings, scope),
+        *endpoint_logs(scope),
+        metrics(),
+        *data_capture_write(settings, scope),
+    ]
+
+
+def model_data_read(
+    settings: EndpointSettings, artifacts: ModelArtifacts | None, scope: Scope
+) -> list[iam.PolicyStatement]:
+    """Read the model artifacts: the exact objects when the package was described, else the bucket."""
+    if artifacts is not None and artifacts.model_data_urls:
+        objects = sorted({_object_arn(url, scope.partition) for url in artifacts.model_data_urls})
+        return [iam.PolicyStatement(sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=objects)]
+    if settings.model_artifacts_bucket_arn:
+        return [
+            iam.PolicyStatement(
+                sid="ReadModelArtifacts",
+                actions=["s3:GetObject"],
+                resources=[f"{settings.model_artifacts_bucket_arn}/*"],
+            )
+        ]
+    # A fixed package ARN with no bucket given: synthesis must not call AWS to find the artifact, so
+    # the role may read objects only from buckets owned by this account.
+    return [
+        iam.PolicyStatement(
+            sid="ReadModelArtifactsInThisAccount",
+            actions=["s3:GetObject"],
+            resources=[f"arn:{scope.partition}:s3:::*/*"],
+            conditions={"StringEquals": {"s3:ResourceAccount": scope.account}},
+        )
+    ]
+
+
+def image_pull(settings: EndpointSettings, artifacts: ModelArtifacts | None, scope: Scope) -> list[iam.PolicyStatement]:
+    """Pull the inference image(s): the exact repositories when known, else this account's."""
+    repositories: set[str] = set()
+    if artifacts is not None:
+        repositories.update(arn for image in artifacts.images if (arn := ecr_repository_arn(image, scope.partition)))
+    if settings.ecr_repo_arn:
+        repositories.add(settings.ecr_repo_arn)
+    if not repositories:
+        repositories.add(f"arn:{scope.partition}:ecr:{scope.region}:{scope.account}:repository/*")
+    return [
+        iam.PolicyStatement(sid="PullInferenceImages", actions=ECR_PULL_ACTIONS, resources=sorted(repositories)),
+        # GetAuthorizationToken has no resource-level permissions.
+        iam.PolicyStatement(sid="AuthenticateToEcr", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
+    ]
+
+
+def network_interfaces(settings: EndpointSettings, scope: Scope) -> list[iam.PolicyStatement]:
+    """Create the endpoint's network interfaces in its subnets, with its security group, in its VPC only."""
+    ec2 = f"arn:{scope.partition}:ec2:{scope.region}:{scope.account}"
+    in_this_vpc = {"ArnEquals": {"ec2:Vpc": f"{ec2}:vpc/{settings.vpc_id}"}}
+    return [
+        iam.PolicyStatement(
+            sid="CreateInterfacesInEndpointSubnets",
+            actions=["ec2:CreateNetworkInterface"],
+            resources=[
+                *(f"{ec2}:subnet/{subnet}" for subnet in settings.subnet_ids),
+                f"{ec2}:security-group/{scope.security_group_id}",
+            ],
+        ),
+        iam.PolicyStatement(
+            sid="CreateInterfacesInEndpointVpc",
+            actions=["ec2:CreateNetworkInterface"],
+            resources=[f"{ec2}:network-interface/*"],
+            conditions=in_this_vpc,
+        ),
+        iam.PolicyStatement(
+            sid="ManageInterfacesInEndpointVpc",
+            actions=NETWORK_INTERFACE_ACTIONS,
+            resources=[f"{ec2}:network-interface/*"],
+            conditions=in_this_vpc,
+        ),
+        iam.PolicyStatement(sid="DescribeNetwork", actions=NETWORK_DESCRIBE_ACTIONS, resources=["*"]),
+    ]
+
+
+def endpoint_logs(scope: Scope) -> list[iam.PolicyStatement]:
+    """Write to the endpoint's own log group (created by the stack, so no CreateLogGroup)."""
+    group = (
+        f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:/aws/sagemaker/Endpoints/"
+        f"{scope.endpoint_name}"
+    )
+    return [
+        iam.PolicyStatement(
+            sid="WriteEndpointLogs",
+            actions=["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            resources=[group, f"{group}:log-stream:*"],
+        )
+    ]
+
+
+def metrics() -> iam.PolicyStatement:
+    """Publish container metrics, to the SageMaker endpoints namespace only (no resource-level permissions)."""
+    return iam.PolicyStatement(
+        sid="PublishEndpointMetrics",
+        actions=["cloudwatch:PutMetricData"],
+        resources=["*"],
+        conditions={"StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/Endpoints"}},
+    )
+
+
+def data_capture_write(settings: EndpointSettings, scope: Scope) -> list[iam.PolicyStatement]:
+    """Write captured requests and responses under the data capture prefix only."""
+    if not settings.data_capture_enabled or not settings.model_artifacts_bucket_arn:
+        return []
+    return [
+        iam.PolicyStatement(
+            sid="WriteDataCapture",
+            actions=["s3:PutObject"],
+            resources=[f"{settings.model_artifacts_bucket_arn}/{data_capture_prefix(settings, scope.endpoint_name)}/*"],
+        )
+    ]
+
+
+def data_capture_prefix(settings: EndpointSettings, endpoint_name: str) -> str:
+    return (settings.data_capture_prefix or f"data-capture/{endpoint_name}").strip("/")
+
+
+def _object_arn(url: str, partition: str) -> str:
+    bucket, key = s3_location(url)
+    # A model data source may be an S3 prefix (uncompressed models) rather than one object.
+    return f"arn:{partition}:s3:::{bucket}/{key}" + ("*" if key.endswith("/") or not key else "")
+
+
+# Why each statement that names a wildcard resource cannot be narrower: the reviewer's answer, kept
+# next to the statements and attached to the exact cdk-nag finding each one raises.
+WILDCARD_REASONS = {
+    "ReadModelArtifacts": "Read-only access to the objects of the artifacts bucket this deployment names.",
+    "ReadModelArtifactsInThisAccount": (
+        "A fixed model-package-arn is served without calling AWS at synth time, so the artifact's bucket is "
+        "unknown; reads are limited to buckets owned by this account (s3:ResourceAccount). Set "
+        "model-artifacts-bucket-arn to narrow it to one bucket."
+    ),
+    "PullInferenceImages": "Image pull from this account's repositories only; set ecr-repo-arn to name one repository.",
+    "AuthenticateToEcr": "ecr:GetAuthorizationToken supports no resource-level permissions.",
+    "CreateInterfacesInEndpointVpc": (
+        "SageMaker names the endpoint's network interfaces at run time; creation is limited to this VPC (ec2:Vpc)."
+    ),
+    "ManageInterfacesInEndpointVpc": (
+        "SageMaker names the endpoint's network interfaces at run time; limited to this VPC (ec2:Vpc)."
+    ),
+    "DescribeNetwork": "EC2 Describe actions support no resource-level permissions; they are read-only.",
+    "WriteEndpointLogs": "Log streams are created by SageMaker under the endpoint's own log group only.",
+    "PublishEndpointMetrics": (
+        "cloudwatch:PutMetricData supports no resource-level permissions; limited to the SageMaker endpoints "
+        "namespace (cloudwatch:namespace)."
+    ),
+    "WriteDataCapture": "Captured data is written under this endpoint's data capture prefix only.",
+}
+
+
+def wildcard_acknowledgements(statements: list[iam.PolicyStatement], stack: cdk.Stack) -> list[cdk.Acknowledgment]:
+    """One cdk-nag acknowledgement per wildcard resource, with its statement's reason."""
+    reasons: dict[str, list[str]] = {}
+    for statement in statements:
+        for resource in statement.resources:
+            if "*" not in resource:
+                continue
+            if statement.sid not in WILDCARD_REASONS:
+                raise ValueError(f"statement {statement.sid} names {resource} but WILDCARD_REASONS has no reason")
+            finding = f"AwsSolutions::AwsSolutions-IAM5[Resource::{_nag_form(resource, stack)}]"
+            reason = f"{statement.sid}: {WILDCARD_REASONS[statement.sid]}"
+            if reason not in reasons.setdefault(finding, []):
+                reasons[finding].append(reason)
+    return [cdk.Acknowledgment(id=finding, reason=" ".join(reasons[finding])) for finding in sorted(reasons)]
+
+
+def _nag_form(resource: str, stack: cdk.Stack) -> str:
+    """cdk-nag shows the partition token as <AWS::Partition>."""
+    return resource.replace(f"arn:{stack.partition}:", "arn:<AWS::Partition>:")

@@ -1,0 +1,143 @@
+"""Synthesizes the endpoint app once per distinct input and shares it across tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Template
+
+# Seed-Farmer runs this module as `python app.py` from its folder; tests import its files the same way,
+# dropping another module's files of the same names if pytest was given several modules at once.
+MODULE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(MODULE_DIR))
+for _name in [path.stem for path in MODULE_DIR.glob("*.py")]:
+    if Path(getattr(sys.modules.get(_name), "__file__", None) or MODULE_DIR / "-").parent != MODULE_DIR:
+        sys.modules.pop(_name, None)
+
+from app import build_app
+from model_package import ModelArtifacts, ResolvedPackage
+from settings import DeploymentContext, EndpointSettings
+
+# Unit tests skip CDK's own template validation (the rehearsal keeps it on) to stay fast.
+os.environ["CDK_VALIDATION"] = "false"
+
+ACCOUNT = "111111111111"
+CONTEXT = DeploymentContext(
+    project="mlops", deployment="test", module="sagemaker-endpoint", account=ACCOUNT, region="us-east-1"
+)
+PACKAGE_ARN = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-package/fraud-detector/3"
+REQUIRED = {
+    "vpc_id": "vpc-0123456789abcdef0",
+    "subnet_ids": ("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"),
+}
+DESCRIBED = ResolvedPackage(
+    arn=f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-package/fraud-detector/7",
+    artifacts=ModelArtifacts(
+        images=(f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/fraud-detector:1.4",),
+        model_data_urls=("s3://mlops-artifacts/fraud-detector/7/model.tar.gz",),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    template: Template
+    raw: dict[str, Any]
+    text: str
+    report: dict[str, Any]
+
+    def resources(self, kind: str) -> dict[str, Any]:
+        return {key: value for key, value in self.raw["Resources"].items() if value["Type"] == kind}
+
+    def one(self, kind: str) -> dict[str, Any]:
+        [resource] = self.resources(kind).values()
+        properties: dict[str, Any] = resource["Properties"]
+        return properties
+
+    @property
+    def metadata_parts(self) -> list[Any]:
+        parts: list[Any] = self.raw["Outputs"]["metadata"]["Value"]["Fn::Join"][1]
+        return parts
+
+    @property
+    def policy_statements(self) -> list[dict[str, Any]]:
+        statements: list[dict[str, Any]] = self.one("AWS::IAM::ManagedPolicy")["PolicyDocument"]["Statement"]
+        return statements
+
+    @staticmethod
+    def flat(value: Any) -> Any:
+        """A CloudFormation value with each Fn::Join flattened and each Ref/GetAtt shown as ${...}."""
+        if isinstance(value, list):
+            return [Synthesized.flat(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if "Ref" in value:
+            return "${" + str(value["Ref"]) + "}"
+        if "Fn::GetAtt" in value:
+            return "${" + ".".join(value["Fn::GetAtt"]) + "}"
+        if "Fn::Join" in value:
+            separator, parts = value["Fn::Join"]
+            return str(separator).join(str(Synthesized.flat(part)) for part in parts)
+        return {key: Synthesized.flat(item) for key, item in value.items()}
+
+    @property
+    def metadata_text(self) -> str:
+        return str(self.flat(self.raw["Outputs"]["metadata"]["Value"]))
+
+    def statement(self, sid: str) -> dict[str, Any]:
+        found = next(statement for statement in self.policy_statements if statement.get("Sid") == sid)
+        return dict(self.flat(found))
+
+
+_cache: dict[str, Synthesized] = {}
+
+
+def _synthesize(package: ResolvedPackage | None = None, **fields: Any) -> Synthesized:
+    package = package or ResolvedPackage(arn=fields.get("model_package_arn") or PACKAGE_ARN)
+    parameters = {**REQUIRED, **fields}
+    if "model_package_group_name" not in parameters:
+        parameters.setdefault("model_package_arn", package.arn)
+    key = json.dumps([repr(package), parameters], sort_keys=True, default=str)
+    if key not in _cache:
+        settings = EndpointSettings(**parameters)
+        with tempfile.TemporaryDirectory() as outdir:
+            build_app(settings, CONTEXT, package, outdir=outdir).synth()
+            text = Path(outdir, f"{CONTEXT.stack_name}.template.json").read_text()
+            report = json.loads(Path(outdir, "validation-report.json").read_text())
+        raw = json.loads(text)
+        _cache[key] = Synthesized(Template.from_json(raw), raw, text, report)
+    return _cache[key]
+
+
+@pytest.fixture(scope="session")
+def synthesize() -> Any:
+    """`synthesize(package=None, **settings_fields)`: the module's template, synthesized once per input."""
+    return _synthesize
+
+
+@pytest.fixture(scope="session")
+def described_package() -> ResolvedPackage:
+    """A package found through a group: its image and model data are known, so access is exact."""
+    return DESCRIBED
+
+
+@pytest.fixture
+def parameters(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Sets SEEDFARMER_PARAMETER_* variables as Seed-Farmer would, from manifest names and values."""
+    for variable in list(os.environ):
+        if variable.startswith("SEEDFARMER_PARAMETER_"):
+            monkeypatch.delenv(variable)
+
+    def set_parameters(**values: Any) -> None:
+        for name, value in values.items():
+            variable = "SEEDFARMER_PARAMETER_" + name.upper().replace("-", "_")
+            monkeypatch.setenv(variable, value if isinstance(value, str) else json.dumps(value))
+
+    return set_parameters

@@ -1,0 +1,126 @@
+"""The synth-time lookup: the newest approved package of a group, against an emulated account (moto)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from app import resolve_package
+from model_package import ModelPackageError, ecr_repository_arn, newest_approved_package
+from settings import DeploymentContext, EndpointSettings
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/fraud-detector:1.4"
+
+
+@pytest.fixture
+def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        yield boto3.client("sagemaker", region_name=REGION)
+
+
+def _package(sagemaker: Any, group: str, status: str, version: int) -> str:
+    response = sagemaker.create_model_package(
+        ModelPackageGroupName=group,
+        ModelApprovalStatus=status,
+        InferenceSpecification={
+            "Containers": [{"Image": IMAGE, "ModelDataUrl": f"s3://mlops-artifacts/{group}/{version}/model.tar.gz"}],
+            "SupportedContentTypes": ["application/json"],
+            "SupportedResponseMIMETypes": ["application/json"],
+        },
+    )
+    return str(response["ModelPackageArn"])
+
+
+def test_newest_approved_package_is_found_among_more_than_a_hundred(sagemaker: Any) -> None:
+    sagemaker.create_model_package_group(ModelPackageGroupName="fraud-detector")
+    statuses = ["Approved", "PendingManualApproval", "Rejected"]
+    arns = [_package(sagemaker, "fraud-detector", statuses[index % 3], index + 1) for index in range(130)]
+    # Newest packages are pending and rejected: they must not win.
+    _package(sagemaker, "fraud-detector", "PendingManualApproval", 131)
+    _package(sagemaker, "fraud-detector", "Rejected", 132)
+    newest_approved = arns[129]  # index 129 is Approved (129 % 3 == 0)
+
+    resolved = newest_approved_package(sagemaker, "fraud-detector", account=ACCOUNT, region=REGION)
+
+    assert resolved.arn == newest_approved
+    assert resolved.artifacts is not None
+    assert resolved.artifacts.images == (IMAGE,)
+    assert resolved.artifacts.model_data_urls == ("s3://mlops-artifacts/fraud-detector/130/model.tar.gz",)
+
+
+def test_every_page_is_read(sagemaker: Any) -> None:
+    sagemaker.create_model_package_group(ModelPackageGroupName="many")
+    for index in range(250):
+        _package(sagemaker, "many", "Rejected" if index else "Approved", index + 1)
+    newest = _package(sagemaker, "many", "Approved", 251)
+    assert newest_approved_package(sagemaker, "many", account=ACCOUNT, region=REGION).arn == newest
+
+
+def test_group_without_an_approved_package_is_a_clear_error(sagemaker: Any) -> None:
+    sagemaker.create_model_package_group(ModelPackageGroupName="fraud-detector")
+    _package(sagemaker, "fraud-detector", "PendingManualApproval", 1)
+    _package(sagemaker, "fraud-detector", "Rejected", 2)
+    with pytest.raises(ModelPackageError) as raised:
+        newest_approved_package(sagemaker, "fraud-detector", account=ACCOUNT, region=REGION)
+    assert str(raised.value).startswith(
+        "model package group 'fraud-detector' has no approved model package in account 123456789012, region us-east-1"
+    )
+
+
+def test_missing_group_is_a_clear_error(sagemaker: Any) -> None:
+    with pytest.raises(ModelPackageError) as raised:
+        newest_approved_package(sagemaker, "no-such-group", account=ACCOUNT, region=REGION)
+    assert str(raised.value) == (
+        "model package group 'no-such-group' does not exist in account 123456789012, region us-east-1"
+    )
+
+
+def test_a_fixed_package_arn_makes_no_aws_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_aws(*_: Any, **__: Any) -> None:
+        raise AssertionError("a fixed model-package-arn must not call AWS")
+
+    monkeypatch.setattr(boto3, "client", no_aws)
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
+    settings = EndpointSettings(vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_arn=arn)
+    context = DeploymentContext(project="p", deployment="d", module="m", account=ACCOUNT, region=REGION)
+    resolved = resolve_package(settings, context)
+    assert resolved.arn == arn
+    assert resolved.artifacts is None
+
+
+def test_a_group_is_resolved_through_boto3(sagemaker: Any) -> None:
+    sagemaker.create_model_package_group(ModelPackageGroupName="fraud-detector")
+    arn = _package(sagemaker, "fraud-detector", "Approved", 1)
+    settings = EndpointSettings(
+        vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_group_name="fraud-detector"
+    )
+    context = DeploymentContext(project="p", deployment="d", module="m", account=ACCOUNT, region=REGION)
+    assert resolve_package(settings, context).arn == arn
+
+
+@pytest.mark.parametrize(
+    ("image", "arn"),
+    [
+        (IMAGE, f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/fraud-detector"),
+        (
+            "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference@sha256:abc",
+            "arn:aws:ecr:eu-west-1:763104351884:repository/pytorch-inference",
+        ),
+        (
+            f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/team/model",
+            f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/team/model",
+        ),
+        ("docker.io/library/python:3.12", None),
+    ],
+)
+def test_image_uris_map_to_their_repository(image: str, arn: str | None) -> None:
+    assert ecr_repository_arn(image) == arn

@@ -1,0 +1,180 @@
+"""Parameters as Seed-Farmer passes them (a reference-module manifest works unchanged), and each error."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from settings import EndpointSettings, ParameterError
+
+MODULE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/fraud-detector/3"
+BASE = {"vpc-id": "vpc-0123456789abcdef0", "subnet-ids": ["subnet-0123456789abcdef0"], "model-package-arn": PACKAGE}
+
+
+def test_defaults_match_the_reference_module(parameters: Any) -> None:
+    parameters(**BASE)
+    settings = EndpointSettings.from_env()
+    assert settings.enable_network_isolation is True
+    assert settings.variant_name == "AllTraffic"
+    assert settings.initial_instance_count == 1
+    assert settings.initial_variant_weight == 1
+    assert settings.instance_type == "ml.m4.xlarge"
+    assert settings.managed_instance_scaling is False
+    assert (settings.scaling_min_instance_count, settings.scaling_max_instance_count) == (1, 10)
+    assert settings.data_capture_sampling_percentage == 0
+    assert settings.tags == {}
+
+
+def test_a_reference_module_manifest_is_accepted_as_written(parameters: Any) -> None:
+    parameters(
+        **{
+            "vpc-id": "vpc-0123456789abcdef0",
+            "subnet-ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+            "model-package-group-name": "fraud-detector",
+            "sagemaker-project-id": "p-abcdefghijkl",
+            "sagemaker-project-name": "fraud",
+            "model-artifacts-bucket-arn": "arn:aws:s3:::mlops-artifacts",
+            "ecr-repo-arn": "arn:aws:ecr:us-east-1:111111111111:repository/fraud",
+            "instance-type": "ml.c5.xlarge",
+            "initial-instance-count": 2,
+            "data-capture-samping-percentage": 10,
+            "data-capture-prefix": "capture",
+        }
+    )
+    settings = EndpointSettings.from_env()
+    assert settings.data_capture_sampling_percentage == 10
+    assert settings.initial_instance_count == 2
+    assert settings.subnet_ids == ("subnet-0123456789abcdef0", "subnet-0123456789abcdef1")
+
+
+def test_subnets_may_be_a_comma_separated_string(parameters: Any) -> None:
+    parameters(**{**BASE, "subnet-ids": "subnet-0123456789abcdef0, subnet-0123456789abcdef1"})
+    assert EndpointSettings.from_env().subnet_ids == ("subnet-0123456789abcdef0", "subnet-0123456789abcdef1")
+
+
+OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"model-package-arn": None}, "give exactly one model source (a fixed package version, or a group whose"),
+        ({"model-package-group-name": "fraud"}, "give exactly one model source"),
+        ({"model-package-arn": "fraud-detector/3"}, "parameter 'model-package-arn': not an ARN"),
+        (
+            {"model-package-arn": "arn:aws:sagemaker:us-east-1:111111111111:model/fraud"},
+            "parameter 'model-package-arn': names a 'model', not a 'model-package'",
+        ),
+        (
+            {"model-package-arn": "arn:aws:s3:::bucket"},
+            "parameter 'model-package-arn': is an ARN of service 's3', not 'sagemaker'",
+        ),
+        ({"model-execution-role-arn": OTHER_ACCOUNT_ROLE}, "parameter 'model-execution-role-arn': names a 'user'"),
+        (
+            {"model-execution-role-arn": "arn:aws:iam::role/x"},
+            "parameter 'model-execution-role-arn': not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>)",
+        ),
+        (
+            {"model-artifacts-bucket-arn": "arn:aws:s3:::bucket/models/"},
+            "parameter 'model-artifacts-bucket-arn': names an object or a qualified bucket, not a bucket",
+        ),
+        (
+            {"model-artifacts-bucket-arn": "arn:aws:s3:::Bad_Bucket"},
+            "parameter 'model-artifacts-bucket-arn': 'Bad_Bucket' is not a valid bucket name",
+        ),
+        (
+            {"ecr-repo-arn": "arn:aws:ecr:us-east-1:111111111111:image/x"},
+            "parameter 'ecr-repo-arn': names a 'image', not a 'repository'",
+        ),
+        (
+            {"sagemaker-domain-arn": "arn:aws:sagemaker:us-east-1:111111111111:domain/abc"},
+            "parameter 'sagemaker-domain-arn': 'abc' is not a valid domain name",
+        ),
+        ({"sagemaker-domain-id": "domain-1"}, "parameter 'sagemaker-domain-id': String should match pattern"),
+        (
+            {
+                "sagemaker-domain-id": "d-abcdefghijkl",
+                "sagemaker-domain-arn": "arn:aws:sagemaker:us-east-1:111111111111:domain/d-zzzzzzzzzzzz",
+            },
+            "parameter 'sagemaker-domain-arn': names domain d-zzzzzzzzzzzz, but 'sagemaker-domain-id' is d-abcdefghijkl",
+        ),
+        ({"vpc-id": "vpc-123"}, "parameter 'vpc-id': String should match pattern"),
+        ({"subnet-ids": ["subnet-xyz"]}, "parameter 'subnet-ids': 'subnet-xyz' is not a subnet id"),
+        ({"subnet-ids": []}, "parameter 'subnet-ids': Tuple should have at least 1 item"),
+        (
+            {"subnet-ids": ["subnet-01234567", "subnet-01234567"]},
+            "parameter 'subnet-ids': lists a subnet more than once",
+        ),
+        ({"vpc-id": None}, "parameter 'vpc-id': Field required"),
+        ({"instance-type": "m5.large"}, "parameter 'instance-type': String should match pattern '^ml\\."),
+        (
+            {"initial-instance-count": 0},
+            "parameter 'initial-instance-count': Input should be greater than or equal to 1",
+        ),
+        ({"initial-variant-weight": 0}, "parameter 'initial-variant-weight': Input should be greater than 0"),
+        ({"variant-name": "all traffic"}, "parameter 'variant-name': String should match pattern"),
+        (
+            {"data-capture-sampling-percentage": 101},
+            "parameter 'data-capture-sampling-percentage': Input should be less",
+        ),
+        (
+            {"data-capture-sampling-percentage": 20},
+            "parameter 'data-capture-sampling-percentage': data capture writes to the artifacts bucket; set "
+            "'model-artifacts-bucket-arn' too",
+        ),
+        (
+            {"data-capture-samping-percentage": 5, "data-capture-sampling-percentage": 5},
+            "parameter 'data-capture-samping-percentage' is another spelling of 'data-capture-sampling-percentage'",
+        ),
+        (
+            {"managed-instance-scaling": True, "scaling-min-instance-count": 3, "initial-instance-count": 2},
+            "parameters 'scaling-min-instance-count' (3), 'initial-instance-count' (2), 'scaling-max-instance-count' "
+            "(10): need min <= initial <= max",
+        ),
+        (
+            {"managed-instance-scaling": True},
+            "parameter 'managed-instance-scaling': SageMaker accepts ManagedInstanceScaling only on endpoints that "
+            "host inference components",
+        ),
+        ({"permissions-boundary-name": "arn:aws:iam::1:policy/x"}, "parameter 'permissions-boundary-name': String"),
+        ({"tags": ["a"]}, "parameter 'tags': Input should be a valid dictionary"),
+        ({"enable-network-isolaton": False}, "unknown parameter 'enable-network-isolaton'; did you mean"),
+        ({"instance-count": 2}, "unknown parameter 'instance-count'; did you mean 'initial-instance-count'?"),
+    ],
+)
+def test_bad_parameter_is_named_in_kebab_case(parameters: Any, values: dict[str, Any], expected: str) -> None:
+    merged = {**BASE, **values}
+    parameters(**{name: value for name, value in merged.items() if value is not None})
+    with pytest.raises(ParameterError) as raised:
+        EndpointSettings.from_env()
+    assert expected in str(raised.value)
+
+
+def test_bad_parameter_stops_python_app_before_anything_is_synthesized(tmp_path: Path) -> None:
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_PARAMETER_")},
+        "SEEDFARMER_PROJECT_NAME": "mlops",
+        "SEEDFARMER_DEPLOYMENT_NAME": "test",
+        "SEEDFARMER_MODULE_NAME": "sagemaker-endpoint",
+        "CDK_DEFAULT_ACCOUNT": "111111111111",
+        "CDK_DEFAULT_REGION": "us-east-1",
+        "CDK_OUTDIR": str(tmp_path / "cdk.out"),
+        "SEEDFARMER_PARAMETER_VPC_ID": "vpc-0123456789abcdef0",
+        "SEEDFARMER_PARAMETER_SUBNET_IDS": json.dumps(["subnet-0123456789abcdef0"]),
+        "SEEDFARMER_PARAMETER_MODEL_PACKAGE_ARN": PACKAGE,
+        "SEEDFARMER_PARAMETER_INSTANCE_TYPE": "m5.large",
+    }
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=MODULE_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith("sagemaker-endpoint: parameter 'instance-type': String should match pattern")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "cdk.out").exists()
