@@ -17,3 +17,12 @@ def deployment() -> Any:
 
     os.environ.setdefault("PRIMARY_ACCOUNT", "123456789012")
     return load_deployment(ROOT / "manifests" / "deployment.yaml")
+
+
+@pytest.fixture(scope="session")
+def default_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """manifests/deployment.yaml, rehearsed once (each module synthesized and created in the emulator)."""
+    from rehearsal.run import rehearse
+
+    output = tmp_path_factory.mktemp("rehearsal")
+    return rehearse(ROOT / "manifests" / "deployment.yaml", ROOT / "rehearsal" / "account.yaml", output)

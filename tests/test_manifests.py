@@ -74,3 +74,27 @@ def test_manifest_parameters_are_ones_the_module_declares(deployment: Any) -> No
             declared = module_parameters(Path(ROOT / module.path).resolve())
             for parameter in module.parameters:
                 assert parameter.name in declared, f"{group.name}/{module.name}: unknown parameter {parameter.name}"
+
+
+def test_every_metadata_reference_names_an_earlier_module_and_a_key_it_publishes(
+    deployment: Any, default_rehearsal: Any
+) -> None:
+    """What each producer publishes is read from its synthesized and created stack, not from a list."""
+    order = [group.name for group in deployment.groups]
+    published = {
+        (module.group, module.module): set(module.metadata) for group in default_rehearsal.groups for module in group
+    }
+    references = 0
+    for position, group in enumerate(deployment.groups):
+        for module in group.modules:
+            for parameter in module.parameters:
+                reference = parameter.value_from.module_metadata if parameter.value_from else None
+                if reference is None:
+                    continue
+                references += 1
+                where = f"{group.name}/{module.name} parameter {parameter.name}"
+                assert reference.group in order[:position], f"{where}: group {reference.group} does not deploy earlier"
+                producer = (reference.group, reference.name)
+                assert producer in published, f"{where}: no module {reference.name} in group {reference.group}"
+                assert reference.key in published[producer], f"{where}: {reference.key} is not published"
+    assert references >= 2

@@ -42,6 +42,7 @@ class NetworkingStack(cdk.Stack):
         self._gateway_endpoints()
         self._interface_endpoints(settings)
         self.metadata = self._metadata(settings)
+        self._drop_redundant_dependency()
 
     @property
     def availability_zones(self) -> list[str]:
@@ -133,6 +134,16 @@ class NetworkingStack(cdk.Stack):
                 private_dns_enabled=True,
                 open=False,
             )
+
+    def _drop_redundant_dependency(self) -> None:
+        # The CDK's provider of the default-security-group custom resource makes its handler depend
+        # on its role twice (DependsOn and GetAtt); cfn-lint flags the DependsOn (W3005).
+        provider = self.node.try_find_child("Custom::VpcRestrictDefaultSGCustomResourceProvider")
+        if provider is None:
+            return
+        handler, role = provider.node.find_child("Handler"), provider.node.find_child("Role")
+        if isinstance(handler, cdk.CfnResource) and isinstance(role, cdk.CfnResource):
+            handler.remove_resource_dependency(role)
 
     def _metadata(self, settings: NetworkingSettings) -> dict[str, Any]:
         return {

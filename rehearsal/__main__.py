@@ -1,0 +1,48 @@
+"""`python -m rehearsal [MANIFEST]`: rehearse a deployment manifest offline, in an emulated AWS account."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from rehearsal.deploy import ModuleFailed
+from rehearsal.manifests import ManifestError
+from rehearsal.report import plan
+from rehearsal.run import RehearsalFailed, as_json, rehearse
+from rehearsal.seed import SeedError
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rehearsal", description=__doc__)
+    parser.add_argument("manifest", nargs="?", default="manifests/deployment.yaml", type=Path)
+    parser.add_argument("--seed", type=Path, default=HERE / "account.yaml", help="what must exist beforehand")
+    parser.add_argument("--output", type=Path, default=Path(".rehearsal"), help="where to write what was built")
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON instead of text")
+    arguments = parser.parse_args(argv)
+
+    started = time.monotonic()
+    import seedfarmer  # noqa: F401  (importing it sets up root logging; keep only warnings from libraries)
+
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("seedfarmer").setLevel(logging.WARNING)
+
+    def progress(message: str) -> None:
+        print(f"{time.monotonic() - started:6.1f}s  {message}", file=sys.stderr, flush=True)
+
+    try:
+        result = rehearse(arguments.manifest, arguments.seed, arguments.output, progress)
+    except (RehearsalFailed, ManifestError, ModuleFailed, SeedError) as error:
+        print(f"rehearsal failed: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(as_json(result), indent=2) if arguments.json else plan(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

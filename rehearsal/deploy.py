@@ -1,0 +1,275 @@
+"""One module, as `seedfarmer apply` deploys it: synthesize, publish assets, create the stack, read outputs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rehearsal.emulator import Emulator, ResourceOutcome, adapt_for_emulator
+
+STACK_WAIT_SECONDS = 120
+BOOTSTRAP_QUALIFIER = "hnb659fds"
+BOOTSTRAP_VERSION = "30"
+
+
+class ModuleFailed(Exception):
+    """A module could not be rehearsed; the message names the module and says why."""
+
+
+@dataclass
+class StackResult:
+    name: str
+    status: str
+    template: dict[str, Any]
+    outputs: dict[str, str]
+    resources: list[ResourceOutcome]
+    custom_resources_answered: list[str] = field(default_factory=list)
+    adaptations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModuleResult:
+    group: str
+    module: str
+    path: str
+    environment: dict[str, str]
+    stacks: list[StackResult] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    lint: list[str] = field(default_factory=list)
+    acknowledged: list[dict[str, str]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def bootstrap(emulator: Emulator, account: str, region: str) -> None:
+    """What `cdk bootstrap` leaves in an account that the deploy of a CDK app relies on."""
+    s3 = emulator.client("s3", region)
+    bucket = assets_bucket(account, region)
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=bucket)
+    else:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    emulator.client("ssm", region).put_parameter(
+        Name=f"/cdk-bootstrap/{BOOTSTRAP_QUALIFIER}/version", Value=BOOTSTRAP_VERSION, Type="String", Overwrite=True
+    )
+
+
+def assets_bucket(account: str, region: str) -> str:
+    return f"cdk-{BOOTSTRAP_QUALIFIER}-assets-{account}-{region}"
+
+
+def rehearse_module(
+    emulator: Emulator,
+    result: ModuleResult,
+    folder: Path,
+    outdir: Path,
+    account: str,
+    region: str,
+    progress: Callable[[str], None],
+) -> None:
+    """Synthesize the module and create its stacks in the emulated account, filling in `result`."""
+    started = time.monotonic()
+    progress("synthesizing (python app.py)")
+    assembly = synthesize(result, folder, outdir, emulator, account, region)
+    result.seconds["synth"] = round(time.monotonic() - started, 2)
+    result.acknowledged = acknowledged_findings(outdir)
+    for stack_name, template_file, assets_file in assembly:
+        template = json.loads((outdir / template_file).read_text())
+        progress(f"linting {stack_name} (cfn-lint)")
+        result.lint.extend(lint(outdir / template_file, region))
+        if assets_file:
+            publish_assets(emulator, outdir, outdir / assets_file, region)
+        progress(f"creating stack {stack_name}")
+        started = time.monotonic()
+        stack = create_stack(emulator, stack_name, template, region, result)
+        result.seconds["deploy"] = round(time.monotonic() - started, 2)
+        result.stacks.append(stack)
+        if "metadata" in stack.outputs:
+            result.metadata.update(metadata_of(stack, result))
+
+
+def synthesize(
+    result: ModuleResult, folder: Path, outdir: Path, emulator: Emulator, account: str, region: str
+) -> list[tuple[str, str, str | None]]:
+    """Run `python app.py` as Seed-Farmer's deployspec would; the stacks of the cloud assembly, in order."""
+    env = {
+        **Emulator.clean(dict(os.environ)),
+        **result.environment,
+        **emulator.environment(region),
+        "CDK_DEFAULT_ACCOUNT": account,
+        "CDK_DEFAULT_REGION": region,
+        "CDK_OUTDIR": str(outdir),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+    env.pop("CDK_VALIDATION", None)  # the rehearsal keeps CDK's own template validation on
+    process = subprocess.run(
+        [sys.executable, "app.py"], cwd=folder, env=env, capture_output=True, text=True, check=False
+    )
+    if process.returncode != 0:
+        raise ModuleFailed(f"module '{result.group}/{result.module}' failed to synthesize:\n{_tail(process.stderr)}")
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    artifacts = manifest.get("artifacts", {})
+    stacks = []
+    for name, artifact in artifacts.items():
+        if artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        assets = next(
+            (
+                artifacts[dependency]["properties"]["file"]
+                for dependency in artifact.get("dependencies", [])
+                if artifacts.get(dependency, {}).get("type") == "cdk:asset-manifest"
+            ),
+            None,
+        )
+        stacks.append((artifact.get("displayName", name), artifact["properties"]["templateFile"], assets))
+    if not stacks:
+        raise ModuleFailed(f"module '{result.group}/{result.module}' synthesized no stack")
+    return stacks
+
+
+def acknowledged_findings(outdir: Path) -> list[dict[str, str]]:
+    """The rule-pack findings the module acknowledged, with their reasons (violations stop synthesis)."""
+    report_file = outdir / "validation-report.json"
+    if not report_file.is_file():
+        return []
+    report = json.loads(report_file.read_text())
+    return [
+        {
+            "pack": plugin["pluginName"],
+            "rule": finding["ruleName"],
+            "resource": construct["constructPath"],
+            "reason": finding.get("reason", ""),
+        }
+        for plugin in report.get("pluginReports", [])
+        for finding in plugin.get("suppressedViolations", [])
+        for construct in finding.get("violatingConstructs", [])
+    ]
+
+
+def lint(template: Path, region: str) -> list[str]:
+    """cfn-lint's findings on a template, one line each."""
+    from cfnlint.api import ManualArgs
+    from cfnlint.api import lint as run_lint
+
+    matches = run_lint(template.read_text(), config=ManualArgs(regions=[region]))
+    return [f"{match.rule.id} {match.message} ({'/'.join(map(str, match.path))})" for match in matches]
+
+
+def publish_assets(emulator: Emulator, outdir: Path, assets_file: Path, region: str) -> None:
+    """Upload the file assets (Lambda code and the like) to the bootstrap bucket, as `cdk deploy` does."""
+    manifest = json.loads(assets_file.read_text())
+    s3 = emulator.client("s3", region)
+    for asset in manifest.get("files", {}).values():
+        source = outdir / asset["source"]["path"]
+        body = _zip(source) if asset["source"].get("packaging") == "zip" or source.is_dir() else source.read_bytes()
+        for destination in asset["destinations"].values():
+            s3.put_object(Bucket=destination["bucketName"], Key=destination["objectKey"], Body=body)
+
+
+def create_stack(
+    emulator: Emulator, name: str, template: dict[str, Any], region: str, result: ModuleResult
+) -> StackResult:
+    """Create the stack, answer its custom resources, wait for the end, and read what it made."""
+    cloudformation = emulator.client("cloudformation", region)
+    emulated, adaptations = adapt_for_emulator(template)
+    try:
+        stack_id = cloudformation.create_stack(
+            StackName=name,
+            TemplateBody=json.dumps(emulated),
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+        )["StackId"]
+    except Exception as error:
+        raise ModuleFailed(_creation_failure(emulator, name, result, error)) from None
+    answered = answer_custom_resources(emulator, cloudformation, stack_id, template, region)
+    status = _wait(cloudformation, stack_id)
+    if status != "CREATE_COMPLETE":
+        raise ModuleFailed(_creation_failure(emulator, name, result, RuntimeError(status), stack_id))
+    described = cloudformation.describe_stacks(StackName=stack_id)["Stacks"][0]
+    outputs = {output["OutputKey"]: output.get("OutputValue", "") for output in described.get("Outputs", [])}
+    return StackResult(name, status, template, outputs, emulator.log.of(stack_id), answered, adaptations)
+
+
+def answer_custom_resources(
+    emulator: Emulator, cloudformation: Any, stack_id: str, template: dict[str, Any], region: str
+) -> list[str]:
+    """Answer each custom resource SUCCESS: its handler (a Lambda function) cannot run in the emulator."""
+    import urllib.request
+
+    custom = [
+        logical_id
+        for logical_id, resource in template.get("Resources", {}).items()
+        if resource["Type"].startswith("Custom::") or resource["Type"] == "AWS::CloudFormation::CustomResource"
+    ]
+    for logical_id in custom:
+        body = json.dumps(
+            {"Status": "SUCCESS", "StackId": stack_id, "LogicalResourceId": logical_id, "Data": {}}
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - the emulator's loopback URL
+            f"{emulator.url}/cloudformation_{region}/cfnresponse?stack={stack_id}",
+            data=body,
+            method="PUT",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+            pass
+    return custom
+
+
+def metadata_of(stack: StackResult, result: ModuleResult) -> dict[str, Any]:
+    """The `metadata` output as module metadata, as `seedfarmer metadata convert` reads it."""
+    text = stack.outputs["metadata"]
+    try:
+        metadata = json.loads(text)
+    except json.JSONDecodeError:
+        raise ModuleFailed(
+            f"module '{result.group}/{result.module}': its 'metadata' output is not JSON: {text[:200]}"
+        ) from None
+    if not isinstance(metadata, dict):
+        raise ModuleFailed(f"module '{result.group}/{result.module}': its 'metadata' output is not a JSON object")
+    return metadata
+
+
+def _wait(cloudformation: Any, stack_id: str) -> str:
+    deadline = time.monotonic() + STACK_WAIT_SECONDS
+    while True:
+        status = str(cloudformation.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"])
+        if not status.endswith("_IN_PROGRESS") or time.monotonic() > deadline:
+            return status
+        time.sleep(0.1)
+
+
+def _creation_failure(
+    emulator: Emulator, name: str, result: ModuleResult, error: Exception, stack_id: str | None = None
+) -> str:
+    failed = [
+        outcome
+        for stack in ([stack_id] if stack_id else list(emulator.log.outcomes))
+        for outcome in emulator.log.of(stack)
+        if outcome.status == "failed" and (stack_id or name in stack)
+    ]
+    where = f"module '{result.group}/{result.module}': stack {name} failed to create"
+    if failed:
+        return where + "".join(f"\n  {item.logical_id} ({item.resource_type}): {item.reason}" for item in failed)
+    return f"{where}: {error}"
+
+
+def _zip(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder))
+    return buffer.getvalue()
+
+
+def _tail(text: str, lines: int = 25) -> str:
+    kept = [line for line in text.strip().splitlines() if line.strip()]
+    return "\n".join(f"  {line}" for line in kept[-lines:])

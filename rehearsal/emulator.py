@@ -1,0 +1,189 @@
+"""The emulated AWS account: moto's server on a free loopback port, for the length of one rehearsal.
+
+Every AWS call of the rehearsal, and of each module it synthesizes (boto3 lookups at synth time),
+goes to this server through AWS_ENDPOINT_URL, with fake credentials; nothing reaches AWS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from unittest import mock
+
+import boto3
+
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "rehearsal", "AWS_SECRET_ACCESS_KEY": "rehearsal"}
+# Variables that could make an AWS SDK reach a real account (profiles, SSO, credential processes).
+_REAL_AWS_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+)
+
+
+@dataclass
+class ResourceOutcome:
+    """What the emulator did with one resource of a stack."""
+
+    logical_id: str
+    resource_type: str
+    status: str  # "created", "not emulated" or "failed"
+    reason: str = ""
+
+
+@dataclass
+class ResourceLog:
+    """Per stack, what happened to each resource: moto reports no per-resource events of its own."""
+
+    outcomes: dict[str, list[ResourceOutcome]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, stack_id: str, outcome: ResourceOutcome) -> None:
+        with self._lock:
+            self.outcomes.setdefault(stack_id, []).append(outcome)
+
+    def of(self, stack_id: str) -> list[ResourceOutcome]:
+        """One outcome per resource (the last, as moto may revisit a resource), in creation order."""
+        with self._lock:
+            latest = {outcome.logical_id: outcome for outcome in self.outcomes.get(stack_id, [])}
+            return list(latest.values())
+
+
+class Emulator:
+    """A running emulated account: its endpoint, its account and region, and clients bound to it."""
+
+    def __init__(self, url: str, account: str, region: str, log: ResourceLog) -> None:
+        self.url = url
+        self.account = account
+        self.region = region
+        self.log = log
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        return boto3.client(
+            service,  # type: ignore[call-overload]
+            endpoint_url=self.url,
+            region_name=region or self.region,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def environment(self, region: str) -> dict[str, str]:
+        """What a process needs so that every AWS SDK call it makes lands here."""
+        return {
+            **FAKE_CREDENTIALS,
+            "AWS_ENDPOINT_URL": self.url,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+            # No profile, SSO or credential process of the person running the rehearsal is read.
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    @staticmethod
+    def clean(environ: dict[str, str]) -> dict[str, str]:
+        """`environ` without the variables that could point an SDK at a real account."""
+        return {key: value for key, value in environ.items() if key not in _REAL_AWS_VARIABLES}
+
+
+@contextlib.contextmanager
+def emulated_account(account: str, region: str) -> Iterator[Emulator]:
+    """Start moto's server on 127.0.0.1 (a free port), yield the account, and always stop it."""
+    previous_account = os.environ.get("MOTO_ACCOUNT_ID")
+    os.environ["MOTO_ACCOUNT_ID"] = account  # moto reads it on every request
+    for name in ("werkzeug", "moto", "botocore.credentials", "docker"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", module="moto")
+    from moto import settings
+    from moto.core.config import default_user_config
+    from moto.server import ThreadedMotoServer
+
+    # Lambda functions (custom resource handlers) are not run: there is no container runtime here.
+    default_user_config["lambda"]["use_docker"] = False
+    log = ResourceLog()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        with (
+            # Custom resources are told to answer this server (moto would guess a container host instead).
+            mock.patch.object(settings, "moto_server_host", return_value=f"http://{host}"),
+            mock.patch.object(settings, "moto_server_port", return_value=str(port)),
+            _recording(log),
+        ):
+            _reset(url)  # a fresh account, whatever ran in this process before
+            yield Emulator(url, account, region, log)
+    finally:
+        server.stop()
+        if previous_account is None:
+            os.environ.pop("MOTO_ACCOUNT_ID", None)
+        else:
+            os.environ["MOTO_ACCOUNT_ID"] = previous_account
+
+
+def _reset(url: str) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+        pass
+
+
+@contextlib.contextmanager
+def _recording(log: ResourceLog) -> Iterator[None]:
+    """Record the outcome of every resource moto's CloudFormation creates, skips or fails."""
+    from moto.cloudformation import parsing
+
+    original = parsing.parse_and_create_resource
+
+    def create(logical_id: str, resource_json: dict[str, Any], resources_map: Any, *args: Any, **kwargs: Any) -> Any:
+        kind = resource_json.get("Type", "")
+        try:
+            resource = original(logical_id, resource_json, resources_map, *args, **kwargs)
+        except Exception as error:
+            if not getattr(error, "_rehearsal_recorded", False):
+                error._rehearsal_recorded = True  # type: ignore[attr-defined]
+                reason = getattr(error, "message", None) or str(error) or type(error).__name__
+                log.record(resources_map.stack_id, ResourceOutcome(logical_id, kind, "failed", reason))
+            raise
+        if resource is not None:
+            log.record(resources_map.stack_id, ResourceOutcome(logical_id, kind, "created"))
+        elif not resource_json.get("Condition"):
+            log.record(
+                resources_map.stack_id,
+                ResourceOutcome(logical_id, kind, "not emulated", "the emulator has no support for this type"),
+            )
+        return resource
+
+    with mock.patch.object(parsing, "parse_and_create_resource", create):
+        yield
+
+
+def adapt_for_emulator(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A copy of `template` that the emulator can create, and a note for each change made to it.
+
+    Each change works around a known gap of the emulator, never a problem of the template: the
+    template written to the output folder, and deployed for real, is the original.
+    """
+    adapted = json.loads(json.dumps(template))
+    notes = []
+    for logical_id, resource in adapted.get("Resources", {}).items():
+        properties = resource.get("Properties") or {}
+        # moto's KMS reads a key's tags in the API's TagKey/TagValue form, not CloudFormation's Key/Value.
+        if resource.get("Type") == "AWS::KMS::Key" and properties.get("Tags"):
+            properties["Tags"] = [{"TagKey": tag["Key"], "TagValue": tag["Value"]} for tag in properties["Tags"]]
+            notes.append(f"{logical_id}: KMS key tags given to the emulator in the API's TagKey/TagValue form")
+    return adapted, notes

@@ -1,0 +1,219 @@
+"""A whole deployment manifest, group by group, as `seedfarmer apply` runs it, in an emulated account."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rehearsal.deploy import ModuleFailed, ModuleResult, bootstrap, rehearse_module
+from rehearsal.emulator import Emulator, emulated_account
+from rehearsal.environment import Published, WiringError, module_environment
+from rehearsal.manifests import ManifestError, load_deployment, project_root
+from rehearsal.seed import Seeded, load_seed, seed_account
+
+DEFAULT_ACCOUNT = "123456789012"
+
+
+class RehearsalFailed(Exception):
+    """The rehearsal stopped; the message says where and why, as early as it could be known."""
+
+
+@dataclass
+class Rehearsal:
+    manifest: str
+    deployment: str
+    account: str
+    regions: list[str]
+    seeded: list[str] = field(default_factory=list)
+    groups: list[list[ModuleResult]] = field(default_factory=list)
+    consumers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    seconds: float = 0.0
+    output: str = ""
+
+
+def rehearse(
+    manifest: Path, seed_file: Path, output: Path, progress: Callable[[str], None] = lambda _: None
+) -> Rehearsal:
+    """Rehearse `manifest`: every module synthesized and created, in order, with metadata handed on."""
+    started = time.monotonic()
+    root = project_root(manifest.parent)
+    _default_account_variables(manifest)
+    try:
+        deployment = load_deployment(manifest)
+    except ManifestError as error:
+        raise RehearsalFailed(f"invalid manifest: {error}") from None
+    accounts = {str(module.get_target_account_id()) for group in deployment.groups for module in group.modules}
+    if len(accounts) != 1:
+        raise RehearsalFailed(
+            f"the manifest deploys to accounts {', '.join(sorted(accounts)) or '(none)'}; "
+            "the rehearsal emulates exactly one account"
+        )
+    account = accounts.pop()
+    regions = sorted({str(module.target_region) for group in deployment.groups for module in group.modules})
+    seed = load_seed(seed_file)
+    folder = output.resolve() / deployment.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(folder))
+
+    with emulated_account(account, regions[0]) as emulator:
+        progress(f"emulated account {account} at {emulator.url}; bootstrapping {', '.join(regions)}")
+        for region in regions:
+            bootstrap(emulator, account, region)
+        seeded = Seeded()
+        for region in regions:
+            seeded.lines.extend(seed_account(emulator, seed, region).lines)
+        result.seeded = seeded.lines
+        published = Published()
+        for group in deployment.groups:
+            results = _rehearse_group(emulator, deployment, group, root, folder, published, progress)
+            result.groups.append(results)
+            for module in results:
+                published.metadata[(module.group, module.module)] = module.metadata
+    result.consumers = {f"{group}/{module}": uses for (group, module), uses in published.consumers.items()}
+    result.seconds = round(time.monotonic() - started, 1)
+    (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
+    return result
+
+
+def _rehearse_group(
+    emulator: Emulator,
+    deployment: Any,
+    group: Any,
+    root: Path,
+    folder: Path,
+    published: Published,
+    progress: Callable[[str], None],
+) -> list[ModuleResult]:
+    """Every module of one group, concurrently as Seed-Farmer runs them; stop after the group on failure."""
+    results = []
+    for module in group.modules:
+        try:
+            environment = module_environment(deployment, group.name, module, root, published, _secrets(emulator))
+        except (ManifestError, WiringError) as error:
+            raise RehearsalFailed(str(error)) from None
+        # The CDK CLI sets these from the deployment role's account and the target region.
+        environment["CDK_DEFAULT_ACCOUNT"] = str(module.get_target_account_id())
+        environment["CDK_DEFAULT_REGION"] = str(module.target_region)
+        results.append(ModuleResult(group.name, module.name, module.path, environment))
+
+    def run(result: ModuleResult) -> ModuleResult:
+        module_folder = folder / f"{result.group}-{result.module}"
+        module_folder.mkdir(parents=True, exist_ok=True)
+        (module_folder / "environment.json").write_text(json.dumps(result.environment, indent=2, sort_keys=True))
+        region = str(deployment.get_module(result.group, result.module).target_region)
+        try:
+            rehearse_module(
+                emulator,
+                result,
+                root / result.path,
+                module_folder / "cdk.out",
+                emulator.account,
+                region,
+                lambda step: progress(f"[{result.group}/{result.module}] {step}"),
+            )
+        finally:
+            _write_module(module_folder, result)
+        progress(f"[{result.group}/{result.module}] done: {len(result.metadata)} metadata keys published")
+        return result
+
+    failures = []
+    with ThreadPoolExecutor(max_workers=max(1, len(results))) as pool:
+        futures = [pool.submit(run, result) for result in results]
+        for future in futures:
+            try:
+                future.result()
+            except ModuleFailed as error:
+                failures.append(str(error))
+    if failures:
+        raise RehearsalFailed("\n".join(failures))
+    return results
+
+
+def _write_module(folder: Path, result: ModuleResult) -> None:
+    for stack in result.stacks:
+        (folder / f"{stack.name}.template.json").write_text(json.dumps(stack.template, indent=1))
+    (folder / "metadata.json").write_text(json.dumps(result.metadata, indent=2) + "\n")
+    findings = {"cfn_lint": result.lint, "cdk_nag_acknowledged": result.acknowledged}
+    (folder / "findings.json").write_text(json.dumps(findings, indent=2) + "\n")
+
+
+def _secrets(emulator: Emulator) -> Callable[[str, str], str]:
+    """Read `parameterStore` / `secretsManager` values from the emulated account, as CodeBuild would."""
+
+    def read(kind: str, name: str) -> str:
+        if str(kind).endswith("PARAMETER_STORE"):
+            return str(emulator.client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
+        secret_id, _, json_key = name.partition(":")
+        value = str(emulator.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"])
+        return str(json.loads(value)[json_key.split(":")[0]]) if json_key else value
+
+    return read
+
+
+def _default_account_variables(manifest: Path) -> None:
+    """Default each account variable the manifest reads (`valueFrom: envVariable`) to a fake account.
+
+    An exported value (say PRIMARY_ACCOUNT) is kept, so the rehearsal's templates are those of your account.
+    """
+    try:
+        document = yaml.safe_load(manifest.read_text()) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise RehearsalFailed(f"invalid manifest: {manifest}: {error}") from None
+    variables = [
+        mapping["accountId"]["valueFrom"]["envVariable"]
+        for mapping in document.get("targetAccountMappings") or []
+        if isinstance(mapping, dict)
+        and isinstance(mapping.get("accountId"), dict)
+        and "envVariable" in (mapping["accountId"].get("valueFrom") or {})
+    ]
+    for variable in variables:
+        os.environ.setdefault(variable, DEFAULT_ACCOUNT)
+
+
+def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
+    """The plan for machines: everything the text plan shows."""
+    return {
+        "manifest": rehearsal.manifest,
+        "deployment": rehearsal.deployment,
+        "account": rehearsal.account,
+        "regions": rehearsal.regions,
+        "seeded": rehearsal.seeded,
+        "seconds": rehearsal.seconds,
+        "output": rehearsal.output,
+        "groups": [
+            [
+                {
+                    "group": module.group,
+                    "module": module.module,
+                    "path": module.path,
+                    "stacks": [
+                        {
+                            "name": stack.name,
+                            "status": stack.status,
+                            "resources": [vars(outcome) for outcome in stack.resources],
+                            "custom_resources_answered": stack.custom_resources_answered,
+                            "emulator_workarounds": stack.adaptations,
+                        }
+                        for stack in module.stacks
+                    ],
+                    "metadata": module.metadata,
+                    "consumed_by": rehearsal.consumers.get(f"{module.group}/{module.module}", []),
+                    "cfn_lint": module.lint,
+                    "cdk_nag_acknowledged": module.acknowledged,
+                    "seconds": module.seconds,
+                }
+                for module in group
+            ]
+            for group in rehearsal.groups
+        ],
+    }

@@ -1,0 +1,174 @@
+"""`make rehearse`: the repository's manifests deploy end to end in the emulator, and failures are clear."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rehearsal.report import plan
+from rehearsal.run import Rehearsal, RehearsalFailed, as_json, rehearse
+from tests.repository import ROOT
+from tests.test_docs import table
+
+FIXTURES = ROOT / "tests" / "fixtures" / "manifests"
+EMPTY_SEED = FIXTURES / "empty-seed.yaml"
+
+
+def _module(rehearsal: Rehearsal, group: str) -> Any:
+    return next(module for modules in rehearsal.groups for module in modules if module.group == group)
+
+
+def test_networking_then_endpoint_are_created_in_order(default_rehearsal: Rehearsal) -> None:
+    assert [[module.group for module in group] for group in default_rehearsal.groups] == [
+        ["networking"],
+        ["sagemaker-endpoints"],
+    ]
+    for group in default_rehearsal.groups:
+        for module in group:
+            assert [stack.status for stack in module.stacks] == ["CREATE_COMPLETE"]
+
+
+def test_endpoint_takes_vpc_and_subnets_from_the_networking_modules_real_outputs(
+    default_rehearsal: Rehearsal,
+) -> None:
+    networking = _module(default_rehearsal, "networking")
+    endpoint = _module(default_rehearsal, "sagemaker-endpoints")
+    assert networking.metadata["VpcId"].startswith("vpc-")
+    assert endpoint.environment["SEEDFARMER_PARAMETER_VPC_ID"] == networking.metadata["VpcId"]
+    assert (
+        json.loads(endpoint.environment["SEEDFARMER_PARAMETER_SUBNET_IDS"]) == networking.metadata["PrivateSubnetIds"]
+    )
+    assert len(networking.metadata["PrivateSubnetIds"]) == 2
+    uses = default_rehearsal.consumers["networking/vpc"]
+    assert {(use["key"], use["parameter"]) for use in uses} == {("VpcId", "vpc-id"), ("PrivateSubnetIds", "subnet-ids")}
+
+
+def test_endpoint_serves_the_newest_approved_package_of_the_seeded_group(default_rehearsal: Rehearsal) -> None:
+    endpoint = _module(default_rehearsal, "sagemaker-endpoints")
+    assert endpoint.metadata["ModelPackageArn"].endswith(":model-package/demo-fraud-detector/2")
+
+
+def test_environment_is_the_one_seedfarmer_builds(default_rehearsal: Rehearsal) -> None:
+    endpoint = _module(default_rehearsal, "sagemaker-endpoints").environment
+    assert endpoint["SEEDFARMER_PROJECT_NAME"] == "mlops"
+    assert endpoint["SEEDFARMER_DEPLOYMENT_NAME"] == "demo"
+    assert endpoint["SEEDFARMER_MODULE_NAME"] == "sagemaker-endpoints-endpoint"
+    assert endpoint["SEEDFARMER_PARAMETER_DATA_CAPTURE_SAMPLING_PERCENTAGE"] == "20"
+    assert endpoint["CDK_DEFAULT_ACCOUNT"] == default_rehearsal.account
+    assert endpoint["CDK_DEFAULT_REGION"] == "us-east-1"
+
+
+@pytest.mark.parametrize("group", ["networking", "sagemaker-endpoints"])
+def test_published_metadata_is_what_the_module_readme_documents(default_rehearsal: Rehearsal, group: str) -> None:
+    module = _module(default_rehearsal, group)
+    rows = table((ROOT / module.path / "README.md").read_text(), "## Outputs")
+    assert sorted(module.metadata) == sorted(row[0].strip("`") for row in rows)
+
+
+def test_every_resource_was_created_by_the_emulator_and_custom_resources_answered(
+    default_rehearsal: Rehearsal,
+) -> None:
+    networking = _module(default_rehearsal, "networking").stacks[0]
+    assert {outcome.status for outcome in networking.resources} == {"created"}
+    assert len(networking.resources) == len(networking.template["Resources"])
+    assert networking.custom_resources_answered == ["VpcRestrictDefaultSecurityGroupCustomResourceC73DA2BE"]
+
+
+def test_findings_are_reported_and_written_with_templates(default_rehearsal: Rehearsal) -> None:
+    folder = Path(default_rehearsal.output)
+    for name in ("networking-vpc", "sagemaker-endpoints-endpoint"):
+        module_folder = folder / name
+        assert json.loads((module_folder / "metadata.json").read_text())
+        assert "SEEDFARMER_MODULE_NAME" in json.loads((module_folder / "environment.json").read_text())
+        findings = json.loads((module_folder / "findings.json").read_text())
+        assert set(findings) == {"cfn_lint", "cdk_nag_acknowledged"}
+        assert list(module_folder.glob("mlops-demo-*.template.json"))
+    endpoint = _module(default_rehearsal, "sagemaker-endpoints")
+    assert all(finding["reason"] for finding in endpoint.acknowledged)
+    for group in default_rehearsal.groups:
+        for module in group:
+            assert module.lint == [], f"{module.group}/{module.module}: cfn-lint findings {module.lint}"
+    assert json.loads((folder / "plan.json").read_text())["deployment"] == "demo"
+
+
+def test_plan_reads_as_what_seedfarmer_would_build_and_wire(default_rehearsal: Rehearsal) -> None:
+    text = plan(default_rehearsal)
+    assert "[1] group networking / module vpc" in text
+    assert "[2] group sagemaker-endpoints / module endpoint" in text
+    assert "-> VpcId consumed by sagemaker-endpoints/endpoint as parameter 'vpc-id'" in text
+    assert "1 x AWS::SageMaker::Endpoint" in text
+    assert "model package group demo-fraud-detector (v1 Approved, v2 Approved, v3 PendingManualApproval" in text
+    machine = as_json(default_rehearsal)
+    assert machine["groups"][1][0]["metadata"]["ModelPackageArn"].endswith("/2")
+
+
+def _fails(manifest: str, tmp_path: Path) -> str:
+    before = {thread.name for thread in threading.enumerate()}
+    with pytest.raises(RehearsalFailed) as raised:
+        rehearse(FIXTURES / manifest, EMPTY_SEED, tmp_path)
+    after = {thread.name for thread in threading.enumerate()}
+    assert after <= before, f"the emulator left threads behind: {after - before}"
+    return str(raised.value)
+
+
+def test_an_invalid_manifest_fails_with_seedfarmers_own_message(tmp_path: Path) -> None:
+    message = _fails("unknown-field.yaml", tmp_path)
+    assert message.startswith("invalid manifest:")
+    assert "The following keys are not allowed" in message
+    assert "targetRegon" in message
+
+
+def test_a_module_path_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    message = _fails("missing-module.yaml", tmp_path)
+    assert message == (
+        "group 'first', module 'ghost': path 'modules/does-not-exist/' holds no deployspec.yaml "
+        "(the folder does not exist)"
+    )
+
+
+def test_a_metadata_key_the_producer_did_not_publish_lists_what_it_did(tmp_path: Path) -> None:
+    message = _fails("unpublished-key.yaml", tmp_path)
+    assert message == (
+        "group 'second', module 'consumer', parameter 'color': module 'producer' of group 'first' published no "
+        "key 'Colour'; it published: Color, QueueUrl"
+    )
+
+
+def test_metadata_flows_to_the_next_group(tmp_path: Path) -> None:
+    result = rehearse(FIXTURES / "wired.yaml", EMPTY_SEED, tmp_path)
+    consumer = result.groups[1][0]
+    assert consumer.environment["SEEDFARMER_PARAMETER_COLOR"] == "green"
+    assert consumer.metadata["Color"] == "green"
+    assert consumer.metadata["QueueUrl"].startswith("https://")
+
+
+def test_a_parameter_the_module_rejects_shows_its_own_message_and_names_the_module(tmp_path: Path) -> None:
+    message = _fails("rejected-parameter.yaml", tmp_path)
+    assert message.startswith("module 'endpoints/endpoint' failed to synthesize:")
+    assert "sagemaker-endpoint: parameter 'instance-type': String should match pattern" in message
+
+
+def test_a_stack_that_fails_to_create_names_the_resource_and_the_reason(tmp_path: Path) -> None:
+    message = _fails("broken-stack.yaml", tmp_path)
+    assert message.startswith("module 'first/broken': stack mlops-fixture-first-broken failed to create")
+    assert "BrokenPolicy (AWS::IAM::ManagedPolicy):" in message
+    assert message.endswith("BrokenPolicy (AWS::IAM::ManagedPolicy): Policy statement must contain resources.")
+
+
+def test_the_command_exits_non_zero_with_one_clear_line(tmp_path: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "rehearsal", str(FIXTURES / "missing-module.yaml"), "--output", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert process.returncode == 1
+    assert "rehearsal failed: group 'first', module 'ghost'" in process.stderr
+    assert "Traceback" not in process.stderr
