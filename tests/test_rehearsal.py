@@ -172,3 +172,18 @@ def test_the_command_exits_non_zero_with_one_clear_line(tmp_path: Path) -> None:
     assert process.returncode == 1
     assert "rehearsal failed: group 'first', module 'ghost'" in process.stderr
     assert "Traceback" not in process.stderr
+
+
+def test_the_canary_and_autoscaling_endpoint_deploys_and_says_what_the_emulator_skipped(
+    default_rehearsal: Rehearsal,
+) -> None:
+    endpoint = _module(default_rehearsal, "sagemaker-endpoints").stacks[0]
+    config = endpoint.template["Resources"]["Endpoint"]["Properties"]["DeploymentConfig"]
+    assert config["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]["Type"] == "CANARY"
+    skipped = {outcome.resource_type for outcome in endpoint.resources if outcome.status == "not emulated"}
+    assert skipped == {
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::CloudWatch::Alarm",
+    }
+    assert "1 x AWS::ApplicationAutoScaling::ScalableTarget  (declared; not emulated)" in plan(default_rehearsal)

@@ -12,13 +12,15 @@ from cdk_nag import AwsSolutionsChecks
 from model_package import ModelPackageError, ResolvedPackage, newest_approved_package
 from settings import DeploymentContext, EndpointSettings, ParameterError
 from stack import EndpointStack
+from variants import plan_variants
 
 
-def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage:
-    """The package to serve; only a group needs AWS (the newest approved package is looked up)."""
+def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage | None:
+    """The package of the short form; only a group needs AWS (the newest approved package is looked up)."""
     if settings.model_package_arn:
         return ResolvedPackage(arn=settings.model_package_arn)
-    assert settings.model_package_group_name is not None
+    if not settings.model_package_group_name:
+        return None
     client = boto3.client("sagemaker", region_name=context.region)
     return newest_approved_package(
         client, settings.model_package_group_name, account=context.account, region=context.region
@@ -26,12 +28,12 @@ def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> R
 
 
 def build_app(
-    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage, outdir: str | None = None
+    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None, outdir: str | None = None
 ) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
     # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
     app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
-    stack = EndpointStack(app, settings=settings, context=context, package=package)
+    stack = EndpointStack(app, settings=settings, context=context, variants=plan_variants(settings, package))
     cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
         "seedfarmer:project": context.project,

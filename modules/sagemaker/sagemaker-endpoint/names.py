@@ -32,3 +32,8 @@ def sagemaker_name(base: str, *, suffix: str = "", limit: int = SAGEMAKER_NAME_L
         return clean + tail
     tail = f"-{digest(base, 6)}{tail}"
     return clean[: limit - len(tail)].rstrip("-") + tail
+
+
+def pascal(name: str) -> str:
+    """`blue-v2` -> `BlueV2`: construct IDs made from user-given names."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^a-zA-Z0-9]+", name) if part)

@@ -39,13 +39,17 @@ class Scope:
 
 
 def execution_statements(
-    settings: EndpointSettings, artifacts: ModelArtifacts | None, scope: Scope
+    settings: EndpointSettings, artifacts: ModelArtifacts, undescribed: bool, scope: Scope
 ) -> list[iam.PolicyStatement]:
-    """The statements of the execution role's policy (the KMS key grants its own use separately)."""
+    """The statements of the execution role's policy (the KMS key grants its own use separately).
+
+    `artifacts` are the images and model data the variants are known to serve; `undescribed` says a
+    package given by ARN adds artifacts that synthesis did not look up.
+    """
     return [
-        *model_data_read(settings, artifacts, scope),
-        *image_pull(settings, artifacts, scope),
-        *network_interfaces(settings, scope),
+        *model_data_read(settings, artifacts, undescribed, scope),
+        *image_pull(settings, artifacts, undescribed, scope),
+        *([] if settings.serverless else network_interfaces(settings, scope)),
         *endpoint_logs(scope),
         metrics(),
         *data_capture_write(settings, scope),
@@ -53,41 +57,47 @@ def execution_statements(
 
 
 def model_data_read(
-    settings: EndpointSettings, artifacts: ModelArtifacts | None, scope: Scope
+    settings: EndpointSettings, artifacts: ModelArtifacts, undescribed: bool, scope: Scope
 ) -> list[iam.PolicyStatement]:
-    """Read the model artifacts: the exact objects when the package was described, else the bucket."""
-    if artifacts is not None and artifacts.model_data_urls:
+    """Read the model artifacts: the exact objects when known, else the artifacts bucket."""
+    statements = []
+    if artifacts.model_data_urls:
         objects = sorted({_object_arn(url, scope.partition) for url in artifacts.model_data_urls})
-        return [iam.PolicyStatement(sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=objects)]
+        statements.append(iam.PolicyStatement(sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=objects))
+    if not undescribed:
+        return statements
     if settings.model_artifacts_bucket_arn:
+        known = statements[0].resources if statements else []
+        bucket_objects = f"{settings.model_artifacts_bucket_arn}/*"
         return [
             iam.PolicyStatement(
-                sid="ReadModelArtifacts",
-                actions=["s3:GetObject"],
-                resources=[f"{settings.model_artifacts_bucket_arn}/*"],
+                sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=sorted({*known, bucket_objects})
             )
         ]
-    # A fixed package ARN with no bucket given: synthesis must not call AWS to find the artifact, so
-    # the role may read objects only from buckets owned by this account.
+    # A package given by ARN with no bucket named: synthesis must not call AWS to find its artifact,
+    # so the role may read objects only from buckets owned by this account.
     return [
+        *statements,
         iam.PolicyStatement(
             sid="ReadModelArtifactsInThisAccount",
             actions=["s3:GetObject"],
             resources=[f"arn:{scope.partition}:s3:::*/*"],
             conditions={"StringEquals": {"s3:ResourceAccount": scope.account}},
-        )
+        ),
     ]
 
 
-def image_pull(settings: EndpointSettings, artifacts: ModelArtifacts | None, scope: Scope) -> list[iam.PolicyStatement]:
+def image_pull(
+    settings: EndpointSettings, artifacts: ModelArtifacts, undescribed: bool, scope: Scope
+) -> list[iam.PolicyStatement]:
     """Pull the inference image(s): the exact repositories when known, else this account's."""
-    repositories: set[str] = set()
-    if artifacts is not None:
-        repositories.update(arn for image in artifacts.images if (arn := ecr_repository_arn(image, scope.partition)))
+    repositories = {arn for image in artifacts.images if (arn := ecr_repository_arn(image, scope.partition))}
     if settings.ecr_repo_arn:
         repositories.add(settings.ecr_repo_arn)
-    if not repositories:
+    elif undescribed:
         repositories.add(f"arn:{scope.partition}:ecr:{scope.region}:{scope.account}:repository/*")
+    if not repositories:
+        return []
     return [
         iam.PolicyStatement(sid="PullInferenceImages", actions=ECR_PULL_ACTIONS, resources=sorted(repositories)),
         # GetAuthorizationToken has no resource-level permissions.
@@ -104,7 +114,7 @@ def network_interfaces(settings: EndpointSettings, scope: Scope) -> list[iam.Pol
             sid="CreateInterfacesInEndpointSubnets",
             actions=["ec2:CreateNetworkInterface"],
             resources=[
-                *(f"{ec2}:subnet/{subnet}" for subnet in settings.subnet_ids),
+                *(f"{ec2}:subnet/{subnet}" for subnet in settings.subnet_ids or ()),
                 f"{ec2}:security-group/{scope.security_group_id}",
             ],
         ),

@@ -1,8 +1,9 @@
 """Every input of the SageMaker endpoint module, read once from Seed-Farmer's environment and validated.
 
 Seed-Farmer hands a module its manifest parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>``
-environment variables (non-strings JSON-encoded). All validation happens here, before any construct
-is built, and every error names the parameter as a user writes it in a manifest (kebab-case).
+environment variables (non-strings JSON-encoded). All validation happens here (single values) and in
+rules.py (how values combine), before any construct is built; every error names the parameter as a
+user writes it in a manifest (kebab-case).
 """
 
 from __future__ import annotations
@@ -11,10 +12,16 @@ import difflib
 import json
 import os
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+import rules
+from errors import ParameterError, describe, parameter_name
+from formats import check_arn, check_image_uri, check_package_arn, check_s3_url
+
+__all__ = ["DeploymentContext", "EndpointSettings", "ParameterError", "parameter_name"]
 
 PARAMETER_PREFIX = "SEEDFARMER_PARAMETER_"
 
@@ -29,75 +36,65 @@ DOMAIN_ID = r"^d-[a-z0-9]{12}$"
 IAM_POLICY_NAME = r"^[\w+=,.@-]{1,128}$"
 
 
-class ParameterError(Exception):
-    """A module input is wrong; the message names the parameter as written in a manifest."""
+def _kebab(field: str) -> str:
+    return field.replace("_", "-")
 
 
-def parameter_name(field: str) -> str:
-    """The manifest (kebab-case) name of a settings field or an env variable suffix."""
-    return field.lower().replace("_", "-")
+class ContainerParameter(BaseModel):
+    """One container of an inference pipeline, as written in `containers`."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
 
-def describe(error: ValidationError) -> str:
-    """pydantic's errors, one line each, with the parameter in kebab-case and the value given."""
-    lines = []
-    for item in error.errors():
-        location = item["loc"]
-        name = parameter_name(str(location[0])) if location else "parameters"
-        path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[1:])
-        message = item["msg"].removeprefix("Value error, ")
-        given = f" (got {json.dumps(item['input'], default=str)})" if location else ""
-        lines.append(f"parameter '{name}{path}': {message}{given}")
-    return "\n".join(lines)
+    image_uri: str
+    model_data_url: str | None = None
+    environment: dict[str, str] = Field(default_factory=dict)
 
-
-class Arn(BaseModel):
-    """The parts of an ARN that say which service and which kind of resource it names."""
-
-    partition: str
-    service: str
-    region: str
-    account: str
-    resource_type: str
-    resource: str
-
+    @field_validator("image_uri")
     @classmethod
-    def parse(cls, value: str) -> Arn:
-        parts = value.split(":", 5)
-        if len(parts) != 6 or parts[0] != "arn" or not parts[1].startswith("aws"):
-            raise ValueError("not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>)")
-        resource_type, _, resource = parts[5].partition("/")
-        return cls(
-            partition=parts[1],
-            service=parts[2],
-            region=parts[3],
-            account=parts[4],
-            resource_type=resource_type,
-            resource=resource,
-        )
+    def _image(cls, value: str) -> str:
+        return check_image_uri(value)
+
+    @field_validator("model_data_url")
+    @classmethod
+    def _model_data(cls, value: str | None) -> str | None:
+        return value and check_s3_url(value)
 
 
-def check_arn(value: str, *, service: str, resource_type: str, example: str, resource_pattern: str) -> str:
-    """`value` if it is an ARN of `service` naming a `resource_type`; otherwise a ValueError saying why."""
-    accepted = f"expected {example}"
-    try:
-        arn = Arn.parse(value)
-    except ValueError as error:
-        raise ValueError(f"{error}; {accepted}") from None
-    if arn.service != service:
-        raise ValueError(f"is an ARN of service '{arn.service}', not '{service}'; {accepted}")
-    kind = arn.resource_type if arn.resource else "(none)"
-    if service == "s3":
-        if arn.region or arn.account or arn.resource:
-            raise ValueError(f"names an object or a qualified bucket, not a bucket; {accepted}")
-    elif kind != resource_type:
-        raise ValueError(f"names a '{kind}', not a '{resource_type}'; {accepted}")
-    elif not re.fullmatch(r"\d{12}", arn.account):
-        raise ValueError(f"has no 12-digit account id; {accepted}")
-    name = arn.resource_type if service == "s3" else arn.resource
-    if not re.fullmatch(resource_pattern, name):
-        raise ValueError(f"'{name}' is not a valid {resource_type} name; {accepted}")
-    return value
+class VariantParameter(BaseModel):
+    """One production variant, as written in `variants`; unset sizes take the top-level parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
+
+    name: str = Field(pattern=SAGEMAKER_NAME)
+    model_package_arn: str | None = None
+    model_image_uri: str | None = None
+    model_data_url: str | None = None
+    instance_type: str | None = Field(None, pattern=INSTANCE_TYPE)
+    initial_instance_count: int | None = Field(None, ge=1)
+    initial_variant_weight: float | None = Field(None, gt=0)
+
+    @field_validator("model_package_arn")
+    @classmethod
+    def _package(cls, value: str | None) -> str | None:
+        return value and check_package_arn(value)
+
+    @field_validator("model_image_uri")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        return value and check_image_uri(value)
+
+    @field_validator("model_data_url")
+    @classmethod
+    def _model_data(cls, value: str | None) -> str | None:
+        return value and check_s3_url(value)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> VariantParameter:
+        if bool(self.model_package_arn) == bool(self.model_image_uri):
+            raise ValueError(f"variant '{self.name}' needs exactly one of model-package-arn and model-image-uri")
+        if self.model_data_url and not self.model_image_uri:
+            raise ValueError(f"variant '{self.name}': model-data-url goes with model-image-uri")
+        return self
 
 
 class DeploymentContext(BaseModel):
@@ -138,16 +135,17 @@ class EndpointSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=PARAMETER_PREFIX, frozen=True, extra="forbid")
 
-    # Where the endpoint runs.
-    vpc_id: str = Field(pattern=VPC_ID, description="VPC of the endpoint's network interfaces.")
-    subnet_ids: Annotated[tuple[str, ...], NoDecode] = Field(
-        min_length=1, max_length=16, description="Subnets of the endpoint's network interfaces."
-    )
+    # Where the endpoint runs (not for serverless endpoints, which SageMaker runs outside any VPC).
+    vpc_id: str | None = Field(None, pattern=VPC_ID)
+    subnet_ids: Annotated[tuple[str, ...] | None, NoDecode] = Field(None, min_length=1, max_length=16)
     # What it serves: exactly one model source.
-    model_package_arn: str | None = Field(None, description="A fixed model package version.")
-    model_package_group_name: str | None = Field(
-        None, pattern=SAGEMAKER_NAME, description="Serve the newest approved package of this group."
-    )
+    model_package_arn: str | None = None
+    model_package_group_name: str | None = Field(None, pattern=SAGEMAKER_NAME)
+    model_image_uri: str | None = None
+    model_data_url: str | None = None
+    model_environment: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    containers: Annotated[tuple[ContainerParameter, ...] | None, NoDecode] = Field(None, min_length=2, max_length=15)
+    variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(None, min_length=1, max_length=10)
     # SageMaker project and domain, for tags and resource isolation.
     sagemaker_project_id: str | None = Field(None, pattern=r"^p-[a-z0-9]{12}$")
     sagemaker_project_name: str | None = Field(None, pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
@@ -158,7 +156,7 @@ class EndpointSettings(BaseSettings):
     enable_network_isolation: bool = True
     model_artifacts_bucket_arn: str | None = None
     ecr_repo_arn: str | None = None
-    # The production variant.
+    # The production variant (the short form of a one-element `variants`).
     variant_name: str = Field("AllTraffic", pattern=SAGEMAKER_NAME)
     initial_instance_count: int = Field(1, ge=1)
     initial_variant_weight: float = Field(1.0, gt=0)
@@ -166,6 +164,30 @@ class EndpointSettings(BaseSettings):
     managed_instance_scaling: bool = False
     scaling_min_instance_count: int = Field(1, ge=0)
     scaling_max_instance_count: int = Field(10, ge=1)
+    # Serverless.
+    serverless_memory_size_mb: int | None = Field(None, ge=1024, le=6144, multiple_of=1024)
+    serverless_max_concurrency: int | None = Field(None, ge=1, le=200)
+    serverless_provisioned_concurrency: int | None = Field(None, ge=1, le=200)
+    # Autoscaling (Application Auto Scaling).
+    autoscaling_max_capacity: int | None = Field(None, ge=1)
+    autoscaling_min_capacity: int | None = Field(None, ge=1)
+    autoscaling_target_invocations_per_instance: int | None = Field(None, ge=1)
+    autoscaling_target_utilization: float = Field(0.7, gt=0, le=1)
+    autoscaling_scale_in_cooldown_seconds: int = Field(300, ge=0, le=86400)
+    autoscaling_scale_out_cooldown_seconds: int = Field(60, ge=0, le=86400)
+    # Alarms.
+    alarm_5xx_errors_threshold: int = Field(1, ge=1)
+    alarm_model_latency_p99_ms: int | None = Field(None, ge=1)
+    alarm_topic_arn: str | None = None
+    # Guarded rollouts (SageMaker deployment guardrails).
+    deployment_strategy: Literal["ALL_AT_ONCE", "CANARY", "LINEAR", "ROLLING"] = "ALL_AT_ONCE"
+    canary_size_percent: int = Field(10, ge=1, le=50)
+    linear_step_percent: int = Field(20, ge=10, le=50)
+    rolling_batch_percent: int = Field(25, ge=5, le=50)
+    wait_interval_seconds: int = Field(300, ge=0, le=3600)
+    termination_wait_seconds: int = Field(300, ge=0, le=3600)
+    maximum_execution_timeout_seconds: int = Field(3600, ge=600, le=28800)
+    rollback_alarm_names: Annotated[tuple[str, ...], NoDecode] = ()
     # Data capture.
     data_capture_sampling_percentage: int = Field(0, ge=0, le=100)
     data_capture_prefix: str | None = Field(None, pattern=r"^[a-zA-Z0-9!_.*'()/-]{1,512}$")
@@ -201,36 +223,53 @@ class EndpointSettings(BaseSettings):
         # the class then validates exactly what it was given.
         return (init_settings,)
 
-    @field_validator("subnet_ids", mode="before")
+    @field_validator("subnet_ids", "rollback_alarm_names", mode="before")
     @classmethod
-    def _subnet_list(cls, value: Any) -> Any:
+    def _string_list(cls, value: Any) -> Any:
         return _json_or_csv(value)
+
+    @field_validator("containers", "variants", mode="before")
+    @classmethod
+    def _object_list(cls, value: Any) -> Any:
+        return _json(value, "a JSON list of objects")
+
+    @field_validator("tags", "model_environment", mode="before")
+    @classmethod
+    def _string_map(cls, value: Any) -> Any:
+        return _json(value, "a JSON object of names to string values")
 
     @field_validator("subnet_ids")
     @classmethod
-    def _subnets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for subnet in value:
+    def _subnets(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for subnet in value or ():
             if not re.fullmatch(SUBNET_ID, subnet):
                 raise ValueError(f"'{subnet}' is not a subnet id such as subnet-0123456789abcdef0")
-        if len(set(value)) != len(value):
+        if value and len(set(value)) != len(value):
             raise ValueError("lists a subnet more than once")
         return value
 
-    @field_validator("tags", mode="before")
+    @field_validator("rollback_alarm_names")
     @classmethod
-    def _tag_map(cls, value: Any) -> Any:
-        return _json(value, "a JSON object of tag keys to values")
+    def _alarm_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if not 1 <= len(name) <= 255:
+                raise ValueError(f"'{name}' is not a CloudWatch alarm name (1 to 255 characters)")
+        return value
 
     @field_validator("model_package_arn")
     @classmethod
     def _package_arn(cls, value: str | None) -> str | None:
-        return value and check_arn(
-            value,
-            service="sagemaker",
-            resource_type="model-package",
-            example="arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3",
-            resource_pattern=r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}(/\d+)?",
-        )
+        return value and check_package_arn(value)
+
+    @field_validator("model_image_uri")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        return value and check_image_uri(value)
+
+    @field_validator("model_data_url")
+    @classmethod
+    def _model_data(cls, value: str | None) -> str | None:
+        return value and check_s3_url(value)
 
     @field_validator("model_execution_role_arn")
     @classmethod
@@ -276,47 +315,38 @@ class EndpointSettings(BaseSettings):
             resource_pattern=DOMAIN_ID[1:-1],
         )
 
+    @field_validator("alarm_topic_arn")
+    @classmethod
+    def _topic_arn(cls, value: str | None) -> str | None:
+        return value and check_arn(
+            value,
+            service="sns",
+            resource_type="topic",
+            example="arn:aws:sns:us-east-1:123456789012:ml-alarms",
+            resource_pattern=r"[\w-]{1,256}(\.fifo)?",
+        )
+
     @model_validator(mode="after")
     def _consistent(self) -> EndpointSettings:
-        sources = [name for name in ("model_package_arn", "model_package_group_name") if getattr(self, name)]
-        if len(sources) != 1:
-            given = " and ".join(f"'{parameter_name(name)}'" for name in sources) or "neither"
-            raise ParameterError(
-                "parameters 'model-package-arn' / 'model-package-group-name': give exactly one model source "
-                f"(a fixed package version, or a group whose newest approved package is served); got {given}"
-            )
-        if self.data_capture_sampling_percentage and not self.model_artifacts_bucket_arn:
-            raise ParameterError(
-                "parameter 'data-capture-sampling-percentage': data capture writes to the artifacts bucket; "
-                "set 'model-artifacts-bucket-arn' too, or set the percentage to 0 to turn capture off"
-            )
-        if self.managed_instance_scaling:
-            self._check_managed_scaling()
-        domain_id, domain_arn = self.sagemaker_domain_id, self.sagemaker_domain_arn
-        if domain_id and domain_arn and not domain_arn.endswith(f"domain/{domain_id}"):
-            raise ParameterError(
-                f"parameter 'sagemaker-domain-arn': names domain {domain_arn.rsplit('/', 1)[-1]}, "
-                f"but 'sagemaker-domain-id' is {domain_id}"
-            )
+        rules.check(self)
         return self
 
-    def _check_managed_scaling(self) -> None:
-        low, initial, high = (
-            self.scaling_min_instance_count,
-            self.initial_instance_count,
-            self.scaling_max_instance_count,
-        )
-        if not low <= initial <= high:
-            raise ParameterError(
-                f"parameters 'scaling-min-instance-count' ({low}), 'initial-instance-count' ({initial}), "
-                f"'scaling-max-instance-count' ({high}): need min <= initial <= max"
-            )
-        raise ParameterError(
-            "parameter 'managed-instance-scaling': SageMaker accepts ManagedInstanceScaling only on endpoints "
-            "that host inference components, and this module hosts a model on each production variant "
-            "(CreateEndpointConfig would fail with 'ManagedInstanceScaling is only supported for inference "
-            "component endpoints'); set it to false"
-        )
+    def given(self, *fields: str) -> list[str]:
+        """Which of `fields` the manifest set explicitly."""
+        return [field for field in fields if field in self.model_fields_set]
+
+    @property
+    def serverless(self) -> bool:
+        return self.serverless_memory_size_mb is not None or self.serverless_max_concurrency is not None
+
+    @property
+    def network_isolation(self) -> bool:
+        """Serverless endpoints support no network isolation; elsewhere the parameter decides."""
+        return self.enable_network_isolation and not self.serverless
+
+    @property
+    def autoscaling(self) -> bool:
+        return self.autoscaling_max_capacity is not None
 
     @property
     def data_capture_enabled(self) -> bool:

@@ -1,4 +1,4 @@
-"""The endpoint stack: a SageMaker model, endpoint configuration and endpoint inside the VPC."""
+"""The endpoint stack: SageMaker models, an endpoint configuration and an endpoint, with what keeps them safe."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+import alarms
 import permissions
-from model_package import ResolvedPackage
-from names import digest, sagemaker_name
+import rollout
+import scaling
+from names import digest, pascal, sagemaker_name
 from settings import DeploymentContext, EndpointSettings
+from variants import Container, Variant, artifacts_of
 
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
@@ -30,7 +33,7 @@ def has_instance_storage(instance_type: str) -> bool:
 
 
 class EndpointStack(cdk.Stack):
-    """A real-time SageMaker endpoint serving one model package; `metadata` holds what it publishes."""
+    """A SageMaker endpoint serving one or more variants; `metadata` holds what it publishes."""
 
     def __init__(
         self,
@@ -38,26 +41,30 @@ class EndpointStack(cdk.Stack):
         *,
         settings: EndpointSettings,
         context: DeploymentContext,
-        package: ResolvedPackage,
+        variants: list[Variant],
     ) -> None:
         super().__init__(
             scope,
             context.stack_name,
             env=cdk.Environment(account=context.account, region=context.region),
-            description=f"Seed-Farmer module {context.module}: SageMaker real-time endpoint",
+            description=f"Seed-Farmer module {context.module}: SageMaker endpoint",
             analytics_reporting=False,
         )
         self.settings = settings
+        self.variants = variants
         self.endpoint_name = sagemaker_name(context.stack_name)
         self.key = self._encryption_key(context)
         self._log_group()
-        self.security_group = self._security_group()
-        self.role = self._execution_role(package)
+        self.security_group = None if settings.serverless else self._security_group()
+        self.role = self._execution_role()
         self._grant_key_use()
-        self.model = self._model(package)
+        self.models = [self._model(variant) for variant in variants]
         self.endpoint_config = self._endpoint_config()
+        self.alarms = alarms.add_alarms(self, settings, self.endpoint_name, variants)
         self.endpoint = self._endpoint()
-        self.metadata = self._metadata(package)
+        if settings.autoscaling:
+            scaling.add_autoscaling(self, settings, self.endpoint.attr_endpoint_name, variants)
+        self.metadata = self._metadata()
 
     def _encryption_key(self, context: DeploymentContext) -> kms.Key:
         key = kms.Key(
@@ -113,7 +120,7 @@ class EndpointStack(cdk.Stack):
             ],
         )
 
-    def _execution_role(self, package: ResolvedPackage) -> iam.IRole:
+    def _execution_role(self) -> iam.IRole:
         self.execution_policy: iam.ManagedPolicy | None = None
         if self.settings.model_execution_role_arn:
             return iam.Role.from_role_arn(self, "ExecutionRole", self.settings.model_execution_role_arn, mutable=False)
@@ -121,23 +128,25 @@ class EndpointStack(cdk.Stack):
             self,
             "ExecutionRole",
             assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
-            description=f"Hosts the model of SageMaker endpoint {self.endpoint_name}",
+            description=f"Hosts the models of SageMaker endpoint {self.endpoint_name}",
         )
+        artifacts, undescribed = artifacts_of(self.variants)
         statements = permissions.execution_statements(
             self.settings,
-            package.artifacts,
+            artifacts,
+            undescribed,
             permissions.Scope(
                 account=self.account,
                 region=self.region,
                 partition=self.partition,
                 endpoint_name=self.endpoint_name,
-                security_group_id=self.security_group.attr_group_id,
+                security_group_id=self.security_group.attr_group_id if self.security_group else "",
             ),
         )
         policy = iam.ManagedPolicy(
             self,
             "ExecutionPolicy",
-            description=f"What hosting the model of endpoint {self.endpoint_name} needs",
+            description=f"What hosting the models of endpoint {self.endpoint_name} needs",
             statements=statements,
             roles=[role],
         )
@@ -166,25 +175,35 @@ class EndpointStack(cdk.Stack):
             )
         )
 
-    def _model(self, package: ResolvedPackage) -> sagemaker.CfnModel:
+    def _model(self, variant: Variant) -> sagemaker.CfnModel:
+        settings = self.settings
         definition = {
-            "package": package.arn,
-            "role": self.settings.model_execution_role_arn or "module-role",
-            "subnets": self.settings.subnet_ids,
-            "vpc": self.settings.vpc_id,
-            "isolation": self.settings.enable_network_isolation,
+            "containers": [vars(container) for container in variant.containers],
+            "role": settings.model_execution_role_arn or "module-role",
+            "subnets": settings.subnet_ids,
+            "vpc": settings.vpc_id,
+            "isolation": settings.network_isolation,
         }
+        short_form = len(self.variants) == 1 and not settings.variants
+        containers = [_container(container) for container in variant.containers]
         model = sagemaker.CfnModel(
             self,
-            "Model",
+            "Model" if short_form else f"{pascal(variant.name)}Model",
             model_name=sagemaker_name(self.endpoint_name, suffix=f"model-{digest(definition)}"),
             execution_role_arn=self.role.role_arn,
-            primary_container=sagemaker.CfnModel.ContainerDefinitionProperty(model_package_name=package.arn),
-            vpc_config=sagemaker.CfnModel.VpcConfigProperty(
-                subnets=list(self.settings.subnet_ids),
-                security_group_ids=[self.security_group.attr_group_id],
+            primary_container=None if variant.is_pipeline else containers[0],
+            containers=containers if variant.is_pipeline else None,
+            inference_execution_config=(
+                sagemaker.CfnModel.InferenceExecutionConfigProperty(mode="Serial") if variant.is_pipeline else None
             ),
-            enable_network_isolation=self.settings.enable_network_isolation,
+            vpc_config=(
+                sagemaker.CfnModel.VpcConfigProperty(
+                    subnets=list(settings.subnet_ids or ()), security_group_ids=[self.security_group.attr_group_id]
+                )
+                if self.security_group is not None
+                else None
+            ),
+            enable_network_isolation=settings.network_isolation,
         )
         # SageMaker uses the role as soon as the model exists: its policy must be attached first.
         if self.execution_policy is not None:
@@ -193,31 +212,59 @@ class EndpointStack(cdk.Stack):
 
     def _endpoint_config(self) -> sagemaker.CfnEndpointConfig:
         settings = self.settings
-        encrypt_storage = not has_instance_storage(settings.instance_type)
-        variant = sagemaker.CfnEndpointConfig.ProductionVariantProperty(
-            variant_name=settings.variant_name,
-            model_name=self.model.attr_model_name,
-            instance_type=settings.instance_type,
-            initial_instance_count=settings.initial_instance_count,
-            initial_variant_weight=settings.initial_variant_weight,
-        )
-        capture = self._data_capture()
+        instance_types = [variant.instance_type for variant in self.variants if variant.instance_type]
+        encrypt_storage = bool(instance_types) and not any(has_instance_storage(kind) for kind in instance_types)
+        production_variants = [
+            self._production_variant(variant, model) for variant, model in zip(self.variants, self.models, strict=True)
+        ]
         definition = {
-            "model": self.model.model_name,
-            "variant": [settings.variant_name, settings.instance_type, settings.initial_instance_count],
-            "weight": settings.initial_variant_weight,
+            "models": [model.model_name for model in self.models],
+            "variants": [
+                [variant.name, variant.instance_type, variant.initial_instance_count, variant.initial_variant_weight]
+                for variant in self.variants
+            ],
+            "serverless": [
+                settings.serverless_memory_size_mb,
+                settings.serverless_max_concurrency,
+                settings.serverless_provisioned_concurrency,
+            ],
             "encrypt_storage": encrypt_storage,
             "capture": [settings.data_capture_sampling_percentage, settings.data_capture_prefix],
         }
-        config = sagemaker.CfnEndpointConfig(
+        return sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfig",
             endpoint_config_name=sagemaker_name(self.endpoint_name, suffix=f"config-{digest(definition)}"),
-            production_variants=[variant],
+            production_variants=production_variants,
+            # Serverless variants and instances with local NVMe storage have no volume to encrypt with a key.
             kms_key_id=self.key.key_arn if encrypt_storage else None,
-            data_capture_config=capture,
+            data_capture_config=self._data_capture(),
         )
-        return config
+
+    def _production_variant(
+        self, variant: Variant, model: sagemaker.CfnModel
+    ) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:
+        settings = self.settings
+        if variant.instance_type is None:
+            assert settings.serverless_memory_size_mb is not None
+            assert settings.serverless_max_concurrency is not None
+            return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+                variant_name=variant.name,
+                model_name=model.attr_model_name,
+                initial_variant_weight=variant.initial_variant_weight,
+                serverless_config=sagemaker.CfnEndpointConfig.ServerlessConfigProperty(
+                    memory_size_in_mb=settings.serverless_memory_size_mb,
+                    max_concurrency=settings.serverless_max_concurrency,
+                    provisioned_concurrency=settings.serverless_provisioned_concurrency,
+                ),
+            )
+        return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
+            variant_name=variant.name,
+            model_name=model.attr_model_name,
+            instance_type=variant.instance_type,
+            initial_instance_count=variant.initial_instance_count,
+            initial_variant_weight=variant.initial_variant_weight,
+        )
 
     def _data_capture(self) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | None:
         settings = self.settings
@@ -240,21 +287,47 @@ class EndpointStack(cdk.Stack):
         )
 
     def _endpoint(self) -> sagemaker.CfnEndpoint:
-        return sagemaker.CfnEndpoint(
+        endpoint = sagemaker.CfnEndpoint(
             self,
             "Endpoint",
             endpoint_name=self.endpoint_name,
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
+            deployment_config=rollout.deployment_config(self.settings, self.alarm_names),
         )
+        # The alarms a rollout watches must exist before SageMaker starts one.
+        for alarm in self.alarms:
+            endpoint.add_dependency(alarm)
+        return endpoint
 
-    def _metadata(self, package: ResolvedPackage) -> dict[str, Any]:
+    @property
+    def alarm_names(self) -> list[str]:
+        return [
+            name
+            for variant in self.variants
+            for name in alarms.alarm_names(self.endpoint_name, variant.name, self.settings)
+        ]
+
+    def _metadata(self) -> dict[str, Any]:
         name = self.endpoint.attr_endpoint_name
+        first_package = next((variant.package.arn for variant in self.variants if variant.package), "")
         return {
             "ModelExecutionRoleArn": self.role.role_arn,
-            "ModelName": self.model.attr_model_name,
-            "ModelPackageArn": package.arn,
+            "ModelName": self.models[0].attr_model_name,
+            "ModelPackageArn": first_package,
             "EndpointName": name,
             "EndpointUrl": f"https://runtime.sagemaker.{self.region}.{self.url_suffix}/endpoints/{name}/invocations",
             "KmsKeyId": self.key.key_id,
-            "SecurityGroupId": self.security_group.attr_group_id,
+            "SecurityGroupId": self.security_group.attr_group_id if self.security_group else "",
+            "VariantNames": [variant.name for variant in self.variants],
+            "AlarmNames": self.alarm_names,
         }
+
+
+def _container(container: Container) -> sagemaker.CfnModel.ContainerDefinitionProperty:
+    if container.package_arn:
+        return sagemaker.CfnModel.ContainerDefinitionProperty(model_package_name=container.package_arn)
+    return sagemaker.CfnModel.ContainerDefinitionProperty(
+        image=container.image,
+        model_data_url=container.model_data_url,
+        environment=dict(container.environment) or None,
+    )

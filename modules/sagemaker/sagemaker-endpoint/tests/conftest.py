@@ -100,10 +100,11 @@ _cache: dict[str, Synthesized] = {}
 
 
 def _synthesize(package: ResolvedPackage | None = None, **fields: Any) -> Synthesized:
-    package = package or ResolvedPackage(arn=fields.get("model_package_arn") or PACKAGE_ARN)
-    parameters = {**REQUIRED, **fields}
-    if "model_package_group_name" not in parameters:
-        parameters.setdefault("model_package_arn", package.arn)
+    """Fields set to None are left out, as a manifest would leave them out."""
+    defaults = {} if "model_package_group_name" in fields else {"model_package_arn": PACKAGE_ARN}
+    parameters = {key: value for key, value in {**REQUIRED, **defaults, **fields}.items() if value is not None}
+    if package is None and "model_package_arn" in parameters:
+        package = ResolvedPackage(arn=parameters["model_package_arn"])
     key = json.dumps([repr(package), parameters], sort_keys=True, default=str)
     if key not in _cache:
         settings = EndpointSettings(**parameters)

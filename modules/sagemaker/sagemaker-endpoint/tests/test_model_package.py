@@ -93,6 +93,7 @@ def test_a_fixed_package_arn_makes_no_aws_call(monkeypatch: pytest.MonkeyPatch) 
     settings = EndpointSettings(vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_arn=arn)
     context = DeploymentContext(project="p", deployment="d", module="m", account=ACCOUNT, region=REGION)
     resolved = resolve_package(settings, context)
+    assert resolved is not None
     assert resolved.arn == arn
     assert resolved.artifacts is None
 
@@ -104,7 +105,9 @@ def test_a_group_is_resolved_through_boto3(sagemaker: Any) -> None:
         vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_group_name="fraud-detector"
     )
     context = DeploymentContext(project="p", deployment="d", module="m", account=ACCOUNT, region=REGION)
-    assert resolve_package(settings, context).arn == arn
+    resolved = resolve_package(settings, context)
+    assert resolved is not None
+    assert resolved.arn == arn
 
 
 @pytest.mark.parametrize(

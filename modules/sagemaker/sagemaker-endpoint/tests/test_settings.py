@@ -65,7 +65,7 @@ OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ({"model-package-arn": None}, "give exactly one model source (a fixed package version, or a group whose"),
+        ({"model-package-arn": None}, "give exactly one model source (a package version, a package group whose"),
         ({"model-package-group-name": "fraud"}, "give exactly one model source"),
         ({"model-package-arn": "fraud-detector/3"}, "parameter 'model-package-arn': not an ARN"),
         (
@@ -112,7 +112,7 @@ OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
             {"subnet-ids": ["subnet-01234567", "subnet-01234567"]},
             "parameter 'subnet-ids': lists a subnet more than once",
         ),
-        ({"vpc-id": None}, "parameter 'vpc-id': Field required"),
+        ({"vpc-id": None}, "parameter(s) 'vpc-id': required, the endpoint's network interfaces live in your VPC"),
         ({"instance-type": "m5.large"}, "parameter 'instance-type': String should match pattern '^ml\\."),
         (
             {"initial-instance-count": 0},

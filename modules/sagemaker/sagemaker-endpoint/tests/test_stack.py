@@ -15,6 +15,8 @@ METADATA_KEYS = [
     "EndpointUrl",
     "KmsKeyId",
     "SecurityGroupId",
+    "VariantNames",
+    "AlarmNames",
 ]
 SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 
@@ -48,7 +50,7 @@ def test_a_package_arn_builds_model_config_and_endpoint(synthesize: Any) -> None
     assert endpoint["EndpointConfigName"] == {"Fn::GetAtt": ["EndpointConfig", "EndpointConfigName"]}
 
 
-def test_metadata_output_has_exactly_the_reference_keys(synthesize: Any) -> None:
+def test_metadata_output_has_the_reference_keys_then_the_additions(synthesize: Any) -> None:
     stack = synthesize()
     assert list(stack.raw["Outputs"]) == ["metadata"]
     assert _metadata_keys(stack) == METADATA_KEYS

@@ -1,0 +1,93 @@
+"""What each kind of value must look like: ARNs by service and resource type, image URIs, S3 URLs.
+
+Each check returns the value, or raises ValueError saying what was wrong and what is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+ECR_IMAGE = (
+    r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/"
+    r"[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*(:\w[\w.-]{0,127}|@sha256:[a-f0-9]{64})?$"
+)
+S3_URL = r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S+$"
+
+
+class Arn(BaseModel):
+    """The parts of an ARN that say which service and which kind of resource it names."""
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource_type: str
+    resource: str
+
+    @classmethod
+    def parse(cls, value: str) -> Arn:
+        parts = value.split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn" or not parts[1].startswith("aws"):
+            raise ValueError("not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>)")
+        resource_type, _, resource = parts[5].partition("/")
+        return cls(
+            partition=parts[1],
+            service=parts[2],
+            region=parts[3],
+            account=parts[4],
+            resource_type=resource_type,
+            resource=resource,
+        )
+
+
+def check_arn(value: str, *, service: str, resource_type: str, example: str, resource_pattern: str) -> str:
+    """`value` if it is an ARN of `service` naming a `resource_type`; otherwise a ValueError saying why."""
+    accepted = f"expected {example}"
+    try:
+        arn = Arn.parse(value)
+    except ValueError as error:
+        raise ValueError(f"{error}; {accepted}") from None
+    if arn.service != service:
+        raise ValueError(f"is an ARN of service '{arn.service}', not '{service}'; {accepted}")
+    if service in {"s3", "sns"}:
+        # Bucket and topic ARNs have no "type/" part: the last field is the name itself.
+        name = arn.resource_type
+        if arn.resource or (service == "s3" and (arn.region or arn.account)):
+            raise ValueError(f"names an object or a qualified {resource_type}, not a {resource_type}; {accepted}")
+    else:
+        kind = arn.resource_type if arn.resource else "(none)"
+        if kind != resource_type:
+            raise ValueError(f"names a '{kind}', not a '{resource_type}'; {accepted}")
+        name = arn.resource
+    if service != "s3" and not re.fullmatch(r"\d{12}", arn.account):
+        raise ValueError(f"has no 12-digit account id; {accepted}")
+    if not re.fullmatch(resource_pattern, name):
+        raise ValueError(f"'{name}' is not a valid {resource_type} name; {accepted}")
+    return value
+
+
+def check_package_arn(value: str) -> str:
+    return check_arn(
+        value,
+        service="sagemaker",
+        resource_type="model-package",
+        example="arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3",
+        resource_pattern=r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}(/\d+)?",
+    )
+
+
+def check_image_uri(value: str) -> str:
+    if not re.fullmatch(ECR_IMAGE, value):
+        raise ValueError(
+            "not an Amazon ECR image URI such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0 "
+            "(SageMaker pulls model images from ECR)"
+        )
+    return value
+
+
+def check_s3_url(value: str) -> str:
+    if not re.fullmatch(S3_URL, value):
+        raise ValueError("not an S3 URL such as s3://my-bucket/models/model.tar.gz")
+    return value

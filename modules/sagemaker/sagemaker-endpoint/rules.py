@@ -1,0 +1,270 @@
+"""How the endpoint's parameters may combine: each rule raises one error naming the parameters involved.
+
+Single values are checked where they are declared (settings.py); this file holds what depends on more
+than one parameter: the model source, serverless exclusions, autoscaling bounds and rollout strategy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from errors import ParameterError, parameter_name
+
+if TYPE_CHECKING:
+    from settings import EndpointSettings
+
+MODEL_SOURCES = ("model_package_arn", "model_package_group_name", "model_image_uri", "containers", "variants")
+STRATEGY_PARAMETERS = {
+    "canary_size_percent": "CANARY",
+    "linear_step_percent": "LINEAR",
+    "rolling_batch_percent": "ROLLING",
+}
+BURSTABLE_PREFIX = "ml.t"
+MAX_ROLLBACK_ALARMS = 10  # AutoRollbackConfig.Alarms in the SageMaker API
+
+
+def check(settings: EndpointSettings) -> None:
+    """Every rule, in the order a user would want to fix things."""
+    model_source(settings)
+    network(settings)
+    data_capture(settings)
+    managed_instance_scaling(settings)
+    serverless(settings)
+    autoscaling(settings)
+    rollout(settings)
+    domain(settings)
+
+
+def _names(*fields: str) -> str:
+    return ", ".join(f"'{parameter_name(field)}'" for field in fields)
+
+
+def model_source(settings: EndpointSettings) -> None:
+    sources = [field for field in MODEL_SOURCES if getattr(settings, field)]
+    if len(sources) != 1:
+        raise ParameterError(
+            f"parameters {_names(*MODEL_SOURCES)}: give exactly one model source (a package version, a package "
+            f"group whose newest approved package is served, an image, a pipeline of containers, or variants); "
+            f"got {_names(*sources) if sources else 'none'}"
+        )
+    for field in settings.given("model_data_url", "model_environment"):
+        if not settings.model_image_uri:
+            raise ParameterError(f"parameter '{parameter_name(field)}' goes with 'model-image-uri', which is not set")
+    if settings.variants:
+        variants = settings.variants
+        names = [variant.name for variant in variants]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ParameterError(
+                f"parameter 'variants': variant names must be unique; repeated: {', '.join(duplicates)}"
+            )
+        if settings.given("variant_name"):
+            raise ParameterError(
+                "parameter 'variant-name' is the short form of a one-element 'variants'; with 'variants', name each "
+                "variant in the list"
+            )
+
+
+def network(settings: EndpointSettings) -> None:
+    if settings.serverless:
+        return
+    missing = [field for field in ("vpc_id", "subnet_ids") if not getattr(settings, field)]
+    if missing:
+        raise ParameterError(
+            f"parameter(s) {_names(*missing)}: required, the endpoint's network interfaces live in your VPC "
+            "(only serverless endpoints run without them)"
+        )
+
+
+def data_capture(settings: EndpointSettings) -> None:
+    if settings.data_capture_enabled and not settings.model_artifacts_bucket_arn:
+        raise ParameterError(
+            "parameter 'data-capture-sampling-percentage': data capture writes to the artifacts bucket; "
+            "set 'model-artifacts-bucket-arn' too, or set the percentage to 0 to turn capture off"
+        )
+
+
+def managed_instance_scaling(settings: EndpointSettings) -> None:
+    if not settings.managed_instance_scaling:
+        return
+    low, initial, high = (
+        settings.scaling_min_instance_count,
+        settings.initial_instance_count,
+        settings.scaling_max_instance_count,
+    )
+    if not low <= initial <= high:
+        raise ParameterError(
+            f"parameters 'scaling-min-instance-count' ({low}), 'initial-instance-count' ({initial}), "
+            f"'scaling-max-instance-count' ({high}): need min <= initial <= max"
+        )
+    raise ParameterError(
+        "parameter 'managed-instance-scaling': SageMaker accepts ManagedInstanceScaling only on endpoints "
+        "that host inference components, and this module hosts a model on each production variant "
+        "(CreateEndpointConfig would fail with 'ManagedInstanceScaling is only supported for inference "
+        "component endpoints'); set it to false and use 'autoscaling-max-capacity' to scale on load"
+    )
+
+
+def serverless(settings: EndpointSettings) -> None:
+    serverless_fields = ("serverless_memory_size_mb", "serverless_max_concurrency")
+    if not settings.serverless:
+        if settings.serverless_provisioned_concurrency is not None:
+            raise ParameterError(
+                "parameter 'serverless-provisioned-concurrency' needs 'serverless-memory-size-mb' and "
+                "'serverless-max-concurrency'"
+            )
+        return
+    missing = [field for field in serverless_fields if getattr(settings, field) is None]
+    if missing:
+        raise ParameterError(
+            f"parameter(s) {_names(*missing)}: a serverless endpoint needs both {_names(*serverless_fields)}"
+        )
+    excluded = {
+        "vpc_id": "VPC configuration",
+        "subnet_ids": "VPC configuration",
+        "enable_network_isolation": "network isolation",
+        "data_capture_sampling_percentage": "data capture",
+        "containers": "inference pipelines",
+        "instance_type": "instance types",
+        "initial_instance_count": "instance counts",
+    }
+    for field, feature in excluded.items():
+        asked = field in settings.given(field) and getattr(settings, field) not in (False, 0, None)
+        if asked:
+            raise ParameterError(
+                f"parameter '{parameter_name(field)}': serverless endpoints support no {feature} (SageMaker's "
+                "serverless inference exclusions); remove it, or drop the serverless-* parameters for a "
+                "real-time endpoint"
+            )
+    if settings.variants and len(settings.variants) > 1:
+        raise ParameterError(
+            "parameter 'variants': serverless endpoints support one production variant only (SageMaker's "
+            "serverless inference exclusions)"
+        )
+    provisioned, maximum = settings.serverless_provisioned_concurrency, settings.serverless_max_concurrency
+    if provisioned is not None and maximum is not None and provisioned > maximum:
+        raise ParameterError(
+            f"parameter 'serverless-provisioned-concurrency': {provisioned} is more than "
+            f"'serverless-max-concurrency' ({maximum})"
+        )
+
+
+def autoscaling(settings: EndpointSettings) -> None:
+    tuning = settings.given(
+        "autoscaling_min_capacity",
+        "autoscaling_target_invocations_per_instance",
+        "autoscaling_target_utilization",
+        "autoscaling_scale_in_cooldown_seconds",
+        "autoscaling_scale_out_cooldown_seconds",
+    )
+    if not settings.autoscaling:
+        if tuning:
+            raise ParameterError(
+                f"parameter '{parameter_name(tuning[0])}' tunes autoscaling, which 'autoscaling-max-capacity' "
+                "turns on; set it too"
+            )
+        return
+    maximum = settings.autoscaling_max_capacity
+    assert maximum is not None
+    if settings.serverless:
+        _serverless_autoscaling(settings, maximum)
+        return
+    if "autoscaling_target_utilization" in tuning:
+        raise ParameterError(
+            "parameter 'autoscaling-target-utilization' applies to serverless provisioned concurrency; instance "
+            "variants scale on 'autoscaling-target-invocations-per-instance'"
+        )
+    if settings.autoscaling_target_invocations_per_instance is None:
+        raise ParameterError(
+            "parameter 'autoscaling-target-invocations-per-instance': required with 'autoscaling-max-capacity' "
+            "(the invocations per instance per minute that target tracking keeps each variant at)"
+        )
+    for name, instance_type, initial in variant_sizes(settings):
+        if instance_type.startswith(BURSTABLE_PREFIX):
+            raise ParameterError(
+                f"parameter 'instance-type': variant '{name}' runs on {instance_type}, a burstable instance type "
+                "SageMaker cannot autoscale; choose another type or drop 'autoscaling-max-capacity'"
+            )
+        minimum = settings.autoscaling_min_capacity or initial
+        if not minimum <= initial <= maximum:
+            raise ParameterError(
+                f"parameters 'autoscaling-min-capacity' ({minimum}), 'initial-instance-count' ({initial}) of variant "
+                f"'{name}', 'autoscaling-max-capacity' ({maximum}): need min <= initial <= max"
+            )
+
+
+def _serverless_autoscaling(settings: EndpointSettings, maximum: int) -> None:
+    provisioned = settings.serverless_provisioned_concurrency
+    if provisioned is None:
+        raise ParameterError(
+            "parameter 'autoscaling-max-capacity': a serverless endpoint scales its provisioned concurrency; "
+            "set 'serverless-provisioned-concurrency' too"
+        )
+    if settings.autoscaling_target_invocations_per_instance is not None:
+        raise ParameterError(
+            "parameter 'autoscaling-target-invocations-per-instance' applies to instance variants; serverless "
+            "endpoints scale on 'autoscaling-target-utilization'"
+        )
+    minimum = settings.autoscaling_min_capacity or provisioned
+    ceiling = settings.serverless_max_concurrency or maximum
+    if not minimum <= provisioned <= maximum <= ceiling:
+        raise ParameterError(
+            f"parameters 'autoscaling-min-capacity' ({minimum}), 'serverless-provisioned-concurrency' ({provisioned}), "
+            f"'autoscaling-max-capacity' ({maximum}), 'serverless-max-concurrency' ({ceiling}): need "
+            "min <= provisioned <= max <= max concurrency"
+        )
+
+
+def rollout(settings: EndpointSettings) -> None:
+    strategy = settings.deployment_strategy
+    variants = len(settings.variants) if settings.variants else 1
+    own = variants * (2 if settings.alarm_model_latency_p99_ms is not None else 1)
+    if own + len(settings.rollback_alarm_names) > MAX_ROLLBACK_ALARMS:
+        raise ParameterError(
+            f"parameter 'rollback-alarm-names': SageMaker rolls a deployment back on at most {MAX_ROLLBACK_ALARMS} "
+            f"alarms, and this endpoint has {own} of its own ({variants} variant(s)) plus "
+            f"{len(settings.rollback_alarm_names)} given"
+        )
+    for field, owner in STRATEGY_PARAMETERS.items():
+        if settings.given(field) and owner != strategy:
+            raise ParameterError(
+                f"parameter '{parameter_name(field)}' applies to deployment-strategy {owner}, not {strategy}"
+            )
+    if strategy == "ROLLING":
+        if settings.serverless:
+            raise ParameterError(
+                "parameter 'deployment-strategy': ROLLING updates do not support serverless endpoints "
+                "(SageMaker deployment guardrails exclusions); use ALL_AT_ONCE, CANARY or LINEAR"
+            )
+        if settings.variants and len(settings.variants) > 1:
+            raise ParameterError(
+                "parameter 'deployment-strategy': ROLLING updates do not support multi-variant endpoints "
+                "(SageMaker deployment guardrails exclusions); use ALL_AT_ONCE, CANARY or LINEAR"
+            )
+        if settings.given("termination_wait_seconds"):
+            raise ParameterError(
+                "parameter 'termination-wait-seconds' applies to blue/green strategies (ALL_AT_ONCE, CANARY, LINEAR)"
+            )
+
+
+def domain(settings: EndpointSettings) -> None:
+    domain_id, domain_arn = settings.sagemaker_domain_id, settings.sagemaker_domain_arn
+    if domain_id and domain_arn and not domain_arn.endswith(f"domain/{domain_id}"):
+        raise ParameterError(
+            f"parameter 'sagemaker-domain-arn': names domain {domain_arn.rsplit('/', 1)[-1]}, "
+            f"but 'sagemaker-domain-id' is {domain_id}"
+        )
+
+
+def variant_sizes(settings: EndpointSettings) -> list[tuple[str, str, int]]:
+    """(name, instance type, initial count) of every instance variant, with top-level defaults applied."""
+    if not settings.variants:
+        return [(settings.variant_name, settings.instance_type, settings.initial_instance_count)]
+    return [
+        (
+            variant.name,
+            variant.instance_type or settings.instance_type,
+            variant.initial_instance_count or settings.initial_instance_count,
+        )
+        for variant in settings.variants
+    ]
