@@ -186,4 +186,8 @@ def adapt_for_emulator(template: dict[str, Any]) -> tuple[dict[str, Any], list[s
         if resource.get("Type") == "AWS::KMS::Key" and properties.get("Tags"):
             properties["Tags"] = [{"TagKey": tag["Key"], "TagValue": tag["Value"]} for tag in properties["Tags"]]
             notes.append(f"{logical_id}: KMS key tags given to the emulator in the API's TagKey/TagValue form")
+        # CloudFormation names an unnamed FIFO queue with the .fifo suffix; moto's generated name lacks it.
+        if resource.get("Type") == "AWS::SQS::Queue" and properties.get("FifoQueue") and "QueueName" not in properties:
+            properties["QueueName"] = f"{logical_id[:70]}.fifo"
+            notes.append(f"{logical_id}: FIFO queue named {logical_id[:70]}.fifo for the emulator")
     return adapted, notes

@@ -23,6 +23,8 @@ class _Strict(BaseModel):
 class Bucket(_Strict):
     name: str
     objects: list[str] = []
+    versioning: bool = False
+    eventbridge: bool = False  # S3 sends Object Created events to EventBridge (model refresh needs it)
 
 
 class Package(_Strict):
@@ -77,9 +79,18 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
             s3.create_bucket(Bucket=bucket.name)
         else:
             s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region})
+        if bucket.versioning:
+            s3.put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"})
+        if bucket.eventbridge:
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket.name, NotificationConfiguration={"EventBridgeConfiguration": {}}
+            )
         for key in bucket.objects:
             s3.put_object(Bucket=bucket.name, Key=key, Body=b"rehearsal placeholder")
-        seeded.lines.append(f"bucket {bucket.name} ({len(bucket.objects)} objects)")
+        features = [name for name, on in (("versioned", bucket.versioning), ("EventBridge", bucket.eventbridge)) if on]
+        seeded.lines.append(
+            f"bucket {bucket.name} ({len(bucket.objects)} objects{''.join(', ' + f for f in features)})"
+        )
     sagemaker = emulator.client("sagemaker", region)
     for group in seed.model_package_groups:
         sagemaker.create_model_package_group(

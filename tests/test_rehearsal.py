@@ -185,5 +185,23 @@ def test_the_canary_and_autoscaling_endpoint_deploys_and_says_what_the_emulator_
         "AWS::ApplicationAutoScaling::ScalableTarget",
         "AWS::ApplicationAutoScaling::ScalingPolicy",
         "AWS::CloudWatch::Alarm",
+        "AWS::SNS::TopicPolicy",
+        "AWS::SQS::QueuePolicy",
     }
     assert "1 x AWS::ApplicationAutoScaling::ScalableTarget  (declared; not emulated)" in plan(default_rehearsal)
+
+
+def test_refresh_notifications_and_the_invoke_function_are_built_and_published(default_rehearsal: Rehearsal) -> None:
+    module = _module(default_rehearsal, "sagemaker-endpoints")
+    created = {outcome.resource_type for outcome in module.stacks[0].resources if outcome.status == "created"}
+    assert {
+        "AWS::Lambda::Function",
+        "AWS::Lambda::EventSourceMapping",
+        "AWS::Events::Rule",
+        "AWS::SQS::Queue",
+        "AWS::DynamoDB::Table",
+        "AWS::SNS::Topic",
+    } <= created
+    assert module.metadata["NotificationTopicArn"].startswith("arn:aws:sns:us-east-1:")
+    assert module.metadata["InvokeFunctionArn"].startswith("arn:aws:lambda:us-east-1:")
+    assert module.metadata["InvokeFunctionName"] in module.metadata["InvokeFunctionArn"]

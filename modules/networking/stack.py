@@ -13,6 +13,16 @@ from constructs import Construct
 
 from settings import DeploymentContext, NetworkingSettings
 
+# What CloudWatch Logs does with a log group's key (named one by one: no wildcard actions).
+LOGS_KEY_ACTIONS = [
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+]
 FLOW_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
 
@@ -83,7 +93,7 @@ class NetworkingStack(cdk.Stack):
             iam.PolicyStatement(
                 sid="CloudWatchLogsUseForThisLogGroupOnly",
                 principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                actions=LOGS_KEY_ACTIONS,
                 resources=["*"],
                 conditions={
                     "ArnEquals": {

@@ -24,6 +24,16 @@ NETWORK_DESCRIBE_ACTIONS = [
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
 ]
+# What CloudWatch Logs does with a log group's key (named one by one: no wildcard actions).
+LOGS_KEY_ACTIONS = [
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+]
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 
 
@@ -172,6 +182,43 @@ def data_capture_write(settings: EndpointSettings, scope: Scope) -> list[iam.Pol
     ]
 
 
+def tracing() -> list[iam.PolicyStatement]:
+    """Send X-Ray traces (no resource-level permissions exist for these actions)."""
+    return [
+        iam.PolicyStatement(
+            sid="SendTraces", actions=["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources=["*"]
+        )
+    ]
+
+
+def function_network_interfaces(settings: EndpointSettings, stack: cdk.Stack) -> list[iam.PolicyStatement]:
+    """What Lambda needs to attach a function to the VPC: its interfaces, in this VPC only."""
+    ec2 = f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}"
+    return [
+        iam.PolicyStatement(
+            sid="FunctionInterfacesInVpc",
+            actions=[
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            resources=["*"],
+            conditions={"ArnEqualsIfExists": {"ec2:Vpc": f"{ec2}:vpc/{settings.vpc_id}"}},
+        ),
+        iam.PolicyStatement(
+            sid="DescribeNetwork",
+            actions=[
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeVpcs",
+            ],
+            resources=["*"],
+        ),
+    ]
+
+
 def data_capture_prefix(settings: EndpointSettings, endpoint_name: str) -> str:
     return (settings.data_capture_prefix or f"data-capture/{endpoint_name}").strip("/")
 
@@ -206,6 +253,13 @@ WILDCARD_REASONS = {
         "namespace (cloudwatch:namespace)."
     ),
     "WriteDataCapture": "Captured data is written under this endpoint's data capture prefix only.",
+    "WriteOwnLogs": "Log streams are created by Lambda under the function's own log group only.",
+    "SendTraces": "X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions.",
+    "FunctionInterfacesInVpc": (
+        "Lambda creates the function's network interfaces (their ids and subnets' interfaces are unknown "
+        "before); limited to this VPC by the ec2:Vpc condition where the action supports it."
+    ),
+    "ReadWatchedModelData": "Reads (HEAD) only the model data objects the endpoint serves.",
 }
 
 

@@ -32,6 +32,7 @@ def check(settings: EndpointSettings) -> None:
     serverless(settings)
     autoscaling(settings)
     rollout(settings)
+    events(settings)
     domain(settings)
 
 
@@ -245,6 +246,31 @@ def rollout(settings: EndpointSettings) -> None:
             raise ParameterError(
                 "parameter 'termination-wait-seconds' applies to blue/green strategies (ALL_AT_ONCE, CANARY, LINEAR)"
             )
+
+
+def events(settings: EndpointSettings) -> None:
+    if settings.notification_topic_arn and settings.notifications:
+        raise ParameterError(
+            "parameters 'notification-topic-arn', 'notifications': give the topic to use, or notifications: true "
+            "for a topic the module creates, not both"
+        )
+    if settings.given("refresh_debounce_seconds") and not settings.refresh_on_model_data_change:
+        raise ParameterError(
+            "parameter 'refresh-debounce-seconds' tunes 'refresh-on-model-data-change', which is not turned on"
+        )
+    if not settings.refresh_on_model_data_change:
+        return
+    has_data = (
+        bool(settings.model_data_url or settings.model_package_group_name)
+        or any(container.model_data_url for container in settings.containers or ())
+        or any(variant.model_data_url for variant in settings.variants or ())
+    )
+    if not has_data:
+        raise ParameterError(
+            "parameter 'refresh-on-model-data-change': the endpoint serves no model data object this module "
+            "knows (a package given by ARN is not looked up at synth time); use 'model-data-url', "
+            "'model-package-group-name', or containers or variants with a model-data-url"
+        )
 
 
 def domain(settings: EndpointSettings) -> None:

@@ -188,6 +188,12 @@ class EndpointSettings(BaseSettings):
     termination_wait_seconds: int = Field(300, ge=0, le=3600)
     maximum_execution_timeout_seconds: int = Field(3600, ge=600, le=28800)
     rollback_alarm_names: Annotated[tuple[str, ...], NoDecode] = ()
+    # Model refresh, notifications and the invoke function.
+    refresh_on_model_data_change: bool = False
+    refresh_debounce_seconds: int = Field(60, ge=0, le=900)
+    notification_topic_arn: str | None = None
+    notifications: bool = False
+    invoke_function: bool = False
     # Data capture.
     data_capture_sampling_percentage: int = Field(0, ge=0, le=100)
     data_capture_prefix: str | None = Field(None, pattern=r"^[a-zA-Z0-9!_.*'()/-]{1,512}$")
@@ -315,7 +321,7 @@ class EndpointSettings(BaseSettings):
             resource_pattern=DOMAIN_ID[1:-1],
         )
 
-    @field_validator("alarm_topic_arn")
+    @field_validator("alarm_topic_arn", "notification_topic_arn")
     @classmethod
     def _topic_arn(cls, value: str | None) -> str | None:
         return value and check_arn(

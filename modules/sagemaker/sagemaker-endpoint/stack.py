@@ -14,9 +14,12 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 import alarms
+import events
 import permissions
 import rollout
 import scaling
+from errors import ParameterError
+from invoke_function import invoke_function
 from names import digest, pascal, sagemaker_name
 from settings import DeploymentContext, EndpointSettings
 from variants import Container, Variant, artifacts_of
@@ -64,7 +67,50 @@ class EndpointStack(cdk.Stack):
         self.endpoint = self._endpoint()
         if settings.autoscaling:
             scaling.add_autoscaling(self, settings, self.endpoint.attr_endpoint_name, variants)
+        self.topic = events.notification_topic(self, settings, self.key)
+        if self.topic is not None:
+            events.notifications(self, settings, self.topic, self.endpoint_name)
+        if settings.refresh_on_model_data_change:
+            self._model_refresh()
+        self.invoker = (
+            invoke_function(self, settings, self.key, endpoint_name=self.endpoint_name, endpoint_arn=self.endpoint_arn)
+            if settings.invoke_function
+            else None
+        )
         self.metadata = self._metadata()
+
+    @property
+    def endpoint_arn(self) -> str:
+        # SageMaker ARNs carry the name in lower case.
+        return self.format_arn(service="sagemaker", resource="endpoint", resource_name=self.endpoint_name.lower())
+
+    def _model_refresh(self) -> None:
+        artifacts, _ = artifacts_of(self.variants)
+        if not artifacts.model_data_urls:
+            raise ParameterError(
+                "parameter 'refresh-on-model-data-change': the served package has no model data object to watch"
+            )
+        twin = sagemaker.CfnEndpointConfig(
+            self,
+            "EndpointConfigTwin",
+            endpoint_config_name=sagemaker_name(self.endpoint_name, suffix=f"twin-{self.config_digest}"),
+            production_variants=self.endpoint_config.production_variants,
+            kms_key_id=self.endpoint_config.kms_key_id,
+            data_capture_config=self.endpoint_config.data_capture_config,
+        )
+        actions = [self.settings.alarm_topic_arn] if self.settings.alarm_topic_arn else []
+        if not actions and self.topic is not None:
+            actions = [self.topic.topic_arn]
+        events.model_refresh(
+            self,
+            self.settings,
+            self.key,
+            endpoint_name=self.endpoint_name,
+            endpoint_arn=self.endpoint_arn,
+            config_names=(str(self.endpoint_config.endpoint_config_name), str(twin.endpoint_config_name)),
+            model_data_urls=artifacts.model_data_urls,
+            alarm_actions=actions,
+        )
 
     def _encryption_key(self, context: DeploymentContext) -> kms.Key:
         key = kms.Key(
@@ -78,7 +124,7 @@ class EndpointStack(cdk.Stack):
             iam.PolicyStatement(
                 sid="CloudWatchLogsUseForEndpointLogGroupOnly",
                 principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                actions=permissions.LOGS_KEY_ACTIONS,
                 resources=["*"],
                 conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": self._log_group_arn()}},
             )
@@ -161,7 +207,15 @@ class EndpointStack(cdk.Stack):
             iam.PolicyStatement(
                 sid="ExecutionRoleUsesKey",
                 principals=[self.role],
-                actions=["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+                actions=[
+                    "kms:Decrypt",
+                    "kms:DescribeKey",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey",
+                    "kms:GenerateDataKeyWithoutPlaintext",
+                    "kms:ReEncryptFrom",
+                    "kms:ReEncryptTo",
+                ],
                 resources=["*"],
             )
         )
@@ -231,10 +285,11 @@ class EndpointStack(cdk.Stack):
             "encrypt_storage": encrypt_storage,
             "capture": [settings.data_capture_sampling_percentage, settings.data_capture_prefix],
         }
+        self.config_digest = digest(definition)
         return sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfig",
-            endpoint_config_name=sagemaker_name(self.endpoint_name, suffix=f"config-{digest(definition)}"),
+            endpoint_config_name=sagemaker_name(self.endpoint_name, suffix=f"config-{self.config_digest}"),
             production_variants=production_variants,
             # Serverless variants and instances with local NVMe storage have no volume to encrypt with a key.
             kms_key_id=self.key.key_arn if encrypt_storage else None,
@@ -296,7 +351,7 @@ class EndpointStack(cdk.Stack):
         )
         # The alarms a rollout watches must exist before SageMaker starts one.
         for alarm in self.alarms:
-            endpoint.add_dependency(alarm)
+            endpoint.node.add_dependency(alarm)
         return endpoint
 
     @property
@@ -320,6 +375,9 @@ class EndpointStack(cdk.Stack):
             "SecurityGroupId": self.security_group.attr_group_id if self.security_group else "",
             "VariantNames": [variant.name for variant in self.variants],
             "AlarmNames": self.alarm_names,
+            "NotificationTopicArn": self.topic.topic_arn if self.topic else "",
+            "InvokeFunctionArn": self.invoker.function.function_arn if self.invoker else "",
+            "InvokeFunctionName": self.invoker.function.function_name if self.invoker else "",
         }
 
 

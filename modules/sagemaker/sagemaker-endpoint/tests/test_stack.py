@@ -17,6 +17,9 @@ METADATA_KEYS = [
     "SecurityGroupId",
     "VariantNames",
     "AlarmNames",
+    "NotificationTopicArn",
+    "InvokeFunctionArn",
+    "InvokeFunctionName",
 ]
 SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 
@@ -143,8 +146,10 @@ def test_key_policy_lets_the_execution_role_use_it_and_logs_only_for_the_endpoin
         "kms:Decrypt",
         "kms:DescribeKey",
         "kms:Encrypt",
-        "kms:GenerateDataKey*",
-        "kms:ReEncrypt*",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
     ]
     grant = statements["ExecutionRoleAttachesKeyToInstanceVolumes"]
     assert grant["Principal"] == role

@@ -1,0 +1,247 @@
+"""Event-driven parts of the endpoint: model refresh on new model data, and notifications.
+
+Refresh: an EventBridge rule matches `Object Created` events of the model data objects the endpoint
+serves and sends them to an SQS FIFO queue (one message group per endpoint, content-based
+deduplication, a delivery delay equal to the debounce window). A Lambda function handles one upload
+at a time (see functions/refresh/refresh.py); uploads that arrive while the endpoint is busy wait in
+the queue and come back after the visibility timeout. What cannot be handled lands in a dead-letter
+queue watched by an alarm.
+"""
+
+from __future__ import annotations
+
+import math
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from functions import python_function
+from model_package import s3_location
+from settings import EndpointSettings
+
+REFRESH_TIMEOUT = cdk.Duration.seconds(30)
+# SQS wants the visibility timeout at six times the consumer's timeout.
+VISIBILITY = cdk.Duration.seconds(6 * 30)
+
+
+def allow_service(key: kms.IKey, service: str, sid: str) -> None:
+    """Let an AWS service write to queues and topics encrypted with `key`, in this account only."""
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid=sid,
+            principals=[iam.ServicePrincipal(service)],
+            actions=["kms:Decrypt", "kms:GenerateDataKey"],
+            resources=["*"],
+            conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(key).account}},
+        )
+    )
+
+
+def model_refresh(
+    scope: Construct,
+    settings: EndpointSettings,
+    key: kms.Key,
+    *,
+    endpoint_name: str,
+    endpoint_arn: str,
+    config_names: tuple[str, str],
+    model_data_urls: tuple[str, ...],
+    alarm_actions: list[str],
+) -> cloudwatch.CfnAlarm:
+    """The refresh pipeline; returns the alarm on its dead-letter queue."""
+    stack = cdk.Stack.of(scope)
+    # Enough redeliveries to outlast the longest rollout the endpoint may be busy with.
+    receives = math.ceil(settings.maximum_execution_timeout_seconds / VISIBILITY.to_seconds()) + 5
+    dead_letters = sqs.Queue(
+        scope,
+        "RefreshDeadLetterQueue",
+        fifo=True,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
+        enforce_ssl=True,
+        retention_period=cdk.Duration.days(14),
+    )
+    queue = sqs.Queue(
+        scope,
+        "RefreshQueue",
+        fifo=True,
+        content_based_deduplication=True,
+        delivery_delay=cdk.Duration.seconds(settings.refresh_debounce_seconds),
+        visibility_timeout=VISIBILITY,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
+        enforce_ssl=True,
+        dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letters, max_receive_count=receives),
+    )
+    allow_service(key, "events.amazonaws.com", "EventBridgeSendsToEncryptedQueuesAndTopics")
+    table = dynamodb.Table(
+        scope,
+        "RefreshIdempotencyTable",
+        partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+        billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+        encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryption_key=key,
+        time_to_live_attribute="expiration",
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True
+        ),
+        removal_policy=cdk.RemovalPolicy.DESTROY,
+    )
+    configs = [
+        stack.format_arn(service="sagemaker", resource="endpoint-config", resource_name=name.lower())
+        for name in config_names
+    ]
+    objects = sorted({_object_arn(url, stack.partition) for url in model_data_urls})
+    refresher = python_function(
+        scope,
+        "ModelRefresh",
+        settings=settings,
+        code="refresh",
+        handler="refresh_handler.lambda_handler",
+        description=f"Reloads the model data of endpoint {endpoint_name} after a new upload",
+        environment={
+            "SAGEMAKER_ENDPOINT_NAME": endpoint_name,
+            "ENDPOINT_CONFIG_NAME": config_names[0],
+            "TWIN_ENDPOINT_CONFIG_NAME": config_names[1],
+            "DEAD_LETTER_QUEUE_URL": dead_letters.queue_url,
+            "IDEMPOTENCY_TABLE_NAME": table.table_name,
+            "POWERTOOLS_SERVICE_NAME": "model-refresh",
+        },
+        statements=[
+            iam.PolicyStatement(
+                sid="SwitchEndpointConfiguration",
+                actions=[
+                    "sagemaker:DescribeEndpoint",
+                    "sagemaker:ListTags",
+                    "sagemaker:AddTags",
+                    "sagemaker:UpdateEndpoint",
+                ],
+                resources=[endpoint_arn],
+            ),
+            iam.PolicyStatement(sid="UseTwinConfigurations", actions=["sagemaker:UpdateEndpoint"], resources=configs),
+            iam.PolicyStatement(sid="ReadWatchedModelData", actions=["s3:GetObject"], resources=objects),
+            iam.PolicyStatement(
+                sid="ConsumeRefreshQueue",
+                actions=[
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ChangeMessageVisibility",
+                ],
+                resources=[queue.queue_arn],
+            ),
+            iam.PolicyStatement(sid="ReportFailures", actions=["sqs:SendMessage"], resources=[dead_letters.queue_arn]),
+            iam.PolicyStatement(
+                sid="RecordHandledUploads",
+                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                resources=[table.table_arn],
+            ),
+            iam.PolicyStatement(
+                sid="UseModuleKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.key_arn]
+            ),
+        ],
+        key=key,
+        timeout=REFRESH_TIMEOUT,
+    )
+    lambda_.EventSourceMapping(
+        scope,
+        "RefreshQueueSource",
+        target=refresher.function,
+        event_source_arn=queue.queue_arn,
+        batch_size=1,
+        report_batch_item_failures=True,
+    ).node.add_dependency(refresher.policy)
+    rule = events.Rule(
+        scope,
+        "ModelDataUploadedRule",
+        description=f"New uploads of the model data of endpoint {endpoint_name}",
+        event_pattern=events.EventPattern(
+            source=["aws.s3"],
+            detail_type=["Object Created"],
+            detail={
+                "bucket": {"name": sorted({s3_location(url)[0] for url in model_data_urls})},
+                "object": {"key": _key_patterns(model_data_urls)},
+            },
+        ),
+    )
+    rule.add_target(targets.SqsQueue(queue, message_group_id=endpoint_name))
+    return cloudwatch.CfnAlarm(
+        scope,
+        "RefreshDeadLetterAlarm",
+        alarm_name=f"{endpoint_name}-refresh-dead-letters",
+        alarm_description=f"Model data uploads for endpoint {endpoint_name} could not be applied",
+        namespace="AWS/SQS",
+        metric_name="ApproximateNumberOfMessagesVisible",
+        dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name="QueueName", value=dead_letters.queue_name)],
+        statistic="Maximum",
+        period=60,
+        evaluation_periods=1,
+        threshold=1,
+        comparison_operator="GreaterThanOrEqualToThreshold",
+        treat_missing_data="notBreaching",
+        alarm_actions=alarm_actions or None,
+    )
+
+
+def notification_topic(scope: Construct, settings: EndpointSettings, key: kms.Key) -> sns.ITopic | None:
+    """The topic notifications go to: the one given, one created (KMS-encrypted), or none."""
+    if settings.notification_topic_arn:
+        return sns.Topic.from_topic_arn(scope, "NotificationTopic", settings.notification_topic_arn)
+    if not settings.notifications:
+        return None
+    allow_service(key, "events.amazonaws.com", "EventBridgeSendsToEncryptedQueuesAndTopics")
+    allow_service(key, "cloudwatch.amazonaws.com", "CloudWatchAlarmsPublishToEncryptedTopic")
+    return sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True)
+
+
+def notifications(scope: Construct, settings: EndpointSettings, topic: sns.ITopic, endpoint_name: str) -> None:
+    """Endpoint state changes and, when following a group, each newly approved package, to `topic`."""
+    events.Rule(
+        scope,
+        "EndpointStateChangeRule",
+        description=f"State changes of SageMaker endpoint {endpoint_name}, rollbacks included",
+        event_pattern=events.EventPattern(
+            source=["aws.sagemaker"],
+            detail_type=["SageMaker Endpoint State Change"],
+            detail={"EndpointName": [endpoint_name]},
+        ),
+        targets=[targets.SnsTopic(topic)],
+    )
+    if settings.model_package_group_name:
+        events.Rule(
+            scope,
+            "ModelPackageApprovedRule",
+            description=f"A newly approved package of {settings.model_package_group_name}: time to redeploy",
+            event_pattern=events.EventPattern(
+                source=["aws.sagemaker"],
+                detail_type=["SageMaker Model Package State Change"],
+                detail={
+                    "ModelPackageGroupName": [settings.model_package_group_name],
+                    "ModelApprovalStatus": ["Approved"],
+                },
+            ),
+            targets=[targets.SnsTopic(topic)],
+        )
+
+
+def _object_arn(url: str, partition: str) -> str:
+    bucket, key = s3_location(url)
+    return f"arn:{partition}:s3:::{bucket}/{key}" + ("*" if key.endswith("/") else "")
+
+
+def _key_patterns(urls: tuple[str, ...]) -> list[object]:
+    """Exact keys for objects, prefixes for model data given as an S3 prefix."""
+    patterns: list[object] = []
+    for url in sorted(set(urls)):
+        key = s3_location(url)[1]
+        patterns.append({"prefix": key} if key.endswith("/") else key)
+    return patterns

@@ -1,0 +1,129 @@
+"""The module's Lambda functions, built one way: own role and log group, Powertools layer, in the VPC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+import permissions
+from settings import EndpointSettings
+
+CODE = Path(__file__).parent / "functions"
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+# Powertools for AWS Lambda (Python) v3, from its public layer (one version, published in every
+# commercial region): the functions ship no dependencies of their own.
+POWERTOOLS_LAYER = "arn:{partition}:lambda:{region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-x86_64:38"
+LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+
+@dataclass
+class Function:
+    function: lambda_.Function
+    role: iam.Role
+    policy: iam.ManagedPolicy
+    security_group: ec2.CfnSecurityGroup | None
+
+
+def python_function(
+    scope: Construct,
+    id: str,
+    *,
+    settings: EndpointSettings,
+    code: str,
+    handler: str,
+    description: str,
+    environment: dict[str, str],
+    statements: list[iam.PolicyStatement],
+    key: kms.IKey,
+    timeout: cdk.Duration,
+    tracing: bool = False,
+) -> Function:
+    """A Python function whose role can do only `statements` plus logging (and tracing, and its ENIs)."""
+    stack = cdk.Stack.of(scope)
+    log_group_name = f"/seedfarmer/{stack.stack_name}/{id}"
+    log_group_arn = stack.format_arn(
+        service="logs", resource="log-group", resource_name=log_group_name, arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
+    )
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid=f"CloudWatchLogsUseFor{id}LogGroupOnly",
+            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+            actions=permissions.LOGS_KEY_ACTIONS,
+            resources=["*"],
+            conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+        )
+    )
+    log_group = logs.LogGroup(
+        scope, f"{id}LogGroup", log_group_name=log_group_name, encryption_key=key, retention=LOG_RETENTION
+    )
+    security_group = None
+    if not settings.serverless:
+        security_group = ec2.CfnSecurityGroup(
+            scope,
+            f"{id}SecurityGroup",
+            vpc_id=settings.vpc_id,
+            group_description=f"{description}: no ingress, HTTPS egress only",
+            security_group_egress=[
+                ec2.CfnSecurityGroup.EgressProperty(
+                    ip_protocol="tcp", from_port=443, to_port=443, cidr_ip="0.0.0.0/0", description="HTTPS to AWS APIs"
+                )
+            ],
+        )
+    role = iam.Role(
+        scope, f"{id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
+    )
+    all_statements = [
+        *statements,
+        iam.PolicyStatement(
+            sid="WriteOwnLogs",
+            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[log_group_arn, f"{log_group_arn}:log-stream:*"],
+        ),
+        *(permissions.tracing() if tracing else []),
+        *(permissions.function_network_interfaces(settings, stack) if security_group else []),
+    ]
+    policy = iam.ManagedPolicy(scope, f"{id}Policy", description=description, statements=all_statements, roles=[role])
+    for acknowledgement in permissions.wildcard_acknowledgements(all_statements, stack):
+        cdk.Validations.of(policy.node.default_child).acknowledge(acknowledgement)  # type: ignore[arg-type]
+    function = lambda_.Function(
+        scope,
+        id,
+        description=description,
+        runtime=RUNTIME,
+        handler=handler,
+        code=lambda_.Code.from_asset(str(CODE / code), exclude=["__pycache__", "*.pyc"]),
+        # The role is complete as written: the CDK adds no policy of its own (no AWS managed policies).
+        role=role.without_policy_updates(),
+        layers=[
+            lambda_.LayerVersion.from_layer_version_arn(
+                scope,
+                f"{id}Powertools",
+                POWERTOOLS_LAYER.format(partition=stack.partition, region=stack.region),
+            )
+        ],
+        environment={**environment, "POWERTOOLS_LOG_LEVEL": "INFO"},
+        log_group=log_group,
+        timeout=timeout,
+        memory_size=256,
+        tracing=lambda_.Tracing.ACTIVE if tracing else lambda_.Tracing.DISABLED,
+        vpc=None,
+    )
+    cfn_function = function.node.default_child
+    assert isinstance(cfn_function, lambda_.CfnFunction)
+    if security_group is not None:
+        cfn_function.vpc_config = lambda_.CfnFunction.VpcConfigProperty(
+            subnet_ids=list(settings.subnet_ids or ()), security_group_ids=[security_group.attr_group_id]
+        )
+    # The function may run only once its policy is attached; its role is already referenced (GetAtt).
+    policy_resource = policy.node.default_child
+    assert isinstance(policy_resource, cdk.CfnResource)
+    cfn_function.add_override("DependsOn", [stack.get_logical_id(policy_resource)])
+    return Function(function, role, policy, security_group)

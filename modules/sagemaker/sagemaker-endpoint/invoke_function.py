@@ -1,0 +1,33 @@
+"""An invoke function: a Python Lambda that forwards a JSON request to the endpoint and answers clearly."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from functions import Function, python_function
+from settings import EndpointSettings
+
+
+def invoke_function(
+    scope: Construct, settings: EndpointSettings, key: kms.Key, *, endpoint_name: str, endpoint_arn: str
+) -> Function:
+    return python_function(
+        scope,
+        "InvokeFunction",
+        settings=settings,
+        code="invoke",
+        handler="invoke_handler.lambda_handler",
+        description=f"Invokes SageMaker endpoint {endpoint_name}",
+        environment={"SAGEMAKER_ENDPOINT_NAME": endpoint_name, "POWERTOOLS_SERVICE_NAME": "invoke-endpoint"},
+        statements=[
+            iam.PolicyStatement(
+                sid="InvokeThisEndpoint", actions=["sagemaker:InvokeEndpoint"], resources=[endpoint_arn]
+            )
+        ],
+        key=key,
+        timeout=cdk.Duration.seconds(60),
+        tracing=True,
+    )
