@@ -1,18 +1,20 @@
-"""Seed-Farmer entry point: `python app.py` synthesizes the SageMaker endpoint module from its parameters."""
+"""Seed-Farmer entry point: `python app.py` synthesizes the SageMaker endpoint module from its parameters.
+
+Parameters are validated before the CDK is even imported, so a bad input fails in a fraction of a
+second with one line that names it, and nothing is written.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-
-import aws_cdk as cdk
-import boto3
-from cdk_nag import AwsSolutionsChecks
+from typing import TYPE_CHECKING
 
 from model_package import ModelPackageError, ResolvedPackage, newest_approved_package
 from settings import DeploymentContext, EndpointSettings, ParameterError
-from stack import EndpointStack
-from variants import plan_variants
+
+if TYPE_CHECKING:
+    import aws_cdk as cdk
 
 
 def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage | None:
@@ -21,6 +23,8 @@ def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> R
         return ResolvedPackage(arn=settings.model_package_arn)
     if not settings.model_package_group_name:
         return None
+    import boto3
+
     client = boto3.client("sagemaker", region_name=context.region)
     return newest_approved_package(
         client, settings.model_package_group_name, account=context.account, region=context.region
@@ -31,6 +35,13 @@ def build_app(
     settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None, outdir: str | None = None
 ) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_iam as iam
+    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
+
+    from stack import EndpointStack
+    from variants import plan_variants
+
     # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
     app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
     stack = EndpointStack(app, settings=settings, context=context, variants=plan_variants(settings, package))
@@ -50,21 +61,31 @@ def build_app(
             cdk.Tags.of(stack).add(key, value)
     if settings.permissions_boundary_name:
         boundary = f"arn:{stack.partition}:iam::{context.account}:policy/{settings.permissions_boundary_name}"
-        cdk.aws_iam.PermissionsBoundary.of(stack).apply(
-            cdk.aws_iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", boundary)
+        iam.PermissionsBoundary.of(stack).apply(
+            iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", boundary)
         )
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
     return app
+
+
+def synthesize(outdir: str | None = None) -> None:
+    """Read the parameters from the environment and write the cloud assembly, as `python app.py` does."""
+    context = DeploymentContext.from_env()
+    settings = EndpointSettings.from_env()
+    package = resolve_package(settings, context)
+    build_app(settings, context, package, outdir).synth()
 
 
 def main() -> None:
     try:
-        context = DeploymentContext.from_env()
-        settings = EndpointSettings.from_env()
-        package = resolve_package(settings, context)
+        synthesize()
     except (ParameterError, ModelPackageError) as error:
         sys.exit(f"sagemaker-endpoint: {error}")
-    build_app(settings, context, package).synth()
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise
+        sys.exit("sagemaker-endpoint: rule-pack findings (listed above) must be fixed or acknowledged")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+import compliance
 from functions import python_function
 from model_package import s3_location
 from settings import EndpointSettings
@@ -96,6 +97,7 @@ def model_refresh(
         ),
         removal_policy=cdk.RemovalPolicy.DESTROY,
     )
+    compliance.acknowledge(table.node.default_child, "DynamoDBInBackupPlan", compliance.IDEMPOTENCY_BACKUP)  # type: ignore[arg-type]
     configs = [
         stack.format_arn(service="sagemaker", resource="endpoint-config", resource_name=name.lower())
         for name in config_names
@@ -174,7 +176,7 @@ def model_refresh(
         ),
     )
     rule.add_target(targets.SqsQueue(queue, message_group_id=endpoint_name))
-    return cloudwatch.CfnAlarm(
+    alarm = cloudwatch.CfnAlarm(
         scope,
         "RefreshDeadLetterAlarm",
         alarm_name=f"{endpoint_name}-refresh-dead-letters",
@@ -190,6 +192,9 @@ def model_refresh(
         treat_missing_data="notBreaching",
         alarm_actions=alarm_actions or None,
     )
+    if not alarm_actions:
+        compliance.acknowledge(alarm, "CloudWatchAlarmAction", compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION)
+    return alarm
 
 
 def notification_topic(scope: Construct, settings: EndpointSettings, key: kms.Key) -> sns.ITopic | None:

@@ -13,6 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+import compliance
 import permissions
 from settings import EndpointSettings
 
@@ -122,6 +123,10 @@ def python_function(
         cfn_function.vpc_config = lambda_.CfnFunction.VpcConfigProperty(
             subnet_ids=list(settings.subnet_ids or ()), security_group_ids=[security_group.attr_group_id]
         )
+    else:
+        compliance.acknowledge(cfn_function, "LambdaInsideVPC", compliance.FUNCTION_OUTSIDE_VPC)
+    compliance.acknowledge(cfn_function, "LambdaConcurrency", compliance.FUNCTION_CONCURRENCY)
+    compliance.acknowledge(cfn_function, "LambdaDLQ", compliance.FUNCTION_DEAD_LETTERS)
     # The function may run only once its policy is attached; its role is already referenced (GetAtt).
     policy_resource = policy.node.default_child
     assert isinstance(policy_resource, cdk.CfnResource)

@@ -36,17 +36,17 @@ def newest_approved_package(sagemaker: SageMakerClient, group: str, *, account: 
     Reads every page of the group's packages; pending and rejected packages are never chosen.
     Raises ModelPackageError when the group does not exist or holds no approved package.
     """
-    where = f"in account {account}, region {region}"  # every error says where it looked
+    # Every error names the parameter and says where it looked.
+    where = f"in account {account}, region {region}"
+    parameter = f"parameter 'model-package-group-name': model package group '{group}'"
     try:
         sagemaker.describe_model_package_group(ModelPackageGroupName=group)
     except ClientError as error:
         if _is_missing(error):
-            raise ModelPackageError(f"model package group '{group}' does not exist {where}") from None
-        raise ModelPackageError(f"cannot read model package group '{group}' {where}: {_reason(error)}") from None
+            raise ModelPackageError(f"{parameter} does not exist {where}") from None
+        raise ModelPackageError(f"{parameter} cannot be read {where}: {_reason(error)}") from None
     except BotoCoreError as error:
-        raise ModelPackageError(
-            f"cannot reach SageMaker to read model package group '{group}' {where}: {error}"
-        ) from None
+        raise ModelPackageError(f"{parameter} cannot be read {where}: SageMaker did not answer: {error}") from None
 
     newest: dict[str, Any] | None = None
     pages = sagemaker.get_paginator("list_model_packages").paginate(
@@ -61,8 +61,8 @@ def newest_approved_package(sagemaker: SageMakerClient, group: str, *, account: 
                 newest = dict(package)
     if newest is None:
         raise ModelPackageError(
-            f"model package group '{group}' has no approved model package {where}; approve a package in the "
-            "model registry, or give 'model-package-arn' to serve a fixed version"
+            f"{parameter} has no approved model package {where}; approve a package in the model registry, "
+            "or give 'model-package-arn' to serve a fixed version"
         )
     arn = str(newest["ModelPackageArn"])
     return ResolvedPackage(arn=arn, artifacts=package_artifacts(sagemaker, arn))

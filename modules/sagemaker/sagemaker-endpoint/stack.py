@@ -14,6 +14,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 import alarms
+import compliance
 import events
 import permissions
 import rollout
@@ -63,11 +64,13 @@ class EndpointStack(cdk.Stack):
         self._grant_key_use()
         self.models = [self._model(variant) for variant in variants]
         self.endpoint_config = self._endpoint_config()
-        self.alarms = alarms.add_alarms(self, settings, self.endpoint_name, variants)
+        self.topic = events.notification_topic(self, settings, self.key)
+        self.alarms = alarms.add_alarms(
+            self, settings, self.endpoint_name, variants, self.topic.topic_arn if self.topic else None
+        )
         self.endpoint = self._endpoint()
         if settings.autoscaling:
             scaling.add_autoscaling(self, settings, self.endpoint.attr_endpoint_name, variants)
-        self.topic = events.notification_topic(self, settings, self.key)
         if self.topic is not None:
             events.notifications(self, settings, self.topic, self.endpoint_name)
         if settings.refresh_on_model_data_change:
@@ -98,6 +101,10 @@ class EndpointStack(cdk.Stack):
             kms_key_id=self.endpoint_config.kms_key_id,
             data_capture_config=self.endpoint_config.data_capture_config,
         )
+        if self.endpoint_config.kms_key_id is None:
+            self._acknowledge_storage_key(
+                twin, [variant.instance_type for variant in self.variants if variant.instance_type]
+            )
         actions = [self.settings.alarm_topic_arn] if self.settings.alarm_topic_arn else []
         if not actions and self.topic is not None:
             actions = [self.topic.topic_arn]
@@ -286,7 +293,7 @@ class EndpointStack(cdk.Stack):
             "capture": [settings.data_capture_sampling_percentage, settings.data_capture_prefix],
         }
         self.config_digest = digest(definition)
-        return sagemaker.CfnEndpointConfig(
+        config = sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfig",
             endpoint_config_name=sagemaker_name(self.endpoint_name, suffix=f"config-{self.config_digest}"),
@@ -295,6 +302,21 @@ class EndpointStack(cdk.Stack):
             kms_key_id=self.key.key_arn if encrypt_storage else None,
             data_capture_config=self._data_capture(),
         )
+        if not encrypt_storage:
+            self._acknowledge_storage_key(config, instance_types)
+        return config
+
+    def _acknowledge_storage_key(self, config: sagemaker.CfnEndpointConfig, instance_types: list[str]) -> None:
+        if self.settings.serverless:
+            reason = "Serverless variants have no ML storage volume to encrypt; SageMaker manages their compute."
+        else:
+            local = sorted({kind for kind in instance_types if has_instance_storage(kind)})
+            reason = (
+                f"{', '.join(local)} ha{'s' if len(local) == 1 else 've'} local NVMe instance storage, which "
+                "SageMaker encrypts with a hardware key and for which it rejects a KmsKeyId. Captured data and "
+                "logs are still encrypted with the module's key."
+            )
+        compliance.acknowledge(config, "SageMakerEndpointConfigurationKMSKeyConfigured", reason)
 
     def _production_variant(
         self, variant: Variant, model: sagemaker.CfnModel

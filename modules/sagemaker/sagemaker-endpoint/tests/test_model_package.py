@@ -72,7 +72,8 @@ def test_group_without_an_approved_package_is_a_clear_error(sagemaker: Any) -> N
     with pytest.raises(ModelPackageError) as raised:
         newest_approved_package(sagemaker, "fraud-detector", account=ACCOUNT, region=REGION)
     assert str(raised.value).startswith(
-        "model package group 'fraud-detector' has no approved model package in account 123456789012, region us-east-1"
+        "parameter 'model-package-group-name': model package group 'fraud-detector' has no approved model package "
+        "in account 123456789012, region us-east-1"
     )
 
 
@@ -80,7 +81,8 @@ def test_missing_group_is_a_clear_error(sagemaker: Any) -> None:
     with pytest.raises(ModelPackageError) as raised:
         newest_approved_package(sagemaker, "no-such-group", account=ACCOUNT, region=REGION)
     assert str(raised.value) == (
-        "model package group 'no-such-group' does not exist in account 123456789012, region us-east-1"
+        "parameter 'model-package-group-name': model package group 'no-such-group' does not exist in account "
+        "123456789012, region us-east-1"
     )
 
 

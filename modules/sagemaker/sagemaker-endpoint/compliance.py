@@ -1,0 +1,45 @@
+"""Acknowledgements of rule-pack findings: each on the one resource it concerns, with the reviewer's answer.
+
+cdk-nag runs AwsSolutions, NIST 800-53 rev 5 and HIPAA Security on every synthesis; a finding that is
+neither fixed nor acknowledged here stops it. docs/security.md lists every acknowledgement.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import IConstruct
+
+PACKS = ("NIST.800.53.R5", "HIPAA.Security")
+
+
+def acknowledge(scope: IConstruct, rule: str, reason: str, packs: tuple[str, ...] = PACKS) -> None:
+    """Acknowledge `rule` (for example `LambdaDLQ`) of each pack on `scope` only."""
+    for pack in packs:
+        cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{pack}::{pack}-{rule}", reason=reason))
+
+
+ALARM_WITHOUT_ACTION = (
+    "This alarm exists to make SageMaker roll a deployment back (the endpoint's AutoRollbackConfiguration "
+    "names it); it notifies once alarm-topic-arn or notifications is set."
+)
+DEAD_LETTER_ALARM_WITHOUT_ACTION = (
+    "This alarm marks model data uploads that could not be applied; it notifies once alarm-topic-arn or "
+    "notifications is set, and the dead-letter queue keeps the uploads for 14 days."
+)
+FUNCTION_CONCURRENCY = (
+    "Reserving concurrency fails in accounts at the default quota of 10 concurrent executions. The refresh "
+    "function handles one message group (this endpoint) at a time by design, and the invoke function is bounded "
+    "by the endpoint's own capacity."
+)
+FUNCTION_DEAD_LETTERS = (
+    "The function is invoked synchronously (by its SQS event source, or by the caller), so a function "
+    "dead-letter queue would never receive anything; the refresh queue has its own dead-letter queue and alarm."
+)
+FUNCTION_OUTSIDE_VPC = (
+    "A serverless endpoint runs outside any VPC (SageMaker supports no VPC configuration for it), so the module "
+    "has no subnets to place the function in; it reaches SageMaker and AWS APIs over TLS with IAM-signed requests."
+)
+IDEMPOTENCY_BACKUP = (
+    "The table holds only idempotency records that expire after 24 hours; there is nothing to restore from a "
+    "backup plan. Point-in-time recovery is on."
+)

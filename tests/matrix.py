@@ -1,0 +1,391 @@
+"""The parameter matrix and the bad-input matrix: the data, and how each is run.
+
+Valid sets are synthesized in one process per module (the CDK's start-up is paid once), with CDK's
+template validation on and all three rule packs; the bad inputs are each run as Seed-Farmer runs a
+module, `python app.py` with the environment variables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.repository import ROOT
+
+NETWORKING = ROOT / "modules" / "networking"
+ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
+ACCOUNT, REGION = "111111111111", "us-east-1"
+
+NET = {"vpc-id": "vpc-0123456789abcdef0", "subnet-ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}
+PACKAGE = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
+IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/fraud-detector:1.4"
+PRE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/preprocess:2"
+DATA = "s3://mlops-artifacts/fraud-detector/1.4/model.tar.gz"
+BUCKET = "arn:aws:s3:::mlops-artifacts"
+TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:ml-events"
+GROUP = "matrix-fraud-detector"  # created in the emulated account of the matrix run
+SERVERLESS = {"serverless-memory-size-mb": 2048, "serverless-max-concurrency": 20}
+AB = [
+    {"name": "current", "model-package-arn": PACKAGE, "initial-variant-weight": 9},
+    {"name": "challenger", "model-image-uri": IMAGE, "model-data-url": DATA, "instance-type": "ml.c5.xlarge"},
+]
+AUTOSCALING = {"autoscaling-max-capacity": 6, "autoscaling-target-invocations-per-instance": 200}
+
+VALID: dict[str, tuple[Path, dict[str, Any]]] = {
+    # networking
+    "networking-defaults": (NETWORKING, {}),
+    "networking-three-zones-two-nats": (NETWORKING, {"max-azs": 3, "nat-gateways": 2}),
+    "networking-no-nat": (NETWORKING, {"nat-gateways": 0}),
+    "networking-isolated-vpc": (NETWORKING, {"internet-accessible": False, "nat-gateways": 0}),
+    "networking-no-flow-logs": (NETWORKING, {"flow-logs": False}),
+    "networking-custom": (
+        NETWORKING,
+        {"vpc-cidr": "10.20.0.0/20", "max-azs": 1, "vpc-endpoints": ["sts", "sqs"], "tags": {"team": "ml"}},
+    ),
+    # endpoint: every model source
+    "endpoint-package-arn": (ENDPOINT, {**NET, "model-package-arn": PACKAGE}),
+    "endpoint-package-group": (ENDPOINT, {**NET, "model-package-group-name": GROUP}),
+    "endpoint-image": (
+        ENDPOINT,
+        {**NET, "model-image-uri": IMAGE, "model-data-url": DATA, "model-environment": {"MODE": "fast"}},
+    ),
+    "endpoint-pipeline": (
+        ENDPOINT,
+        {**NET, "containers": [{"image-uri": PRE}, {"image-uri": IMAGE, "model-data-url": DATA}]},
+    ),
+    "endpoint-ab-variants": (ENDPOINT, {**NET, "variants": AB, "instance-type": "ml.m5.large"}),
+    "endpoint-three-variants": (
+        ENDPOINT,
+        {**NET, "variants": [*AB, {"name": "shadow", "model-package-arn": PACKAGE, "instance-type": "ml.m5.xlarge"}]},
+    ),
+    # serverless
+    "endpoint-serverless": (ENDPOINT, {"model-package-arn": PACKAGE, **SERVERLESS}),
+    "endpoint-serverless-autoscaling": (
+        ENDPOINT,
+        {
+            "model-package-arn": PACKAGE,
+            **SERVERLESS,
+            "serverless-provisioned-concurrency": 2,
+            "autoscaling-max-capacity": 10,
+        },
+    ),
+    # autoscaling, alarms, every deployment strategy
+    "endpoint-autoscaling": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "initial-instance-count": 2, **AUTOSCALING},
+    ),
+    "endpoint-autoscaling-variants": (ENDPOINT, {**NET, "variants": AB, **AUTOSCALING}),
+    "endpoint-all-at-once-alarms": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "alarm-model-latency-p99-ms": 300,
+            "alarm-5xx-errors-threshold": 5,
+            "alarm-topic-arn": TOPIC,
+            "rollback-alarm-names": ["checkout-errors"],
+        },
+    ),
+    "endpoint-canary": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "deployment-strategy": "CANARY", "canary-size-percent": 25},
+    ),
+    "endpoint-linear": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "deployment-strategy": "LINEAR", "linear-step-percent": 50},
+    ),
+    "endpoint-rolling": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "deployment-strategy": "ROLLING",
+            "rolling-batch-percent": 50,
+            "initial-instance-count": 4,
+        },
+    ),
+    # data capture, refresh, notifications, invoke function
+    "endpoint-data-capture": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "model-artifacts-bucket-arn": BUCKET,
+            "data-capture-samping-percentage": 30,
+            "data-capture-prefix": "capture/fraud",
+        },
+    ),
+    "endpoint-refresh-image": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-image-uri": IMAGE,
+            "model-data-url": DATA,
+            "refresh-on-model-data-change": True,
+            "refresh-debounce-seconds": 120,
+        },
+    ),
+    "endpoint-refresh-group-notifications": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": GROUP, "refresh-on-model-data-change": True, "notifications": True},
+    ),
+    "endpoint-notification-topic": (ENDPOINT, {**NET, "model-package-arn": PACKAGE, "notification-topic-arn": TOPIC}),
+    "endpoint-invoke-function": (ENDPOINT, {**NET, "model-package-arn": PACKAGE, "invoke-function": True}),
+    "endpoint-serverless-invoke-function": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, "invoke-function": True, "notifications": True},
+    ),
+    # identity, isolation, instance storage, tags
+    "endpoint-given-role-and-boundary": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "model-execution-role-arn": f"arn:aws:iam::{ACCOUNT}:role/FraudModel",
+            "permissions-boundary-name": "mlops-boundary",
+            "invoke-function": True,
+        },
+    ),
+    "endpoint-boundary-created-roles": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "permissions-boundary-name": "mlops-boundary"},
+    ),
+    "endpoint-no-network-isolation": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "enable-network-isolation": False},
+    ),
+    "endpoint-nvme-instances": (ENDPOINT, {**NET, "model-package-arn": PACKAGE, "instance-type": "ml.g5.xlarge"}),
+    "endpoint-studio-domain-tags": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "sagemaker-domain-id": "d-abcdefghijkl",
+            "sagemaker-domain-arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:domain/d-abcdefghijkl",
+            "sagemaker-project-id": "p-abcdefghijkl",
+            "sagemaker-project-name": "fraud",
+            "tags": {"team": "ml"},
+        },
+    ),
+    "endpoint-everything": (
+        ENDPOINT,
+        {
+            **NET,
+            "variants": AB,
+            "initial-instance-count": 2,
+            "instance-type": "ml.m5.large",
+            "model-artifacts-bucket-arn": BUCKET,
+            "data-capture-sampling-percentage": 10,
+            **AUTOSCALING,
+            "alarm-model-latency-p99-ms": 500,
+            "deployment-strategy": "LINEAR",
+            "linear-step-percent": 50,
+            "rollback-alarm-names": ["checkout-errors"],
+            "refresh-on-model-data-change": True,
+            "notifications": True,
+            "invoke-function": True,
+            "permissions-boundary-name": "mlops-boundary",
+        },
+    ),
+}
+
+# (module, parameters, the kebab-case parameter the one error line must name)
+BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
+    "networking-cidr-malformed": (NETWORKING, {"vpc-cidr": "10.0.0/16"}, "vpc-cidr"),
+    "networking-cidr-too-small": (NETWORKING, {"vpc-cidr": "10.0.0.0/26"}, "vpc-cidr"),
+    "networking-cidr-public": (NETWORKING, {"vpc-cidr": "52.0.0.0/16"}, "vpc-cidr"),
+    "networking-max-azs-zero": (NETWORKING, {"max-azs": 0}, "max-azs"),
+    "networking-max-azs-seven": (NETWORKING, {"max-azs": 7}, "max-azs"),
+    "networking-nat-above-azs": (NETWORKING, {"max-azs": 2, "nat-gateways": 3}, "nat-gateways"),
+    "networking-nat-without-internet": (NETWORKING, {"internet-accessible": False}, "nat-gateways"),
+    "networking-unknown-endpoint": (NETWORKING, {"vpc-endpoints": ["sagemakr.api"]}, "vpc-endpoints"),
+    "networking-s3-interface": (NETWORKING, {"vpc-endpoints": ["s3"]}, "vpc-endpoints"),
+    "networking-flow-logs-not-bool": (NETWORKING, {"flow-logs": "sometimes"}, "flow-logs"),
+    "networking-tags-not-map": (NETWORKING, {"tags": "team=ml"}, "tags"),
+    "networking-unknown-parameter": (NETWORKING, {"nat-gateway": 1}, "nat-gateways"),
+    "endpoint-no-source": (ENDPOINT, {**NET}, "model-package-arn"),
+    "endpoint-two-sources": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "model-image-uri": IMAGE},
+        "model-image-uri",
+    ),
+    "endpoint-missing-vpc": (ENDPOINT, {"model-package-arn": PACKAGE}, "vpc-id"),
+    "endpoint-bad-subnet": (ENDPOINT, {**NET, "subnet-ids": ["sub-1"], "model-package-arn": PACKAGE}, "subnet-ids"),
+    "endpoint-bad-vpc": (ENDPOINT, {**NET, "vpc-id": "vpc-12", "model-package-arn": PACKAGE}, "vpc-id"),
+    "endpoint-package-arn-wrong-type": (
+        ENDPOINT,
+        {**NET, "model-package-arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model/x"},
+        "model-package-arn",
+    ),
+    "endpoint-role-is-a-user": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "model-execution-role-arn": f"arn:aws:iam::{ACCOUNT}:user/alice"},
+        "model-execution-role-arn",
+    ),
+    "endpoint-bucket-is-an-object": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "model-artifacts-bucket-arn": f"{BUCKET}/x"},
+        "model-artifacts-bucket-arn",
+    ),
+    "endpoint-ecr-wrong-service": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "ecr-repo-arn": BUCKET},
+        "ecr-repo-arn",
+    ),
+    "endpoint-domain-arn-malformed": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": "d-abcdefghijkl"},
+        "sagemaker-domain-arn",
+    ),
+    "endpoint-instance-type": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "instance-type": "m5.large"},
+        "instance-type",
+    ),
+    "endpoint-zero-instances": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "initial-instance-count": 0},
+        "initial-instance-count",
+    ),
+    "endpoint-zero-weight": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "initial-variant-weight": 0},
+        "initial-variant-weight",
+    ),
+    "endpoint-managed-scaling": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "managed-instance-scaling": True},
+        "managed-instance-scaling",
+    ),
+    "endpoint-capture-without-bucket": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "data-capture-sampling-percentage": 10},
+        "data-capture-sampling-percentage",
+    ),
+    "endpoint-capture-over-100": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "model-artifacts-bucket-arn": BUCKET,
+            "data-capture-samping-percentage": 150,
+        },
+        "data-capture-sampling-percentage",
+    ),
+    "endpoint-image-not-ecr": (ENDPOINT, {**NET, "model-image-uri": "python:3.12"}, "model-image-uri"),
+    "endpoint-data-url-not-s3": (
+        ENDPOINT,
+        {**NET, "model-image-uri": IMAGE, "model-data-url": "/tmp/m.tar.gz"},
+        "model-data-url",
+    ),
+    "endpoint-one-container": (ENDPOINT, {**NET, "containers": [{"image-uri": IMAGE}]}, "containers"),
+    "endpoint-duplicate-variants": (ENDPOINT, {**NET, "variants": [AB[0], AB[0]]}, "variants"),
+    "endpoint-serverless-memory": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, "serverless-memory-size-mb": 3000},
+        "serverless-memory-size-mb",
+    ),
+    "endpoint-serverless-in-vpc": (ENDPOINT, {**NET, "model-package-arn": PACKAGE, **SERVERLESS}, "vpc-id"),
+    "endpoint-serverless-capture": (
+        ENDPOINT,
+        {
+            "model-package-arn": PACKAGE,
+            **SERVERLESS,
+            "model-artifacts-bucket-arn": BUCKET,
+            "data-capture-sampling-percentage": 5,
+        },
+        "data-capture-sampling-percentage",
+    ),
+    "endpoint-autoscaling-burstable": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "instance-type": "ml.t2.medium", **AUTOSCALING},
+        "instance-type",
+    ),
+    "endpoint-autoscaling-without-target": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "autoscaling-max-capacity": 3},
+        "autoscaling-target-invocations-per-instance",
+    ),
+    "endpoint-autoscaling-min-above-initial": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **AUTOSCALING, "autoscaling-min-capacity": 3},
+        "autoscaling-min-capacity",
+    ),
+    "endpoint-unknown-strategy": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "deployment-strategy": "BLUE"},
+        "deployment-strategy",
+    ),
+    "endpoint-canary-too-big": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "deployment-strategy": "CANARY", "canary-size-percent": 80},
+        "canary-size-percent",
+    ),
+    "endpoint-rolling-serverless": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, "deployment-strategy": "ROLLING"},
+        "deployment-strategy",
+    ),
+    "endpoint-too-many-rollback-alarms": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "rollback-alarm-names": [f"a{i}" for i in range(10)]},
+        "rollback-alarm-names",
+    ),
+    "endpoint-refresh-without-data": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "refresh-on-model-data-change": True},
+        "refresh-on-model-data-change",
+    ),
+    "endpoint-two-topics": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "notifications": True, "notification-topic-arn": TOPIC},
+        "notification-topic-arn",
+    ),
+    "endpoint-unknown-parameter": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "instance-typ": "ml.m5.large"},
+        "instance-type",
+    ),
+    "endpoint-group-missing": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": "no-such-group"},
+        "model-package-group-name",
+    ),
+}
+
+
+def module_environment(parameters: dict[str, Any], module: str) -> dict[str, str]:
+    """The variables Seed-Farmer gives a module: names, account, region and JSON-encoded parameters."""
+    env = {
+        "SEEDFARMER_PROJECT_NAME": "mlops",
+        "SEEDFARMER_DEPLOYMENT_NAME": "matrix",
+        "SEEDFARMER_MODULE_NAME": module,
+        "CDK_DEFAULT_ACCOUNT": ACCOUNT,
+        "CDK_DEFAULT_REGION": REGION,
+    }
+    for name, value in parameters.items():
+        env["SEEDFARMER_PARAMETER_" + name.upper().replace("-", "_")] = (
+            value if isinstance(value, str) else json.dumps(value)
+        )
+    return env
+
+
+def synthesize_in_one_process(
+    module_dir: Path, cases: dict[str, dict[str, Any]], outroot: Path
+) -> subprocess.Popen[str]:
+    """Start one process that synthesizes every case of a module (see synthesize_cases.py)."""
+    (outroot / "cases.json").write_text(json.dumps(cases))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_")}
+    env.pop("CDK_VALIDATION", None)  # CDK's own template validation stays on for the matrix
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "synthesize_cases.py"), str(outroot)],
+        cwd=module_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )

@@ -1,0 +1,117 @@
+"""The parameter matrix (valid sets synthesize clean) and the bad-input matrix (each fails cleanly)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.matrix import BAD, ENDPOINT, NETWORKING, REGION, VALID, module_environment, synthesize_in_one_process
+from tests.repository import ROOT
+
+CFN_LINT_IGNORED = yaml.safe_load((ROOT / ".cfnlintrc.yaml").read_text())["ignore_checks"]
+
+
+@pytest.fixture(scope="session")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every valid set, synthesized in one process per module (the two run side by side)."""
+    runs = []
+    for module in (NETWORKING, ENDPOINT):
+        outroot = tmp_path_factory.mktemp(module.name)
+        cases = {name: parameters for name, (folder, parameters) in VALID.items() if folder == module}
+        runs.append((outroot, synthesize_in_one_process(module, cases, outroot)))
+    results: dict[str, Any] = {}
+    for outroot, process in runs:
+        output, _ = process.communicate(timeout=900)
+        assert process.returncode == 0, output[-3000:]
+        results.update(json.loads((outroot / "results.json").read_text()))
+    return results
+
+
+def test_the_matrix_covers_at_least_25_sets_across_both_modules() -> None:
+    modules = {folder for folder, _ in VALID.values()}
+    assert len(VALID) >= 25
+    assert modules == {NETWORKING, ENDPOINT}
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_each_valid_set_synthesizes_with_cdk_validation_and_passes_the_rule_packs(
+    matrix: dict[str, Any], name: str
+) -> None:
+    result = matrix[name]
+    assert result["ok"], result.get("error")
+    report = json.loads(Path(result["outdir"], "validation-report.json").read_text())
+    # A pack appears in the report once it has a finding, suppressed or not.
+    assert {plugin["pluginName"] for plugin in report["pluginReports"]} <= {
+        "AwsSolutions",
+        "HIPAA.Security",
+        "NIST.800.53.R5",
+    }
+    assert [v["ruleName"] for plugin in report["pluginReports"] for v in plugin["violations"]] == []
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_each_valid_set_is_cfn_lint_clean(matrix: dict[str, Any], name: str) -> None:
+    from cfnlint.api import ManualArgs, lint
+
+    [template] = Path(matrix[name]["outdir"]).glob("*.template.json")
+    findings = lint(template.read_text(), config=ManualArgs(regions=[REGION], ignore_checks=CFN_LINT_IGNORED))
+    assert [f"{match.rule.id} {match.message}" for match in findings] == []
+
+
+@pytest.fixture(scope="session")
+def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
+    """Every bad set run as Seed-Farmer runs a module, four at a time, with an emulated account for lookups."""
+    from rehearsal.emulator import emulated_account
+
+    root = tmp_path_factory.mktemp("bad-inputs")
+    base = {key: value for key, value in os.environ.items() if not key.startswith(("SEEDFARMER_", "AWS_"))}
+    with emulated_account("111111111111", REGION) as emulator:
+
+        def run(name: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+            folder, parameters, _ = BAD[name]
+            outdir = root / name
+            env = {
+                **base,
+                **emulator.environment(REGION),
+                **module_environment(parameters, name),
+                "CDK_OUTDIR": str(outdir),
+            }
+            result = subprocess.run(
+                [sys.executable, "app.py"],
+                cwd=folder,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=300,
+            )
+            return result, outdir
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            return dict(zip(BAD, pool.map(run, BAD), strict=True))
+
+
+def test_the_bad_input_matrix_has_at_least_40_sets() -> None:
+    assert len(BAD) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_each_bad_set_fails_with_one_line_naming_the_parameter(
+    bad_runs: dict[str, tuple[subprocess.CompletedProcess[str], Path]], name: str
+) -> None:
+    result, outdir = bad_runs[name]
+    parameter = BAD[name][2]
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(lines) == 1, result.stderr
+    assert f"'{parameter}'" in lines[0], lines[0]
+    assert not outdir.exists(), "nothing may be synthesized when an input is bad"
