@@ -11,12 +11,13 @@ MODULE_DIRS := $(patsubst %/app.py,%,$(sort $(wildcard modules/*/app.py modules/
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help install test lint typecheck pytest rehearse bench clean
+.PHONY: help install test lint typecheck pytest rehearse bench docs clean
 
 help:
 	@echo "make rehearse   rehearse manifests/deployment.yaml offline, in an embedded AWS emulator"
 	@echo "make test       lint, type-check and run every test (installs what it needs first)"
 	@echo "make bench      benchmarks, recorded in docs/benchmarks.md"
+	@echo "make docs       regenerate docs/security.md from the parameter matrix"
 	@echo "make install    only set up .venv and the CDK CLI"
 	@echo "make clean      remove the environment and every generated file"
 
@@ -55,6 +56,10 @@ rehearse: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# docs/security.md is generated from the parameter matrix; a test fails when it is out of date.
+docs: install
+	$(BIN)/python -m tests.security_doc
 
 clean:
 	rm -rf $(VENV) node_modules .rehearsal .mypy_cache .ruff_cache .pytest_cache

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.repository import MODULE_DIRS, ROOT, module_parameters
@@ -76,6 +77,7 @@ def test_manifest_parameters_are_ones_the_module_declares(deployment: Any) -> No
                 assert parameter.name in declared, f"{group.name}/{module.name}: unknown parameter {parameter.name}"
 
 
+@pytest.mark.xdist_group("rehearsal")
 def test_every_metadata_reference_names_an_earlier_module_and_a_key_it_publishes(
     deployment: Any, default_rehearsal: Any
 ) -> None:

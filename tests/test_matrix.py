@@ -16,6 +16,9 @@ import yaml
 from tests.matrix import BAD, ENDPOINT, NETWORKING, REGION, VALID, module_environment, synthesize_in_one_process
 from tests.repository import ROOT
 
+# The synthesized matrix is shared: keep its tests on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("matrix")
+
 CFN_LINT_IGNORED = yaml.safe_load((ROOT / ".cfnlintrc.yaml").read_text())["ignore_checks"]
 
 
@@ -115,3 +118,9 @@ def test_each_bad_set_fails_with_one_line_naming_the_parameter(
     assert len(lines) == 1, result.stderr
     assert f"'{parameter}'" in lines[0], lines[0]
     assert not outdir.exists(), "nothing may be synthesized when an input is bad"
+
+
+def test_docs_security_lists_every_acknowledgement_of_the_matrix(matrix: dict[str, Any]) -> None:
+    from tests.security_doc import DOCUMENT, collect, render
+
+    assert DOCUMENT.read_text() == render(collect(matrix)), "run `make docs` to regenerate docs/security.md"

@@ -16,6 +16,9 @@ from rehearsal.run import Rehearsal, RehearsalFailed, as_json, rehearse
 from tests.repository import ROOT
 from tests.test_docs import table
 
+# The rehearsal of the default manifest is shared: keep its tests on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("rehearsal")
+
 FIXTURES = ROOT / "tests" / "fixtures" / "manifests"
 EMPTY_SEED = FIXTURES / "empty-seed.yaml"
 
