@@ -6,6 +6,7 @@ Each check returns the value, or raises ValueError saying what was wrong and wha
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
@@ -68,13 +69,45 @@ def check_arn(value: str, *, service: str, resource_type: str, example: str, res
     return value
 
 
-def check_package_arn(value: str) -> str:
+class ArnKind(NamedTuple):
+    service: str
+    resource_type: str
+    example: str
+    name_pattern: str
+
+
+# Every kind of ARN a parameter takes: the service, the resource type, an example, a valid name.
+ARN_KINDS = {
+    "model-package": ArnKind(
+        "sagemaker",
+        "model-package",
+        "arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3",
+        r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}(/\d+)?",
+    ),
+    "role": ArnKind("iam", "role", "arn:aws:iam::123456789012:role/MySageMakerRole", r"[\w+=,.@/-]{1,512}"),
+    "bucket": ArnKind("s3", "bucket", "arn:aws:s3:::my-model-artifacts", r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
+    "repository": ArnKind(
+        "ecr",
+        "repository",
+        "arn:aws:ecr:us-east-1:123456789012:repository/my-model",
+        r"[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*",
+    ),
+    "domain": ArnKind(
+        "sagemaker", "domain", "arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl", r"d-[a-z0-9]{12}"
+    ),
+    "topic": ArnKind("sns", "topic", "arn:aws:sns:us-east-1:123456789012:ml-alarms", r"[\w-]{1,256}(\.fifo)?"),
+}
+
+
+def check_arn_of(kind: str, value: str) -> str:
+    """`value` if it is an ARN of that kind (see ARN_KINDS); otherwise a ValueError saying why."""
+    arn = ARN_KINDS[kind]
     return check_arn(
         value,
-        service="sagemaker",
-        resource_type="model-package",
-        example="arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3",
-        resource_pattern=r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}(/\d+)?",
+        service=arn.service,
+        resource_type=arn.resource_type,
+        example=arn.example,
+        resource_pattern=arn.name_pattern,
     )
 
 

@@ -57,7 +57,7 @@ def python_function(
         iam.PolicyStatement(
             sid=f"CloudWatchLogsUseFor{id}LogGroupOnly",
             principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=permissions.LOGS_KEY_ACTIONS,
+            actions=permissions.KEY_USE_ACTIONS,
             resources=["*"],
             conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
         )

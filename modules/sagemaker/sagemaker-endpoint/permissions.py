@@ -24,8 +24,9 @@ NETWORK_DESCRIBE_ACTIONS = [
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
 ]
-# What CloudWatch Logs does with a log group's key (named one by one: no wildcard actions).
-LOGS_KEY_ACTIONS = [
+# Using a key to encrypt and decrypt (what a role, or CloudWatch Logs for a log group, needs), named
+# one by one: no wildcard actions.
+KEY_USE_ACTIONS = [
     "kms:Decrypt",
     "kms:DescribeKey",
     "kms:Encrypt",

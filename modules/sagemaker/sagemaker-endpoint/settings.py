@@ -14,12 +14,12 @@ import os
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 import rules
 from errors import ParameterError, describe, parameter_name
-from formats import check_arn, check_image_uri, check_package_arn, check_s3_url
+from formats import check_arn_of, check_image_uri, check_s3_url
 
 __all__ = ["DeploymentContext", "EndpointSettings", "ParameterError", "parameter_name"]
 
@@ -38,6 +38,18 @@ IAM_POLICY_NAME = r"^[\w+=,.@-]{1,128}$"
 
 def _kebab(field: str) -> str:
     return field.replace("_", "-")
+
+
+# The parameters that take an ARN, and which kind (formats.ARN_KINDS) each must be.
+ARN_PARAMETERS = {
+    "model_package_arn": "model-package",
+    "model_execution_role_arn": "role",
+    "model_artifacts_bucket_arn": "bucket",
+    "ecr_repo_arn": "repository",
+    "sagemaker_domain_arn": "domain",
+    "alarm_topic_arn": "topic",
+    "notification_topic_arn": "topic",
+}
 
 
 class ContainerParameter(BaseModel):
@@ -76,7 +88,7 @@ class VariantParameter(BaseModel):
     @field_validator("model_package_arn")
     @classmethod
     def _package(cls, value: str | None) -> str | None:
-        return value and check_package_arn(value)
+        return value and check_arn_of("model-package", value)
 
     @field_validator("model_image_uri")
     @classmethod
@@ -262,11 +274,6 @@ class EndpointSettings(BaseSettings):
                 raise ValueError(f"'{name}' is not a CloudWatch alarm name (1 to 255 characters)")
         return value
 
-    @field_validator("model_package_arn")
-    @classmethod
-    def _package_arn(cls, value: str | None) -> str | None:
-        return value and check_package_arn(value)
-
     @field_validator("model_image_uri")
     @classmethod
     def _image(cls, value: str | None) -> str | None:
@@ -277,60 +284,10 @@ class EndpointSettings(BaseSettings):
     def _model_data(cls, value: str | None) -> str | None:
         return value and check_s3_url(value)
 
-    @field_validator("model_execution_role_arn")
+    @field_validator(*ARN_PARAMETERS)
     @classmethod
-    def _role_arn(cls, value: str | None) -> str | None:
-        return value and check_arn(
-            value,
-            service="iam",
-            resource_type="role",
-            example="arn:aws:iam::123456789012:role/MySageMakerRole",
-            resource_pattern=r"[\w+=,.@/-]{1,512}",
-        )
-
-    @field_validator("model_artifacts_bucket_arn")
-    @classmethod
-    def _bucket_arn(cls, value: str | None) -> str | None:
-        return value and check_arn(
-            value,
-            service="s3",
-            resource_type="bucket",
-            example="arn:aws:s3:::my-model-artifacts",
-            resource_pattern=r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
-        )
-
-    @field_validator("ecr_repo_arn")
-    @classmethod
-    def _repository_arn(cls, value: str | None) -> str | None:
-        return value and check_arn(
-            value,
-            service="ecr",
-            resource_type="repository",
-            example="arn:aws:ecr:us-east-1:123456789012:repository/my-model",
-            resource_pattern=r"[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*",
-        )
-
-    @field_validator("sagemaker_domain_arn")
-    @classmethod
-    def _domain_arn(cls, value: str | None) -> str | None:
-        return value and check_arn(
-            value,
-            service="sagemaker",
-            resource_type="domain",
-            example="arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl",
-            resource_pattern=DOMAIN_ID[1:-1],
-        )
-
-    @field_validator("alarm_topic_arn", "notification_topic_arn")
-    @classmethod
-    def _topic_arn(cls, value: str | None) -> str | None:
-        return value and check_arn(
-            value,
-            service="sns",
-            resource_type="topic",
-            example="arn:aws:sns:us-east-1:123456789012:ml-alarms",
-            resource_pattern=r"[\w-]{1,256}(\.fifo)?",
-        )
+    def _arn(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return value and check_arn_of(ARN_PARAMETERS[str(info.field_name)], value)
 
     @model_validator(mode="after")
     def _consistent(self) -> EndpointSettings:

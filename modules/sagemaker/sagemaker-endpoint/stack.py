@@ -131,7 +131,7 @@ class EndpointStack(cdk.Stack):
             iam.PolicyStatement(
                 sid="CloudWatchLogsUseForEndpointLogGroupOnly",
                 principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=permissions.LOGS_KEY_ACTIONS,
+                actions=permissions.KEY_USE_ACTIONS,
                 resources=["*"],
                 conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": self._log_group_arn()}},
             )
@@ -214,15 +214,7 @@ class EndpointStack(cdk.Stack):
             iam.PolicyStatement(
                 sid="ExecutionRoleUsesKey",
                 principals=[self.role],
-                actions=[
-                    "kms:Decrypt",
-                    "kms:DescribeKey",
-                    "kms:Encrypt",
-                    "kms:GenerateDataKey",
-                    "kms:GenerateDataKeyWithoutPlaintext",
-                    "kms:ReEncryptFrom",
-                    "kms:ReEncryptTo",
-                ],
+                actions=permissions.KEY_USE_ACTIONS,
                 resources=["*"],
             )
         )
