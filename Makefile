@@ -23,11 +23,13 @@ help:
 
 install: $(VENV)/.installed node_modules/.installed
 
+# Bytecode is compiled once, at install: the CDK's Python bindings are large, and a machine that sets
+# PYTHONDONTWRITEBYTECODE would otherwise compile them again in every process (seconds per synthesis).
 $(VENV)/.installed: requirements-dev.txt $(MODULE_REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt $(addprefix -r ,$(MODULE_REQUIREMENTS))
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt $(addprefix -r ,$(MODULE_REQUIREMENTS))
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
