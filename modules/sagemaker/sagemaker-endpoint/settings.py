@@ -14,7 +14,16 @@ import os
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 import rules
@@ -34,6 +43,12 @@ VPC_ID = r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"
 SUBNET_ID = r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"
 DOMAIN_ID = r"^d-[a-z0-9]{12}$"
 IAM_POLICY_NAME = r"^[\w+=,.@-]{1,128}$"
+
+
+# Values checked the same way wherever a parameter (or an entry of `containers` / `variants`) takes them.
+ImageUri = Annotated[str, AfterValidator(check_image_uri)]
+S3Url = Annotated[str, AfterValidator(check_s3_url)]
+PackageArn = Annotated[str, AfterValidator(lambda value: check_arn_of("model-package", value))]
 
 
 def _kebab(field: str) -> str:
@@ -57,19 +72,9 @@ class ContainerParameter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
 
-    image_uri: str
-    model_data_url: str | None = None
+    image_uri: ImageUri
+    model_data_url: S3Url | None = None
     environment: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("image_uri")
-    @classmethod
-    def _image(cls, value: str) -> str:
-        return check_image_uri(value)
-
-    @field_validator("model_data_url")
-    @classmethod
-    def _model_data(cls, value: str | None) -> str | None:
-        return value and check_s3_url(value)
 
 
 class VariantParameter(BaseModel):
@@ -78,27 +83,12 @@ class VariantParameter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
 
     name: str = Field(pattern=SAGEMAKER_NAME)
-    model_package_arn: str | None = None
-    model_image_uri: str | None = None
-    model_data_url: str | None = None
+    model_package_arn: PackageArn | None = None
+    model_image_uri: ImageUri | None = None
+    model_data_url: S3Url | None = None
     instance_type: str | None = Field(None, pattern=INSTANCE_TYPE)
     initial_instance_count: int | None = Field(None, ge=1)
     initial_variant_weight: float | None = Field(None, gt=0)
-
-    @field_validator("model_package_arn")
-    @classmethod
-    def _package(cls, value: str | None) -> str | None:
-        return value and check_arn_of("model-package", value)
-
-    @field_validator("model_image_uri")
-    @classmethod
-    def _image(cls, value: str | None) -> str | None:
-        return value and check_image_uri(value)
-
-    @field_validator("model_data_url")
-    @classmethod
-    def _model_data(cls, value: str | None) -> str | None:
-        return value and check_s3_url(value)
 
     @model_validator(mode="after")
     def _one_source(self) -> VariantParameter:
@@ -153,8 +143,8 @@ class EndpointSettings(BaseSettings):
     # What it serves: exactly one model source.
     model_package_arn: str | None = None
     model_package_group_name: str | None = Field(None, pattern=SAGEMAKER_NAME)
-    model_image_uri: str | None = None
-    model_data_url: str | None = None
+    model_image_uri: ImageUri | None = None
+    model_data_url: S3Url | None = None
     model_environment: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     containers: Annotated[tuple[ContainerParameter, ...] | None, NoDecode] = Field(None, min_length=2, max_length=15)
     variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(None, min_length=1, max_length=10)
@@ -273,16 +263,6 @@ class EndpointSettings(BaseSettings):
             if not 1 <= len(name) <= 255:
                 raise ValueError(f"'{name}' is not a CloudWatch alarm name (1 to 255 characters)")
         return value
-
-    @field_validator("model_image_uri")
-    @classmethod
-    def _image(cls, value: str | None) -> str | None:
-        return value and check_image_uri(value)
-
-    @field_validator("model_data_url")
-    @classmethod
-    def _model_data(cls, value: str | None) -> str | None:
-        return value and check_s3_url(value)
 
     @field_validator(*ARN_PARAMETERS)
     @classmethod
