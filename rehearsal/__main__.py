@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-from rehearsal.deploy import ModuleFailed
 from rehearsal.manifests import ManifestError
 from rehearsal.report import plan
 from rehearsal.run import RehearsalFailed, as_json, rehearse
@@ -37,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         result = rehearse(arguments.manifest, arguments.seed, arguments.output, progress)
-    except (RehearsalFailed, ManifestError, ModuleFailed, SeedError) as error:
+    except (RehearsalFailed, ManifestError, SeedError) as error:
         print(f"rehearsal failed: {error}", file=sys.stderr)
         return 1
     print(json.dumps(as_json(result), indent=2) if arguments.json else plan(result))

@@ -188,7 +188,7 @@ def create_stack(
         )["StackId"]
     except Exception as error:
         raise ModuleFailed(_creation_failure(emulator, name, result, error)) from None
-    answered = answer_custom_resources(emulator, cloudformation, stack_id, template, region)
+    answered = answer_custom_resources(emulator, stack_id, template, region)
     status = _wait(cloudformation, stack_id)
     if status != "CREATE_COMPLETE":
         raise ModuleFailed(_creation_failure(emulator, name, result, RuntimeError(status), stack_id))
@@ -197,9 +197,7 @@ def create_stack(
     return StackResult(name, status, template, outputs, emulator.log.of(stack_id), answered, adaptations)
 
 
-def answer_custom_resources(
-    emulator: Emulator, cloudformation: Any, stack_id: str, template: dict[str, Any], region: str
-) -> list[str]:
+def answer_custom_resources(emulator: Emulator, stack_id: str, template: dict[str, Any], region: str) -> list[str]:
     """Answer each custom resource SUCCESS: its handler (a Lambda function) cannot run in the emulator."""
     import urllib.request
 

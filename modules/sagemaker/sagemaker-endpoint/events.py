@@ -25,13 +25,14 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 import compliance
+import permissions
 from functions import python_function
 from model_package import s3_location
 from settings import EndpointSettings
 
 REFRESH_TIMEOUT = cdk.Duration.seconds(30)
 # SQS wants the visibility timeout at six times the consumer's timeout.
-VISIBILITY = cdk.Duration.seconds(6 * 30)
+VISIBILITY = cdk.Duration.seconds(6 * REFRESH_TIMEOUT.to_seconds())
 
 
 def allow_service(key: kms.IKey, service: str, sid: str) -> None:
@@ -102,7 +103,7 @@ def model_refresh(
         stack.format_arn(service="sagemaker", resource="endpoint-config", resource_name=name.lower())
         for name in config_names
     ]
-    objects = sorted({_object_arn(url, stack.partition) for url in model_data_urls})
+    objects = sorted({permissions.object_arn(url, stack.partition) for url in model_data_urls})
     refresher = python_function(
         scope,
         "ModelRefresh",
@@ -236,11 +237,6 @@ def notifications(scope: Construct, settings: EndpointSettings, topic: sns.ITopi
             ),
             targets=[targets.SnsTopic(topic)],
         )
-
-
-def _object_arn(url: str, partition: str) -> str:
-    bucket, key = s3_location(url)
-    return f"arn:{partition}:s3:::{bucket}/{key}" + ("*" if key.endswith("/") else "")
 
 
 def _key_patterns(urls: tuple[str, ...]) -> list[object]:

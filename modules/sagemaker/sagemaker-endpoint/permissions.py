@@ -73,7 +73,7 @@ def model_data_read(
     """Read the model artifacts: the exact objects when known, else the artifacts bucket."""
     statements = []
     if artifacts.model_data_urls:
-        objects = sorted({_object_arn(url, scope.partition) for url in artifacts.model_data_urls})
+        objects = sorted({object_arn(url, scope.partition) for url in artifacts.model_data_urls})
         statements.append(iam.PolicyStatement(sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=objects))
     if not undescribed:
         return statements
@@ -224,7 +224,8 @@ def data_capture_prefix(settings: EndpointSettings, endpoint_name: str) -> str:
     return (settings.data_capture_prefix or f"data-capture/{endpoint_name}").strip("/")
 
 
-def _object_arn(url: str, partition: str) -> str:
+def object_arn(url: str, partition: str) -> str:
+    """The ARN of the S3 object (or, for a URL ending in `/`, the objects under the prefix) `url` names."""
     bucket, key = s3_location(url)
     # A model data source may be an S3 prefix (uncompressed models) rather than one object.
     return f"arn:{partition}:s3:::{bucket}/{key}" + ("*" if key.endswith("/") or not key else "")
