@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.repository import MODULE_DIRS, ROOT, module_parameters
+from tests.repository import MODULE_DIRS, ROOT, module_package, module_parameters
 
 CDK_CLI_VERSION = json.loads((ROOT / "package.json").read_text())["devDependencies"]["aws-cdk"]
 
@@ -63,8 +63,10 @@ def test_deployspecs_install_the_pinned_cdk_cli_and_publish_metadata() -> None:
 
 def test_every_module_ships_what_seedfarmer_and_its_users_need() -> None:
     for folder in MODULE_DIRS:
-        for name in ("app.py", "settings.py", "stack.py", "deployspec.yaml", "requirements.txt", "README.md"):
+        for name in ("app.py", "deployspec.yaml", "requirements.txt", "README.md"):
             assert (folder / name).is_file(), f"{folder.relative_to(ROOT)} has no {name}"
+        package = folder / module_package(folder)
+        assert (package / "__init__.py").is_file(), f"{package.relative_to(ROOT)} is not a package"
         assert any((folder / "tests").glob("test_*.py")), f"{folder.relative_to(ROOT)} has no tests"
 
 

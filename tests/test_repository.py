@@ -48,3 +48,10 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "make test" in ci
     assert "make test" in readme
+
+
+def test_every_module_ships_the_same_contract() -> None:
+    # Each module stands alone as Seed-Farmer ships it, so the shared helpers are copied, not imported.
+    copies = {folder: next(folder.glob("*/contract.py")).read_bytes() for folder in MODULE_DIRS}
+    assert len(copies) >= 2
+    assert len(set(copies.values())) == 1, "copy one module's contract.py over the others'"

@@ -1,61 +1,8 @@
-"""Seed-Farmer entry point: `python app.py` synthesizes the networking module from its parameters.
+"""Seed-Farmer's entry point (deployspec.yaml runs `python app.py` here): synthesizes the networking module."""
 
-Parameters are validated before the CDK is even imported, so a bad input fails in a fraction of a
-second with one line that names it, and nothing is written.
-"""
+from networking.synthesis import main, synthesize
 
-from __future__ import annotations
-
-import os
-import sys
-from typing import TYPE_CHECKING
-
-from settings import DeploymentContext, NetworkingSettings, ParameterError
-
-if TYPE_CHECKING:
-    import aws_cdk as cdk
-
-
-def build_app(settings: NetworkingSettings, context: DeploymentContext, outdir: str | None = None) -> cdk.App:
-    """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
-    import aws_cdk as cdk
-    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
-
-    from stack import NetworkingStack
-
-    # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
-    app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
-    stack = NetworkingStack(app, settings=settings, context=context)
-    cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
-    for key, value in {
-        "seedfarmer:project": context.project,
-        "seedfarmer:deployment": context.deployment,
-        "seedfarmer:module": context.module,
-        **settings.tags,
-    }.items():
-        cdk.Tags.of(stack).add(key, value)
-    # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
-    return app
-
-
-def synthesize(outdir: str | None = None) -> None:
-    """Read the parameters from the environment and write the cloud assembly, as `python app.py` does."""
-    context = DeploymentContext.from_env()
-    settings = NetworkingSettings.from_env()
-    build_app(settings, context, outdir).synth()
-
-
-def main() -> None:
-    try:
-        synthesize()
-    except ParameterError as error:
-        sys.exit(f"networking: {error}")
-    except RuntimeError as error:
-        if "ValidationFailed" not in str(error):
-            raise
-        sys.exit("networking: rule-pack findings (listed above) must be fixed or acknowledged")
-
+__all__ = ["main", "synthesize"]  # synthesize: the parameter matrix calls it once per parameter set
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,17 +12,10 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-# Seed-Farmer runs this module as `python app.py` from its folder; tests import its files the same way,
-# dropping another module's files of the same names if pytest was given several modules at once.
-MODULE_DIR = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(MODULE_DIR))
-for _name in [path.stem for path in MODULE_DIR.glob("*.py")]:
-    if Path(getattr(sys.modules.get(_name), "__file__", None) or MODULE_DIR / "-").parent != MODULE_DIR:
-        sys.modules.pop(_name, None)
-
-from app import build_app
-from model_package import ModelArtifacts, ResolvedPackage
-from settings import DeploymentContext, EndpointSettings
+from sagemaker_endpoint.contract import DeploymentContext
+from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
+from sagemaker_endpoint.parameters import EndpointSettings
+from sagemaker_endpoint.synthesis import build_app
 
 # Unit tests skip CDK's own template validation (the rehearsal keeps it on) to stay fast.
 os.environ["CDK_VALIDATION"] = "false"

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from settings import EndpointSettings, ParameterError
+from sagemaker_endpoint.contract import ParameterError
+from sagemaker_endpoint.parameters import EndpointSettings
 
 IMAGE = "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud-detector:1.4"
 PRE = "111111111111.dkr.ecr.us-east-1.amazonaws.com/preprocess:2"

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from model_package import ModelArtifacts, ResolvedPackage
-from settings import EndpointSettings, ParameterError
+from sagemaker_endpoint.contract import ParameterError
+from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
+from sagemaker_endpoint.parameters import EndpointSettings
 
 IMAGE = "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud-detector:1.4"
 DATA = "s3://mlops-artifacts/fraud-detector/model.tar.gz"

@@ -9,9 +9,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from app import resolve_package
-from model_package import ModelPackageError, ecr_repository_arn, newest_approved_package
-from settings import DeploymentContext, EndpointSettings
+from sagemaker_endpoint.contract import DeploymentContext
+from sagemaker_endpoint.model_package import ModelPackageError, ecr_repository_arn, newest_approved_package
+from sagemaker_endpoint.parameters import EndpointSettings
+from sagemaker_endpoint.synthesis import resolve_package
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from settings import EndpointSettings, ParameterError
+from sagemaker_endpoint.contract import ParameterError
+from sagemaker_endpoint.parameters import EndpointSettings
 
 MODULE_DIR = Path(__file__).resolve().parents[1]
 PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/fraud-detector/3"

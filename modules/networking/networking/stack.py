@@ -11,7 +11,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from settings import DeploymentContext, NetworkingSettings
+from networking.contract import DeploymentContext
+from networking.settings import NetworkingSettings
 
 # What CloudWatch Logs does with a log group's key (named one by one: no wildcard actions).
 LOGS_KEY_ACTIONS = [

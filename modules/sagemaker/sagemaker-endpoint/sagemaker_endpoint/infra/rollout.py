@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aws_cdk import aws_sagemaker as sagemaker
 
-from settings import EndpointSettings
+from sagemaker_endpoint.parameters.settings import EndpointSettings
 
 Endpoint = sagemaker.CfnEndpoint
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 
-from model_package import ModelArtifacts, ecr_repository_arn, s3_location
-from settings import EndpointSettings
+from sagemaker_endpoint.model_package import ModelArtifacts, ecr_repository_arn, s3_location
+from sagemaker_endpoint.parameters.settings import EndpointSettings
 
 # SageMaker creates the endpoint's network interfaces in the VPC with the execution role.
 NETWORK_INTERFACE_ACTIONS = [

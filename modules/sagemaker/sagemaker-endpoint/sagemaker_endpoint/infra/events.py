@@ -24,11 +24,10 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-import compliance
-import permissions
-from functions import python_function
-from model_package import s3_location
-from settings import EndpointSettings
+from sagemaker_endpoint.infra import compliance, permissions
+from sagemaker_endpoint.infra.function import python_function
+from sagemaker_endpoint.model_package import s3_location
+from sagemaker_endpoint.parameters.settings import EndpointSettings
 
 REFRESH_TIMEOUT = cdk.Duration.seconds(30)
 # SQS wants the visibility timeout at six times the consumer's timeout.

@@ -13,17 +13,12 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-import alarms
-import compliance
-import events
-import permissions
-import rollout
-import scaling
-from errors import ParameterError
-from invoke_function import invoke_function
-from names import digest, pascal, sagemaker_name
-from settings import DeploymentContext, EndpointSettings
-from variants import Container, Variant, artifacts_of
+from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint.infra import alarms, compliance, events, permissions, rollout, scaling
+from sagemaker_endpoint.infra.invoke import invoke_function
+from sagemaker_endpoint.names import digest, pascal, sagemaker_name
+from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.variants import Container, Variant, artifacts_of
 
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 

@@ -1,23 +1,18 @@
-"""Every input of the networking module, read once from Seed-Farmer's environment and validated.
+"""Every input of the networking module, declared once and validated before any construct is built.
 
-Seed-Farmer hands a module its manifest parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>``
-environment variables (non-strings JSON-encoded). All validation happens here, before any construct
-is built, and every error names the parameter as a user writes it in a manifest (kebab-case).
+How parameters are read from Seed-Farmer's environment and how errors name them is in contract.py.
 """
 
 from __future__ import annotations
 
 import difflib
 import ipaddress
-import json
-import os
-from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import NoDecode
 
-PARAMETER_PREFIX = "SEEDFARMER_PARAMETER_"
+from networking.contract import ModuleSettings, ParameterError, decode_json, decode_list
 
 # What a SageMaker endpoint in private subnets needs to reach AWS without the internet.
 DEFAULT_VPC_ENDPOINTS = ("ecr.api", "ecr.dkr", "kms", "logs", "monitoring", "sagemaker.api", "sagemaker.runtime", "sts")
@@ -116,81 +111,8 @@ KNOWN_INTERFACE_ENDPOINTS = frozenset(
 GATEWAY_ENDPOINTS = frozenset({"s3", "dynamodb"})
 
 
-class ParameterError(Exception):
-    """A module input is wrong; the message names the parameter as written in a manifest."""
-
-
-def parameter_name(field: str) -> str:
-    """The manifest (kebab-case) name of a settings field or an env variable suffix."""
-    return field.lower().replace("_", "-")
-
-
-def unknown_parameters(known: set[str], environ: Mapping[str, str]) -> list[str]:
-    """One error line for each SEEDFARMER_PARAMETER_* variable that names no known field."""
-    lines = []
-    for variable in sorted(environ):
-        if not variable.upper().startswith(PARAMETER_PREFIX):
-            continue
-        name = parameter_name(variable[len(PARAMETER_PREFIX) :])
-        if name in known:
-            continue
-        nearest = difflib.get_close_matches(name, sorted(known), n=1)
-        hint = f"; did you mean '{nearest[0]}'?" if nearest else f"; known parameters: {', '.join(sorted(known))}"
-        lines.append(f"unknown parameter '{name}'{hint}")
-    return lines
-
-
-def describe(error: ValidationError) -> str:
-    """pydantic's errors, one line each, with the parameter in kebab-case and the value given."""
-    lines = []
-    for item in error.errors():
-        location = item["loc"]
-        name = parameter_name(str(location[0])) if location else "parameters"
-        path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[1:])
-        message = item["msg"].removeprefix("Value error, ")
-        given = f" (got {json.dumps(item['input'], default=str)})" if location else ""
-        lines.append(f"parameter '{name}{path}': {message}{given}")
-    return "\n".join(lines)
-
-
-class DeploymentContext(BaseModel):
-    """Who is deploying: the Seed-Farmer names and the target account and region."""
-
-    model_config = ConfigDict(frozen=True)
-
-    project: str
-    deployment: str
-    module: str
-    account: str
-    region: str
-
-    @classmethod
-    def from_env(cls) -> DeploymentContext:
-        env = os.environ
-        names = {
-            "project": "SEEDFARMER_PROJECT_NAME",
-            "deployment": "SEEDFARMER_DEPLOYMENT_NAME",
-            "module": "SEEDFARMER_MODULE_NAME",
-            "account": "CDK_DEFAULT_ACCOUNT",
-            "region": "CDK_DEFAULT_REGION",
-        }
-        missing = [variable for variable in names.values() if not env.get(variable)]
-        if missing:
-            raise ParameterError(
-                f"environment variable(s) {', '.join(missing)} not set: Seed-Farmer sets them when it "
-                "deploys the module; set them by hand to synthesize it outside Seed-Farmer"
-            )
-        return cls(**{field: env[variable] for field, variable in names.items()})
-
-    @property
-    def stack_name(self) -> str:
-        return f"{self.project}-{self.deployment}-{self.module}"
-
-
-class NetworkingSettings(BaseSettings):
+class NetworkingSettings(ModuleSettings):
     """The networking module's parameters, with the defaults a manifest may leave out."""
-
-    model_config = SettingsConfigDict(env_prefix=PARAMETER_PREFIX, frozen=True, extra="ignore")
 
     vpc_cidr: str = Field("10.0.0.0/16", description="IPv4 CIDR block of the VPC, /16 to /24.")
     max_azs: int = Field(2, ge=1, le=6, description="How many availability zones the VPC spans.")
@@ -203,17 +125,6 @@ class NetworkingSettings(BaseSettings):
     )
     flow_logs: bool = Field(True, description="VPC flow logs to an encrypted CloudWatch log group.")
     tags: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, description="Tags for every resource.")
-
-    @classmethod
-    def from_env(cls) -> NetworkingSettings:
-        """Read and validate the parameters; raise ParameterError naming each bad one."""
-        unknown = unknown_parameters({parameter_name(name) for name in cls.model_fields}, os.environ)
-        if unknown:
-            raise ParameterError("\n".join(unknown))
-        try:
-            return cls()
-        except ValidationError as error:
-            raise ParameterError(describe(error)) from None
 
     @field_validator("vpc_cidr")
     @classmethod
@@ -231,7 +142,7 @@ class NetworkingSettings(BaseSettings):
     @field_validator("vpc_endpoints", mode="before")
     @classmethod
     def _endpoint_list(cls, value: Any) -> Any:
-        return _json_or_csv(value)
+        return decode_list(value)
 
     @field_validator("vpc_endpoints")
     @classmethod
@@ -250,7 +161,7 @@ class NetworkingSettings(BaseSettings):
     @field_validator("tags", mode="before")
     @classmethod
     def _tag_map(cls, value: Any) -> Any:
-        return _json(value, "a JSON object of tag keys to values")
+        return decode_json(value, "a JSON object of tag keys to values")
 
     @model_validator(mode="after")
     def _consistent(self) -> NetworkingSettings:
@@ -265,21 +176,3 @@ class NetworkingSettings(BaseSettings):
                 "but 'internet-accessible' is false; set nat-gateways to 0 for a closed VPC"
             )
         return self
-
-
-def _json(value: Any, accepted: str) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            raise ValueError(f"not valid JSON; expected {accepted}") from None
-    return value
-
-
-def _json_or_csv(value: Any) -> Any:
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            return _json(text, "a JSON list of strings")
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return value

@@ -1,17 +1,13 @@
 """How the endpoint's parameters may combine: each rule raises one error naming the parameters involved.
 
-Single values are checked where they are declared (settings.py); this file holds what depends on more
+Single values are checked where they are declared (parameters/settings.py); this file holds what depends on more
 than one parameter: the model source, serverless exclusions, autoscaling bounds and rollout strategy.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from errors import ParameterError, parameter_name
-
-if TYPE_CHECKING:
-    from settings import EndpointSettings
+from sagemaker_endpoint.contract import ParameterError, parameter_name
+from sagemaker_endpoint.parameters.settings import EndpointSettings
 
 MODEL_SOURCES = ("model_package_arn", "model_package_group_name", "model_image_uri", "containers", "variants")
 STRATEGY_PARAMETERS = {

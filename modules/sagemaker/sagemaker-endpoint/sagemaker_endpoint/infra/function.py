@@ -13,11 +13,11 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-import compliance
-import permissions
-from settings import EndpointSettings
+from sagemaker_endpoint.infra import compliance, permissions
+from sagemaker_endpoint.parameters.settings import EndpointSettings
 
-CODE = Path(__file__).parent / "functions"
+# The Lambda sources live beside the package, in the module folder (functions/<name>/).
+CODE = Path(__file__).resolve().parents[2] / "functions"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 # Powertools for AWS Lambda (Python) v3, from its public layer (one version, published in every
 # commercial region): the functions ship no dependencies of their own.

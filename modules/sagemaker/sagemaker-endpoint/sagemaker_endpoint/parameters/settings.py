@@ -1,41 +1,20 @@
-"""Every input of the SageMaker endpoint module, read once from Seed-Farmer's environment and validated.
+"""Every input of the SageMaker endpoint module, declared once with the checks of its single value.
 
-Seed-Farmer hands a module its manifest parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>``
-environment variables (non-strings JSON-encoded). All validation happens here (single values) and in
-rules.py (how values combine), before any construct is built; every error names the parameter as a
-user writes it in a manifest (kebab-case).
+How values combine is checked in rules.py (through `check`); how parameters are read from Seed-Farmer's
+environment and how errors name them (kebab-case, as a manifest writes them) is in contract.py. All of it
+runs before any construct is built.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
-import os
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_settings import NoDecode
 
-import rules
-from errors import ParameterError, describe, parameter_name
-from formats import check_arn_of, check_image_uri, check_s3_url
-
-__all__ = ["DeploymentContext", "EndpointSettings", "ParameterError", "parameter_name"]
-
-PARAMETER_PREFIX = "SEEDFARMER_PARAMETER_"
-
-# Names the reference module's README spelled differently; a manifest written for it works unchanged.
-ALTERNATIVE_NAMES = {"data-capture-samping-percentage": "data-capture-sampling-percentage"}
+from sagemaker_endpoint.contract import ModuleSettings, decode_json, decode_list
+from sagemaker_endpoint.parameters.formats import check_arn_of, check_image_uri, check_s3_url
 
 SAGEMAKER_NAME = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
 INSTANCE_TYPE = r"^ml\.[a-z0-9]+\.[a-z0-9]+$"
@@ -99,43 +78,13 @@ class VariantParameter(BaseModel):
         return self
 
 
-class DeploymentContext(BaseModel):
-    """Who is deploying: the Seed-Farmer names and the target account and region."""
-
-    model_config = ConfigDict(frozen=True)
-
-    project: str
-    deployment: str
-    module: str
-    account: str
-    region: str
-
-    @classmethod
-    def from_env(cls) -> DeploymentContext:
-        names = {
-            "project": "SEEDFARMER_PROJECT_NAME",
-            "deployment": "SEEDFARMER_DEPLOYMENT_NAME",
-            "module": "SEEDFARMER_MODULE_NAME",
-            "account": "CDK_DEFAULT_ACCOUNT",
-            "region": "CDK_DEFAULT_REGION",
-        }
-        missing = [variable for variable in names.values() if not os.environ.get(variable)]
-        if missing:
-            raise ParameterError(
-                f"environment variable(s) {', '.join(missing)} not set: Seed-Farmer sets them when it "
-                "deploys the module; set them by hand to synthesize it outside Seed-Farmer"
-            )
-        return cls(**{field: os.environ[variable] for field, variable in names.items()})
-
-    @property
-    def stack_name(self) -> str:
-        return f"{self.project}-{self.deployment}-{self.module}"
-
-
-class EndpointSettings(BaseSettings):
+class EndpointSettings(ModuleSettings):
     """The endpoint module's parameters, with the defaults a manifest may leave out."""
 
-    model_config = SettingsConfigDict(env_prefix=PARAMETER_PREFIX, frozen=True, extra="forbid")
+    # Names the reference module's README spelled differently; a manifest written for it works unchanged.
+    alternative_names: ClassVar[dict[str, str]] = {
+        "data-capture-samping-percentage": "data-capture-sampling-percentage"
+    }
 
     # Where the endpoint runs (not for serverless endpoints, which SageMaker runs outside any VPC).
     vpc_id: str | None = Field(None, pattern=VPC_ID)
@@ -203,48 +152,20 @@ class EndpointSettings(BaseSettings):
     permissions_boundary_name: str | None = Field(None, pattern=IAM_POLICY_NAME)
     tags: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
 
-    @classmethod
-    def from_env(cls) -> EndpointSettings:
-        """Read and validate the parameters; raise ParameterError naming each bad one."""
-        given = {
-            parameter_name(variable[len(PARAMETER_PREFIX) :]): value
-            for variable, value in os.environ.items()
-            if variable.upper().startswith(PARAMETER_PREFIX)
-        }
-        for old, new in ALTERNATIVE_NAMES.items():
-            if old in given:
-                if new in given:
-                    raise ParameterError(f"parameter '{old}' is another spelling of '{new}'; give only one of them")
-                given[new] = given.pop(old)
-        known = {parameter_name(name) for name in cls.model_fields}
-        unknown = [unknown_parameter(name, known) for name in sorted(given) if name not in known]
-        if unknown:
-            raise ParameterError("\n".join(unknown))
-        try:
-            return cls.model_validate({name.replace("-", "_"): value for name, value in given.items()})
-        except ValidationError as error:
-            raise ParameterError(describe(error)) from None
-
-    @classmethod
-    def settings_customise_sources(cls, settings_cls: Any, init_settings: Any, *_: Any, **__: Any) -> tuple[Any, ...]:
-        # from_env() reads the environment itself (to accept alternative names and name unknown ones);
-        # the class then validates exactly what it was given.
-        return (init_settings,)
-
     @field_validator("subnet_ids", "rollback_alarm_names", mode="before")
     @classmethod
     def _string_list(cls, value: Any) -> Any:
-        return _json_or_csv(value)
+        return decode_list(value)
 
     @field_validator("containers", "variants", mode="before")
     @classmethod
     def _object_list(cls, value: Any) -> Any:
-        return _json(value, "a JSON list of objects")
+        return decode_json(value, "a JSON list of objects")
 
     @field_validator("tags", "model_environment", mode="before")
     @classmethod
     def _string_map(cls, value: Any) -> Any:
-        return _json(value, "a JSON object of names to string values")
+        return decode_json(value, "a JSON object of names to string values")
 
     @field_validator("subnet_ids")
     @classmethod
@@ -269,14 +190,11 @@ class EndpointSettings(BaseSettings):
     def _arn(cls, value: str | None, info: ValidationInfo) -> str | None:
         return value and check_arn_of(ARN_PARAMETERS[str(info.field_name)], value)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> EndpointSettings:
-        rules.check(self)
-        return self
+    def check(self) -> None:
+        """Every rule over several parameters (rules.py), after each value passed its own checks."""
+        from sagemaker_endpoint.rules import check
 
-    def given(self, *fields: str) -> list[str]:
-        """Which of `fields` the manifest set explicitly."""
-        return [field for field in fields if field in self.model_fields_set]
+        check(self)
 
     @property
     def serverless(self) -> bool:
@@ -294,27 +212,3 @@ class EndpointSettings(BaseSettings):
     @property
     def data_capture_enabled(self) -> bool:
         return self.data_capture_sampling_percentage > 0
-
-
-def unknown_parameter(name: str, known: set[str]) -> str:
-    nearest = difflib.get_close_matches(name, sorted(known | set(ALTERNATIVE_NAMES)), n=1)
-    hint = f"did you mean '{nearest[0]}'?" if nearest else f"known parameters: {', '.join(sorted(known))}"
-    return f"unknown parameter '{name}'; {hint}"
-
-
-def _json(value: Any, accepted: str) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            raise ValueError(f"not valid JSON; expected {accepted}") from None
-    return value
-
-
-def _json_or_csv(value: Any) -> Any:
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            return _json(text, "a JSON list of strings")
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return value

@@ -5,9 +5,9 @@ from __future__ import annotations
 from aws_cdk import aws_applicationautoscaling as autoscaling
 from constructs import Construct
 
-from names import pascal
-from settings import EndpointSettings
-from variants import Variant
+from sagemaker_endpoint.names import pascal
+from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.variants import Variant
 
 
 def add_autoscaling(scope: Construct, settings: EndpointSettings, endpoint_name: str, variants: list[Variant]) -> None:

@@ -7,8 +7,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from functions import Function, python_function
-from settings import EndpointSettings
+from sagemaker_endpoint.infra.function import Function, python_function
+from sagemaker_endpoint.parameters.settings import EndpointSettings
 
 
 def invoke_function(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
-import compliance
-from names import pascal
-from settings import EndpointSettings
-from variants import Variant
+from sagemaker_endpoint.infra import compliance
+from sagemaker_endpoint.names import pascal
+from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.variants import Variant
 
 NAMESPACE = "AWS/SageMaker"
 

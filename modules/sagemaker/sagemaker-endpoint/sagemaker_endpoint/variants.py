@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from model_package import ModelArtifacts, ResolvedPackage
-from settings import EndpointSettings
+from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
+from sagemaker_endpoint.parameters.settings import EndpointSettings
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,6 @@
+"""The SageMaker endpoint module: parameters in, a plan of every decision, CDK constructs out.
+
+contract.py reads Seed-Farmer's environment (shared, byte for byte, with every module of the repository);
+parameters/ declares and checks each parameter, rules.py how they combine; model_package.py is the one
+AWS lookup at synth time; infra/ builds the resources; synthesis.py puts them together.
+"""

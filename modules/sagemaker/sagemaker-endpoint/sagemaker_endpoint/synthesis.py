@@ -1,0 +1,83 @@
+"""The SageMaker endpoint CDK app: what `python app.py` builds from Seed-Farmer's environment.
+
+Parameters are validated before the CDK is even imported, so a bad input fails in a fraction of a
+second with one line that names it, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from sagemaker_endpoint import contract
+from sagemaker_endpoint.contract import DeploymentContext
+from sagemaker_endpoint.model_package import ModelPackageError, ResolvedPackage, newest_approved_package
+from sagemaker_endpoint.parameters.settings import EndpointSettings
+
+if TYPE_CHECKING:
+    import aws_cdk as cdk
+
+
+def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage | None:
+    """The package of the short form; only a group needs AWS (the newest approved package is looked up)."""
+    if settings.model_package_arn:
+        return ResolvedPackage(arn=settings.model_package_arn)
+    if not settings.model_package_group_name:
+        return None
+    import boto3
+
+    client = boto3.client("sagemaker", region_name=context.region)
+    return newest_approved_package(
+        client, settings.model_package_group_name, account=context.account, region=context.region
+    )
+
+
+def build_app(
+    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None, outdir: str | None = None
+) -> cdk.App:
+    """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_iam as iam
+    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
+
+    from sagemaker_endpoint.infra.stack import EndpointStack
+    from sagemaker_endpoint.variants import plan_variants
+
+    # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
+    app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
+    stack = EndpointStack(app, settings=settings, context=context, variants=plan_variants(settings, package))
+    cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
+    tags = {
+        "seedfarmer:project": context.project,
+        "seedfarmer:deployment": context.deployment,
+        "seedfarmer:module": context.module,
+        "sagemaker:project-id": settings.sagemaker_project_id,
+        "sagemaker:project-name": settings.sagemaker_project_name,
+        "sagemaker:domain-id": settings.sagemaker_domain_id,
+        "sagemaker:domain-arn": settings.sagemaker_domain_arn,
+        **settings.tags,
+    }
+    for key, value in tags.items():
+        if value:
+            cdk.Tags.of(stack).add(key, value)
+    if settings.permissions_boundary_name:
+        boundary = f"arn:{stack.partition}:iam::{context.account}:policy/{settings.permissions_boundary_name}"
+        iam.PermissionsBoundary.of(stack).apply(
+            iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", boundary)
+        )
+    # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
+    return app
+
+
+def synthesize(outdir: str | None = None) -> None:
+    """Read the parameters from the environment and write the cloud assembly, as `python app.py` does."""
+    context = DeploymentContext.from_env()
+    settings = EndpointSettings.from_env()
+    package = resolve_package(settings, context)
+    build_app(settings, context, package, outdir).synth()
+
+
+def main() -> None:
+    """`python app.py`: synthesize, or end with one line naming the bad parameter."""
+    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError,))
