@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -83,23 +82,6 @@ def package_artifacts(sagemaker: SageMakerClient, package_arn: str) -> ModelArti
         images=tuple(container["Image"] for container in containers if container.get("Image")),
         model_data_urls=tuple(data_urls),
     )
-
-
-def ecr_repository_arn(image: str, partition: str = "aws") -> str | None:
-    """`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]` -> the repository's ARN."""
-    match = re.fullmatch(
-        r"(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)(?:[:@].*)?", image
-    )
-    if match is None:
-        return None
-    account, region, repository = match.groups()
-    return f"arn:{partition}:ecr:{region}:{account}:repository/{repository}"
-
-
-def s3_location(url: str) -> tuple[str, str]:
-    """`s3://bucket/key` -> (bucket, key)."""
-    bucket, _, key = url.removeprefix("s3://").partition("/")
-    return bucket, key
 
 
 def _age(package: Any) -> tuple[Any, int]:

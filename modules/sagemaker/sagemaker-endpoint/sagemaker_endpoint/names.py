@@ -7,6 +7,7 @@ CloudFormation creates the new ones, points the endpoint at them in place, then 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -19,6 +20,35 @@ def digest(definition: Any, length: int = 8) -> str:
     """A short, stable hash of a JSON-serializable definition."""
     text = json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def canonical(value: Any) -> Any:
+    """A spec as the JSON its digest hashes: every field by name, recursively.
+
+    A field declared without a default always enters; a field declared with one (every field added to a
+    spec later) enters only when it differs from that default, so existing names keep their hash and a
+    new property changes the name as soon as it is used.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        entries = {}
+        for field in dataclasses.fields(value):
+            item = getattr(value, field.name)
+            if field.default is not dataclasses.MISSING and item == field.default:
+                continue
+            if field.default_factory is not dataclasses.MISSING and item == field.default_factory():
+                continue
+            entries[field.name] = canonical(item)
+        return entries
+    if isinstance(value, (list, tuple)):
+        return [canonical(item) for item in value]
+    if isinstance(value, dict):
+        return {key: canonical(item) for key, item in value.items()}
+    return value
+
+
+def spec_digest(spec: Any) -> str:
+    """The short hash of everything a spec holds (see `canonical`): what names the resource it defines."""
+    return digest(canonical(spec))
 
 
 def sagemaker_name(base: str, *, suffix: str = "", limit: int = SAGEMAKER_NAME_LIMIT) -> str:

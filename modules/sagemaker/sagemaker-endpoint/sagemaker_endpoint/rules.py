@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sagemaker_endpoint.contract import ParameterError, parameter_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.plan import alarm_names, variant_sizes
 
 MODEL_SOURCES = ("model_package_arn", "model_package_group_name", "model_image_uri", "containers", "variants")
 STRATEGY_PARAMETERS = {
@@ -176,8 +177,8 @@ def autoscaling(settings: EndpointSettings) -> None:
             "parameter 'autoscaling-target-invocations-per-instance': required with 'autoscaling-max-capacity' "
             "(the invocations per instance per minute that target tracking keeps each variant at)"
         )
-    for name, instance_type, initial in variant_sizes(settings):
-        if instance_type.startswith(BURSTABLE_PREFIX):
+    for name, instance_type, initial, _ in variant_sizes(settings):
+        if instance_type and instance_type.startswith(BURSTABLE_PREFIX):
             raise ParameterError(
                 f"parameter 'instance-type': variant '{name}' runs on {instance_type}, a burstable instance type "
                 "SageMaker cannot autoscale; choose another type or drop 'autoscaling-max-capacity'"
@@ -214,8 +215,9 @@ def _serverless_autoscaling(settings: EndpointSettings, maximum: int) -> None:
 
 def rollout(settings: EndpointSettings) -> None:
     strategy = settings.deployment_strategy
-    variants = len(settings.variants) if settings.variants else 1
-    own = variants * (2 if settings.alarm_model_latency_p99_ms is not None else 1)
+    sizes = variant_sizes(settings)
+    variants = len(sizes)
+    own = sum(len(alarm_names(settings, "", size.name)) for size in sizes)
     if own + len(settings.rollback_alarm_names) > MAX_ROLLBACK_ALARMS:
         raise ParameterError(
             f"parameter 'rollback-alarm-names': SageMaker rolls a deployment back on at most {MAX_ROLLBACK_ALARMS} "
@@ -276,17 +278,3 @@ def domain(settings: EndpointSettings) -> None:
             f"parameter 'sagemaker-domain-arn': names domain {domain_arn.rsplit('/', 1)[-1]}, "
             f"but 'sagemaker-domain-id' is {domain_id}"
         )
-
-
-def variant_sizes(settings: EndpointSettings) -> list[tuple[str, str, int]]:
-    """(name, instance type, initial count) of every instance variant, with top-level defaults applied."""
-    if not settings.variants:
-        return [(settings.variant_name, settings.instance_type, settings.initial_instance_count)]
-    return [
-        (
-            variant.name,
-            variant.instance_type or settings.instance_type,
-            variant.initial_instance_count or settings.initial_instance_count,
-        )
-        for variant in settings.variants
-    ]

@@ -13,6 +13,7 @@ from sagemaker_endpoint import contract
 from sagemaker_endpoint.contract import DeploymentContext
 from sagemaker_endpoint.model_package import ModelPackageError, ResolvedPackage, newest_approved_package
 from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.plan import plan
 
 if TYPE_CHECKING:
     import aws_cdk as cdk
@@ -41,11 +42,10 @@ def build_app(
     from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 
     from sagemaker_endpoint.infra.stack import EndpointStack
-    from sagemaker_endpoint.variants import plan_variants
 
     # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
     app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
-    stack = EndpointStack(app, settings=settings, context=context, variants=plan_variants(settings, package))
+    stack = EndpointStack(app, plan=plan(settings, package, context), context=context)
     cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
         "seedfarmer:project": context.project,

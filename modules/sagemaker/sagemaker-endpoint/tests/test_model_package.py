@@ -10,8 +10,9 @@ import pytest
 from moto import mock_aws
 
 from sagemaker_endpoint.contract import DeploymentContext
-from sagemaker_endpoint.model_package import ModelPackageError, ecr_repository_arn, newest_approved_package
+from sagemaker_endpoint.model_package import ModelPackageError, newest_approved_package
 from sagemaker_endpoint.parameters import EndpointSettings
+from sagemaker_endpoint.parameters.formats import ecr_repository_arn
 from sagemaker_endpoint.synthesis import resolve_package
 
 REGION = "us-east-1"

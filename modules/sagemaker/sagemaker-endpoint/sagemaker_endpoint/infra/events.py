@@ -24,10 +24,10 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from sagemaker_endpoint.infra import compliance, permissions
+from sagemaker_endpoint.infra import compliance
 from sagemaker_endpoint.infra.function import python_function
-from sagemaker_endpoint.model_package import s3_location
-from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.parameters.formats import object_arn, s3_location
+from sagemaker_endpoint.specs import NetworkSpec, NotificationsSpec, RefreshSpec
 
 REFRESH_TIMEOUT = cdk.Duration.seconds(30)
 # SQS wants the visibility timeout at six times the consumer's timeout.
@@ -49,19 +49,21 @@ def allow_service(key: kms.IKey, service: str, sid: str) -> None:
 
 def model_refresh(
     scope: Construct,
-    settings: EndpointSettings,
+    spec: RefreshSpec,
+    network: NetworkSpec | None,
     key: kms.Key,
     *,
     endpoint_name: str,
     endpoint_arn: str,
-    config_names: tuple[str, str],
-    model_data_urls: tuple[str, ...],
-    alarm_actions: list[str],
+    config_name: str,
+    alarm_actions: list[str] | None,
 ) -> cloudwatch.CfnAlarm:
     """The refresh pipeline; returns the alarm on its dead-letter queue."""
     stack = cdk.Stack.of(scope)
+    config_names = (config_name, spec.twin_config_name)
+    model_data_urls = spec.model_data_urls
     # Enough redeliveries to outlast the longest rollout the endpoint may be busy with.
-    receives = math.ceil(settings.maximum_execution_timeout_seconds / VISIBILITY.to_seconds()) + 5
+    receives = math.ceil(spec.maximum_execution_timeout_seconds / VISIBILITY.to_seconds()) + 5
     dead_letters = sqs.Queue(
         scope,
         "RefreshDeadLetterQueue",
@@ -76,7 +78,7 @@ def model_refresh(
         "RefreshQueue",
         fifo=True,
         content_based_deduplication=True,
-        delivery_delay=cdk.Duration.seconds(settings.refresh_debounce_seconds),
+        delivery_delay=cdk.Duration.seconds(spec.debounce_seconds),
         visibility_timeout=VISIBILITY,
         encryption=sqs.QueueEncryption.KMS,
         encryption_master_key=key,
@@ -102,11 +104,11 @@ def model_refresh(
         stack.format_arn(service="sagemaker", resource="endpoint-config", resource_name=name.lower())
         for name in config_names
     ]
-    objects = sorted({permissions.object_arn(url, stack.partition) for url in model_data_urls})
+    objects = sorted({object_arn(url, stack.partition) for url in model_data_urls})
     refresher = python_function(
         scope,
         "ModelRefresh",
-        settings=settings,
+        network=network,
         code="refresh",
         handler="refresh_handler.lambda_handler",
         description=f"Reloads the model data of endpoint {endpoint_name} after a new upload",
@@ -190,25 +192,25 @@ def model_refresh(
         threshold=1,
         comparison_operator="GreaterThanOrEqualToThreshold",
         treat_missing_data="notBreaching",
-        alarm_actions=alarm_actions or None,
+        alarm_actions=alarm_actions,
     )
     if not alarm_actions:
         compliance.acknowledge(alarm, "CloudWatchAlarmAction", compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION)
     return alarm
 
 
-def notification_topic(scope: Construct, settings: EndpointSettings, key: kms.Key) -> sns.ITopic | None:
+def notification_topic(scope: Construct, spec: NotificationsSpec | None, key: kms.Key) -> sns.ITopic | None:
     """The topic notifications go to: the one given, one created (KMS-encrypted), or none."""
-    if settings.notification_topic_arn:
-        return sns.Topic.from_topic_arn(scope, "NotificationTopic", settings.notification_topic_arn)
-    if not settings.notifications:
+    if spec is None:
         return None
+    if spec.topic_arn:
+        return sns.Topic.from_topic_arn(scope, "NotificationTopic", spec.topic_arn)
     allow_service(key, "events.amazonaws.com", "EventBridgeSendsToEncryptedQueuesAndTopics")
     allow_service(key, "cloudwatch.amazonaws.com", "CloudWatchAlarmsPublishToEncryptedTopic")
     return sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True)
 
 
-def notifications(scope: Construct, settings: EndpointSettings, topic: sns.ITopic, endpoint_name: str) -> None:
+def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, endpoint_name: str) -> None:
     """Endpoint state changes and, when following a group, each newly approved package, to `topic`."""
     events.Rule(
         scope,
@@ -221,16 +223,16 @@ def notifications(scope: Construct, settings: EndpointSettings, topic: sns.ITopi
         ),
         targets=[targets.SnsTopic(topic)],
     )
-    if settings.model_package_group_name:
+    if spec.package_group:
         events.Rule(
             scope,
             "ModelPackageApprovedRule",
-            description=f"A newly approved package of {settings.model_package_group_name}: time to redeploy",
+            description=f"A newly approved package of {spec.package_group}: time to redeploy",
             event_pattern=events.EventPattern(
                 source=["aws.sagemaker"],
                 detail_type=["SageMaker Model Package State Change"],
                 detail={
-                    "ModelPackageGroupName": [settings.model_package_group_name],
+                    "ModelPackageGroupName": [spec.package_group],
                     "ModelApprovalStatus": ["Approved"],
                 },
             ),

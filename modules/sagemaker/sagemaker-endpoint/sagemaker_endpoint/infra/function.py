@@ -10,11 +10,11 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from sagemaker_endpoint.infra import compliance, permissions
-from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.infra.parts import encrypted_log_group, https_egress_security_group, log_group_arn
+from sagemaker_endpoint.specs import NetworkSpec
 
 # The Lambda sources live beside the package, in the module folder (functions/<name>/).
 CODE = Path(__file__).resolve().parents[2] / "functions"
@@ -22,7 +22,6 @@ RUNTIME = lambda_.Runtime.PYTHON_3_14
 # Powertools for AWS Lambda (Python) v3, from its public layer (one version, published in every
 # commercial region): the functions ship no dependencies of their own.
 POWERTOOLS_LAYER = "arn:{partition}:lambda:{region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-x86_64:38"
-LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
 
 @dataclass
@@ -37,7 +36,7 @@ def python_function(
     scope: Construct,
     id: str,
     *,
-    settings: EndpointSettings,
+    network: NetworkSpec | None,
     code: str,
     handler: str,
     description: str,
@@ -47,36 +46,20 @@ def python_function(
     timeout: cdk.Duration,
     tracing: bool = False,
 ) -> Function:
-    """A Python function whose role can do only `statements` plus logging (and tracing, and its ENIs)."""
+    """A Python function whose role can do only `statements` plus logging (and tracing, and its ENIs).
+
+    With a `network` the function runs in the endpoint's subnets; without one (a serverless endpoint has
+    no VPC) it runs outside any VPC.
+    """
     stack = cdk.Stack.of(scope)
     log_group_name = f"/seedfarmer/{stack.stack_name}/{id}"
-    log_group_arn = stack.format_arn(
-        service="logs", resource="log-group", resource_name=log_group_name, arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME
-    )
-    key.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid=f"CloudWatchLogsUseFor{id}LogGroupOnly",
-            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=permissions.KEY_USE_ACTIONS,
-            resources=["*"],
-            conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-        )
-    )
-    log_group = logs.LogGroup(
-        scope, f"{id}LogGroup", log_group_name=log_group_name, encryption_key=key, retention=LOG_RETENTION
+    log_group = encrypted_log_group(
+        scope, f"{id}LogGroup", name=log_group_name, key=key, sid=f"CloudWatchLogsUseFor{id}LogGroupOnly"
     )
     security_group = None
-    if not settings.serverless:
-        security_group = ec2.CfnSecurityGroup(
-            scope,
-            f"{id}SecurityGroup",
-            vpc_id=settings.vpc_id,
-            group_description=f"{description}: no ingress, HTTPS egress only",
-            security_group_egress=[
-                ec2.CfnSecurityGroup.EgressProperty(
-                    ip_protocol="tcp", from_port=443, to_port=443, cidr_ip="0.0.0.0/0", description="HTTPS to AWS APIs"
-                )
-            ],
+    if network is not None:
+        security_group = https_egress_security_group(
+            scope, f"{id}SecurityGroup", vpc_id=network.vpc_id, purpose=description, destination="AWS APIs"
         )
     role = iam.Role(
         scope, f"{id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
@@ -86,10 +69,10 @@ def python_function(
         iam.PolicyStatement(
             sid="WriteOwnLogs",
             actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-            resources=[log_group_arn, f"{log_group_arn}:log-stream:*"],
+            resources=[log_group_arn(stack, log_group_name), f"{log_group_arn(stack, log_group_name)}:log-stream:*"],
         ),
         *(permissions.tracing() if tracing else []),
-        *(permissions.function_network_interfaces(settings, stack) if security_group else []),
+        *(permissions.function_network_interfaces(network.vpc_id, stack) if network else []),
     ]
     policy = iam.ManagedPolicy(scope, f"{id}Policy", description=description, statements=all_statements, roles=[role])
     for acknowledgement in permissions.wildcard_acknowledgements(all_statements, stack):
@@ -119,9 +102,9 @@ def python_function(
     )
     cfn_function = function.node.default_child
     assert isinstance(cfn_function, lambda_.CfnFunction)
-    if security_group is not None:
+    if network is not None and security_group is not None:
         cfn_function.vpc_config = lambda_.CfnFunction.VpcConfigProperty(
-            subnet_ids=list(settings.subnet_ids or ()), security_group_ids=[security_group.attr_group_id]
+            subnet_ids=list(network.subnet_ids), security_group_ids=[security_group.attr_group_id]
         )
     else:
         compliance.acknowledge(cfn_function, "LambdaInsideVPC", compliance.FUNCTION_OUTSIDE_VPC)

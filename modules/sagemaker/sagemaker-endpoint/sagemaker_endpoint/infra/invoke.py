@@ -8,16 +8,17 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from sagemaker_endpoint.infra.function import Function, python_function
-from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.specs import NetworkSpec
 
 
 def invoke_function(
-    scope: Construct, settings: EndpointSettings, key: kms.Key, *, endpoint_name: str, endpoint_arn: str
+    scope: Construct, network: NetworkSpec | None, key: kms.Key, *, endpoint_name: str, endpoint_arn: str
 ) -> Function:
+    """The function, with permission to invoke this endpoint only."""
     return python_function(
         scope,
         "InvokeFunction",
-        settings=settings,
+        network=network,
         code="invoke",
         handler="invoke_handler.lambda_handler",
         description=f"Invokes SageMaker endpoint {endpoint_name}",

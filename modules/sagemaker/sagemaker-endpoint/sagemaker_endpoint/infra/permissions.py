@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 
-from sagemaker_endpoint.model_package import ModelArtifacts, ecr_repository_arn, s3_location
-from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.parameters.formats import ecr_repository_arn, object_arn
+from sagemaker_endpoint.specs import ArtifactsSpec, CaptureSpec, NetworkSpec
 
 # SageMaker creates the endpoint's network interfaces in the VPC with the execution role.
 NETWORK_INTERFACE_ACTIONS = [
@@ -45,41 +45,35 @@ class Scope:
     account: str
     region: str
     partition: str
-    endpoint_name: str
+    log_group_name: str
     security_group_id: str
 
 
 def execution_statements(
-    settings: EndpointSettings, artifacts: ModelArtifacts, undescribed: bool, scope: Scope
+    artifacts: ArtifactsSpec, network: NetworkSpec | None, capture: CaptureSpec | None, scope: Scope
 ) -> list[iam.PolicyStatement]:
-    """The statements of the execution role's policy (the KMS key grants its own use separately).
-
-    `artifacts` are the images and model data the variants are known to serve; `undescribed` says a
-    package given by ARN adds artifacts that synthesis did not look up.
-    """
+    """The statements of the execution role's policy (the KMS key grants its own use separately)."""
     return [
-        *model_data_read(settings, artifacts, undescribed, scope),
-        *image_pull(settings, artifacts, undescribed, scope),
-        *([] if settings.serverless else network_interfaces(settings, scope)),
+        *model_data_read(artifacts, scope),
+        *image_pull(artifacts, scope),
+        *([] if network is None else network_interfaces(network, scope)),
         *endpoint_logs(scope),
         metrics(),
-        *data_capture_write(settings, scope),
+        *data_capture_write(capture),
     ]
 
 
-def model_data_read(
-    settings: EndpointSettings, artifacts: ModelArtifacts, undescribed: bool, scope: Scope
-) -> list[iam.PolicyStatement]:
+def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStatement]:
     """Read the model artifacts: the exact objects when known, else the artifacts bucket."""
     statements = []
-    if artifacts.model_data_urls:
-        objects = sorted({object_arn(url, scope.partition) for url in artifacts.model_data_urls})
+    if artifacts.known.model_data_urls:
+        objects = sorted({object_arn(url, scope.partition) for url in artifacts.known.model_data_urls})
         statements.append(iam.PolicyStatement(sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=objects))
-    if not undescribed:
+    if not artifacts.undescribed:
         return statements
-    if settings.model_artifacts_bucket_arn:
+    if artifacts.bucket_arn:
         known = statements[0].resources if statements else []
-        bucket_objects = f"{settings.model_artifacts_bucket_arn}/*"
+        bucket_objects = f"{artifacts.bucket_arn}/*"
         return [
             iam.PolicyStatement(
                 sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=sorted({*known, bucket_objects})
@@ -98,14 +92,12 @@ def model_data_read(
     ]
 
 
-def image_pull(
-    settings: EndpointSettings, artifacts: ModelArtifacts, undescribed: bool, scope: Scope
-) -> list[iam.PolicyStatement]:
+def image_pull(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStatement]:
     """Pull the inference image(s): the exact repositories when known, else this account's."""
-    repositories = {arn for image in artifacts.images if (arn := ecr_repository_arn(image, scope.partition))}
-    if settings.ecr_repo_arn:
-        repositories.add(settings.ecr_repo_arn)
-    elif undescribed:
+    repositories = {arn for image in artifacts.known.images if (arn := ecr_repository_arn(image, scope.partition))}
+    if artifacts.ecr_repo_arn:
+        repositories.add(artifacts.ecr_repo_arn)
+    elif artifacts.undescribed:
         repositories.add(f"arn:{scope.partition}:ecr:{scope.region}:{scope.account}:repository/*")
     if not repositories:
         return []
@@ -116,16 +108,16 @@ def image_pull(
     ]
 
 
-def network_interfaces(settings: EndpointSettings, scope: Scope) -> list[iam.PolicyStatement]:
+def network_interfaces(network: NetworkSpec, scope: Scope) -> list[iam.PolicyStatement]:
     """Create the endpoint's network interfaces in its subnets, with its security group, in its VPC only."""
     ec2 = f"arn:{scope.partition}:ec2:{scope.region}:{scope.account}"
-    in_this_vpc = {"ArnEquals": {"ec2:Vpc": f"{ec2}:vpc/{settings.vpc_id}"}}
+    in_this_vpc = {"ArnEquals": {"ec2:Vpc": f"{ec2}:vpc/{network.vpc_id}"}}
     return [
         iam.PolicyStatement(
             sid="CreateInterfacesInEndpointSubnets",
             actions=["ec2:CreateNetworkInterface"],
             resources=[
-                *(f"{ec2}:subnet/{subnet}" for subnet in settings.subnet_ids or ()),
+                *(f"{ec2}:subnet/{subnet}" for subnet in network.subnet_ids),
                 f"{ec2}:security-group/{scope.security_group_id}",
             ],
         ),
@@ -147,10 +139,7 @@ def network_interfaces(settings: EndpointSettings, scope: Scope) -> list[iam.Pol
 
 def endpoint_logs(scope: Scope) -> list[iam.PolicyStatement]:
     """Write to the endpoint's own log group (created by the stack, so no CreateLogGroup)."""
-    group = (
-        f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:/aws/sagemaker/Endpoints/"
-        f"{scope.endpoint_name}"
-    )
+    group = f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:{scope.log_group_name}"
     return [
         iam.PolicyStatement(
             sid="WriteEndpointLogs",
@@ -170,17 +159,11 @@ def metrics() -> iam.PolicyStatement:
     )
 
 
-def data_capture_write(settings: EndpointSettings, scope: Scope) -> list[iam.PolicyStatement]:
+def data_capture_write(capture: CaptureSpec | None) -> list[iam.PolicyStatement]:
     """Write captured requests and responses under the data capture prefix only."""
-    if not settings.data_capture_enabled or not settings.model_artifacts_bucket_arn:
+    if capture is None:
         return []
-    return [
-        iam.PolicyStatement(
-            sid="WriteDataCapture",
-            actions=["s3:PutObject"],
-            resources=[f"{settings.model_artifacts_bucket_arn}/{data_capture_prefix(settings, scope.endpoint_name)}/*"],
-        )
-    ]
+    return [iam.PolicyStatement(sid="WriteDataCapture", actions=["s3:PutObject"], resources=[capture.objects_arn])]
 
 
 def tracing() -> list[iam.PolicyStatement]:
@@ -192,7 +175,7 @@ def tracing() -> list[iam.PolicyStatement]:
     ]
 
 
-def function_network_interfaces(settings: EndpointSettings, stack: cdk.Stack) -> list[iam.PolicyStatement]:
+def function_network_interfaces(vpc_id: str, stack: cdk.Stack) -> list[iam.PolicyStatement]:
     """What Lambda needs to attach a function to the VPC: its interfaces, in this VPC only."""
     ec2 = f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}"
     return [
@@ -205,7 +188,7 @@ def function_network_interfaces(settings: EndpointSettings, stack: cdk.Stack) ->
                 "ec2:UnassignPrivateIpAddresses",
             ],
             resources=["*"],
-            conditions={"ArnEqualsIfExists": {"ec2:Vpc": f"{ec2}:vpc/{settings.vpc_id}"}},
+            conditions={"ArnEqualsIfExists": {"ec2:Vpc": f"{ec2}:vpc/{vpc_id}"}},
         ),
         iam.PolicyStatement(
             sid="DescribeNetwork",
@@ -218,17 +201,6 @@ def function_network_interfaces(settings: EndpointSettings, stack: cdk.Stack) ->
             resources=["*"],
         ),
     ]
-
-
-def data_capture_prefix(settings: EndpointSettings, endpoint_name: str) -> str:
-    return (settings.data_capture_prefix or f"data-capture/{endpoint_name}").strip("/")
-
-
-def object_arn(url: str, partition: str) -> str:
-    """The ARN of the S3 object (or, for a URL ending in `/`, the objects under the prefix) `url` names."""
-    bucket, key = s3_location(url)
-    # A model data source may be an S3 prefix (uncompressed models) rather than one object.
-    return f"arn:{partition}:s3:::{bucket}/{key}" + ("*" if key.endswith("/") or not key else "")
 
 
 # Why each statement that names a wildcard resource cannot be narrower: the reviewer's answer, kept

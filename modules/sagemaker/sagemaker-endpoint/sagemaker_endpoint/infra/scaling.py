@@ -5,52 +5,38 @@ from __future__ import annotations
 from aws_cdk import aws_applicationautoscaling as autoscaling
 from constructs import Construct
 
-from sagemaker_endpoint.names import pascal
-from sagemaker_endpoint.parameters.settings import EndpointSettings
-from sagemaker_endpoint.variants import Variant
+from sagemaker_endpoint.specs import ScalingSpec, VariantPlan
+
+Policy = autoscaling.CfnScalingPolicy
 
 
-def add_autoscaling(scope: Construct, settings: EndpointSettings, endpoint_name: str, variants: list[Variant]) -> None:
+def add_autoscaling(scope: Construct, spec: ScalingSpec, endpoint: str, variants: tuple[VariantPlan, ...]) -> None:
     """One scalable target and one target-tracking policy per variant.
 
-    `endpoint_name` is the endpoint's name attribute, so each target is created after the endpoint.
+    `endpoint` is the endpoint's name attribute, so each target is created after the endpoint.
     """
-    assert settings.autoscaling_max_capacity is not None
-    for variant in variants:
-        prefix = pascal(variant.name)
-        if settings.serverless:
-            dimension = "sagemaker:variant:DesiredProvisionedConcurrency"
-            minimum = settings.autoscaling_min_capacity or settings.serverless_provisioned_concurrency or 1
-            metric, target = (
-                "SageMakerVariantProvisionedConcurrencyUtilization",
-                settings.autoscaling_target_utilization,
-            )
-        else:
-            dimension = "sagemaker:variant:DesiredInstanceCount"
-            minimum = settings.autoscaling_min_capacity or variant.initial_instance_count
-            metric = "SageMakerVariantInvocationsPerInstance"
-            target = float(settings.autoscaling_target_invocations_per_instance or 0)
+    for variant, minimum in zip(variants, spec.minimum, strict=True):
         scalable = autoscaling.CfnScalableTarget(
             scope,
-            f"{prefix}ScalableTarget",
+            f"{variant.construct_prefix}ScalableTarget",
             service_namespace="sagemaker",
-            resource_id=f"endpoint/{endpoint_name}/variant/{variant.name}",
-            scalable_dimension=dimension,
+            resource_id=f"endpoint/{endpoint}/variant/{variant.name}",
+            scalable_dimension=spec.dimension,
             min_capacity=minimum,
-            max_capacity=settings.autoscaling_max_capacity,
+            max_capacity=spec.maximum,
         )
-        autoscaling.CfnScalingPolicy(
+        Policy(
             scope,
-            f"{prefix}ScalingPolicy",
-            policy_name=f"{endpoint_name}-{variant.name}-target-tracking"[:256],
+            f"{variant.construct_prefix}ScalingPolicy",
+            policy_name=f"{endpoint}-{variant.name}-target-tracking"[:256],
             policy_type="TargetTrackingScaling",
             scaling_target_id=scalable.ref,
-            target_tracking_scaling_policy_configuration=autoscaling.CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty(
-                target_value=target,
-                predefined_metric_specification=autoscaling.CfnScalingPolicy.PredefinedMetricSpecificationProperty(
-                    predefined_metric_type=metric
+            target_tracking_scaling_policy_configuration=Policy.TargetTrackingScalingPolicyConfigurationProperty(
+                target_value=spec.target,
+                predefined_metric_specification=Policy.PredefinedMetricSpecificationProperty(
+                    predefined_metric_type=spec.metric
                 ),
-                scale_in_cooldown=settings.autoscaling_scale_in_cooldown_seconds,
-                scale_out_cooldown=settings.autoscaling_scale_out_cooldown_seconds,
+                scale_in_cooldown=spec.scale_in_cooldown,
+                scale_out_cooldown=spec.scale_out_cooldown,
             ),
         )

@@ -1,47 +1,31 @@
-"""The endpoint stack: SageMaker models, an endpoint configuration and an endpoint, with what keeps them safe."""
+"""The endpoint stack: SageMaker models, an endpoint configuration and an endpoint, with what keeps them safe.
+
+The stack reads as a table of contents: each line builds one concern from its part of the plan.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint.contract import DeploymentContext
 from sagemaker_endpoint.infra import alarms, compliance, events, permissions, rollout, scaling
 from sagemaker_endpoint.infra.invoke import invoke_function
-from sagemaker_endpoint.names import digest, pascal, sagemaker_name
-from sagemaker_endpoint.parameters.settings import EndpointSettings
-from sagemaker_endpoint.variants import Container, Variant, artifacts_of
-
-LOG_RETENTION = logs.RetentionDays.ONE_YEAR
-
-# Instance families with local NVMe storage: SageMaker encrypts that storage itself and rejects a
-# KmsKeyId for the storage volume of such variants.
-_INSTANCE_STORAGE_FAMILY = re.compile(r"^ml\.([a-z]+\d+[a-z]*d[a-z]*|g5|g6|g6e|p5|p5e|p5en|trn1|trn1n|trn2)\.")
-
-
-def has_instance_storage(instance_type: str) -> bool:
-    return bool(_INSTANCE_STORAGE_FAMILY.match(instance_type))
+from sagemaker_endpoint.infra.parts import encrypted_log_group, https_egress_security_group
+from sagemaker_endpoint.plan import has_instance_storage
+from sagemaker_endpoint.specs import Container, EndpointPlan, VariantPlan
 
 
 class EndpointStack(cdk.Stack):
     """A SageMaker endpoint serving one or more variants; `metadata` holds what it publishes."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        *,
-        settings: EndpointSettings,
-        context: DeploymentContext,
-        variants: list[Variant],
-    ) -> None:
+    def __init__(self, scope: Construct, *, plan: EndpointPlan, context: DeploymentContext) -> None:
         super().__init__(
             scope,
             context.stack_name,
@@ -49,30 +33,35 @@ class EndpointStack(cdk.Stack):
             description=f"Seed-Farmer module {context.module}: SageMaker endpoint",
             analytics_reporting=False,
         )
-        self.settings = settings
-        self.variants = variants
-        self.endpoint_name = sagemaker_name(context.stack_name)
-        self.key = self._encryption_key(context)
-        self._log_group()
-        self.security_group = None if settings.serverless else self._security_group()
-        self.role = self._execution_role()
-        self._grant_key_use()
-        self.models = [self._model(variant) for variant in variants]
-        self.endpoint_config = self._endpoint_config()
-        self.topic = events.notification_topic(self, settings, self.key)
-        self.alarms = alarms.add_alarms(
-            self, settings, self.endpoint_name, variants, self.topic.topic_arn if self.topic else None
+        self.plan = plan
+        self.endpoint_name = plan.endpoint_name
+        self.key = self._encryption_key()
+        encrypted_log_group(
+            self,
+            "EndpointLogGroup",
+            name=plan.log_group_name,
+            key=self.key,
+            sid="CloudWatchLogsUseForEndpointLogGroupOnly",
         )
+        self.security_group = self._security_group()
+        self.role, execution_policy = self._execution_role()
+        self._grant_key_use()
+        self.models = [self._model(variant, execution_policy) for variant in plan.variants]
+        self.endpoint_config = self._endpoint_config()
+        self.topic = events.notification_topic(self, plan.notifications, self.key)
+        self.alarms = alarms.add_alarms(self, plan.alarms, plan.endpoint_name, plan.variants, self.topic)
         self.endpoint = self._endpoint()
-        if settings.autoscaling:
-            scaling.add_autoscaling(self, settings, self.endpoint.attr_endpoint_name, variants)
-        if self.topic is not None:
-            events.notifications(self, settings, self.topic, self.endpoint_name)
-        if settings.refresh_on_model_data_change:
+        if plan.scaling is not None:
+            scaling.add_autoscaling(self, plan.scaling, self.endpoint.attr_endpoint_name, plan.variants)
+        if plan.notifications is not None and self.topic is not None:
+            events.notifications(self, plan.notifications, self.topic, plan.endpoint_name)
+        if plan.refresh is not None:
             self._model_refresh()
         self.invoker = (
-            invoke_function(self, settings, self.key, endpoint_name=self.endpoint_name, endpoint_arn=self.endpoint_arn)
-            if settings.invoke_function
+            invoke_function(
+                self, plan.network, self.key, endpoint_name=plan.endpoint_name, endpoint_arn=self.endpoint_arn
+            )
+            if plan.invoke_function
             else None
         )
         self.metadata = self._metadata()
@@ -83,111 +72,71 @@ class EndpointStack(cdk.Stack):
         return self.format_arn(service="sagemaker", resource="endpoint", resource_name=self.endpoint_name.lower())
 
     def _model_refresh(self) -> None:
-        artifacts, _ = artifacts_of(self.variants)
-        if not artifacts.model_data_urls:
-            raise ParameterError(
-                "parameter 'refresh-on-model-data-change': the served package has no model data object to watch"
-            )
+        spec = self.plan.refresh
+        assert spec is not None
+        # The twin differs from the configuration only in its name, so the refresh function can switch
+        # between the two to make SageMaker load the model data again.
         twin = sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfigTwin",
-            endpoint_config_name=sagemaker_name(self.endpoint_name, suffix=f"twin-{self.config_digest}"),
+            endpoint_config_name=spec.twin_config_name,
             production_variants=self.endpoint_config.production_variants,
             kms_key_id=self.endpoint_config.kms_key_id,
             data_capture_config=self.endpoint_config.data_capture_config,
         )
-        if self.endpoint_config.kms_key_id is None:
-            self._acknowledge_storage_key(
-                twin, [variant.instance_type for variant in self.variants if variant.instance_type]
-            )
-        actions = [self.settings.alarm_topic_arn] if self.settings.alarm_topic_arn else []
-        if not actions and self.topic is not None:
-            actions = [self.topic.topic_arn]
+        if not self.plan.config.encrypt_storage:
+            self._acknowledge_storage_key(twin)
         events.model_refresh(
             self,
-            self.settings,
+            spec,
+            self.plan.network,
             self.key,
             endpoint_name=self.endpoint_name,
             endpoint_arn=self.endpoint_arn,
-            config_names=(str(self.endpoint_config.endpoint_config_name), str(twin.endpoint_config_name)),
-            model_data_urls=artifacts.model_data_urls,
-            alarm_actions=actions,
+            config_name=self.plan.config_name,
+            alarm_actions=alarms.alarm_actions(self.plan.alarms.actions, self.topic),
         )
 
-    def _encryption_key(self, context: DeploymentContext) -> kms.Key:
-        key = kms.Key(
+    def _encryption_key(self) -> kms.Key:
+        return kms.Key(
             self,
             "EncryptionKey",
             description=f"Encrypts the storage, logs and captured data of endpoint {self.endpoint_name}",
             enable_key_rotation=True,
-            alias=f"alias/{context.stack_name}",
-        )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchLogsUseForEndpointLogGroupOnly",
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=permissions.KEY_USE_ACTIONS,
-                resources=["*"],
-                conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": self._log_group_arn()}},
-            )
-        )
-        return key
-
-    def _log_group_arn(self) -> str:
-        return self.format_arn(
-            service="logs",
-            resource="log-group",
-            resource_name=f"/aws/sagemaker/Endpoints/{self.endpoint_name}",
-            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+            alias=f"alias/{self.plan.stack_name}",
         )
 
-    def _log_group(self) -> logs.LogGroup:
-        # SageMaker writes to this group; creating it first gives it a retention and encryption.
-        return logs.LogGroup(
-            self,
-            "EndpointLogGroup",
-            log_group_name=f"/aws/sagemaker/Endpoints/{self.endpoint_name}",
-            encryption_key=self.key,
-            retention=LOG_RETENTION,
-        )
-
-    def _security_group(self) -> ec2.CfnSecurityGroup:
-        return ec2.CfnSecurityGroup(
+    def _security_group(self) -> ec2.CfnSecurityGroup | None:
+        if self.plan.network is None:
+            return None
+        return https_egress_security_group(
             self,
             "EndpointSecurityGroup",
-            vpc_id=self.settings.vpc_id,
-            group_description=f"SageMaker endpoint {self.endpoint_name}: no ingress, HTTPS egress only",
-            security_group_egress=[
-                ec2.CfnSecurityGroup.EgressProperty(
-                    ip_protocol="tcp",
-                    from_port=443,
-                    to_port=443,
-                    cidr_ip="0.0.0.0/0",
-                    description="HTTPS to AWS services (VPC and S3 endpoints)",
-                )
-            ],
+            vpc_id=self.plan.network.vpc_id,
+            purpose=f"SageMaker endpoint {self.endpoint_name}",
+            destination="AWS services (VPC and S3 endpoints)",
         )
 
-    def _execution_role(self) -> iam.IRole:
-        self.execution_policy: iam.ManagedPolicy | None = None
-        if self.settings.model_execution_role_arn:
-            return iam.Role.from_role_arn(self, "ExecutionRole", self.settings.model_execution_role_arn, mutable=False)
+    def _execution_role(self) -> tuple[iam.IRole, iam.ManagedPolicy | None]:
+        """The role the models run as, and the policy the module attaches to it (none for a role given by ARN)."""
+        plan = self.plan
+        if plan.execution_role_arn:
+            return iam.Role.from_role_arn(self, "ExecutionRole", plan.execution_role_arn, mutable=False), None
         role = iam.Role(
             self,
             "ExecutionRole",
             assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
             description=f"Hosts the models of SageMaker endpoint {self.endpoint_name}",
         )
-        artifacts, undescribed = artifacts_of(self.variants)
         statements = permissions.execution_statements(
-            self.settings,
-            artifacts,
-            undescribed,
+            plan.artifacts,
+            plan.network,
+            plan.capture,
             permissions.Scope(
                 account=self.account,
                 region=self.region,
                 partition=self.partition,
-                endpoint_name=self.endpoint_name,
+                log_group_name=plan.log_group_name,
                 security_group_id=self.security_group.attr_group_id if self.security_group else "",
             ),
         )
@@ -200,8 +149,7 @@ class EndpointStack(cdk.Stack):
         )
         for acknowledgement in permissions.wildcard_acknowledgements(statements, self):
             cdk.Validations.of(policy.node.default_child).acknowledge(acknowledgement)  # type: ignore[arg-type]
-        self.execution_policy = policy
-        return role
+        return role, policy
 
     def _grant_key_use(self) -> None:
         # In the key policy rather than the role, so a role given by ARN gets the same access.
@@ -223,81 +171,56 @@ class EndpointStack(cdk.Stack):
             )
         )
 
-    def _model(self, variant: Variant) -> sagemaker.CfnModel:
-        settings = self.settings
-        definition = {
-            "containers": [vars(container) for container in variant.containers],
-            "role": settings.model_execution_role_arn or "module-role",
-            "subnets": settings.subnet_ids,
-            "vpc": settings.vpc_id,
-            "isolation": settings.network_isolation,
-        }
-        short_form = len(self.variants) == 1 and not settings.variants
-        containers = [_container(container) for container in variant.containers]
+    def _model(self, variant: VariantPlan, execution_policy: iam.ManagedPolicy | None) -> sagemaker.CfnModel:
+        spec = variant.model
+        containers = [_container(container) for container in spec.containers]
         model = sagemaker.CfnModel(
             self,
-            "Model" if short_form else f"{pascal(variant.name)}Model",
-            model_name=sagemaker_name(self.endpoint_name, suffix=f"model-{digest(definition)}"),
+            variant.model_id,
+            model_name=variant.model_name,
             execution_role_arn=self.role.role_arn,
-            primary_container=None if variant.is_pipeline else containers[0],
-            containers=containers if variant.is_pipeline else None,
+            primary_container=None if spec.is_pipeline else containers[0],
+            containers=containers if spec.is_pipeline else None,
             inference_execution_config=(
-                sagemaker.CfnModel.InferenceExecutionConfigProperty(mode="Serial") if variant.is_pipeline else None
+                sagemaker.CfnModel.InferenceExecutionConfigProperty(mode="Serial") if spec.is_pipeline else None
             ),
             vpc_config=(
                 sagemaker.CfnModel.VpcConfigProperty(
-                    subnets=list(settings.subnet_ids or ()), security_group_ids=[self.security_group.attr_group_id]
+                    subnets=list(self.plan.network.subnet_ids), security_group_ids=[self.security_group.attr_group_id]
                 )
-                if self.security_group is not None
+                if self.plan.network is not None and self.security_group is not None
                 else None
             ),
-            enable_network_isolation=settings.network_isolation,
+            enable_network_isolation=spec.isolation,
         )
         # SageMaker uses the role as soon as the model exists: its policy must be attached first.
-        if self.execution_policy is not None:
-            model.node.add_dependency(self.execution_policy)
+        if execution_policy is not None:
+            model.node.add_dependency(execution_policy)
         return model
 
     def _endpoint_config(self) -> sagemaker.CfnEndpointConfig:
-        settings = self.settings
-        instance_types = [variant.instance_type for variant in self.variants if variant.instance_type]
-        encrypt_storage = bool(instance_types) and not any(has_instance_storage(kind) for kind in instance_types)
-        production_variants = [
-            self._production_variant(variant, model) for variant, model in zip(self.variants, self.models, strict=True)
-        ]
-        definition = {
-            "models": [model.model_name for model in self.models],
-            "variants": [
-                [variant.name, variant.instance_type, variant.initial_instance_count, variant.initial_variant_weight]
-                for variant in self.variants
-            ],
-            "serverless": [
-                settings.serverless_memory_size_mb,
-                settings.serverless_max_concurrency,
-                settings.serverless_provisioned_concurrency,
-            ],
-            "encrypt_storage": encrypt_storage,
-            "capture": [settings.data_capture_sampling_percentage, settings.data_capture_prefix],
-        }
-        self.config_digest = digest(definition)
         config = sagemaker.CfnEndpointConfig(
             self,
             "EndpointConfig",
-            endpoint_config_name=sagemaker_name(self.endpoint_name, suffix=f"config-{self.config_digest}"),
-            production_variants=production_variants,
+            endpoint_config_name=self.plan.config_name,
+            production_variants=[
+                self._production_variant(variant, model)
+                for variant, model in zip(self.plan.variants, self.models, strict=True)
+            ],
             # Serverless variants and instances with local NVMe storage have no volume to encrypt with a key.
-            kms_key_id=self.key.key_arn if encrypt_storage else None,
+            kms_key_id=self.key.key_arn if self.plan.config.encrypt_storage else None,
             data_capture_config=self._data_capture(),
         )
-        if not encrypt_storage:
-            self._acknowledge_storage_key(config, instance_types)
+        if not self.plan.config.encrypt_storage:
+            self._acknowledge_storage_key(config)
         return config
 
-    def _acknowledge_storage_key(self, config: sagemaker.CfnEndpointConfig, instance_types: list[str]) -> None:
-        if self.settings.serverless:
+    def _acknowledge_storage_key(self, config: sagemaker.CfnEndpointConfig) -> None:
+        if self.plan.serverless:
             reason = "Serverless variants have no ML storage volume to encrypt; SageMaker manages their compute."
         else:
-            local = sorted({kind for kind in instance_types if has_instance_storage(kind)})
+            kinds = [variant.size.instance_type for variant in self.plan.variants if variant.size.instance_type]
+            local = sorted({kind for kind in kinds if has_instance_storage(kind)})
             reason = (
                 f"{', '.join(local)} ha{'s' if len(local) == 1 else 've'} local NVMe instance storage, which "
                 "SageMaker encrypts with a hardware key and for which it rejects a KmsKeyId. Captured data and "
@@ -306,40 +229,37 @@ class EndpointStack(cdk.Stack):
         compliance.acknowledge(config, "SageMakerEndpointConfigurationKMSKeyConfigured", reason)
 
     def _production_variant(
-        self, variant: Variant, model: sagemaker.CfnModel
+        self, variant: VariantPlan, model: sagemaker.CfnModel
     ) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:
-        settings = self.settings
-        if variant.instance_type is None:
-            assert settings.serverless_memory_size_mb is not None
-            assert settings.serverless_max_concurrency is not None
+        size = variant.size
+        if variant.kind == "serverless":
+            serverless = self.plan.config.serverless
             return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
                 variant_name=variant.name,
                 model_name=model.attr_model_name,
-                initial_variant_weight=variant.initial_variant_weight,
+                initial_variant_weight=size.initial_variant_weight,
                 serverless_config=sagemaker.CfnEndpointConfig.ServerlessConfigProperty(
-                    memory_size_in_mb=settings.serverless_memory_size_mb,
-                    max_concurrency=settings.serverless_max_concurrency,
-                    provisioned_concurrency=settings.serverless_provisioned_concurrency,
+                    memory_size_in_mb=serverless.memory_size_mb,  # type: ignore[arg-type]
+                    max_concurrency=serverless.max_concurrency,  # type: ignore[arg-type]
+                    provisioned_concurrency=serverless.provisioned_concurrency,
                 ),
             )
         return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
             variant_name=variant.name,
             model_name=model.attr_model_name,
-            instance_type=variant.instance_type,
-            initial_instance_count=variant.initial_instance_count,
-            initial_variant_weight=variant.initial_variant_weight,
+            instance_type=size.instance_type,
+            initial_instance_count=size.initial_instance_count,
+            initial_variant_weight=size.initial_variant_weight,
         )
 
     def _data_capture(self) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | None:
-        settings = self.settings
-        if not settings.data_capture_enabled or not settings.model_artifacts_bucket_arn:
+        capture = self.plan.capture
+        if capture is None:
             return None
-        bucket = settings.model_artifacts_bucket_arn.split(":::", 1)[1]
-        prefix = permissions.data_capture_prefix(settings, self.endpoint_name)
         return sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
             enable_capture=True,
-            initial_sampling_percentage=settings.data_capture_sampling_percentage,
-            destination_s3_uri=f"s3://{bucket}/{prefix}",
+            initial_sampling_percentage=capture.sampling_percentage,
+            destination_s3_uri=capture.destination,
             kms_key_id=self.key.key_arn,
             capture_options=[
                 sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode="Input"),
@@ -356,24 +276,16 @@ class EndpointStack(cdk.Stack):
             "Endpoint",
             endpoint_name=self.endpoint_name,
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            deployment_config=rollout.deployment_config(self.settings, self.alarm_names),
+            deployment_config=rollout.deployment_config(self.plan.rollout),
         )
         # The alarms a rollout watches must exist before SageMaker starts one.
         for alarm in self.alarms:
             endpoint.node.add_dependency(alarm)
         return endpoint
 
-    @property
-    def alarm_names(self) -> list[str]:
-        return [
-            name
-            for variant in self.variants
-            for name in alarms.alarm_names(self.endpoint_name, variant.name, self.settings)
-        ]
-
     def _metadata(self) -> dict[str, Any]:
         name = self.endpoint.attr_endpoint_name
-        first_package = next((variant.package.arn for variant in self.variants if variant.package), "")
+        first_package = next((variant.package.arn for variant in self.plan.variants if variant.package), "")
         return {
             "ModelExecutionRoleArn": self.role.role_arn,
             "ModelName": self.models[0].attr_model_name,
@@ -382,8 +294,8 @@ class EndpointStack(cdk.Stack):
             "EndpointUrl": f"https://runtime.sagemaker.{self.region}.{self.url_suffix}/endpoints/{name}/invocations",
             "KmsKeyId": self.key.key_id,
             "SecurityGroupId": self.security_group.attr_group_id if self.security_group else "",
-            "VariantNames": [variant.name for variant in self.variants],
-            "AlarmNames": self.alarm_names,
+            "VariantNames": [variant.name for variant in self.plan.variants],
+            "AlarmNames": list(self.plan.alarm_names),
             "NotificationTopicArn": self.topic.topic_arn if self.topic else "",
             "InvokeFunctionArn": self.invoker.function.function_arn if self.invoker else "",
             "InvokeFunctionName": self.invoker.function.function_name if self.invoker else "",

@@ -1,0 +1,254 @@
+"""The plan: every decision the stack needs, made once from the validated settings (no CDK import here).
+
+`plan(settings, package, context)` turns the parameters into names, variants and one spec per concern
+(specs.py). The constructs in infra/ take their spec and never look at the settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
+from sagemaker_endpoint.names import pascal, sagemaker_name, spec_digest
+from sagemaker_endpoint.parameters.formats import bucket_of
+from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.specs import (
+    AlarmActions,
+    AlarmsSpec,
+    ArtifactsSpec,
+    CaptureAsGiven,
+    CaptureSpec,
+    Container,
+    EndpointConfigSpec,
+    EndpointPlan,
+    ModelSpec,
+    NetworkSpec,
+    NotificationsSpec,
+    RefreshSpec,
+    RolloutSpec,
+    ScalingSpec,
+    ServerlessSize,
+    VariantPlan,
+    VariantSize,
+)
+
+# Instance families with local NVMe storage: SageMaker encrypts that storage itself and rejects a
+# KmsKeyId for the storage volume of such variants.
+_INSTANCE_STORAGE_FAMILY = re.compile(r"^ml\.([a-z]+\d+[a-z]*d[a-z]*|g5|g6|g6e|p5|p5e|p5en|trn1|trn1n|trn2)\.")
+
+
+def has_instance_storage(instance_type: str) -> bool:
+    return bool(_INSTANCE_STORAGE_FAMILY.match(instance_type))
+
+
+def variant_sizes(settings: EndpointSettings) -> list[VariantSize]:
+    """Every variant's size, with the top-level parameters filling what a variant leaves out."""
+    instance_type = None if settings.serverless else settings.instance_type
+    if not settings.variants:
+        return [
+            VariantSize(
+                settings.variant_name, instance_type, settings.initial_instance_count, settings.initial_variant_weight
+            )
+        ]
+    return [
+        VariantSize(
+            variant.name,
+            None if settings.serverless else (variant.instance_type or settings.instance_type),
+            variant.initial_instance_count or settings.initial_instance_count,
+            variant.initial_variant_weight or settings.initial_variant_weight,
+        )
+        for variant in settings.variants
+    ]
+
+
+def alarm_names(settings: EndpointSettings, endpoint_name: str, variant: str) -> tuple[str, ...]:
+    """The names of a variant's alarms: deterministic, so the rollback configuration can name them."""
+    names = [f"{endpoint_name}-{variant}-5xx-errors"]
+    if settings.alarm_model_latency_p99_ms is not None:
+        names.append(f"{endpoint_name}-{variant}-model-latency-p99")
+    return tuple(names)
+
+
+def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: DeploymentContext) -> EndpointPlan:
+    """Every decision, once; `package` is the resolved model package of the short form, if it has one."""
+    endpoint_name = sagemaker_name(context.stack_name)
+    network = NetworkSpec(settings.vpc_id, settings.subnet_ids) if settings.vpc_id and settings.subnet_ids else None
+    model_sources = _model_sources(settings, package)
+    short_form = not settings.variants
+    variants = []
+    for size, (containers, served) in zip(variant_sizes(settings), model_sources, strict=True):
+        model = ModelSpec(
+            containers=containers,
+            role=settings.model_execution_role_arn or "module-role",
+            subnets=settings.subnet_ids,
+            vpc=settings.vpc_id,
+            isolation=settings.network_isolation,
+        )
+        variants.append(
+            VariantPlan(
+                name=size.name,
+                kind="serverless" if settings.serverless else "instance",
+                model=model,
+                model_name=sagemaker_name(endpoint_name, suffix=f"model-{spec_digest(model)}"),
+                model_id="Model" if short_form else f"{pascal(size.name)}Model",
+                construct_prefix=pascal(size.name),
+                size=size,
+                package=served,
+                alarm_names=alarm_names(settings, endpoint_name, size.name),
+            )
+        )
+    instance_types = [variant.size.instance_type for variant in variants if variant.size.instance_type]
+    config = EndpointConfigSpec(
+        models=tuple(variant.model_name for variant in variants),
+        variants=tuple(variant.size for variant in variants),
+        serverless=ServerlessSize(
+            settings.serverless_memory_size_mb,
+            settings.serverless_max_concurrency,
+            settings.serverless_provisioned_concurrency,
+        ),
+        encrypt_storage=bool(instance_types) and not any(has_instance_storage(kind) for kind in instance_types),
+        capture=CaptureAsGiven(settings.data_capture_sampling_percentage, settings.data_capture_prefix),
+    )
+    config_digest = spec_digest(config)
+    known, undescribed = _artifacts(variants)
+    result = EndpointPlan(
+        stack_name=context.stack_name,
+        endpoint_name=endpoint_name,
+        log_group_name=f"/aws/sagemaker/Endpoints/{endpoint_name}",
+        variants=tuple(variants),
+        config=config,
+        config_name=sagemaker_name(endpoint_name, suffix=f"config-{config_digest}"),
+        execution_role_arn=settings.model_execution_role_arn,
+        network=None if settings.serverless else network,
+        capture=_capture(settings, endpoint_name),
+        alarms=AlarmsSpec(
+            server_errors_threshold=settings.alarm_5xx_errors_threshold,
+            latency_p99_ms=settings.alarm_model_latency_p99_ms,
+            actions=AlarmActions(
+                topic_arn=settings.alarm_topic_arn or settings.notification_topic_arn,
+                module_topic=not settings.alarm_topic_arn and settings.notifications,
+            ),
+        ),
+        scaling=_scaling(settings, variants),
+        rollout=_rollout(settings, variants),
+        refresh=None,
+        notifications=(
+            NotificationsSpec(settings.notification_topic_arn, settings.model_package_group_name)
+            if settings.notification_topic_arn or settings.notifications
+            else None
+        ),
+        invoke_function=settings.invoke_function,
+        artifacts=ArtifactsSpec(known, undescribed, settings.model_artifacts_bucket_arn, settings.ecr_repo_arn),
+    )
+    if not settings.refresh_on_model_data_change:
+        return result
+    if not known.model_data_urls:
+        raise ParameterError(
+            "parameter 'refresh-on-model-data-change': the served package has no model data object to watch"
+        )
+    refresh = RefreshSpec(
+        model_data_urls=known.model_data_urls,
+        twin_config_name=sagemaker_name(endpoint_name, suffix=f"twin-{config_digest}"),
+        debounce_seconds=settings.refresh_debounce_seconds,
+        maximum_execution_timeout_seconds=settings.maximum_execution_timeout_seconds,
+    )
+    return dataclasses.replace(result, refresh=refresh)
+
+
+def _model_sources(
+    settings: EndpointSettings, package: ResolvedPackage | None
+) -> list[tuple[tuple[Container, ...], ResolvedPackage | None]]:
+    """Each variant's containers and the package it serves: every model source as a list of variants."""
+    if settings.variants:
+        return [
+            (
+                (Container(variant.model_package_arn, None, None, ()),)
+                if variant.model_package_arn
+                else (Container(None, variant.model_image_uri, variant.model_data_url, ()),),
+                ResolvedPackage(arn=variant.model_package_arn) if variant.model_package_arn else None,
+            )
+            for variant in settings.variants
+        ]
+    if settings.containers:
+        pipeline = tuple(
+            Container(None, container.image_uri, container.model_data_url, tuple(sorted(container.environment.items())))
+            for container in settings.containers
+        )
+        return [(pipeline, None)]
+    if settings.model_image_uri:
+        environment = tuple(sorted(settings.model_environment.items()))
+        return [((Container(None, settings.model_image_uri, settings.model_data_url, environment),), None)]
+    assert package is not None, "a package source is resolved before the plan is made"
+    return [((Container(package.arn, None, None, ()),), package)]
+
+
+def _artifacts(variants: list[VariantPlan]) -> tuple[ModelArtifacts, bool]:
+    """Every image and model data URL the variants serve, and whether some package was not described.
+
+    A package given by ARN is not described at synth time (no AWS call), so its artifacts are unknown.
+    """
+    images: list[str] = []
+    data: list[str] = []
+    undescribed = False
+    for variant in variants:
+        for container in variant.model.containers:
+            if container.image:
+                images.append(container.image)
+            if container.model_data_url:
+                data.append(container.model_data_url)
+        if variant.package is not None:
+            if variant.package.artifacts is None:
+                undescribed = True
+            else:
+                images.extend(variant.package.artifacts.images)
+                data.extend(variant.package.artifacts.model_data_urls)
+    return ModelArtifacts(images=tuple(dict.fromkeys(images)), model_data_urls=tuple(dict.fromkeys(data))), undescribed
+
+
+def _capture(settings: EndpointSettings, endpoint_name: str) -> CaptureSpec | None:
+    if not settings.data_capture_enabled or not settings.model_artifacts_bucket_arn:
+        return None
+    return CaptureSpec(
+        bucket_arn=settings.model_artifacts_bucket_arn,
+        bucket=bucket_of(settings.model_artifacts_bucket_arn),
+        prefix=(settings.data_capture_prefix or f"data-capture/{endpoint_name}").strip("/"),
+        sampling_percentage=settings.data_capture_sampling_percentage,
+    )
+
+
+def _scaling(settings: EndpointSettings, variants: list[VariantPlan]) -> ScalingSpec | None:
+    if settings.autoscaling_max_capacity is None:
+        return None
+    if settings.serverless:
+        dimension, metric = "DesiredProvisionedConcurrency", "SageMakerVariantProvisionedConcurrencyUtilization"
+        target = settings.autoscaling_target_utilization
+        floor = settings.autoscaling_min_capacity or settings.serverless_provisioned_concurrency or 1
+        minimum = tuple(floor for _ in variants)
+    else:
+        dimension, metric = "DesiredInstanceCount", "SageMakerVariantInvocationsPerInstance"
+        target = float(settings.autoscaling_target_invocations_per_instance or 0)
+        minimum = tuple(settings.autoscaling_min_capacity or v.size.initial_instance_count for v in variants)
+    return ScalingSpec(
+        dimension=f"sagemaker:variant:{dimension}",
+        metric=metric,
+        target=target,
+        minimum=minimum,
+        maximum=settings.autoscaling_max_capacity,
+        scale_in_cooldown=settings.autoscaling_scale_in_cooldown_seconds,
+        scale_out_cooldown=settings.autoscaling_scale_out_cooldown_seconds,
+    )
+
+
+def _rollout(settings: EndpointSettings, variants: list[VariantPlan]) -> RolloutSpec:
+    return RolloutSpec(
+        strategy=settings.deployment_strategy,
+        canary_size_percent=settings.canary_size_percent,
+        linear_step_percent=settings.linear_step_percent,
+        rolling_batch_percent=settings.rolling_batch_percent,
+        wait_interval_seconds=settings.wait_interval_seconds,
+        termination_wait_seconds=settings.termination_wait_seconds,
+        maximum_execution_timeout_seconds=settings.maximum_execution_timeout_seconds,
+        rollback_alarm_names=(*(name for v in variants for name in v.alarm_names), *settings.rollback_alarm_names),
+    )

@@ -1,0 +1,206 @@
+"""The shapes of the plan: one small frozen spec per concern, each holding decisions, never settings.
+
+Nothing here imports the CDK. A spec that names a resource (a model, an endpoint configuration) is
+named after its own digest (names.spec_digest), so whatever defines the resource is in its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
+
+VariantKind = Literal["instance", "serverless"]
+
+
+@dataclass(frozen=True)
+class Container:
+    """One container of a model: a model package, or an image with optional model data."""
+
+    package_arn: str | None
+    image: str | None
+    model_data_url: str | None
+    environment: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything that defines a SageMaker model (which cannot change in place): its name is this digest."""
+
+    containers: tuple[Container, ...]
+    role: str  # the execution role ARN given, or "module-role" for the one the module creates
+    subnets: tuple[str, ...] | None
+    vpc: str | None
+    isolation: bool
+
+    @property
+    def is_pipeline(self) -> bool:
+        return len(self.containers) > 1
+
+
+class VariantSize(NamedTuple):
+    name: str
+    instance_type: str | None  # None for a serverless variant
+    initial_instance_count: int
+    initial_variant_weight: float
+
+
+class ServerlessSize(NamedTuple):
+    memory_size_mb: int | None
+    max_concurrency: int | None
+    provisioned_concurrency: int | None
+
+
+class CaptureAsGiven(NamedTuple):
+    sampling_percentage: int
+    prefix: str | None  # as the manifest gave it; the resolved destination follows from it and the endpoint name
+
+
+@dataclass(frozen=True)
+class EndpointConfigSpec:
+    """Everything that defines the endpoint configuration (which cannot change in place): its name is this digest."""
+
+    models: tuple[str, ...]  # the models' names, so a new model gives a new configuration
+    variants: tuple[VariantSize, ...]
+    serverless: ServerlessSize
+    encrypt_storage: bool  # a KMS key for the ML storage volumes (none for serverless or instance storage)
+    capture: CaptureAsGiven
+
+
+@dataclass(frozen=True)
+class VariantPlan:
+    """One production variant: its kind, its model and the names and ids made for it."""
+
+    name: str
+    kind: VariantKind
+    model: ModelSpec
+    model_name: str
+    model_id: str  # construct id of its model: `Model` for the short form, else `<Variant>Model`
+    construct_prefix: str  # PascalCase variant name, the start of its alarms' and scaling's construct ids
+    size: VariantSize
+    package: ResolvedPackage | None  # the package it serves, when it serves one
+    alarm_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Where the endpoint (and the module's functions) attach: absent for serverless endpoints."""
+
+    vpc_id: str
+    subnet_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaptureSpec:
+    """Data capture to the artifacts bucket, under one prefix."""
+
+    bucket_arn: str
+    bucket: str
+    prefix: str
+    sampling_percentage: int
+
+    @property
+    def destination(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    @property
+    def objects_arn(self) -> str:
+        """The objects the execution role may write: everything under the prefix, nothing else."""
+        return f"{self.bucket_arn}/{self.prefix}/*"
+
+
+@dataclass(frozen=True)
+class AlarmActions:
+    """Whom alarms notify: a topic given by ARN, else the topic the module creates, else nobody."""
+
+    topic_arn: str | None
+    module_topic: bool
+
+
+@dataclass(frozen=True)
+class AlarmsSpec:
+    server_errors_threshold: int
+    latency_p99_ms: int | None
+    actions: AlarmActions
+
+
+@dataclass(frozen=True)
+class ScalingSpec:
+    """Target tracking on every variant: instance counts on invocations, or serverless provisioned concurrency."""
+
+    dimension: str
+    metric: str
+    target: float
+    minimum: tuple[int, ...]  # one per variant, in order
+    maximum: int
+    scale_in_cooldown: int
+    scale_out_cooldown: int
+
+
+@dataclass(frozen=True)
+class RolloutSpec:
+    strategy: Literal["ALL_AT_ONCE", "CANARY", "LINEAR", "ROLLING"]
+    canary_size_percent: int
+    linear_step_percent: int
+    rolling_batch_percent: int
+    wait_interval_seconds: int
+    termination_wait_seconds: int
+    maximum_execution_timeout_seconds: int
+    rollback_alarm_names: tuple[str, ...]  # the module's own alarms, then the ones given
+
+
+@dataclass(frozen=True)
+class RefreshSpec:
+    """Model refresh: which uploads to watch and which twin configuration to switch to."""
+
+    model_data_urls: tuple[str, ...]
+    twin_config_name: str
+    debounce_seconds: int
+    maximum_execution_timeout_seconds: int  # the longest rollout the endpoint may be busy with
+
+
+@dataclass(frozen=True)
+class NotificationsSpec:
+    topic_arn: str | None  # a topic given by ARN; None means the module creates one
+    package_group: str | None  # newly approved packages of this group are announced too
+
+
+@dataclass(frozen=True)
+class ArtifactsSpec:
+    """What the execution role may read: the known artifacts, and how far to widen for undescribed packages."""
+
+    known: ModelArtifacts
+    undescribed: bool  # a package given by ARN adds artifacts that synthesis did not look up
+    bucket_arn: str | None
+    ecr_repo_arn: str | None
+
+
+@dataclass(frozen=True)
+class EndpointPlan:
+    """Every decision the stack needs, made once."""
+
+    stack_name: str
+    endpoint_name: str
+    log_group_name: str
+    variants: tuple[VariantPlan, ...]
+    config: EndpointConfigSpec
+    config_name: str
+    execution_role_arn: str | None  # None: the module creates the role
+    network: NetworkSpec | None
+    capture: CaptureSpec | None
+    alarms: AlarmsSpec
+    scaling: ScalingSpec | None
+    rollout: RolloutSpec
+    refresh: RefreshSpec | None
+    notifications: NotificationsSpec | None
+    invoke_function: bool
+    artifacts: ArtifactsSpec
+
+    @property
+    def serverless(self) -> bool:
+        return any(variant.kind == "serverless" for variant in self.variants)
+
+    @property
+    def alarm_names(self) -> tuple[str, ...]:
+        return tuple(name for variant in self.variants for name in variant.alarm_names)
