@@ -15,11 +15,11 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from sagemaker_endpoint.contract import DeploymentContext
-from sagemaker_endpoint.infra import alarms, compliance, events, permissions, rollout, scaling
+from sagemaker_endpoint.infra import alarms, events, permissions, rollout, scaling
+from sagemaker_endpoint.infra.endpoint_config import acknowledge_storage_key, container, endpoint_config
 from sagemaker_endpoint.infra.invoke import invoke_function
 from sagemaker_endpoint.infra.parts import encrypted_log_group, https_egress_security_group
-from sagemaker_endpoint.plan import has_instance_storage
-from sagemaker_endpoint.specs import Container, EndpointPlan, VariantPlan
+from sagemaker_endpoint.specs import EndpointPlan, VariantPlan
 
 
 class EndpointStack(cdk.Stack):
@@ -47,7 +47,9 @@ class EndpointStack(cdk.Stack):
         self.role, execution_policy = self._execution_role()
         self._grant_key_use()
         self.models = [self._model(variant, execution_policy) for variant in plan.variants]
-        self.endpoint_config = self._endpoint_config()
+        self.endpoint_config = endpoint_config(
+            self, "EndpointConfig", name=plan.config_name, plan=plan, models=self.models, key=self.key
+        )
         self.topic = events.notification_topic(self, plan.notifications, self.key)
         self.alarms = alarms.add_alarms(self, plan.alarms, plan.endpoint_name, plan.variants, self.topic)
         self.endpoint = self._endpoint()
@@ -85,7 +87,7 @@ class EndpointStack(cdk.Stack):
             data_capture_config=self.endpoint_config.data_capture_config,
         )
         if not self.plan.config.encrypt_storage:
-            self._acknowledge_storage_key(twin)
+            acknowledge_storage_key(twin, self.plan)
         events.model_refresh(
             self,
             spec,
@@ -173,7 +175,7 @@ class EndpointStack(cdk.Stack):
 
     def _model(self, variant: VariantPlan, execution_policy: iam.ManagedPolicy | None) -> sagemaker.CfnModel:
         spec = variant.model
-        containers = [_container(container) for container in spec.containers]
+        containers = [container(entry) for entry in spec.containers]
         model = sagemaker.CfnModel(
             self,
             variant.model_id,
@@ -197,78 +199,6 @@ class EndpointStack(cdk.Stack):
         if execution_policy is not None:
             model.node.add_dependency(execution_policy)
         return model
-
-    def _endpoint_config(self) -> sagemaker.CfnEndpointConfig:
-        config = sagemaker.CfnEndpointConfig(
-            self,
-            "EndpointConfig",
-            endpoint_config_name=self.plan.config_name,
-            production_variants=[
-                self._production_variant(variant, model)
-                for variant, model in zip(self.plan.variants, self.models, strict=True)
-            ],
-            # Serverless variants and instances with local NVMe storage have no volume to encrypt with a key.
-            kms_key_id=self.key.key_arn if self.plan.config.encrypt_storage else None,
-            data_capture_config=self._data_capture(),
-        )
-        if not self.plan.config.encrypt_storage:
-            self._acknowledge_storage_key(config)
-        return config
-
-    def _acknowledge_storage_key(self, config: sagemaker.CfnEndpointConfig) -> None:
-        if self.plan.serverless:
-            reason = "Serverless variants have no ML storage volume to encrypt; SageMaker manages their compute."
-        else:
-            kinds = [variant.size.instance_type for variant in self.plan.variants if variant.size.instance_type]
-            local = sorted({kind for kind in kinds if has_instance_storage(kind)})
-            reason = (
-                f"{', '.join(local)} ha{'s' if len(local) == 1 else 've'} local NVMe instance storage, which "
-                "SageMaker encrypts with a hardware key and for which it rejects a KmsKeyId. Captured data and "
-                "logs are still encrypted with the module's key."
-            )
-        compliance.acknowledge(config, "SageMakerEndpointConfigurationKMSKeyConfigured", reason)
-
-    def _production_variant(
-        self, variant: VariantPlan, model: sagemaker.CfnModel
-    ) -> sagemaker.CfnEndpointConfig.ProductionVariantProperty:
-        size = variant.size
-        if variant.kind == "serverless":
-            serverless = self.plan.config.serverless
-            return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
-                variant_name=variant.name,
-                model_name=model.attr_model_name,
-                initial_variant_weight=size.initial_variant_weight,
-                serverless_config=sagemaker.CfnEndpointConfig.ServerlessConfigProperty(
-                    memory_size_in_mb=serverless.memory_size_mb,  # type: ignore[arg-type]
-                    max_concurrency=serverless.max_concurrency,  # type: ignore[arg-type]
-                    provisioned_concurrency=serverless.provisioned_concurrency,
-                ),
-            )
-        return sagemaker.CfnEndpointConfig.ProductionVariantProperty(
-            variant_name=variant.name,
-            model_name=model.attr_model_name,
-            instance_type=size.instance_type,
-            initial_instance_count=size.initial_instance_count,
-            initial_variant_weight=size.initial_variant_weight,
-        )
-
-    def _data_capture(self) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty | None:
-        capture = self.plan.capture
-        if capture is None:
-            return None
-        return sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
-            enable_capture=True,
-            initial_sampling_percentage=capture.sampling_percentage,
-            destination_s3_uri=capture.destination,
-            kms_key_id=self.key.key_arn,
-            capture_options=[
-                sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode="Input"),
-                sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode="Output"),
-            ],
-            capture_content_type_header=sagemaker.CfnEndpointConfig.CaptureContentTypeHeaderProperty(
-                json_content_types=["application/json"]
-            ),
-        )
 
     def _endpoint(self) -> sagemaker.CfnEndpoint:
         endpoint = sagemaker.CfnEndpoint(
@@ -300,13 +230,3 @@ class EndpointStack(cdk.Stack):
             "InvokeFunctionArn": self.invoker.function.function_arn if self.invoker else "",
             "InvokeFunctionName": self.invoker.function.function_name if self.invoker else "",
         }
-
-
-def _container(container: Container) -> sagemaker.CfnModel.ContainerDefinitionProperty:
-    if container.package_arn:
-        return sagemaker.CfnModel.ContainerDefinitionProperty(model_package_name=container.package_arn)
-    return sagemaker.CfnModel.ContainerDefinitionProperty(
-        image=container.image,
-        model_data_url=container.model_data_url,
-        environment=dict(container.environment) or None,
-    )
