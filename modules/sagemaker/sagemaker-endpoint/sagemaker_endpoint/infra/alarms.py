@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -32,53 +34,72 @@ def add_alarms(
     actions = alarm_actions(spec.actions, topic)
     alarms = []
     for variant in variants:
-        dimensions = [
-            cloudwatch.CfnAlarm.DimensionProperty(name="EndpointName", value=endpoint_name),
-            cloudwatch.CfnAlarm.DimensionProperty(name="VariantName", value=variant.name),
-        ]
         alarms.append(
-            cloudwatch.CfnAlarm(
+            _alarm(
                 scope,
-                f"{variant.construct_prefix}ServerErrorsAlarm",
-                alarm_name=variant.alarm_names[0],
-                alarm_description=f"Variant {variant.name} of {endpoint_name} answered with 5xx errors",
-                namespace=NAMESPACE,
+                variant,
+                endpoint_name,
+                actions,
+                kind="ServerErrors",
+                name=variant.alarm_names[0],
+                description=f"Variant {variant.name} of {endpoint_name} answered with 5xx errors",
                 metric_name="Invocation5XXErrors",
-                dimensions=dimensions,
                 statistic="Sum",
-                period=60,
-                evaluation_periods=1,
                 threshold=spec.server_errors_threshold,
                 comparison_operator="GreaterThanOrEqualToThreshold",
-                treat_missing_data="notBreaching",
-                alarm_actions=actions,
-                ok_actions=actions,
             )
         )
         if spec.latency_p99_ms is not None:
             alarms.append(
-                cloudwatch.CfnAlarm(
+                _alarm(
                     scope,
-                    f"{variant.construct_prefix}ModelLatencyAlarm",
-                    alarm_name=variant.alarm_names[1],
-                    alarm_description=(
+                    variant,
+                    endpoint_name,
+                    actions,
+                    kind="ModelLatency",
+                    name=variant.alarm_names[1],
+                    description=(
                         f"p99 model latency of variant {variant.name} of {endpoint_name} above {spec.latency_p99_ms} ms"
                     ),
-                    namespace=NAMESPACE,
                     metric_name="ModelLatency",
-                    dimensions=dimensions,
                     extended_statistic="p99",
-                    period=60,
-                    evaluation_periods=1,
                     # ModelLatency is published in microseconds.
                     threshold=spec.latency_p99_ms * 1000,
                     comparison_operator="GreaterThanThreshold",
-                    treat_missing_data="notBreaching",
-                    alarm_actions=actions,
-                    ok_actions=actions,
                 )
             )
     if actions is None:
         for alarm in alarms:
             compliance.acknowledge(alarm, "CloudWatchAlarmAction", compliance.ALARM_WITHOUT_ACTION)
     return alarms
+
+
+def _alarm(
+    scope: Construct,
+    variant: VariantPlan,
+    endpoint_name: str,
+    actions: list[str] | None,
+    *,
+    kind: str,
+    name: str,
+    description: str,
+    **metric: Any,
+) -> cloudwatch.CfnAlarm:
+    """One alarm of `variant` on a metric of its endpoint, over one minute, named as the plan named it."""
+    return cloudwatch.CfnAlarm(
+        scope,
+        f"{variant.construct_prefix}{kind}Alarm",
+        alarm_name=name,
+        alarm_description=description,
+        namespace=NAMESPACE,
+        dimensions=[
+            cloudwatch.CfnAlarm.DimensionProperty(name="EndpointName", value=endpoint_name),
+            cloudwatch.CfnAlarm.DimensionProperty(name="VariantName", value=variant.name),
+        ],
+        period=60,
+        evaluation_periods=1,
+        treat_missing_data="notBreaching",
+        alarm_actions=actions,
+        ok_actions=actions,
+        **metric,
+    )
