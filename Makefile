@@ -17,7 +17,7 @@ help:
 	@echo "make rehearse   rehearse manifests/deployment.yaml offline, in an embedded AWS emulator"
 	@echo "make test       lint, type-check and run every test (installs what it needs first)"
 	@echo "make bench      benchmarks, recorded in docs/benchmarks.md"
-	@echo "make docs       regenerate docs/security.md from the parameter matrix"
+	@echo "make docs       regenerate docs/security.md and docs/seedfarmer-iam.md from the code"
 	@echo "make install    only set up .venv and the CDK CLI"
 	@echo "make clean      remove the environment and every generated file"
 
@@ -59,9 +59,9 @@ rehearse: install
 bench: install
 	$(BIN)/python -m benchmarks
 
-# docs/security.md is generated from the parameter matrix; a test fails when it is out of date.
+# docs/security.md and docs/seedfarmer-iam.md are generated from the parameter matrix; a test fails when one is stale.
 docs: install
-	$(BIN)/python -m tests.security_doc
+	$(BIN)/python -m tests.generate_docs
 
 clean:
 	rm -rf $(VENV) node_modules .rehearsal .mypy_cache .ruff_cache .pytest_cache
