@@ -17,7 +17,7 @@ help:
 	@echo "make rehearse   rehearse manifests/deployment.yaml offline, in an embedded AWS emulator"
 	@echo "make test       lint, type-check and run every test (installs what it needs first)"
 	@echo "make bench      benchmarks, recorded in docs/benchmarks.md"
-	@echo "make docs       regenerate docs/security.md and docs/seedfarmer-iam.md from the code"
+	@echo "make docs       regenerate docs/security.md, docs/seedfarmer-iam.md and the README's diagram"
 	@echo "make install    only set up .venv and the CDK CLI"
 	@echo "make clean      remove the environment and every generated file"
 
@@ -59,9 +59,11 @@ rehearse: install
 bench: install
 	$(BIN)/python -m benchmarks
 
-# docs/security.md and docs/seedfarmer-iam.md are generated from the parameter matrix; a test fails when one is stale.
+# docs/security.md and docs/seedfarmer-iam.md come from the parameter matrix, the README's diagram from a
+# rehearsal of manifests/deployment.yaml; a test fails when one is stale.
 docs: install
 	$(BIN)/python -m tests.generate_docs
+	$(BIN)/python -m rehearsal.diagram
 
 clean:
 	rm -rf $(VENV) node_modules .rehearsal .mypy_cache .ruff_cache .pytest_cache
