@@ -108,11 +108,21 @@ def _schema_index() -> dict[str, Path]:
     return {name: schemas / "resources" / f"{digest}.json" for name, digest in index.items()}
 
 
+# Intrinsic functions CloudFormation evaluates with the stack's role, and what each needs (the
+# CloudFormation User Guide's "IAM permissions" for Fn::GetAZs).
+INTRINSIC_FUNCTIONS = {
+    "Fn::GetAZs": ["ec2:DescribeAccountAttributes", "ec2:DescribeAvailabilityZones", "ec2:DescribeSubnets"],
+}
+
+
 def handler_actions(resource_type: str) -> list[str]:
     """The IAM actions CloudFormation's handlers for `resource_type` call, as its published schema lists them.
 
     A custom resource has no schema: CloudFormation invokes its provider function with the stack's role.
+    An intrinsic function (`Fn::GetAZs`) needs what the CloudFormation User Guide lists for it.
     """
+    if resource_type in INTRINSIC_FUNCTIONS:
+        return INTRINSIC_FUNCTIONS[resource_type]
     if resource_type.startswith("Custom::") or resource_type == "AWS::CloudFormation::CustomResource":
         return ["lambda:InvokeFunction"]
     schema = json.loads(_schema_index()[resource_type].read_text())
@@ -121,12 +131,15 @@ def handler_actions(resource_type: str) -> list[str]:
 
 
 def resource_types(results: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
-    """module -> resource type -> the matrix cases whose template declares it."""
+    """module -> resource type (or intrinsic function needing permissions) -> the matrix cases using it."""
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, result in sorted(results.items()):
         module = VALID[name][0].relative_to(ROOT / "modules").as_posix()
         [template] = Path(result["outdir"]).glob("*.template.json")
-        for resource_type in sorted({r["Type"] for r in json.loads(template.read_text())["Resources"].values()}):
+        text = template.read_text()
+        used = {r["Type"] for r in json.loads(text)["Resources"].values()}
+        used |= {function for function in INTRINSIC_FUNCTIONS if f'"{function}"' in text}
+        for resource_type in sorted(used):
             found[module][resource_type].append(name)
     return found
 
@@ -216,7 +229,7 @@ def render(results: dict[str, Any]) -> tuple[str, dict[str, dict[str, Any]]]:
     for module, found in sorted(types.items()):
         for resource_type in found:
             declared[resource_type].append(f"`{module}`")
-    type_rows = ["| resource type | modules | actions CloudFormation's handlers call |", "| --- | --- | --- |"]
+    type_rows = ["| resource type or function | modules | actions CloudFormation calls for it |", "| --- | --- | --- |"]
     for resource_type, modules in sorted(declared.items()):
         actions = ", ".join(f"`{action}`" for action in handler_actions(resource_type))
         type_rows.append(f"| `{resource_type}` | {', '.join(modules)} | {actions} |")

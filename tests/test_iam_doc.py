@@ -78,3 +78,10 @@ def test_readme_and_each_module_readme_link_the_iam_document() -> None:
     assert "](docs/seedfarmer-iam.md)" in (ROOT / "README.md").read_text()
     for folder in MODULE_DIRS:
         assert "docs/seedfarmer-iam.md)" in (folder / "README.md").read_text(), folder.name
+
+
+def test_the_networking_policy_lets_cloudformation_resolve_fn_get_azs() -> None:
+    """The VPC's subnets take their zones from Fn::GetAZs, evaluated with the execution role's permissions."""
+    policy = json.loads((ROOT / "docs" / "cdk-execution-policy" / "networking.json").read_text())
+    allowed = {action for statement in policy["Statement"] for action in statement["Action"]}
+    assert {"ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "ec2:DescribeSubnets"} <= allowed
