@@ -113,13 +113,20 @@ def _schema_index() -> dict[str, Path]:
 INTRINSIC_FUNCTIONS = {
     "Fn::GetAZs": ["ec2:DescribeAccountAttributes", "ec2:DescribeAvailabilityZones", "ec2:DescribeSubnets"],
 }
+# What a service asks of the caller beyond the schema's handler permissions. SageMaker's API reference
+# (CreateEndpointConfig, KmsKeyId): the key policy must let the role calling CreateEndpoint and
+# UpdateEndpoint use the key, which SageMaker grants to the instances' volumes.
+SERVICE_REQUIREMENTS = {
+    "AWS::SageMaker::Endpoint": ["kms:CreateGrant", "kms:DescribeKey"],
+}
 
 
 def handler_actions(resource_type: str) -> list[str]:
     """The IAM actions CloudFormation's handlers for `resource_type` call, as its published schema lists them.
 
     A custom resource has no schema: CloudFormation invokes its provider function with the stack's role.
-    An intrinsic function (`Fn::GetAZs`) needs what the CloudFormation User Guide lists for it.
+    An intrinsic function (`Fn::GetAZs`) needs what the CloudFormation User Guide lists for it, and a
+    few services ask more of the caller than the schema says (SERVICE_REQUIREMENTS).
     """
     if resource_type in INTRINSIC_FUNCTIONS:
         return INTRINSIC_FUNCTIONS[resource_type]
@@ -127,7 +134,8 @@ def handler_actions(resource_type: str) -> list[str]:
         return ["lambda:InvokeFunction"]
     schema = json.loads(_schema_index()[resource_type].read_text())
     handlers = schema.get("handlers", {})
-    return sorted({action for handler in HANDLERS for action in handlers.get(handler, {}).get("permissions", [])})
+    published = {action for handler in HANDLERS for action in handlers.get(handler, {}).get("permissions", [])}
+    return sorted(published | set(SERVICE_REQUIREMENTS.get(resource_type, [])))
 
 
 def resource_types(results: dict[str, Any]) -> dict[str, dict[str, list[str]]]:

@@ -37,6 +37,7 @@ def test_handler_actions_are_the_published_schema_permissions() -> None:
     actions = handler_actions("AWS::SageMaker::Endpoint")
     assert {"sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DeleteEndpoint"} <= set(actions)
     assert "sagemaker:ListEndpoints" not in actions  # the list handler serves imports, not deployments
+    assert {"kms:CreateGrant", "kms:DescribeKey"} <= set(actions)  # SageMaker uses the config's key as the caller
     assert handler_actions("Custom::VpcRestrictDefaultSG") == ["lambda:InvokeFunction"]
 
 
