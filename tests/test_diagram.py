@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,9 @@ pytestmark = pytest.mark.xdist_group("rehearsal")
 
 
 def _templates(rehearsal: Any) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """The templates the rehearsal wrote, read back from its output folder."""
-    output = Path(rehearsal.output)
+    """The templates the rehearsal deployed, per (group, module)."""
     return {
-        (module.group, module.module): [
-            json.loads(path.read_text())
-            for path in sorted((output / f"{module.group}-{module.module}").glob("*.template.json"))
-        ]
+        (module.group, module.module): [stack.template for stack in module.stacks]
         for group in rehearsal.groups
         for module in group
     }
