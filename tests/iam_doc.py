@@ -138,6 +138,22 @@ def handler_actions(resource_type: str) -> list[str]:
     return sorted(published | set(SERVICE_REQUIREMENTS.get(resource_type, [])))
 
 
+@cache
+def _iam_actions() -> dict[str, set[str]]:
+    """Service prefix -> its actions (lower case), from the Service Authorization Reference cfn-lint ships."""
+    import cfnlint
+
+    reference = json.loads((Path(cfnlint.__file__).parent / "data" / "AdditionalSpecs" / "Policies.json").read_text())
+    return {service: set(entry.get("Actions", {})) for service, entry in reference.items()}
+
+
+def is_iam_action(action: str) -> bool:
+    """False for a name a resource schema lists that IAM does not define (IAM would ignore it in a policy)."""
+    service, _, name = action.lower().partition(":")
+    known = _iam_actions()
+    return service not in known or name in known[service]
+
+
 def resource_types(results: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     """module -> resource type (or intrinsic function needing permissions) -> the matrix cases using it."""
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -156,7 +172,7 @@ def execution_policy(types: list[str]) -> dict[str, Any]:
     """A policy for `cdk bootstrap --cloudformation-execution-policies`: one statement per service."""
     by_service: dict[str, set[str]] = defaultdict(set)
     for resource_type in types:
-        for action in handler_actions(resource_type):
+        for action in filter(is_iam_action, handler_actions(resource_type)):
             by_service[action.split(":")[0]].add(action)
     statements = [
         {
@@ -241,6 +257,13 @@ def render(results: dict[str, Any]) -> tuple[str, dict[str, dict[str, Any]]]:
     for resource_type, modules in sorted(declared.items()):
         actions = ", ".join(f"`{action}`" for action in handler_actions(resource_type))
         type_rows.append(f"| `{resource_type}` | {', '.join(modules)} | {actions} |")
+    not_actions = sorted({a for r in declared for a in handler_actions(r) if not is_iam_action(a)})
+    type_rows += [
+        "",
+        "Left out of the policies, because the Service Authorization Reference defines no such IAM action: "
+        + (", ".join(f"`{action}`" for action in not_actions) or "none")
+        + ".",
+    ]
     policy_rows = ["| policy file | services | actions | size (of 6,144) |", "| --- | --- | ---: | ---: |"]
     for name, policy in files.items():
         services = ", ".join(f"`{s['Action'][0].split(':')[0]}`" for s in policy["Statement"])

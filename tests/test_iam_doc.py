@@ -86,3 +86,18 @@ def test_the_networking_policy_lets_cloudformation_resolve_fn_get_azs() -> None:
     policy = json.loads((ROOT / "docs" / "cdk-execution-policy" / "networking.json").read_text())
     allowed = {action for statement in policy["Statement"] for action in statement["Action"]}
     assert {"ec2:DescribeAvailabilityZones", "ec2:DescribeAccountAttributes", "ec2:DescribeSubnets"} <= allowed
+
+
+def test_every_written_execution_policy_is_a_valid_managed_policy_for_cfn_lint() -> None:
+    """cfn-lint checks each action against the Service Authorization Reference (W3037) and the policy's form."""
+    from cfnlint.api import ManualArgs, lint
+
+    resources = {
+        f"Policy{index}": {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {"PolicyDocument": json.loads(path.read_text())},
+        }
+        for index, path in enumerate(sorted((ROOT / "docs" / "cdk-execution-policy").glob("*.json")))
+    }
+    template = json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources})
+    assert [f"{m.rule.id} {m.message[:120]}" for m in lint(template, config=ManualArgs(regions=["us-east-1"]))] == []
