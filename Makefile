@@ -17,7 +17,7 @@ help:
 	@echo "make rehearse   rehearse manifests/deployment.yaml offline, in an embedded AWS emulator"
 	@echo "make test       lint, type-check and run every test (installs what it needs first)"
 	@echo "make bench      benchmarks, recorded in docs/benchmarks.md"
-	@echo "make docs       regenerate docs/security.md from the parameter matrix"
+	@echo "make docs       regenerate docs/security.md, docs/seedfarmer-iam.md and the README's diagram"
 	@echo "make install    only set up .venv and the CDK CLI"
 	@echo "make clean      remove the environment and every generated file"
 
@@ -27,12 +27,16 @@ install: $(VENV)/.installed node_modules/.installed
 # PYTHONDONTWRITEBYTECODE would otherwise compile them again in every process (seconds per synthesis).
 $(VENV)/.installed: requirements-dev.txt $(MODULE_REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	@echo "Installing the Python environment in $(VENV): aws-cdk-lib, cdk-nag, Seed-Farmer, moto, cfn-lint and the"
+	@echo "  test tools, pinned in requirements-dev.txt and $(MODULE_REQUIREMENTS)."
+	@echo "  The first run takes about 1.5 minutes; later runs reinstall only when a requirements file changes."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt $(addprefix -r ,$(MODULE_REQUIREMENTS))
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "Installing the AWS CDK CLI (aws-cdk, locked in package-lock.json) in node_modules: first run only."
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -58,9 +62,11 @@ rehearse: install
 bench: install
 	$(BIN)/python -m benchmarks
 
-# docs/security.md is generated from the parameter matrix; a test fails when it is out of date.
+# docs/security.md and docs/seedfarmer-iam.md come from the parameter matrix, the README's diagram from a
+# rehearsal of manifests/deployment.yaml; a test fails when one is stale.
 docs: install
-	$(BIN)/python -m tests.security_doc
+	$(BIN)/python -m tests.generate_docs
+	$(BIN)/python -m rehearsal.diagram
 
 clean:
 	rm -rf $(VENV) node_modules .rehearsal .mypy_cache .ruff_cache .pytest_cache

@@ -6,7 +6,9 @@ Measured, on this machine, as a user runs them:
 - the endpoint module's synthesis as `variants` grows from 1 to 10 (the cost of one more variant);
 - `make rehearse` of the default manifest, cold (bytecode caches and output removed) and warm;
 - the whole test suite (`make test`).
-The table is printed and written to docs/benchmarks.md with the machine's description.
+The table is printed and written to docs/benchmarks.md with the machine's description and, beside each
+figure, the machine's load average (1, 5 and 15 minutes) just before its runs began: on a shared
+machine a figure means little without it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,10 +58,19 @@ app.synth()
 """
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock seconds of each run, and the load average (1, 5, 15 min) just before the first."""
+
+    seconds: list[float]
+    load: tuple[float, float, float]
+
+
 def timed(
     command: list[str], cwd: Path, env: dict[str, str], runs: int, before: Callable[[], None] = lambda: None
-) -> list[float]:
-    """Wall-clock seconds of `runs` runs of a whole process; a synthesis writes to a fresh CDK_OUTDIR."""
+) -> Timing:
+    """`runs` runs of a whole process, timed; a synthesis writes to a fresh CDK_OUTDIR."""
+    load = os.getloadavg()
     seconds = []
     for _ in range(runs):
         before()
@@ -70,7 +82,7 @@ def timed(
             seconds.append(time.perf_counter() - started)
             if process.returncode != 0:
                 sys.exit(f"{' '.join(command)} failed:\n{(process.stdout + process.stderr)[-3000:]}")
-    return seconds
+    return Timing(seconds, load)
 
 
 def variants(count: int) -> dict[str, str]:
@@ -81,12 +93,13 @@ def variants(count: int) -> dict[str, str]:
     return {**ENDPOINT_PARAMETERS, "SEEDFARMER_PARAMETER_VARIANTS": json.dumps(listed)}
 
 
-def row(name: str, seconds: list[float], note: str = "") -> dict[str, object]:
+def row(name: str, timing: Timing, note: str = "") -> dict[str, object]:
     return {
         "name": name,
-        "median": statistics.median(seconds),
-        "spread": max(seconds) - min(seconds),
-        "runs": len(seconds),
+        "median": statistics.median(timing.seconds),
+        "spread": max(timing.seconds) - min(timing.seconds),
+        "runs": len(timing.seconds),
+        "load": " / ".join(f"{value:.2f}" for value in timing.load),
         "note": note,
     }
 
@@ -153,7 +166,7 @@ def main() -> None:
         env = {**BASE_ENV, **variants(count), "SEEDFARMER_MODULE_NAME": "endpoints-endpoint"}
         by_count[count] = timed([PYTHON, "app.py"], ENDPOINT, env, max(2, RUNS - 2))
         results.append(row(f"sagemaker-endpoint with {count} variant(s)", by_count[count]))
-    per_variant = (statistics.median(by_count[10]) - statistics.median(by_count[1])) / 9
+    per_variant = (statistics.median(by_count[10].seconds) - statistics.median(by_count[1].seconds)) / 9
 
     def cold() -> None:
         shutil.rmtree(ROOT / ".rehearsal", ignore_errors=True)
@@ -170,18 +183,18 @@ def main() -> None:
     suite = timed(["make", "-s", "test"], ROOT, suite_env, SLOW_RUNS)
     results.append(row("`make test` (lint, mypy, every test)", suite))
 
-    floor_median = statistics.median(floor)
+    floor_median = statistics.median(floor.seconds)
     ratios = {
-        "networking": statistics.median(networking) / floor_median,
-        "sagemaker-endpoint": statistics.median(endpoint) / floor_median,
+        "networking": statistics.median(networking.seconds) / floor_median,
+        "sagemaker-endpoint": statistics.median(endpoint.seconds) / floor_median,
     }
     report = render(
         results,
         ratios,
         per_variant,
-        statistics.median(endpoint),
-        statistics.median(warm),
-        statistics.median(suite),
+        statistics.median(endpoint.seconds),
+        statistics.median(warm.seconds),
+        statistics.median(suite.seconds),
         profile_breakdown(ENDPOINT, endpoint_env),
     )
     print(report)
@@ -238,11 +251,16 @@ def render(
         "",
         f"Measured by `make bench` on: {machine()}.",
         f"Each row is a whole process run {RUNS} times (the slow rows {SLOW_RUNS} times): median and spread",
-        "(slowest minus fastest), in seconds.",
+        "(slowest minus fastest), in seconds, and the machine's load average over the last 1, 5 and 15",
+        f"minutes just before the row's first run ({os.cpu_count()} cores: a load above that means the",
+        "runs waited for a processor, and the figures are slower than on a quiet machine).",
         "",
-        "| what | median (s) | spread (s) | runs | note |",
-        "| --- | ---: | ---: | ---: | --- |",
-        *(f"| {r['name']} | {r['median']:.2f} | {r['spread']:.2f} | {r['runs']} | {r['note']} |" for r in results),
+        "| what | median (s) | spread (s) | runs | load before (1 / 5 / 15 min) | note |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+        *(
+            f"| {r['name']} | {r['median']:.2f} | {r['spread']:.2f} | {r['runs']} | {r['load']} | {r['note']} |"
+            for r in results
+        ),
         "",
         "## Against the targets",
         "",

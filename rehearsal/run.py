@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from rehearsal.deploy import ModuleFailed, ModuleResult, bootstrap, rehearse_module
+from rehearsal.diagram import of_rehearsal
 from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.environment import Published, WiringError, module_environment
 from rehearsal.manifests import ManifestError, load_deployment, project_root
@@ -82,6 +83,7 @@ def rehearse(
     result.consumers = {f"{group}/{module}": uses for (group, module), uses in published.consumers.items()}
     result.seconds = round(time.monotonic() - started, 1)
     (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
+    (folder / "diagram.mmd").write_text(of_rehearsal(deployment, result.groups))
     return result
 
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from tests.matrix import ACCOUNT, ENDPOINT, NETWORKING, REGION, VALID, synthesize_in_one_process
+from tests.matrix import ACCOUNT, REGION, VALID
 from tests.repository import ROOT
 
 DOCUMENT = ROOT / "docs" / "security.md"
@@ -104,22 +102,10 @@ def render(found: dict[str, dict[tuple[str, str, str, str], list[str]]]) -> str:
 
 
 def main() -> None:
-    results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        runs = []
-        for module in (NETWORKING, ENDPOINT):
-            outroot = Path(folder, module.name)
-            outroot.mkdir()
-            cases = {name: parameters for name, (path, parameters) in VALID.items() if path == module}
-            runs.append((outroot, synthesize_in_one_process(module, cases, outroot)))
-        for outroot, process in runs:
-            output, _ = process.communicate()
-            if process.returncode != 0:
-                sys.exit(output[-3000:])
-            results.update(json.loads((outroot / "results.json").read_text()))
-        DOCUMENT.parent.mkdir(exist_ok=True)
-        DOCUMENT.write_text(render(collect(results)))
-    print(f"wrote {DOCUMENT.relative_to(ROOT)}")
+    """Rewrites every document generated from the matrix, this one among them, from one synthesis."""
+    from tests.generate_docs import main as generate
+
+    generate()
 
 
 if __name__ == "__main__":

@@ -124,3 +124,9 @@ def test_docs_security_lists_every_acknowledgement_of_the_matrix(matrix: dict[st
     from tests.security_doc import DOCUMENT, collect, render
 
     assert DOCUMENT.read_text() == render(collect(matrix)), "run `make docs` to regenerate docs/security.md"
+
+
+def test_docs_seedfarmer_iam_matches_the_modulestacks_and_the_matrix(matrix: dict[str, Any]) -> None:
+    from tests.iam_doc import stale
+
+    assert stale(matrix) == [], "run `make docs` to regenerate docs/seedfarmer-iam.md and docs/cdk-execution-policy/"
