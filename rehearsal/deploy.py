@@ -214,7 +214,9 @@ def answer_custom_resources(emulator: Emulator, stack_id: str, template: dict[st
             f"{emulator.url}/cloudformation_{region}/cfnresponse?stack={stack_id}",
             data=body,
             method="PUT",
-            headers={"Content-Type": "application/json"},
+            # The emulator finds the stack in the region its User-Agent names (us-east-1 when it names none):
+            # without it, a stack outside us-east-1 is not found and the answer fails with a server error.
+            headers={"Content-Type": "application/json", "User-Agent": f"rehearsal region/{region}"},
         )
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310
             pass

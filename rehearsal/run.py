@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from rehearsal.deploy import ModuleFailed, ModuleResult, bootstrap, rehearse_module
 from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.environment import Published, WiringError, module_environment
-from rehearsal.manifests import ManifestError, load_deployment, project_root
+from rehearsal.manifests import ManifestError, load_deployment, project_root, yaml_documents
+from rehearsal.output import staged
 from rehearsal.seed import Seeded, load_seed, seed_account
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -59,19 +57,17 @@ def rehearse(
         )
     account = accounts.pop()
     regions = sorted({str(module.target_region) for group in deployment.groups for module in group.modules})
-    seed = load_seed(seed_file)
-    folder = output.resolve() / deployment.name
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(folder))
+    seeds = {region: load_seed(seed_file, account, region) for region in regions}
+    final = output.resolve() / deployment.name
+    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(final))
 
-    with emulated_account(account, regions[0]) as emulator:
+    with staged(final) as folder, emulated_account(account, regions[0]) as emulator:
         progress(f"emulated account {account} at {emulator.url}; bootstrapping {', '.join(regions)}")
         for region in regions:
             bootstrap(emulator, account, region)
         seeded = Seeded()
         for region in regions:
-            seeded.lines.extend(seed_account(emulator, seed, region).lines)
+            seeded.lines.extend(seed_account(emulator, seeds[region], region).lines)
         result.seeded = seeded.lines
         published = Published()
         for group in deployment.groups:
@@ -79,9 +75,9 @@ def rehearse(
             result.groups.append(results)
             for module in results:
                 published.metadata[(module.group, module.module)] = module.metadata
-    result.consumers = {f"{group}/{module}": uses for (group, module), uses in published.consumers.items()}
-    result.seconds = round(time.monotonic() - started, 1)
-    (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
+        result.consumers = {f"{group}/{module}": uses for (group, module), uses in published.consumers.items()}
+        result.seconds = round(time.monotonic() - started, 1)
+        (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
     return result
 
 
@@ -166,9 +162,10 @@ def _default_account_variables(manifest: Path) -> None:
     An exported value (say PRIMARY_ACCOUNT) is kept, so the rehearsal's templates are those of your account.
     """
     try:
-        document = yaml.safe_load(manifest.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise RehearsalFailed(f"invalid manifest: {manifest}: {error}") from None
+        documents = yaml_documents(manifest)
+    except ManifestError as error:
+        raise RehearsalFailed(f"invalid manifest: {error}") from None
+    document = documents[0] if documents and isinstance(documents[0], dict) else {}
     variables = [
         mapping["accountId"]["valueFrom"]["envVariable"]
         for mapping in document.get("targetAccountMappings") or []
