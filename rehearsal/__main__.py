@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rehearsal.manifests import ManifestError
 from rehearsal.report import plan
-from rehearsal.run import RehearsalFailed, as_json, rehearse
+from rehearsal.run import RehearsalFailed, as_json, check, load, rehearse
 from rehearsal.seed import SeedError
 
 HERE = Path(__file__).resolve().parent
@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=Path, default=HERE / "account.yaml", help="what must exist beforehand")
     parser.add_argument("--output", type=Path, default=Path(".rehearsal"), help="where to write what was built")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON instead of text")
+    parser.add_argument(
+        "--check", action="store_true", help="only the preflight: every module's parameters, in seconds, nothing built"
+    )
     arguments = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -35,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{time.monotonic() - started:6.1f}s  {message}", file=sys.stderr, flush=True)
 
     try:
+        if arguments.check:
+            loaded = load(arguments.manifest, arguments.seed)
+            check(loaded, progress)
+            groups = loaded.deployment.groups
+            modules = sum(len(group.modules) for group in groups)
+            print(f"preflight passed: {modules} module(s) in {len(groups)} group(s) accept their parameters")
+            return 0
         result = rehearse(arguments.manifest, arguments.seed, arguments.output, progress)
     except (RehearsalFailed, ManifestError, SeedError) as error:
         print(f"rehearsal failed: {error}", file=sys.stderr)

@@ -16,7 +16,8 @@ from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.environment import Published, WiringError, module_environment
 from rehearsal.manifests import ManifestError, load_deployment, project_root, yaml_documents
 from rehearsal.output import staged
-from rehearsal.seed import Seeded, load_seed, seed_account
+from rehearsal.preflight import preflight
+from rehearsal.seed import Seed, Seeded, load_seed, seed_account
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -38,11 +39,20 @@ class Rehearsal:
     output: str = ""
 
 
-def rehearse(
-    manifest: Path, seed_file: Path, output: Path, progress: Callable[[str], None] = lambda _: None
-) -> Rehearsal:
-    """Rehearse `manifest`: every module synthesized and created, in order, with metadata handed on."""
-    started = time.monotonic()
+@dataclass
+class Loaded:
+    """A manifest loaded and checked: what the preflight and the rehearsal both start from."""
+
+    manifest: Path
+    root: Path
+    deployment: Any
+    account: str
+    regions: list[str]
+    seeds: dict[str, Seed]
+
+
+def load(manifest: Path, seed_file: Path) -> Loaded:
+    """The deployment manifest and the seed, loaded; any problem is one line naming its file."""
     root = project_root(manifest.parent)
     _default_account_variables(manifest)
     try:
@@ -58,6 +68,37 @@ def rehearse(
     account = accounts.pop()
     regions = sorted({str(module.target_region) for group in deployment.groups for module in group.modules})
     seeds = {region: load_seed(seed_file, account, region) for region in regions}
+    return Loaded(manifest, root, deployment, account, regions, seeds)
+
+
+def check(loaded: Loaded, progress: Callable[[str], None] = lambda _: None) -> None:
+    """The preflight: raise RehearsalFailed listing every problem of every module, one line each."""
+    seed = loaded.seeds[loaded.regions[0]]
+    known = {parameter.name: parameter.value for parameter in [*seed.ssm_parameters, *seed.secrets]}
+
+    def secrets(kind: str, name: str) -> str:
+        return known.get(name.partition(":")[0], f"placeholder-{name}")
+
+    problems = preflight(loaded.deployment, loaded.root, secrets, progress)
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise RehearsalFailed(f"preflight found {count} before anything was built:\n" + "\n".join(problems))
+
+
+def rehearse(
+    manifest: Path, seed_file: Path, output: Path, progress: Callable[[str], None] = lambda _: None
+) -> Rehearsal:
+    """Rehearse `manifest`: preflight, then every module synthesized and created, in order, metadata handed on."""
+    started = time.monotonic()
+    loaded = load(manifest, seed_file)
+    check(loaded, progress)
+    deployment, root, account, regions, seeds = (
+        loaded.deployment,
+        loaded.root,
+        loaded.account,
+        loaded.regions,
+        loaded.seeds,
+    )
     final = output.resolve() / deployment.name
     result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(final))
 

@@ -153,8 +153,11 @@ def test_metadata_flows_to_the_next_group(tmp_path: Path) -> None:
 
 def test_a_parameter_the_module_rejects_shows_its_own_message_and_names_the_module(tmp_path: Path) -> None:
     message = _fails("rejected-parameter.yaml", tmp_path)
-    assert message.startswith("module 'endpoints/endpoint' failed to synthesize:")
-    assert "sagemaker-endpoint: parameter 'instance-type': String should match pattern" in message
+    assert message.splitlines() == [
+        "preflight found 1 problem before anything was built:",
+        "group 'endpoints', module 'endpoint': parameter 'instance-type': "
+        "String should match pattern '^ml\\.[a-z0-9]+\\.[a-z0-9]+$' (got \"m5.large\")",
+    ]
 
 
 def test_a_stack_that_fails_to_create_names_the_resource_and_the_reason(tmp_path: Path) -> None:
