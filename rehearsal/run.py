@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rehearsal.cost import PRICES, price_list
 from rehearsal.deploy import ModuleFailed, ModuleResult, bootstrap, rehearse_module
 from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.environment import Published, WiringError, module_environment
@@ -18,6 +19,7 @@ from rehearsal.manifests import ManifestError, load_deployment, project_root, ya
 from rehearsal.output import staged
 from rehearsal.preflight import preflight
 from rehearsal.seed import Seed, Seeded, load_seed, seed_account
+from rehearsal.summary import module_summary
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -228,6 +230,10 @@ def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
         "seeded": rehearsal.seeded,
         "seconds": rehearsal.seconds,
         "output": rehearsal.output,
+        "monthly_cost_usd": round(
+            sum(module_summary(module)["cost"]["monthly_usd"] for group in rehearsal.groups for module in group), 2
+        ),
+        "prices": f"{PRICES.name}, list prices of {price_list()['date']}",
         "groups": [
             [
                 {
@@ -244,6 +250,7 @@ def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
                         }
                         for stack in module.stacks
                     ],
+                    **module_summary(module),
                     "metadata": module.metadata,
                     "consumed_by": rehearsal.consumers.get(f"{module.group}/{module.module}", []),
                     "cfn_lint": module.lint,
