@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=Path, default=HERE / "account.yaml", help="what must exist beforehand")
     parser.add_argument("--output", type=Path, default=Path(".rehearsal"), help="where to write what was built")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON instead of text")
+    parser.add_argument("--step", help="apply this step of the seed file first (e.g. promote), then plan the update")
     parser.add_argument(
         "--check", action="store_true", help="only the preflight: every module's parameters, in seconds, nothing built"
     )
@@ -39,13 +40,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if arguments.check:
-            loaded = load(arguments.manifest, arguments.seed)
+            loaded = load(arguments.manifest, arguments.seed, arguments.step)
             check(loaded, progress)
             groups = loaded.deployment.groups
             modules = sum(len(group.modules) for group in groups)
             print(f"preflight passed: {modules} module(s) in {len(groups)} group(s) accept their parameters")
             return 0
-        result = rehearse(arguments.manifest, arguments.seed, arguments.output, progress)
+        result = rehearse(arguments.manifest, arguments.seed, arguments.output, progress, arguments.step)
     except (RehearsalFailed, ManifestError, SeedError) as error:
         print(f"rehearsal failed: {error}", file=sys.stderr)
         return 1

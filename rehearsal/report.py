@@ -3,6 +3,7 @@ the estimated monthly cost, and what the emulator did not check."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from rehearsal.cost import PRICES, price_list
@@ -27,6 +28,7 @@ def plan(rehearsal: Rehearsal) -> str:
             summary = module_summary(module)
             total += summary["cost"]["monthly_usd"]
             lines += _module(rehearsal, number, module, summary)
+    lines += _updates(rehearsal)
     lines += [
         "",
         f"Estimated monthly cost, idle: ${total:,.2f} "
@@ -60,6 +62,30 @@ def _module(rehearsal: Rehearsal, number: int, module: Any, summary: dict[str, A
     lines.append(f"    cdk-nag: no open finding; {len(module.acknowledged)} acknowledged with a reason")
     seconds = ", ".join(f"{step} {value:.1f}s" for step, value in module.seconds.items())
     lines.append(f"    time: {seconds}")
+    return lines
+
+
+def _updates(rehearsal: Rehearsal) -> list[str]:
+    step = f" after step '{rehearsal.step}'" if rehearsal.step else ""
+    if rehearsal.updates is None:
+        return [
+            "",
+            f"Update plan: none, this is the first complete rehearsal of '{rehearsal.deployment}'{step} "
+            "(the next one plans against it)",
+        ]
+    lines = ["", f"Update plan{step}, against the last complete rehearsal of '{rehearsal.deployment}':"]
+    for update in rehearsal.updates:
+        if not update.changes and not update.endpoint and not update.errors:
+            lines.append(f"  {update.module}: no change")
+            continue
+        counts = Counter(change.action for change in update.changes)
+        summary = ", ".join(f"{count} {action}" for action, count in sorted(counts.items()))
+        lines.append(f"  {update.module}: {summary or 'no resource change'}")
+        for change in update.changes:
+            causes = f": {'; '.join(change.causes)}" if change.causes else ""
+            lines.append(f"    {change.action:<16} {change.logical_id} ({change.resource_type}){causes}")
+        lines += [f"    SageMaker: {line}" for line in update.endpoint]
+        lines += [f"    ERROR (AWS would refuse): {error}" for error in update.errors]
     return lines
 
 

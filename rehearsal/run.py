@@ -19,7 +19,10 @@ from rehearsal.manifests import ManifestError, load_deployment, project_root, ya
 from rehearsal.output import staged
 from rehearsal.preflight import preflight
 from rehearsal.seed import Seed, Seeded, load_seed, seed_account
+from rehearsal.stable_ids import stable_ids
+from rehearsal.state import load_state, plan_updates, save_state, state_of
 from rehearsal.summary import module_summary
+from rehearsal.update_plan import ModuleUpdate
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -39,6 +42,9 @@ class Rehearsal:
     consumers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     seconds: float = 0.0
     output: str = ""
+    step: str | None = None
+    # None on the first rehearsal of a deployment; else, per module, what an update would do.
+    updates: list[ModuleUpdate] | None = None
 
 
 @dataclass
@@ -53,7 +59,7 @@ class Loaded:
     seeds: dict[str, Seed]
 
 
-def load(manifest: Path, seed_file: Path) -> Loaded:
+def load(manifest: Path, seed_file: Path, step: str | None = None) -> Loaded:
     """The deployment manifest and the seed, loaded; any problem is one line naming its file."""
     root = project_root(manifest.parent)
     _default_account_variables(manifest)
@@ -70,6 +76,8 @@ def load(manifest: Path, seed_file: Path) -> Loaded:
     account = accounts.pop()
     regions = sorted({str(module.target_region) for group in deployment.groups for module in group.modules})
     seeds = {region: load_seed(seed_file, account, region) for region in regions}
+    if step:
+        seeds = {region: seed.after(step) for region, seed in seeds.items()}
     return Loaded(manifest, root, deployment, account, regions, seeds)
 
 
@@ -88,11 +96,15 @@ def check(loaded: Loaded, progress: Callable[[str], None] = lambda _: None) -> N
 
 
 def rehearse(
-    manifest: Path, seed_file: Path, output: Path, progress: Callable[[str], None] = lambda _: None
+    manifest: Path,
+    seed_file: Path,
+    output: Path,
+    progress: Callable[[str], None] = lambda _: None,
+    step: str | None = None,
 ) -> Rehearsal:
     """Rehearse `manifest`: preflight, then every module synthesized and created, in order, metadata handed on."""
     started = time.monotonic()
-    loaded = load(manifest, seed_file)
+    loaded = load(manifest, seed_file, step)
     check(loaded, progress)
     deployment, root, account, regions, seeds = (
         loaded.deployment,
@@ -102,9 +114,10 @@ def rehearse(
         loaded.seeds,
     )
     final = output.resolve() / deployment.name
-    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(final))
+    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(final), step=step)
+    previous = load_state(final)
 
-    with staged(final) as folder, emulated_account(account, regions[0]) as emulator:
+    with staged(final) as folder, emulated_account(account, regions[0]) as emulator, stable_ids():
         progress(f"emulated account {account} at {emulator.url}; bootstrapping {', '.join(regions)}")
         for region in regions:
             bootstrap(emulator, account, region)
@@ -119,6 +132,10 @@ def rehearse(
             for module in results:
                 published.metadata[(module.group, module.module)] = module.metadata
         result.consumers = {f"{group}/{module}": uses for (group, module), uses in published.consumers.items()}
+        modules = [module for group_results in result.groups for module in group_results]
+        if previous is not None:
+            result.updates = plan_updates(previous, modules)
+        save_state(folder, state_of(modules, _physical_ids(emulator, modules), step))
         result.seconds = round(time.monotonic() - started, 1)
         (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
     return result
@@ -178,6 +195,22 @@ def _rehearse_group(
     return results
 
 
+def _physical_ids(emulator: Emulator, modules: list[ModuleResult]) -> dict[str, dict[str, str]]:
+    """Per stack, the physical id the emulated account gave each resource (stable, see rehearsal.stable_ids)."""
+    ids = {}
+    for module in modules:
+        cloudformation = emulator.client("cloudformation", module.environment.get("CDK_DEFAULT_REGION"))
+        for stack in module.stacks:
+            described = cloudformation.describe_stack_resources(StackName=stack.name)["StackResources"]
+            # moto leaves out the logical id of some kinds (custom resources): those have no id to keep.
+            ids[stack.name] = {
+                str(item["LogicalResourceId"]): str(item.get("PhysicalResourceId", ""))
+                for item in described
+                if "LogicalResourceId" in item
+            }
+    return ids
+
+
 def _write_module(folder: Path, result: ModuleResult) -> None:
     for stack in result.stacks:
         (folder / f"{stack.name}.template.json").write_text(json.dumps(stack.template, indent=1))
@@ -228,6 +261,8 @@ def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
         "account": rehearsal.account,
         "regions": rehearsal.regions,
         "seeded": rehearsal.seeded,
+        "step": rehearsal.step,
+        "update": None if rehearsal.updates is None else [update.as_json() for update in rehearsal.updates],
         "seconds": rehearsal.seconds,
         "output": rehearsal.output,
         "monthly_cost_usd": round(

@@ -46,11 +46,44 @@ class NamedValue(_Strict):
     value: str
 
 
+class Step(_Strict):
+    """A change to the account between two rehearsals, as a pipeline would make it (`--step NAME`)."""
+
+    name: str
+    description: str = ""
+    approve: dict[str, list[int]] = {}  # model package group -> versions (1-based) approved by this step
+    add_packages: dict[str, list[Package]] = {}  # model package group -> packages registered by this step
+
+
 class Seed(_Strict):
     buckets: list[Bucket] = []
     model_package_groups: list[PackageGroup] = []
     ssm_parameters: list[NamedValue] = []
     secrets: list[NamedValue] = []
+    steps: list[Step] = []
+
+    def after(self, step_name: str) -> Seed:
+        """This seed with the step applied: the account as it is after the step, for the next rehearsal."""
+        step = next((step for step in self.steps if step.name == step_name), None)
+        if step is None:
+            known = ", ".join(step.name for step in self.steps) or "none"
+            raise SeedError(f"no step '{step_name}' in the seed file (its steps: {known})")
+        unknown = sorted(
+            (set(step.approve) | set(step.add_packages)) - {group.name for group in self.model_package_groups}
+        )
+        if unknown:
+            raise SeedError(
+                f"step '{step_name}' names model package group(s) the seed does not create: {', '.join(unknown)}"
+            )
+        groups = []
+        for group in self.model_package_groups:
+            packages = [*group.packages, *step.add_packages.get(group.name, [])]
+            for version in step.approve.get(group.name, []):
+                if not 1 <= version <= len(packages):
+                    raise SeedError(f"step '{step_name}': {group.name} has no version {version}")
+                packages[version - 1] = packages[version - 1].model_copy(update={"approval": "Approved"})
+            groups.append(group.model_copy(update={"packages": packages}))
+        return self.model_copy(update={"model_package_groups": groups})
 
 
 @dataclass
