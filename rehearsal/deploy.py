@@ -42,6 +42,7 @@ class ModuleResult:
     module: str
     path: str
     environment: dict[str, str]
+    folder: str = ""  # where the module's code is on this machine (a clone, for a git:: path)
     stacks: list[StackResult] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     lint: list[str] = field(default_factory=list)
@@ -74,8 +75,12 @@ def rehearse_module(
     account: str,
     region: str,
     progress: Callable[[str], None],
+    account_problems: Callable[[dict[str, Any]], list[str]] = lambda _: [],
 ) -> None:
-    """Synthesize the module and create its stacks in the emulated account, filling in `result`."""
+    """Synthesize the module and create its stacks in the emulated account, filling in `result`.
+
+    `account_problems(template)` names what the account lacks for a stack; any stops before it is created.
+    """
     started = time.monotonic()
     progress("synthesizing (python app.py)")
     assembly = synthesize(result, folder, outdir, emulator, account, region)
@@ -85,6 +90,9 @@ def rehearse_module(
         template = json.loads((outdir / template_file).read_text())
         progress(f"linting {stack_name} (cfn-lint)")
         result.lint.extend(lint(outdir / template_file, region))
+        problems = account_problems(template)
+        if problems:
+            raise ModuleFailed("the account is not ready for this manifest:\n" + "\n".join(problems))
         if assets_file:
             publish_assets(emulator, outdir, outdir / assets_file, region)
         progress(f"creating stack {stack_name}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from rehearsal.emulator import Emulator
 from rehearsal.environment import Published, WiringError, module_environment
+from rehearsal.git_paths import module_folder
 from rehearsal.manifests import ManifestError
 
 VALIDATOR = Path(__file__).with_name("validate_module.py")
@@ -73,7 +75,7 @@ def preflight(
                 continue
             environment["CDK_DEFAULT_ACCOUNT"] = str(module.get_target_account_id())
             environment["CDK_DEFAULT_REGION"] = str(module.target_region)
-            checks.append((where, root / module.path, environment))
+            checks.append((where, module_folder(root, module), environment))
         # Later groups see this group's metadata as placeholders: a reference to a later group stays an error.
         for module in group.modules:
             keys = wanted.get((group.name, module.name), set())
@@ -88,6 +90,12 @@ def preflight(
 
 
 def _validate(where: str, folder: Path, environment: dict[str, str]) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="preflight-") as scratch:
+        # A module that never reaches the CDK would write its assembly: never into its own folder.
+        return _run_validation(where, folder, {**environment, "CDK_OUTDIR": scratch})
+
+
+def _run_validation(where: str, folder: Path, environment: dict[str, str]) -> list[str]:
     env = {
         **Emulator.clean(dict(os.environ)),
         **environment,

@@ -11,17 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rehearsal import preconditions
 from rehearsal.cost import PRICES, price_list
 from rehearsal.deploy import ModuleFailed, ModuleResult, bootstrap, rehearse_module
 from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.environment import Published, WiringError, module_environment
+from rehearsal.git_paths import module_folder, resolve_git_paths
 from rehearsal.manifests import ManifestError, load_deployment, project_root, yaml_documents
 from rehearsal.output import staged
 from rehearsal.preflight import preflight
 from rehearsal.seed import Seed, Seeded, load_seed, seed_account
 from rehearsal.stable_ids import stable_ids
 from rehearsal.state import load_state, plan_updates, save_state, state_of
-from rehearsal.summary import module_summary
+from rehearsal.summary import module_summary, region_of
 from rehearsal.update_plan import ModuleUpdate
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -65,6 +67,7 @@ def load(manifest: Path, seed_file: Path, step: str | None = None) -> Loaded:
     _default_account_variables(manifest)
     try:
         deployment = load_deployment(manifest)
+        resolve_git_paths(deployment)
     except ManifestError as error:
         raise RehearsalFailed(f"invalid manifest: {error}") from None
     accounts = {str(module.get_target_account_id()) for group in deployment.groups for module in group.modules}
@@ -160,7 +163,18 @@ def _rehearse_group(
         # The CDK CLI sets these from the deployment role's account and the target region.
         environment["CDK_DEFAULT_ACCOUNT"] = str(module.get_target_account_id())
         environment["CDK_DEFAULT_REGION"] = str(module.target_region)
-        results.append(ModuleResult(group.name, module.name, module.path, environment))
+        result = ModuleResult(group.name, module.name, module.path, environment)
+        result.folder = str(module_folder(root, module))
+        results.append(result)
+    problems = [
+        problem
+        for result in results
+        for problem in preconditions.before_synthesis(
+            emulator, region_of(result), f"group '{result.group}', module '{result.module}'", result.environment
+        )
+    ]
+    if problems:
+        raise RehearsalFailed("the account is not ready for this manifest:\n" + "\n".join(problems))
 
     def run(result: ModuleResult) -> ModuleResult:
         module_folder = folder / f"{result.group}-{result.module}"
@@ -171,11 +185,14 @@ def _rehearse_group(
             rehearse_module(
                 emulator,
                 result,
-                root / result.path,
+                Path(result.folder),
                 module_folder / "cdk.out",
                 emulator.account,
                 region,
                 lambda step: progress(f"[{result.group}/{result.module}] {step}"),
+                lambda template: preconditions.after_synthesis(
+                    emulator, region, f"group '{result.group}', module '{result.module}'", template
+                ),
             )
         finally:
             _write_module(module_folder, result)
