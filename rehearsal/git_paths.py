@@ -19,7 +19,7 @@ def module_folder(root: Path, module: Any) -> Path:
     """Where a module's code is on this machine: its clone for a `git::` path, else the project-relative path."""
     # Seed-Farmer sets the local path of a plain path to that path itself, relative to the project root.
     local = module.get_local_path() if hasattr(module, "get_local_path") else None
-    return root / (local or module.path)
+    return root / str(local or module.path)
 
 
 def resolve_git_paths(deployment: Any) -> None:
