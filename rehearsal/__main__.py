@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rehearsal failed: {error}", file=sys.stderr)
         return 1
     print(json.dumps(as_json(result), indent=2) if arguments.json else plan(result))
+    refused = [error for update in result.updates or [] for error in update.errors]
+    if refused:
+        print(f"rehearsal failed: the update plan has {len(refused)} change(s) AWS would refuse", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -110,3 +110,13 @@ def test_what_the_manifest_names_but_the_account_lacks_is_listed_before_synthesi
         "add it to the seed file (--seed FILE, 'model_package_groups'; see rehearsal/account.yaml)",
     ]
     assert not list(tmp_path.rglob("*.template.json"))
+
+
+def test_the_readme_turns_on_eventbridge_with_a_get_merge_put_that_keeps_other_notifications() -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Turn on EventBridge for a bucket", 1)[1].split("###", 1)[0]
+    commands = [line for line in section.splitlines() if line.startswith(("aws ", "jq "))]
+    assert commands[0].startswith("aws s3api get-bucket-notification-configuration")
+    assert commands[1].startswith("jq -s '(.[0] // {}) + {EventBridgeConfiguration: {}}'")
+    assert commands[2].startswith("aws s3api put-bucket-notification-configuration")
+    assert "file://notification-with-eventbridge.json" in section
