@@ -9,9 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from rehearsal.loading import RehearsalFailed, check, load
 from rehearsal.manifests import ManifestError, project_root
 from rehearsal.report import plan
-from rehearsal.run import RehearsalFailed, as_json, check, load, rehearse
+from rehearsal.run import as_json, rehearse
 from rehearsal.seed import SeedError
 
 HERE = Path(__file__).resolve().parent

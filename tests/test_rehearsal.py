@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from rehearsal.loading import RehearsalFailed
 from rehearsal.report import plan
-from rehearsal.run import Rehearsal, RehearsalFailed, as_json, rehearse
+from rehearsal.run import Rehearsal, as_json, rehearse
 from tests.repository import ROOT
 from tests.test_docs import table
 

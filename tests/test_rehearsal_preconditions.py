@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from rehearsal.emulator import Emulator, emulated_account
+from rehearsal.loading import RehearsalFailed
 from rehearsal.preconditions import after_synthesis, before_synthesis
-from rehearsal.run import RehearsalFailed, rehearse
+from rehearsal.run import rehearse
 from tests.repository import ROOT
 
 pytestmark = pytest.mark.xdist_group("rehearsal")

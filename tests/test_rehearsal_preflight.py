@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from rehearsal.loading import RehearsalFailed
 from rehearsal.preflight import placeholder
-from rehearsal.run import RehearsalFailed, rehearse
+from rehearsal.run import rehearse
 from tests.repository import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "manifests"

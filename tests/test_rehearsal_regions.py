@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rehearsal.run import RehearsalFailed, rehearse
+from rehearsal.loading import RehearsalFailed
+from rehearsal.run import rehearse
 from tests.repository import ROOT
 
 pytestmark = pytest.mark.xdist_group("rehearsal")
