@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rehearsal.emulator import Emulator, ResourceOutcome, adapt_for_emulator
+from rehearsal.synth_cache import linted, synthesis_key, synthesized
 
 STACK_WAIT_SECONDS = 120
 BOOTSTRAP_QUALIFIER = "hnb659fds"
@@ -76,20 +78,29 @@ def rehearse_module(
     region: str,
     progress: Callable[[str], None],
     account_problems: Callable[[dict[str, Any]], list[str]] = lambda _: [],
+    cache: Path | None = None,
+    account_state: str = "",
 ) -> None:
     """Synthesize the module and create its stacks in the emulated account, filling in `result`.
 
     `account_problems(template)` names what the account lacks for a stack; any stops before it is created.
+    With a `cache` folder, a synthesis whose inputs (module files, environment, `account_state`) are
+    unchanged, and cfn-lint of an unchanged template, are reused (see rehearsal.synth_cache).
     """
     started = time.monotonic()
-    progress("synthesizing (python app.py)")
-    assembly = synthesize(result, folder, outdir, emulator, account, region)
+    key = synthesis_key(folder, result.environment, f"{account}/{region}/{account_state}")
+    assembly, reused = synthesized(
+        cache, key, outdir, lambda: synthesize(result, folder, outdir, emulator, account, region)
+    )
+    progress("synthesized (inputs unchanged: the last synthesis reused)" if reused else "synthesized (python app.py)")
+    assembly = [(name, template_file, assets) for name, template_file, assets in assembly]
     result.seconds["synth"] = round(time.monotonic() - started, 2)
     result.acknowledged = acknowledged_findings(outdir)
     for stack_name, template_file, assets_file in assembly:
-        template = json.loads((outdir / template_file).read_text())
-        progress(f"linting {stack_name} (cfn-lint)")
-        result.lint.extend(lint(outdir / template_file, region))
+        template_text = (outdir / template_file).read_text()
+        template = json.loads(template_text)
+        template_path = outdir / template_file
+        result.lint.extend(linted(cache, template_text, region, functools.partial(lint, template_path, region)))
         problems = account_problems(template)
         if problems:
             raise ModuleFailed("the account is not ready for this manifest:\n" + "\n".join(problems))

@@ -19,7 +19,7 @@ from rehearsal.git_paths import module_folder
 from rehearsal.loading import RehearsalFailed, check, load
 from rehearsal.manifests import ManifestError
 from rehearsal.output import staged
-from rehearsal.seed import Seeded, seed_account
+from rehearsal.seed import Seed, Seeded, seed_account
 from rehearsal.stable_ids import stable_ids
 from rehearsal.state import load_state, plan_updates, save_state, state_of
 from rehearsal.summary import module_summary, region_of
@@ -74,7 +74,9 @@ def rehearse(
         result.seeded = seeded.lines
         published = Published()
         for group in deployment.groups:
-            results = _rehearse_group(emulator, deployment, group, root, folder, published, progress)
+            results = _rehearse_group(
+                emulator, deployment, group, root, folder, published, progress, output.resolve() / ".cache", seeds
+            )
             result.groups.append(results)
             for module in results:
                 published.metadata[(module.group, module.module)] = module.metadata
@@ -96,6 +98,8 @@ def _rehearse_group(
     folder: Path,
     published: Published,
     progress: Callable[[str], None],
+    cache: Path,
+    seeds: dict[str, Seed],
 ) -> list[ModuleResult]:
     """Every module of one group, concurrently as Seed-Farmer runs them; stop after the group on failure."""
     results = []
@@ -137,6 +141,8 @@ def _rehearse_group(
                 lambda template: preconditions.after_synthesis(
                     emulator, region, f"group '{result.group}', module '{result.module}'", template
                 ),
+                cache,
+                seeds[region].model_dump_json(),
             )
         finally:
             _write_module(module_folder, result)
