@@ -78,6 +78,6 @@ def test_a_failed_rehearsal_keeps_the_last_good_output_and_sets_its_own_aside(tm
     with pytest.raises(RehearsalFailed):
         rehearse(FIXTURES / "unpublished-key.yaml", FIXTURES / "empty-seed.yaml", tmp_path)
     assert (Path(good.output) / "plan.json").read_text() == plan_before
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["fixture", "fixture.failed"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".cache", "fixture", "fixture.failed"]
     assert not (tmp_path / "fixture.failed" / "plan.json").exists()
     assert json.loads(plan_before)["deployment"] == "fixture"

@@ -170,3 +170,14 @@ def test_promotion_replaces_model_and_configuration_and_updates_the_endpoint_und
     served = next(module for group in promoted.groups for module in group if module.group == "sagemaker-endpoints")
     assert served.metadata["ModelPackageArn"].endswith("/demo-fraud-detector/3")
     assert "Update plan after step 'promote'" in plan(promoted)
+
+
+def test_a_warm_rehearsal_reuses_the_synthesis_until_an_input_changes(tmp_path: Path) -> None:
+    lines: list[str] = []
+    rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path)
+    rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path, lines.append)
+    assert sum("the last synthesis reused" in line for line in lines) == 2
+    lines.clear()
+    # Another seed is another account state: a synth-time lookup could read it, so nothing is reused.
+    rehearse(FIXTURES / "wired.yaml", SEED, tmp_path, lines.append)
+    assert not any("the last synthesis reused" in line for line in lines)
