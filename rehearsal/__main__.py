@@ -23,7 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "manifest", nargs="?", type=Path, help="default: manifests/deployment.yaml here, else this repository's"
     )
-    parser.add_argument("--seed", type=Path, default=HERE / "account.yaml", help="what must exist beforehand")
+    parser.add_argument(
+        "--seed",
+        type=Path,
+        help="what must exist beforehand (default: rehearsal/account.yaml of the manifest's project, else nothing)",
+    )
     parser.add_argument(
         "--output", type=Path, help="where to write what was built (default: .rehearsal/ in the manifest's project)"
     )

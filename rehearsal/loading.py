@@ -14,6 +14,7 @@ from rehearsal.preflight import preflight
 from rehearsal.seed import Seed, load_seed
 
 DEFAULT_ACCOUNT = "123456789012"
+PROJECT_SEED = Path("rehearsal") / "account.yaml"
 
 
 class RehearsalFailed(Exception):
@@ -32,9 +33,15 @@ class Loaded:
     seeds: dict[str, Seed]
 
 
-def load(manifest: Path, seed_file: Path, step: str | None = None) -> Loaded:
-    """The deployment manifest and the seed, loaded; any problem is one line naming its file."""
+def load(manifest: Path, seed_file: Path | None, step: str | None = None) -> Loaded:
+    """The deployment manifest and the seed, loaded; any problem is one line naming its file.
+
+    Without a seed file, the project's own `rehearsal/account.yaml` is used if it has one; else nothing
+    is seeded (a manifest that needs nothing pre-existing needs no seed; one that does is told what).
+    """
     root = project_root(manifest.parent)
+    if seed_file is None and (root / PROJECT_SEED).is_file():
+        seed_file = root / PROJECT_SEED
     _default_account_variables(manifest)
     try:
         deployment = load_deployment(manifest)
@@ -49,7 +56,7 @@ def load(manifest: Path, seed_file: Path, step: str | None = None) -> Loaded:
         )
     account = accounts.pop()
     regions = sorted({str(module.target_region) for group in deployment.groups for module in group.modules})
-    seeds = {region: load_seed(seed_file, account, region) for region in regions}
+    seeds = {region: load_seed(seed_file, account, region) if seed_file else Seed() for region in regions}
     if step:
         seeds = {region: seed.after(step) for region, seed in seeds.items()}
     return Loaded(manifest, root, deployment, account, regions, seeds)

@@ -44,7 +44,7 @@ class Rehearsal:
 
 def rehearse(
     manifest: Path,
-    seed_file: Path,
+    seed_file: Path | None,
     output: Path,
     progress: Callable[[str], None] = lambda _: None,
     step: str | None = None,

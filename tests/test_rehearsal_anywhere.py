@@ -75,11 +75,11 @@ def test_a_company_project_with_a_file_git_path_rehearses_from_its_own_folder(
 ) -> None:
     repository = _module_repository(tmp_path / "source")
     project = _company_project(tmp_path / "company", f"git::file://{repository}//modules/tiny?ref=v1")
-    process = subprocess.run(
-        [str(entry_point), "--seed", "seed.yaml", "--json"], cwd=project, capture_output=True, text=True, check=False
-    )
+    # No --seed: the project has no rehearsal/account.yaml and its manifest needs nothing pre-existing.
+    process = subprocess.run([str(entry_point), "--json"], cwd=project, capture_output=True, text=True, check=False)
     assert process.returncode == 0, process.stderr
     assert '"account": "444455556666"' in process.stdout
+    assert '"seeded": []' in process.stdout
     assert "https://sqs.eu-west-1.amazonaws.com/444455556666/acme-acme-queues-queue-Queue-" in process.stdout
     assert (project / ".rehearsal" / "acme" / "plan.json").is_file()
     assert (project / "seedfarmer.gitmodules").is_dir()
