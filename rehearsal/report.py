@@ -8,7 +8,7 @@ from typing import Any
 
 from rehearsal.cost import PRICES, price_list
 from rehearsal.run import Rehearsal
-from rehearsal.summary import module_summary
+from rehearsal.summary import metadata_as_deployed, module_summary
 
 WIDTH = 100
 
@@ -90,8 +90,11 @@ def _updates(rehearsal: Rehearsal) -> list[str]:
 
 
 def _wiring(rehearsal: Rehearsal, module: Any) -> list[str]:
-    lines = ["    metadata published:"]
-    lines += [f"      {key} = {value}" for key, value in module.metadata.items()]
+    lines = ["    metadata published (names the templates fix, where the emulator made up its own):"]
+    deployed = metadata_as_deployed(module)
+    for key, value in module.metadata.items():
+        note = f"  (emulator: {value})" if deployed[key] != value else ""
+        lines.append(f"      {key} = {deployed[key]}{note}")
     for use in rehearsal.consumers.get(f"{module.group}/{module.module}", []):
         consumer = f"{use['group']}/{use['module']}"
         lines.append(f"      -> {use['key']} consumed by {consumer} as parameter '{use['parameter']}'")

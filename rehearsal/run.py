@@ -22,7 +22,7 @@ from rehearsal.output import staged
 from rehearsal.seed import Seed, Seeded, seed_account
 from rehearsal.stable_ids import stable_ids
 from rehearsal.state import load_state, plan_updates, save_state, state_of
-from rehearsal.summary import module_summary, region_of
+from rehearsal.summary import metadata_as_deployed, module_summary, region_of
 from rehearsal.update_plan import ModuleUpdate
 
 
@@ -233,6 +233,7 @@ def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
                     ],
                     **module_summary(module),
                     "metadata": module.metadata,
+                    "metadata_as_deployed": metadata_as_deployed(module),
                     "consumed_by": rehearsal.consumers.get(f"{module.group}/{module.module}", []),
                     "cfn_lint": module.lint,
                     "cdk_nag_acknowledged": module.acknowledged,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -14,6 +16,29 @@ EMULATOR_LIMITS = (
     "IAM: policies are stored, not evaluated (who may call what is checked in the modules' tests)",
     "service-side checks: quotas, instance availability in the region, model containers starting",
 )
+
+
+def metadata_as_deployed(module: ModuleResult) -> dict[str, Any]:
+    """The module's metadata with each name the emulator made up, for a resource whose template fixes its
+    name, replaced by that name: what `seedfarmer apply` would publish in AWS.
+
+    moto names such a resource `<stack>-<logical id>-<12 random characters>` when it ignores the name.
+    """
+    renames: dict[str, str] = {}
+    for stack in module.stacks:
+        for logical_id, resource in stack.template.get("Resources", {}).items():
+            name = fixed_name(resource.get("Type", ""), resource.get("Properties") or {})
+            if name:
+                renames[f"{re.escape(stack.name)}-{re.escape(logical_id)}-[A-Z0-9]{{12}}"] = name
+    if not renames:
+        return dict(module.metadata)
+    pattern = re.compile("|".join(f"(?:{key})" for key in renames))
+    names = {re.compile(key): name for key, name in renames.items()}
+
+    def rename(match: re.Match[str]) -> str:
+        return next(name for key, name in names.items() if key.fullmatch(match.group(0)))
+
+    return {key: json.loads(pattern.sub(rename, json.dumps(value))) for key, value in module.metadata.items()}
 
 
 def region_of(module: ModuleResult) -> str:

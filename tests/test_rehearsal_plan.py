@@ -105,3 +105,14 @@ def test_the_update_strategy_is_said_in_words() -> None:
         "AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "errors"}]},
     }
     assert rollout(rolling) == "rolling, 1 instance count per batch, bake 300s per batch; rolls back on alarm(s) errors"
+
+
+def test_metadata_shows_the_names_the_templates_fix_not_the_emulators(default_rehearsal: Rehearsal) -> None:
+    endpoint = as_json(default_rehearsal)["groups"][1][0]
+    deployed = endpoint["metadata_as_deployed"]
+    assert deployed["EndpointName"] == "mlops-demo-sagemaker-endpoints-endpoint"
+    assert deployed["EndpointUrl"] == (
+        "https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/mlops-demo-sagemaker-endpoints-endpoint/invocations"
+    )
+    assert deployed["ModelName"].startswith("mlops-demo-sagemaker-endpoints-endpoint-model-")
+    assert "EndpointName = mlops-demo-sagemaker-endpoints-endpoint" in plan(default_rehearsal)
