@@ -15,6 +15,7 @@ from rehearsal.templates import fixed_name
 EMULATOR_LIMITS = (
     "IAM: policies are stored, not evaluated (who may call what is checked in the modules' tests)",
     "service-side checks: quotas, instance availability in the region, model containers starting",
+    "updates: planned from the templates and CloudFormation's resource schemas, not applied by the emulator",
 )
 
 

@@ -63,6 +63,7 @@ def test_the_plan_shows_the_decisions_and_the_names_the_templates_fix(default_re
     assert "ingress <EndpointSecurityGroupF840B798>: tcp 443 from 10.0.0.0/16" in networking["decisions"]
     assert any(line.startswith("8 interface endpoint(s) in 2 AZ(s): ecr.api") for line in networking["decisions"])
     assert any("not evaluated" in line for line in endpoint["not_checked"])
+    assert any(line.startswith("updates: planned from the templates") for line in endpoint["not_checked"])
 
 
 def test_prices_differ_per_region_and_come_from_one_dated_file() -> None:
