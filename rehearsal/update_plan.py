@@ -146,21 +146,32 @@ def _refused(before: dict[str, Any], after: dict[str, Any], changes: dict[str, C
                 "refuses to replace a custom-named resource; the name must change with it"
             )
     template = {"Resources": after}
-    scaled = {
-        str(part).rsplit("/variant/", 1)[-1].split("/")[0]
-        for _, target in resources(template, "AWS::ApplicationAutoScaling::ScalableTarget")
-        for part in _join_parts(target.get("ResourceId"))
-        if "/variant/" in str(part)
-    }
+    scaled = _scaled_variants(template)
     old_types = _variant_types({"Resources": before})
-    for variant, instance_type in _variant_types(template).items():
+    new_types = _variant_types(template)
+    for variant, instance_type in new_types.items():
         if variant in scaled and variant in old_types and old_types[variant] != instance_type:
             errors.append(
                 f"variant {variant}: instance type {old_types[variant]} -> {instance_type} on an autoscaled variant: "
                 "SageMaker fails the endpoint update while the variant is registered with Application Auto Scaling; "
                 "deregister the scalable target first (or deploy in two steps)"
             )
+    for variant in sorted(_scaled_variants({"Resources": before}) & set(old_types) - set(new_types)):
+        errors.append(
+            f"variant {variant} is removed while registered with Application Auto Scaling: SageMaker fails the "
+            "endpoint update; deregister the scalable target first (or deploy in two steps)"
+        )
     return errors
+
+
+def _scaled_variants(template: Template) -> set[str]:
+    """The variants a scalable target of the template registers (`endpoint/<name>/variant/<variant>`)."""
+    return {
+        str(part).rsplit("/variant/", 1)[-1].split("/")[0]
+        for _, target in resources(template, "AWS::ApplicationAutoScaling::ScalableTarget")
+        for part in _join_parts(target.get("ResourceId"))
+        if "/variant/" in str(part)
+    }
 
 
 def _join_parts(value: Any) -> list[Any]:

@@ -112,6 +112,18 @@ def test_changing_the_instance_type_of_an_autoscaled_variant_is_an_error() -> No
     )
 
 
+def test_removing_an_autoscaled_variant_is_an_error() -> None:
+    package = "arn:aws:sagemaker:us-east-1:1:model-package/g/2"
+    renamed = _endpoint(package)
+    renamed["Resources"]["Config"]["Properties"]["ProductionVariants"][0]["VariantName"] = "Blue"
+    renamed["Resources"]["Target"]["Properties"]["ResourceId"] = "endpoint/e/variant/Blue"
+    _, errors = plan_stack(_endpoint(package), renamed, "us-east-1")
+    assert errors == [
+        "variant AllTraffic is removed while registered with Application Auto Scaling: SageMaker fails the "
+        "endpoint update; deregister the scalable target first (or deploy in two steps)"
+    ]
+
+
 def test_a_second_rehearsal_of_unchanged_inputs_plans_no_change_with_the_same_ids(tmp_path: Path) -> None:
     first = rehearse(FIXTURES / "two-regions.yaml", SEED, tmp_path)
     second = rehearse(FIXTURES / "two-regions.yaml", SEED, tmp_path)
