@@ -11,6 +11,7 @@ import pytest
 
 from rehearsal.loading import RehearsalFailed
 from rehearsal.run import rehearse
+from rehearsal.seed import SeedError, load_seed
 from tests.repository import ROOT
 
 pytestmark = pytest.mark.xdist_group("rehearsal")
@@ -81,3 +82,17 @@ def test_a_failed_rehearsal_keeps_the_last_good_output_and_sets_its_own_aside(tm
     assert sorted(path.name for path in tmp_path.iterdir()) == [".cache", "fixture", "fixture.failed"]
     assert not (tmp_path / "fixture.failed" / "plan.json").exists()
     assert json.loads(plan_before)["deployment"] == "fixture"
+
+
+def test_a_yaml_error_in_the_deployment_manifest_names_it_and_the_line(tmp_path: Path) -> None:
+    message = _failure("bad-yaml-deployment.yaml", tmp_path)
+    assert message.startswith(f"invalid manifest: {FIXTURES / 'bad-yaml-deployment.yaml'}: not valid YAML at line 5")
+    assert "\n" not in message
+
+
+def test_a_yaml_error_in_the_seed_file_names_it_and_the_line(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("buckets:\n  - name: [unclosed\n")
+    with pytest.raises(SeedError) as raised:
+        load_seed(seed, "123456789012", "us-east-1")
+    assert str(raised.value).startswith(f"{seed}: not valid YAML at line 3")
