@@ -21,7 +21,7 @@ help:
 	@echo "make install    only set up .venv and the CDK CLI"
 	@echo "make clean      remove the environment and every generated file"
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed $(BIN)/rehearse
 
 # Bytecode is compiled once, at install: the CDK's Python bindings are large, and a machine that sets
 # PYTHONDONTWRITEBYTECODE would otherwise compile them again in every process (seconds per synthesis).
@@ -34,6 +34,11 @@ $(VENV)/.installed: requirements-dev.txt $(MODULE_REQUIREMENTS)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt $(addprefix -r ,$(MODULE_REQUIREMENTS))
 	@touch $@
+
+# `rehearse [MANIFEST] [--check] [--json] [--step NAME] ...` from any folder (say, a company deployment repository).
+$(BIN)/rehearse: $(VENV)/.installed
+	@printf '#!/bin/sh\nPYTHONPATH="%s$${PYTHONPATH:+:$$PYTHONPATH}" exec "%s" -m rehearsal "$$@"\n' "$(CURDIR)" "$(abspath $(BIN))/python" > $@
+	@chmod +x $@
 
 node_modules/.installed: package.json package-lock.json
 	@echo "Installing the AWS CDK CLI (aws-cdk, locked in package-lock.json) in node_modules: first run only."

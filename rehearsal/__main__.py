@@ -9,9 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from rehearsal.manifests import ManifestError
+from rehearsal.loading import RehearsalFailed, check, load
+from rehearsal.manifests import ManifestError, project_root
 from rehearsal.report import plan
-from rehearsal.run import RehearsalFailed, as_json, rehearse
+from rehearsal.run import as_json, rehearse
 from rehearsal.seed import SeedError
 
 HERE = Path(__file__).resolve().parent
@@ -19,11 +20,24 @@ HERE = Path(__file__).resolve().parent
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rehearsal", description=__doc__)
-    parser.add_argument("manifest", nargs="?", default="manifests/deployment.yaml", type=Path)
-    parser.add_argument("--seed", type=Path, default=HERE / "account.yaml", help="what must exist beforehand")
-    parser.add_argument("--output", type=Path, default=Path(".rehearsal"), help="where to write what was built")
+    parser.add_argument(
+        "manifest", nargs="?", type=Path, help="default: manifests/deployment.yaml here, else this repository's"
+    )
+    parser.add_argument(
+        "--seed",
+        type=Path,
+        help="what must exist beforehand (default: rehearsal/account.yaml of the manifest's project, else nothing)",
+    )
+    parser.add_argument(
+        "--output", type=Path, help="where to write what was built (default: .rehearsal/ in the manifest's project)"
+    )
     parser.add_argument("--json", action="store_true", help="print the plan as JSON instead of text")
+    parser.add_argument("--step", help="apply this step of the seed file first (e.g. promote), then plan the update")
+    parser.add_argument(
+        "--check", action="store_true", help="only the preflight: every module's parameters, in seconds, nothing built"
+    )
     arguments = parser.parse_args(argv)
+    arguments.manifest = arguments.manifest or _default_manifest()
 
     started = time.monotonic()
     import seedfarmer  # noqa: F401  (importing it sets up root logging; keep only warnings from libraries)
@@ -35,12 +49,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{time.monotonic() - started:6.1f}s  {message}", file=sys.stderr, flush=True)
 
     try:
-        result = rehearse(arguments.manifest, arguments.seed, arguments.output, progress)
+        if arguments.check:
+            loaded = load(arguments.manifest, arguments.seed, arguments.step)
+            check(loaded, progress)
+            groups = loaded.deployment.groups
+            modules = sum(len(group.modules) for group in groups)
+            print(f"preflight passed: {modules} module(s) in {len(groups)} group(s) accept their parameters")
+            return 0
+        output = arguments.output or project_root(arguments.manifest.parent) / ".rehearsal"
+        result = rehearse(arguments.manifest, arguments.seed, output, progress, arguments.step)
     except (RehearsalFailed, ManifestError, SeedError) as error:
         print(f"rehearsal failed: {error}", file=sys.stderr)
         return 1
     print(json.dumps(as_json(result), indent=2) if arguments.json else plan(result))
+    refused = [error for update in result.updates or [] for error in update.errors]
+    if refused:
+        print(f"rehearsal failed: the update plan has {len(refused)} change(s) AWS would refuse", file=sys.stderr)
+        return 1
     return 0
+
+
+def _default_manifest() -> Path:
+    """manifests/deployment.yaml of the current folder if there is one, else this repository's own."""
+    here = Path("manifests/deployment.yaml")
+    return here if here.is_file() else HERE.parent / "manifests" / "deployment.yaml"
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rehearsal.emulator import Emulator, ResourceOutcome, adapt_for_emulator
+from rehearsal.synth_cache import linted, synthesis_key, synthesized
 
 STACK_WAIT_SECONDS = 120
 BOOTSTRAP_QUALIFIER = "hnb659fds"
@@ -42,6 +44,7 @@ class ModuleResult:
     module: str
     path: str
     environment: dict[str, str]
+    folder: str = ""  # where the module's code is on this machine (a clone, for a git:: path)
     stacks: list[StackResult] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     lint: list[str] = field(default_factory=list)
@@ -74,17 +77,33 @@ def rehearse_module(
     account: str,
     region: str,
     progress: Callable[[str], None],
+    account_problems: Callable[[dict[str, Any]], list[str]] = lambda _: [],
+    cache: Path | None = None,
+    account_state: str = "",
 ) -> None:
-    """Synthesize the module and create its stacks in the emulated account, filling in `result`."""
+    """Synthesize the module and create its stacks in the emulated account, filling in `result`.
+
+    `account_problems(template)` names what the account lacks for a stack; any stops before it is created.
+    With a `cache` folder, a synthesis whose inputs (module files, environment, `account_state`) are
+    unchanged, and cfn-lint of an unchanged template, are reused (see rehearsal.synth_cache).
+    """
     started = time.monotonic()
-    progress("synthesizing (python app.py)")
-    assembly = synthesize(result, folder, outdir, emulator, account, region)
+    key = synthesis_key(folder, result.environment, f"{account}/{region}/{account_state}")
+    assembly, reused = synthesized(
+        cache, key, outdir, lambda: synthesize(result, folder, outdir, emulator, account, region)
+    )
+    progress("synthesized (inputs unchanged: the last synthesis reused)" if reused else "synthesized (python app.py)")
+    assembly = [(name, template_file, assets) for name, template_file, assets in assembly]
     result.seconds["synth"] = round(time.monotonic() - started, 2)
     result.acknowledged = acknowledged_findings(outdir)
     for stack_name, template_file, assets_file in assembly:
-        template = json.loads((outdir / template_file).read_text())
-        progress(f"linting {stack_name} (cfn-lint)")
-        result.lint.extend(lint(outdir / template_file, region))
+        template_text = (outdir / template_file).read_text()
+        template = json.loads(template_text)
+        template_path = outdir / template_file
+        result.lint.extend(linted(cache, template_text, region, functools.partial(lint, template_path, region)))
+        problems = account_problems(template)
+        if problems:
+            raise ModuleFailed("the account is not ready for this manifest:\n" + "\n".join(problems))
         if assets_file:
             publish_assets(emulator, outdir, outdir / assets_file, region)
         progress(f"creating stack {stack_name}")
@@ -214,7 +233,9 @@ def answer_custom_resources(emulator: Emulator, stack_id: str, template: dict[st
             f"{emulator.url}/cloudformation_{region}/cfnresponse?stack={stack_id}",
             data=body,
             method="PUT",
-            headers={"Content-Type": "application/json"},
+            # The emulator finds the stack in the region its User-Agent names (us-east-1 when it names none):
+            # without it, a stack outside us-east-1 is not found and the answer fails with a server error.
+            headers={"Content-Type": "application/json", "User-Agent": f"rehearsal region/{region}"},
         )
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310
             pass

@@ -15,6 +15,7 @@ from unittest import mock
 
 import yaml
 
+from rehearsal.git_paths import module_folder
 from rehearsal.manifests import ManifestError
 
 
@@ -79,7 +80,7 @@ def module_environment(
     from seedfarmer.models.transfer import ModuleDeployObject
     from seedfarmer.utils import generate_hash
 
-    folder = root / module.path
+    folder = module_folder(root, module)
     if not (folder / "deployspec.yaml").is_file():
         raise ManifestError(
             f"group '{group}', module '{module.name}': path '{module.path}' holds no deployspec.yaml"

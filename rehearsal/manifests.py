@@ -50,34 +50,58 @@ def load_deployment(manifest: Path, env_files: tuple[str, ...] = (".env",)) -> A
 
     Group `path`s and module `path`s are relative to the project root; `${VAR}` placeholders and
     `envVariable` references are resolved from the environment after the project's .env files.
+    Every error is one line naming the file it is in (the group manifest, when it is one).
     """
     root = project_root(manifest.parent)
     seedfarmer_config(root)
-    from seedfarmer.errors import InvalidManifestError, InvalidPathError
     from seedfarmer.models.manifests import DeploymentManifest, ModuleManifest
     from seedfarmer.utils import load_dotenv_files
 
     load_dotenv_files(str(root), list(env_files))
-    try:
-        deployment = DeploymentManifest(**_yaml(manifest))
-        for group in deployment.groups:
-            if group.path:
-                group_file = root / group.path
-                if not group_file.is_file():
-                    raise ManifestError(f"group '{group.name}': no group manifest at {group.path}")
-                with group_file.open() as handle:
-                    group.modules = [ModuleManifest(**document) for document in yaml.safe_load_all(handle) if document]
+    documents = yaml_documents(manifest)
+    if len(documents) != 1 or not isinstance(documents[0], dict):
+        raise ManifestError(f"{manifest}: not one YAML mapping")
+    with _seedfarmer_errors(manifest):
+        deployment = DeploymentManifest(**documents[0])
+    for group in deployment.groups:
+        if not group.path:
+            continue
+        group_file = root / group.path
+        if not group_file.is_file():
+            raise ManifestError(f"group '{group.name}': no group manifest at {group.path}")
+        modules = []
+        for number, document in enumerate(yaml_documents(group_file, Path(group.path)), 1):
+            if not isinstance(document, dict):
+                raise ManifestError(f"{group.path}: document {number} is not a YAML mapping of one module")
+            with _seedfarmer_errors(Path(group.path), f"group '{group.name}', module {number}"):
+                modules.append(ModuleManifest(**document))
+        group.modules = modules
+    with _seedfarmer_errors(manifest):
         deployment.validate_and_set_module_defaults()
-    except (InvalidManifestError, InvalidPathError, ValueError) as error:
-        raise ManifestError(f"{manifest}: {error}") from None
     return deployment
 
 
-def _yaml(path: Path) -> dict[str, Any]:
+@contextlib.contextmanager
+def _seedfarmer_errors(path: Path, where: str = "") -> Iterator[None]:
+    """Seed-Farmer's own message for a manifest it refuses, on one line, naming `path`."""
+    from seedfarmer.errors import InvalidManifestError, InvalidPathError
+
+    try:
+        yield
+    except (InvalidManifestError, InvalidPathError, ValueError, TypeError) as error:
+        detail = " ".join(str(error).split())
+        raise ManifestError(f"{path}: {where + ': ' if where else ''}{detail}") from None
+
+
+def yaml_documents(path: Path, shown: Path | None = None) -> list[Any]:
+    """Every YAML document of `path`; a syntax error is one line naming `shown` (or `path`), line and column."""
     if not path.is_file():
-        raise ManifestError(f"no deployment manifest at {path}")
-    with path.open() as handle:
-        document = yaml.safe_load(handle)
-    if not isinstance(document, dict):
-        raise ManifestError(f"{path}: not a YAML mapping")
-    return document
+        raise ManifestError(f"no manifest at {shown or path}")
+    try:
+        with path.open() as handle:
+            return [document for document in yaml.safe_load_all(handle) if document is not None]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or type(error).__name__
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ManifestError(f"{shown or path}: not valid YAML{where}: {problem}") from None

@@ -1,10 +1,14 @@
-"""The plan a person reads: per module what was built, what it published and who consumed it."""
+"""The plan a person reads: per module the decisions, the resources as the templates name them, the wiring,
+the estimated monthly cost, and what the emulator did not check."""
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
+from rehearsal.cost import PRICES, price_list
 from rehearsal.run import Rehearsal
+from rehearsal.summary import metadata_as_deployed, module_summary
 
 WIDTH = 100
 
@@ -18,38 +22,89 @@ def plan(rehearsal: Rehearsal) -> str:
         "Seeded (what the manifests expect to exist already):",
         *(f"  - {line}" for line in rehearsal.seeded or ["nothing"]),
     ]
+    total = 0.0
     for number, group in enumerate(rehearsal.groups, 1):
         for module in group:
-            lines += ["", f"[{number}] group {module.group} / module {module.module}  ({module.path})"]
-            for stack in module.stacks:
-                lines.append(f"    stack {stack.name}: {stack.status}")
-                counts = Counter(outcome.resource_type for outcome in stack.resources)
-                skipped = Counter(o.resource_type for o in stack.resources if o.status == "not emulated")
-                for kind, count in sorted(counts.items()):
-                    note = "  (declared; not emulated)" if skipped.get(kind) else ""
-                    lines.append(f"      {count:>3} x {kind}{note}")
-                for note in stack.adaptations:
-                    lines.append(f"      emulator workaround: {note}")
-                if stack.custom_resources_answered:
-                    answered = ", ".join(stack.custom_resources_answered)
-                    lines.append(f"      custom resources answered by the rehearsal, handler not run: {answered}")
-            lines.append("    metadata published:")
-            for key, value in module.metadata.items():
-                lines.append(f"      {key} = {value}")
-            consumers = rehearsal.consumers.get(f"{module.group}/{module.module}", [])
-            for use in consumers:
-                consumer = f"{use['group']}/{use['module']}"
-                lines.append(f"      -> {use['key']} consumed by {consumer} as parameter '{use['parameter']}'")
-            lines.append(f"    cfn-lint: {len(module.lint) or 'no'} finding(s)")
-            lines += [f"      {finding}" for finding in module.lint]
-            lines.append(f"    cdk-nag: no open finding; {len(module.acknowledged)} acknowledged with a reason")
-            for finding in module.acknowledged:
-                lines.append(f"      {finding['rule']} on {finding['resource'].split('/', 1)[-1]}")
-            seconds = ", ".join(f"{step} {value:.1f}s" for step, value in module.seconds.items())
-            lines.append(f"    time: {seconds}")
+            summary = module_summary(module)
+            total += summary["cost"]["monthly_usd"]
+            lines += _module(rehearsal, number, module, summary)
+    lines += _updates(rehearsal)
     lines += [
         "",
+        f"Estimated monthly cost, idle: ${total:,.2f} "
+        f"(list prices of {price_list()['date']} from rehearsal/{PRICES.name}; usage-based charges not included)",
         f"Rehearsed in {rehearsal.seconds:.1f}s. Templates, environments, metadata and findings: {rehearsal.output}",
         "This is a rehearsal, not a deployment: see 'What the rehearsal proves' in README.md.",
     ]
     return "\n".join(lines)
+
+
+def _module(rehearsal: Rehearsal, number: int, module: Any, summary: dict[str, Any]) -> list[str]:
+    where = f"{module.path}, {summary['region']}"
+    lines = ["", f"[{number}] group {module.group} / module {module.module}  ({where})"]
+    for stack in module.stacks:
+        count = len(stack.template.get("Resources", {}))
+        lines.append(f"    stack {stack.name}: {stack.status}, {count} resources")
+    lines.append("    decisions:")
+    lines += [f"      {line}" for line in summary["decisions"] or ["(none of the kinds the plan reads)"]]
+    lines.append("    resources with the names the template fixes:")
+    lines += [f"      {item['name']}  ({item['type']})" for item in summary["named_resources"]]
+    generated = ", ".join(f"{count} x {kind}" for kind, count in summary["generated_names"].items())
+    lines.append(f"    named by CloudFormation at deploy: {generated or 'none'}")
+    lines += _wiring(rehearsal, module)
+    lines += _cost(summary["cost"])
+    lines.append("    not checked by the emulator:")
+    lines += [f"      - {line}" for line in summary["not_checked"]]
+    for stack in module.stacks:
+        lines += [f"      - emulator workaround: {note}" for note in stack.adaptations]
+    lines.append(f"    cfn-lint: {len(module.lint) or 'no'} finding(s)")
+    lines += [f"      {finding}" for finding in module.lint]
+    lines.append(f"    cdk-nag: no open finding; {len(module.acknowledged)} acknowledged with a reason")
+    seconds = ", ".join(f"{step} {value:.1f}s" for step, value in module.seconds.items())
+    lines.append(f"    time: {seconds}")
+    return lines
+
+
+def _updates(rehearsal: Rehearsal) -> list[str]:
+    step = f" after step '{rehearsal.step}'" if rehearsal.step else ""
+    if rehearsal.updates is None:
+        return [
+            "",
+            f"Update plan: none, this is the first complete rehearsal of '{rehearsal.deployment}'{step} "
+            "(the next one plans against it)",
+        ]
+    lines = ["", f"Update plan{step}, against the last complete rehearsal of '{rehearsal.deployment}':"]
+    for update in rehearsal.updates:
+        if not update.changes and not update.endpoint and not update.errors:
+            lines.append(f"  {update.module}: no change")
+            continue
+        counts = Counter(change.action for change in update.changes)
+        summary = ", ".join(f"{count} {action}" for action, count in sorted(counts.items()))
+        lines.append(f"  {update.module}: {summary or 'no resource change'}")
+        for change in update.changes:
+            causes = f": {'; '.join(change.causes)}" if change.causes else ""
+            lines.append(f"    {change.action:<16} {change.logical_id} ({change.resource_type}){causes}")
+        lines += [f"    SageMaker: {line}" for line in update.endpoint]
+        lines += [f"    ERROR (AWS would refuse): {error}" for error in update.errors]
+    return lines
+
+
+def _wiring(rehearsal: Rehearsal, module: Any) -> list[str]:
+    lines = ["    metadata published (names the templates fix, where the emulator made up its own):"]
+    deployed = metadata_as_deployed(module)
+    for key, value in module.metadata.items():
+        note = f"  (emulator: {value})" if deployed[key] != value else ""
+        lines.append(f"      {key} = {deployed[key]}{note}")
+    for use in rehearsal.consumers.get(f"{module.group}/{module.module}", []):
+        consumer = f"{use['group']}/{use['module']}"
+        lines.append(f"      -> {use['key']} consumed by {consumer} as parameter '{use['parameter']}'")
+    return lines
+
+
+def _cost(cost: dict[str, Any]) -> list[str]:
+    lines = [f"    estimated monthly cost: ${cost['monthly_usd']:,.2f}"]
+    lines += [f"      ${item['monthly_usd']:>9,.2f}  {item['what']}" for item in cost["items"]]
+    lines += [f"      no price: {item}" for item in cost["unpriced"]]
+    if cost["usage_based"]:
+        lines.append("      billed by use, not estimated: " + "; ".join(cost["usage_based"]))
+    return lines

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,20 +10,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from rehearsal import preconditions
+from rehearsal.cost import PRICES, price_list
 from rehearsal.deploy import ModuleFailed, ModuleResult, bootstrap, rehearse_module
 from rehearsal.diagram import of_rehearsal
 from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.environment import Published, WiringError, module_environment
-from rehearsal.manifests import ManifestError, load_deployment, project_root
-from rehearsal.seed import Seeded, load_seed, seed_account
-
-DEFAULT_ACCOUNT = "123456789012"
-
-
-class RehearsalFailed(Exception):
-    """The rehearsal stopped; the message says where and why, as early as it could be known."""
+from rehearsal.git_paths import module_folder
+from rehearsal.loading import RehearsalFailed, check, load
+from rehearsal.manifests import ManifestError
+from rehearsal.output import staged
+from rehearsal.seed import Seed, Seeded, seed_account
+from rehearsal.stable_ids import stable_ids
+from rehearsal.state import load_state, plan_updates, save_state, state_of
+from rehearsal.summary import metadata_as_deployed, module_summary, region_of
+from rehearsal.update_plan import ModuleUpdate
 
 
 @dataclass
@@ -39,51 +38,57 @@ class Rehearsal:
     consumers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     seconds: float = 0.0
     output: str = ""
+    step: str | None = None
+    # None on the first rehearsal of a deployment; else, per module, what an update would do.
+    updates: list[ModuleUpdate] | None = None
 
 
 def rehearse(
-    manifest: Path, seed_file: Path, output: Path, progress: Callable[[str], None] = lambda _: None
+    manifest: Path,
+    seed_file: Path | None,
+    output: Path,
+    progress: Callable[[str], None] = lambda _: None,
+    step: str | None = None,
 ) -> Rehearsal:
-    """Rehearse `manifest`: every module synthesized and created, in order, with metadata handed on."""
+    """Rehearse `manifest`: preflight, then every module synthesized and created, in order, metadata handed on."""
     started = time.monotonic()
-    root = project_root(manifest.parent)
-    _default_account_variables(manifest)
-    try:
-        deployment = load_deployment(manifest)
-    except ManifestError as error:
-        raise RehearsalFailed(f"invalid manifest: {error}") from None
-    accounts = {str(module.get_target_account_id()) for group in deployment.groups for module in group.modules}
-    if len(accounts) != 1:
-        raise RehearsalFailed(
-            f"the manifest deploys to accounts {', '.join(sorted(accounts)) or '(none)'}; "
-            "the rehearsal emulates exactly one account"
-        )
-    account = accounts.pop()
-    regions = sorted({str(module.target_region) for group in deployment.groups for module in group.modules})
-    seed = load_seed(seed_file)
-    folder = output.resolve() / deployment.name
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(folder))
+    loaded = load(manifest, seed_file, step)
+    check(loaded, progress)
+    deployment, root, account, regions, seeds = (
+        loaded.deployment,
+        loaded.root,
+        loaded.account,
+        loaded.regions,
+        loaded.seeds,
+    )
+    final = output.resolve() / deployment.name
+    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(final), step=step)
+    previous = load_state(final)
 
-    with emulated_account(account, regions[0]) as emulator:
+    with staged(final) as folder, emulated_account(account, regions[0]) as emulator, stable_ids():
         progress(f"emulated account {account} at {emulator.url}; bootstrapping {', '.join(regions)}")
         for region in regions:
             bootstrap(emulator, account, region)
         seeded = Seeded()
         for region in regions:
-            seeded.lines.extend(seed_account(emulator, seed, region).lines)
+            seeded.lines.extend(seed_account(emulator, seeds[region], region).lines)
         result.seeded = seeded.lines
         published = Published()
         for group in deployment.groups:
-            results = _rehearse_group(emulator, deployment, group, root, folder, published, progress)
+            results = _rehearse_group(
+                emulator, deployment, group, root, folder, published, progress, output.resolve() / ".cache", seeds
+            )
             result.groups.append(results)
             for module in results:
                 published.metadata[(module.group, module.module)] = module.metadata
-    result.consumers = {f"{group}/{module}": uses for (group, module), uses in published.consumers.items()}
-    result.seconds = round(time.monotonic() - started, 1)
-    (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
-    (folder / "diagram.mmd").write_text(of_rehearsal(deployment, result.groups))
+        result.consumers = {f"{group}/{module}": uses for (group, module), uses in published.consumers.items()}
+        modules = [module for group_results in result.groups for module in group_results]
+        if previous is not None:
+            result.updates = plan_updates(previous, modules)
+        save_state(folder, state_of(modules, _physical_ids(emulator, modules), step))
+        result.seconds = round(time.monotonic() - started, 1)
+        (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
+        (folder / "diagram.mmd").write_text(of_rehearsal(deployment, result.groups))
     return result
 
 
@@ -95,6 +100,8 @@ def _rehearse_group(
     folder: Path,
     published: Published,
     progress: Callable[[str], None],
+    cache: Path,
+    seeds: dict[str, Seed],
 ) -> list[ModuleResult]:
     """Every module of one group, concurrently as Seed-Farmer runs them; stop after the group on failure."""
     results = []
@@ -106,7 +113,18 @@ def _rehearse_group(
         # The CDK CLI sets these from the deployment role's account and the target region.
         environment["CDK_DEFAULT_ACCOUNT"] = str(module.get_target_account_id())
         environment["CDK_DEFAULT_REGION"] = str(module.target_region)
-        results.append(ModuleResult(group.name, module.name, module.path, environment))
+        result = ModuleResult(group.name, module.name, module.path, environment)
+        result.folder = str(module_folder(root, module))
+        results.append(result)
+    problems = [
+        problem
+        for result in results
+        for problem in preconditions.before_synthesis(
+            emulator, region_of(result), f"group '{result.group}', module '{result.module}'", result.environment
+        )
+    ]
+    if problems:
+        raise RehearsalFailed("the account is not ready for this manifest:\n" + "\n".join(problems))
 
     def run(result: ModuleResult) -> ModuleResult:
         module_folder = folder / f"{result.group}-{result.module}"
@@ -117,11 +135,16 @@ def _rehearse_group(
             rehearse_module(
                 emulator,
                 result,
-                root / result.path,
+                Path(result.folder),
                 module_folder / "cdk.out",
                 emulator.account,
                 region,
                 lambda step: progress(f"[{result.group}/{result.module}] {step}"),
+                lambda template: preconditions.after_synthesis(
+                    emulator, region, f"group '{result.group}', module '{result.module}'", template
+                ),
+                cache,
+                seeds[region].model_dump_json(),
             )
         finally:
             _write_module(module_folder, result)
@@ -139,6 +162,22 @@ def _rehearse_group(
     if failures:
         raise RehearsalFailed("\n".join(failures))
     return results
+
+
+def _physical_ids(emulator: Emulator, modules: list[ModuleResult]) -> dict[str, dict[str, str]]:
+    """Per stack, the physical id the emulated account gave each resource (stable, see rehearsal.stable_ids)."""
+    ids = {}
+    for module in modules:
+        cloudformation = emulator.client("cloudformation", module.environment.get("CDK_DEFAULT_REGION"))
+        for stack in module.stacks:
+            described = cloudformation.describe_stack_resources(StackName=stack.name)["StackResources"]
+            # moto leaves out the logical id of some kinds (custom resources): those have no id to keep.
+            ids[stack.name] = {
+                str(item["LogicalResourceId"]): str(item.get("PhysicalResourceId", ""))
+                for item in described
+                if "LogicalResourceId" in item
+            }
+    return ids
 
 
 def _write_module(folder: Path, result: ModuleResult) -> None:
@@ -162,26 +201,6 @@ def _secrets(emulator: Emulator) -> Callable[[str, str], str]:
     return read
 
 
-def _default_account_variables(manifest: Path) -> None:
-    """Default each account variable the manifest reads (`valueFrom: envVariable`) to a fake account.
-
-    An exported value (say PRIMARY_ACCOUNT) is kept, so the rehearsal's templates are those of your account.
-    """
-    try:
-        document = yaml.safe_load(manifest.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise RehearsalFailed(f"invalid manifest: {manifest}: {error}") from None
-    variables = [
-        mapping["accountId"]["valueFrom"]["envVariable"]
-        for mapping in document.get("targetAccountMappings") or []
-        if isinstance(mapping, dict)
-        and isinstance(mapping.get("accountId"), dict)
-        and "envVariable" in (mapping["accountId"].get("valueFrom") or {})
-    ]
-    for variable in variables:
-        os.environ.setdefault(variable, DEFAULT_ACCOUNT)
-
-
 def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
     """The plan for machines: everything the text plan shows."""
     return {
@@ -190,8 +209,14 @@ def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
         "account": rehearsal.account,
         "regions": rehearsal.regions,
         "seeded": rehearsal.seeded,
+        "step": rehearsal.step,
+        "update": None if rehearsal.updates is None else [update.as_json() for update in rehearsal.updates],
         "seconds": rehearsal.seconds,
         "output": rehearsal.output,
+        "monthly_cost_usd": round(
+            sum(module_summary(module)["cost"]["monthly_usd"] for group in rehearsal.groups for module in group), 2
+        ),
+        "prices": f"{PRICES.name}, list prices of {price_list()['date']}",
         "groups": [
             [
                 {
@@ -208,7 +233,9 @@ def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
                         }
                         for stack in module.stacks
                     ],
+                    **module_summary(module),
                     "metadata": module.metadata,
+                    "metadata_as_deployed": metadata_as_deployed(module),
                     "consumed_by": rehearsal.consumers.get(f"{module.group}/{module.module}", []),
                     "cfn_lint": module.lint,
                     "cdk_nag_acknowledged": module.acknowledged,

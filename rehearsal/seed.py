@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,11 +46,44 @@ class NamedValue(_Strict):
     value: str
 
 
+class Step(_Strict):
+    """A change to the account between two rehearsals, as a pipeline would make it (`--step NAME`)."""
+
+    name: str
+    description: str = ""
+    approve: dict[str, list[int]] = {}  # model package group -> versions (1-based) approved by this step
+    add_packages: dict[str, list[Package]] = {}  # model package group -> packages registered by this step
+
+
 class Seed(_Strict):
     buckets: list[Bucket] = []
     model_package_groups: list[PackageGroup] = []
     ssm_parameters: list[NamedValue] = []
     secrets: list[NamedValue] = []
+    steps: list[Step] = []
+
+    def after(self, step_name: str) -> Seed:
+        """This seed with the step applied: the account as it is after the step, for the next rehearsal."""
+        step = next((step for step in self.steps if step.name == step_name), None)
+        if step is None:
+            known = ", ".join(step.name for step in self.steps) or "none"
+            raise SeedError(f"no step '{step_name}' in the seed file (its steps: {known})")
+        unknown = sorted(
+            (set(step.approve) | set(step.add_packages)) - {group.name for group in self.model_package_groups}
+        )
+        if unknown:
+            raise SeedError(
+                f"step '{step_name}' names model package group(s) the seed does not create: {', '.join(unknown)}"
+            )
+        groups = []
+        for group in self.model_package_groups:
+            packages = [*group.packages, *step.add_packages.get(group.name, [])]
+            for version in step.approve.get(group.name, []):
+                if not 1 <= version <= len(packages):
+                    raise SeedError(f"step '{step_name}': {group.name} has no version {version}")
+                packages[version - 1] = packages[version - 1].model_copy(update={"approval": "Approved"})
+            groups.append(group.model_copy(update={"packages": packages}))
+        return self.model_copy(update={"model_package_groups": groups})
 
 
 @dataclass
@@ -58,23 +93,61 @@ class Seeded:
     lines: list[str] = field(default_factory=list)
 
 
-def load_seed(path: Path) -> Seed:
-    """The seed file, with `${VAR}` replaced from the environment as Seed-Farmer does in manifests."""
-    from seedfarmer.errors import InvalidManifestError
-    from seedfarmer.utils import batch_replace_env
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def load_seed(path: Path, account: str, region: str) -> Seed:
+    """The seed file for one region of the emulated account, with `${VAR}` replaced.
+
+    `${PRIMARY_ACCOUNT}` and `${PRIMARY_REGION}` are the account and the region being seeded (so a
+    manifest with a literal account, or several regions, needs nothing exported); any other variable
+    comes from the environment, and one that is not set is named.
+    """
+    values = {**os.environ, "PRIMARY_ACCOUNT": account, "PRIMARY_REGION": region}
+
+    def replace(node: Any) -> Any:
+        if isinstance(node, str):
+            missing = [name for name in _PLACEHOLDER.findall(node) if name not in values]
+            if missing:
+                raise SeedError(f"{path}: ${{{missing[0]}}} is used but not set in the environment")
+            return _PLACEHOLDER.sub(lambda match: values[match.group(1)], node)
+        if isinstance(node, list):
+            return [replace(item) for item in node]
+        if isinstance(node, dict):
+            return {key: replace(value) for key, value in node.items()}
+        return node
 
     try:
-        document: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
-        return Seed(**batch_replace_env(document))
-    except (OSError, yaml.YAMLError, ValidationError, InvalidManifestError) as error:
-        raise SeedError(f"{path}: {error}") from None
+        document = yaml.safe_load(path.read_text()) or {}
+    except OSError as error:
+        raise SeedError(f"{path}: cannot be read ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise SeedError(f"{path}: not valid YAML{_where(error)}") from None
+    if not isinstance(document, dict):
+        raise SeedError(f"{path}: not a YAML mapping")
+    try:
+        return Seed(**replace(document))
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, item['loc']))}: {item['msg']}" for item in error.errors(include_url=False)
+        )
+        raise SeedError(f"{path}: {problems}") from None
+
+
+def _where(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or ""
+    return f" at line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else ""
 
 
 def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
     """Create the seed's resources; packages in order, so creation times order them as listed."""
     seeded = Seeded()
     s3 = emulator.client("s3", region)
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
     for bucket in seed.buckets:
+        if bucket.name in existing:
+            continue  # bucket names are global: one seeded for another region is already there
         if region == "us-east-1":
             s3.create_bucket(Bucket=bucket.name)
         else:

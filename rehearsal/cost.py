@@ -1,0 +1,107 @@
+"""An estimated monthly cost per module, from the list prices in rehearsal/prices.yaml (one dated file).
+
+Only what is billed by the hour or by the month whatever the traffic is estimated (instances, NAT
+gateways, interface endpoints per AZ, public IPv4 addresses, keys, alarms): an idle deployment's floor.
+What is billed by use is named, never guessed; a price missing from the file is named too.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rehearsal.templates import Template, referenced_id, resources
+
+PRICES = Path(__file__).with_name("prices.yaml")
+
+
+@dataclass(frozen=True)
+class Item:
+    what: str
+    monthly: float
+
+
+@dataclass
+class Estimate:
+    """One module's estimate: priced items, what is billed by use, what has no price in the file."""
+
+    items: list[Item] = field(default_factory=list)
+    usage_based: list[str] = field(default_factory=list)
+    unpriced: list[str] = field(default_factory=list)
+
+    @property
+    def monthly(self) -> float:
+        return round(sum(item.monthly for item in self.items), 2)
+
+
+@functools.cache
+def price_list(path: Path = PRICES) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(path.read_text())
+    return document
+
+
+def estimate(template: Template, region: str, prices: dict[str, Any] | None = None) -> Estimate:
+    """The monthly estimate of one stack's template in `region`."""
+    prices = prices or price_list()
+    hours = float(prices["hours_per_month"])
+    rates: dict[str, Any] = prices["regions"].get(region, {})
+    result = Estimate()
+
+    def hourly(what: str, rate_name: str, quantity: float) -> None:
+        if quantity <= 0:
+            return
+        rate = rates.get(rate_name)
+        if rate is None:
+            result.unpriced.append(f"{what} (no {rate_name} for {region} in {PRICES.name})")
+        else:
+            result.items.append(Item(what, round(quantity * float(rate) * hours, 2)))
+
+    def monthly(what: str, rate_name: str, quantity: float) -> None:
+        if quantity <= 0:
+            return
+        rate = rates.get(rate_name)
+        if rate is None:
+            result.unpriced.append(f"{what} (no {rate_name} for {region} in {PRICES.name})")
+        else:
+            result.items.append(Item(what, round(quantity * float(rate), 2)))
+
+    for count, instance_type in _serving_instances(template):
+        rate = (rates.get("sagemaker_instance_hour") or {}).get(instance_type)
+        what = f"{count} x {instance_type} (SageMaker hosting)"
+        if rate is None:
+            result.unpriced.append(f"{what} (no price for {instance_type} in {region} in {PRICES.name})")
+        else:
+            result.items.append(Item(what, round(count * float(rate) * hours, 2)))
+    nats = len(list(resources(template, "AWS::EC2::NatGateway")))
+    hourly(f"{nats} NAT gateway(s)", "nat_gateway_hour", nats)
+    endpoint_zones = sum(
+        len(props.get("SubnetIds", []))
+        for _, props in resources(template, "AWS::EC2::VPCEndpoint")
+        if props.get("VpcEndpointType") == "Interface"
+    )
+    hourly(f"{endpoint_zones} interface endpoint-AZ(s)", "interface_endpoint_az_hour", endpoint_zones)
+    addresses = len(list(resources(template, "AWS::EC2::EIP")))
+    hourly(f"{addresses} public IPv4 address(es)", "public_ipv4_hour", addresses)
+    keys = len(list(resources(template, "AWS::KMS::Key")))
+    monthly(f"{keys} KMS key(s)", "kms_key_month", keys)
+    alarms = len(list(resources(template, "AWS::CloudWatch::Alarm")))
+    monthly(f"{alarms} CloudWatch alarm(s)", "alarm_month", alarms)
+    kinds = {resource.get("Type") for resource in template.get("Resources", {}).values()}
+    result.usage_based = [f"{kind}: {what}" for kind, what in prices.get("usage_based", {}).items() if kind in kinds]
+    return result
+
+
+def _serving_instances(template: Template) -> list[tuple[int, str]]:
+    """(count, instance type) of the variants an endpoint serves at deployment (its initial instance count)."""
+    configs = dict(resources(template, "AWS::SageMaker::EndpointConfig"))
+    served = []
+    for _, endpoint in resources(template, "AWS::SageMaker::Endpoint"):
+        config = configs.get(referenced_id(endpoint.get("EndpointConfigName")) or "", {})
+        for variant in [*config.get("ProductionVariants", []), *config.get("ShadowProductionVariants", [])]:
+            if variant.get("InstanceType") and not variant.get("ServerlessConfig"):
+                served.append((int(variant.get("InitialInstanceCount") or 1), str(variant["InstanceType"])))
+    return served

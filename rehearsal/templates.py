@@ -1,0 +1,62 @@
+"""Small readers of a synthesized CloudFormation template, shared by the plan, the cost and the update plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+Template = dict[str, Any]
+
+
+def resources(template: Template, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(logical id, properties) of every resource of type `kind`."""
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource.get("Type") == kind:
+            yield logical_id, resource.get("Properties") or {}
+
+
+def referenced_id(value: Any) -> str | None:
+    """The logical id a `Ref` or `Fn::GetAtt` points at, if `value` is one."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return str(value["Ref"])
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            return str(target[0] if isinstance(target, list) else str(target).split(".")[0])
+    return None
+
+
+def references(value: Any) -> set[str]:
+    """Every logical id or parameter `value` refers to, at any depth (Ref, GetAtt, Sub)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        target = referenced_id(value)
+        if target:
+            found.add(target)
+        if "Fn::Sub" in value:
+            text = value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"]
+            found |= {part.split("}")[0].split(".")[0] for part in str(text).split("${")[1:]}
+        for item in value.values():
+            found |= references(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= references(item)
+    return found
+
+
+def fixed_name(kind: str, properties: dict[str, Any]) -> str | None:
+    """The physical name the template fixes for a resource (a literal `...Name` property), if it does."""
+    preferred = kind.split("::")[-1] + "Name"
+    for key in [preferred, *sorted(properties)]:
+        value = properties.get(key)
+        if key.endswith("Name") and isinstance(value, str) and key != "ServiceName":
+            return value
+    return None
+
+
+def short(value: Any) -> str:
+    """A literal as is; an intrinsic as the resource it points at."""
+    target = referenced_id(value)
+    if target:
+        return f"<{target}>"
+    return value if isinstance(value, str) else str(value)

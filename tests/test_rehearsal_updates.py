@@ -1,0 +1,195 @@
+"""Update plans: a second rehearsal plans against the last one; what is replaced, updated, and refused."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rehearsal.replacement import maybe_replacing_properties, replacing_properties
+from rehearsal.report import plan
+from rehearsal.run import Rehearsal, rehearse
+from rehearsal.seed import SeedError, load_seed
+from rehearsal.update_plan import REPLACED, UPDATED, plan_stack
+from tests.repository import ROOT
+
+pytestmark = pytest.mark.xdist_group("rehearsal")
+
+FIXTURES = ROOT / "tests" / "fixtures" / "manifests"
+SEED = ROOT / "rehearsal" / "account.yaml"
+
+
+def _endpoint(package: str, instance_type: str = "ml.m5.large", model_name: str | None = None) -> dict[str, Any]:
+    model: dict[str, Any] = {
+        "PrimaryContainer": {"ModelPackageName": package},
+        "ExecutionRoleArn": "arn:aws:iam::1:role/r",
+    }
+    if model_name:
+        model["ModelName"] = model_name
+    variant = {"VariantName": "AllTraffic", "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]}}
+    return {
+        "Resources": {
+            "Model": {"Type": "AWS::SageMaker::Model", "Properties": model},
+            "Config": {
+                "Type": "AWS::SageMaker::EndpointConfig",
+                "Properties": {
+                    "ProductionVariants": [{**variant, "InstanceType": instance_type, "InitialInstanceCount": 1}]
+                },
+            },
+            "Endpoint": {
+                "Type": "AWS::SageMaker::Endpoint",
+                "Properties": {"EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]}},
+            },
+            "Target": {
+                "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
+                "Properties": {
+                    "MinCapacity": 1,
+                    "MaxCapacity": 4,
+                    "ResourceId": {
+                        "Fn::Join": [
+                            "",
+                            ["endpoint/", {"Fn::GetAtt": ["Endpoint", "EndpointName"]}, "/variant/AllTraffic"],
+                        ]
+                    },
+                },
+            },
+        }
+    }
+
+
+def test_replacing_properties_come_from_cloudformations_resource_schemas() -> None:
+    assert {"PrimaryContainer", "ModelName", "VpcConfig", "ExecutionRoleArn"} <= replacing_properties(
+        "AWS::SageMaker::Model"
+    )
+    assert replacing_properties("AWS::SageMaker::Endpoint") == {"EndpointName"}
+    assert "ProductionVariants" in replacing_properties("AWS::SageMaker::EndpointConfig")
+    assert "VpcId" in replacing_properties("AWS::EC2::SecurityGroup")
+    assert replacing_properties("Custom::Anything") == frozenset()
+    assert "Ipv6CidrBlock" in maybe_replacing_properties("AWS::EC2::Subnet")
+
+
+def test_unchanged_templates_plan_no_change() -> None:
+    template = _endpoint("arn:aws:sagemaker:us-east-1:1:model-package/g/2")
+    assert plan_stack(template, copy.deepcopy(template), "us-east-1") == ([], [])
+
+
+def test_a_new_package_replaces_model_and_config_and_updates_the_endpoint_in_place() -> None:
+    changes, errors = plan_stack(
+        _endpoint("arn:aws:sagemaker:us-east-1:1:model-package/g/2"),
+        _endpoint("arn:aws:sagemaker:us-east-1:1:model-package/g/3"),
+        "us-east-1",
+    )
+    actions = {change.logical_id: change.action for change in changes}
+    assert actions == {"Model": REPLACED, "Config": REPLACED, "Endpoint": UPDATED}
+    causes = {change.logical_id: change.causes for change in changes}
+    assert causes["Model"] == ["PrimaryContainer/ModelPackageName (changed; create-only)"]
+    assert causes["Config"] == ["ProductionVariants (refers to replaced Model; create-only)"]
+    assert causes["Endpoint"] == ["EndpointConfigName (refers to replaced Config)"]
+    assert errors == []
+
+
+def test_replacing_a_custom_named_resource_under_the_same_name_is_an_error() -> None:
+    _, errors = plan_stack(
+        _endpoint("arn:aws:sagemaker:us-east-1:1:model-package/g/2", model_name="fixed"),
+        _endpoint("arn:aws:sagemaker:us-east-1:1:model-package/g/3", model_name="fixed"),
+        "us-east-1",
+    )
+    assert errors == [
+        "Model (AWS::SageMaker::Model) must be replaced but keeps its custom name fixed: CloudFormation refuses "
+        "to replace a custom-named resource; the name must change with it"
+    ]
+
+
+def test_changing_the_instance_type_of_an_autoscaled_variant_is_an_error() -> None:
+    package = "arn:aws:sagemaker:us-east-1:1:model-package/g/2"
+    _, errors = plan_stack(_endpoint(package), _endpoint(package, instance_type="ml.m5.xlarge"), "us-east-1")
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        "variant AllTraffic: instance type ml.m5.large -> ml.m5.xlarge on an autoscaled variant"
+    )
+
+
+def test_removing_an_autoscaled_variant_is_an_error() -> None:
+    package = "arn:aws:sagemaker:us-east-1:1:model-package/g/2"
+    renamed = _endpoint(package)
+    renamed["Resources"]["Config"]["Properties"]["ProductionVariants"][0]["VariantName"] = "Blue"
+    renamed["Resources"]["Target"]["Properties"]["ResourceId"] = "endpoint/e/variant/Blue"
+    _, errors = plan_stack(_endpoint(package), renamed, "us-east-1")
+    assert errors == [
+        "variant AllTraffic is removed while registered with Application Auto Scaling: SageMaker fails the "
+        "endpoint update; deregister the scalable target first (or deploy in two steps)"
+    ]
+
+
+def test_a_second_rehearsal_of_unchanged_inputs_plans_no_change_with_the_same_ids(tmp_path: Path) -> None:
+    first = rehearse(FIXTURES / "two-regions.yaml", SEED, tmp_path)
+    second = rehearse(FIXTURES / "two-regions.yaml", SEED, tmp_path)
+    assert first.updates is None
+    assert second.updates is not None
+    assert [(update.module, update.changes, update.errors) for update in second.updates] == [
+        ("first/producer", [], []),
+        ("second/consumer", [], []),
+    ]
+    assert [module.metadata for group in first.groups for module in group] == [
+        module.metadata for group in second.groups for module in group
+    ]
+    assert "  second/consumer: no change" in plan(second)
+
+
+def test_an_unknown_step_names_the_steps_there_are() -> None:
+    with pytest.raises(SeedError, match=r"no step 'promot' in the seed file \(its steps: promote\)"):
+        load_seed(SEED, "123456789012", "us-east-1").after("promot")
+
+
+def test_the_promote_step_approves_version_3() -> None:
+    seed = load_seed(SEED, "123456789012", "us-east-1").after("promote")
+    assert [package.approval for package in seed.model_package_groups[0].packages][:3] == ["Approved"] * 3
+
+
+@pytest.fixture(scope="session")
+def promoted(default_rehearsal: Rehearsal, tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
+    """The default deployment rehearsed again after the seed's `promote` step, against the first rehearsal."""
+    output = tmp_path_factory.mktemp("promoted")
+    shutil.copytree(default_rehearsal.output, output / "demo")
+    return rehearse(ROOT / "manifests" / "deployment.yaml", SEED, output, step="promote")
+
+
+def test_promotion_replaces_model_and_configuration_and_updates_the_endpoint_under_its_guardrail(
+    promoted: Rehearsal,
+) -> None:
+    assert promoted.updates is not None
+    networking, endpoint = promoted.updates
+    assert (networking.module, networking.changes) == ("networking/vpc", [])
+    actions = {change.logical_id: change.action for change in endpoint.changes}
+    assert actions["Model"] == REPLACED
+    assert actions["EndpointConfig"] == REPLACED
+    assert actions["Endpoint"] == UPDATED
+    # Everything else that changes follows the new model and configuration names (refresh wiring, policies).
+    others = {change.resource_type for change in endpoint.changes if change.action == REPLACED} - {
+        "AWS::SageMaker::Model",
+        "AWS::SageMaker::EndpointConfig",
+    }
+    assert others == set()
+    assert endpoint.errors == []
+    assert endpoint.endpoint == [
+        "endpoint <Endpoint> updated in place: blue/green canary 50 capacity percent on a new fleet, bake 600s, "
+        "old fleet kept 300s; rolls back on alarm(s) mlops-demo-sagemaker-endpoints-endpoint-AllTraffic-5xx-errors, "
+        "mlops-demo-sagemaker-endpoints-endpoint-AllTraffic-model-latency-p99"
+    ]
+    served = next(module for group in promoted.groups for module in group if module.group == "sagemaker-endpoints")
+    assert served.metadata["ModelPackageArn"].endswith("/demo-fraud-detector/3")
+    assert "Update plan after step 'promote'" in plan(promoted)
+
+
+def test_a_warm_rehearsal_reuses_the_synthesis_until_an_input_changes(tmp_path: Path) -> None:
+    lines: list[str] = []
+    rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path)
+    rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path, lines.append)
+    assert sum("the last synthesis reused" in line for line in lines) == 2
+    lines.clear()
+    # Another seed is another account state: a synth-time lookup could read it, so nothing is reused.
+    rehearse(FIXTURES / "wired.yaml", SEED, tmp_path, lines.append)
+    assert not any("the last synthesis reused" in line for line in lines)
