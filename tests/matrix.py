@@ -34,6 +34,8 @@ AB = [
     {"name": "challenger", "model-image-uri": IMAGE, "model-data-url": DATA, "instance-type": "ml.c5.xlarge"},
 ]
 AUTOSCALING = {"autoscaling-max-capacity": 6, "autoscaling-target-invocations-per-instance": 200}
+COMPONENT = {"managed-instance-scaling": True, "inference-component-memory-mb": 2048}
+COPY_SCALING = {"autoscaling-max-capacity": 8, "autoscaling-target-invocations-per-copy": 4}
 
 VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     # networking
@@ -171,6 +173,48 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "tags": {"team": "ml"},
         },
     ),
+    # inference components on instances SageMaker manages
+    "endpoint-inference-component": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-image-uri": IMAGE,
+            "model-data-url": DATA,
+            **COMPONENT,
+            "inference-component-cpus": 1,
+            "instance-type": "ml.m5.xlarge",
+            "invoke-function": True,
+        },
+    ),
+    "endpoint-inference-component-to-zero": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            **COMPONENT,
+            "scaling-min-instance-count": 0,
+            "scaling-max-instance-count": 4,
+            **COPY_SCALING,
+            "deployment-strategy": "ROLLING",
+            "alarm-model-latency-p99-ms": 500,
+            "notifications": True,
+        },
+    ),
+    "endpoint-inference-component-gpu": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-group-name": GROUP,
+            **COMPONENT,
+            "instance-type": "ml.g5.2xlarge",
+            "inference-component-accelerators": 1,
+            "inference-component-copy-count": 2,
+            "initial-instance-count": 2,
+            "scaling-max-instance-count": 3,
+            **COPY_SCALING,
+            "autoscaling-min-capacity": 2,
+        },
+    ),
     "endpoint-everything": (
         ENDPOINT,
         {
@@ -259,7 +303,48 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
     "endpoint-managed-scaling": (
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, "managed-instance-scaling": True},
-        "managed-instance-scaling",
+        "inference-component-memory-mb",
+    ),
+    "endpoint-component-memory-too-small": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, "inference-component-memory-mb": 64},
+        "inference-component-memory-mb",
+    ),
+    "endpoint-component-without-managed-scaling": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "inference-component-cpus": 2},
+        "inference-component-cpus",
+    ),
+    "endpoint-component-serverless": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, **COMPONENT},
+        "serverless-memory-size-mb",
+    ),
+    "endpoint-component-ab-variants": (ENDPOINT, {**NET, "variants": AB, **COMPONENT}, "variants"),
+    "endpoint-component-pipeline": (
+        ENDPOINT,
+        {**NET, "containers": [{"image-uri": PRE}, {"image-uri": IMAGE}], **COMPONENT},
+        "containers",
+    ),
+    "endpoint-component-canary": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, "deployment-strategy": "CANARY"},
+        "deployment-strategy",
+    ),
+    "endpoint-component-refresh": (
+        ENDPOINT,
+        {**NET, "model-image-uri": IMAGE, "model-data-url": DATA, **COMPONENT, "refresh-on-model-data-change": True},
+        "refresh-on-model-data-change",
+    ),
+    "endpoint-component-zero-without-copy-scaling": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, "scaling-min-instance-count": 0},
+        "scaling-min-instance-count",
+    ),
+    "endpoint-component-instance-target": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, **AUTOSCALING},
+        "autoscaling-target-invocations-per-instance",
     ),
     "endpoint-capture-without-bucket": (
         ENDPOINT,

@@ -20,9 +20,12 @@ from sagemaker_endpoint.specs import (
     ArtifactsSpec,
     CaptureAsGiven,
     CaptureSpec,
+    ComponentScalingSpec,
+    ComponentSpec,
     Container,
     EndpointConfigSpec,
     EndpointPlan,
+    InstanceScaling,
     ModelSpec,
     NetworkSpec,
     NotificationsSpec,
@@ -77,6 +80,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
     network = NetworkSpec(settings.vpc_id, settings.subnet_ids) if settings.vpc_id and settings.subnet_ids else None
     model_sources = _model_sources(settings, package)
     short_form = not settings.variants
+    managed = settings.managed_instance_scaling
     variants = []
     for size, (containers, served) in zip(variant_sizes(settings), model_sources, strict=True):
         model = ModelSpec(
@@ -97,11 +101,13 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
                 size=size,
                 package=served,
                 alarm_names=alarm_names(settings, endpoint_name, size.name),
+                component_name=component_name(endpoint_name) if managed else None,
             )
         )
     instance_types = [variant.size.instance_type for variant in variants if variant.size.instance_type]
     config = EndpointConfigSpec(
-        models=tuple(variant.model_name for variant in variants),
+        # An endpoint of inference components has no model on its variants: a new model updates the component.
+        models=() if managed else tuple(variant.model_name for variant in variants),
         variants=tuple(variant.size for variant in variants),
         serverless=ServerlessSize(
             settings.serverless_memory_size_mb,
@@ -110,6 +116,15 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         ),
         encrypt_storage=bool(instance_types) and not any(has_instance_storage(kind) for kind in instance_types),
         capture=CaptureAsGiven(settings.data_capture_sampling_percentage, settings.data_capture_prefix),
+        # An endpoint of inference components carries these on its configuration rather than on a model.
+        instance_scaling=(
+            InstanceScaling(settings.scaling_min_instance_count, settings.scaling_max_instance_count)
+            if managed
+            else None
+        ),
+        execution_role=(settings.model_execution_role_arn or "module-role") if managed else None,
+        subnets=settings.subnet_ids if managed else None,
+        isolation=settings.network_isolation if managed else None,
     )
     config_digest = spec_digest(config)
     known, undescribed = _artifacts(variants)
@@ -131,7 +146,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
                 module_topic=not settings.alarm_topic_arn and settings.notifications,
             ),
         ),
-        scaling=_scaling(settings, variants),
+        scaling=None if managed else _scaling(settings, variants),
         rollout=_rollout(settings, variants),
         refresh=None,
         notifications=(
@@ -141,6 +156,8 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         ),
         invoke_function=settings.invoke_function,
         artifacts=ArtifactsSpec(known, undescribed, settings.model_artifacts_bucket_arn, settings.ecr_repo_arn),
+        components=tuple(_component(settings, variant) for variant in variants if variant.component_name),
+        component_scaling=_component_scaling(settings) if managed else None,
     )
     if not settings.refresh_on_model_data_change:
         return result
@@ -155,6 +172,40 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         maximum_execution_timeout_seconds=settings.maximum_execution_timeout_seconds,
     )
     return dataclasses.replace(result, refresh=refresh)
+
+
+def component_name(endpoint_name: str) -> str:
+    """The inference component's name: stable, so its scalable target and alarms keep naming it."""
+    return sagemaker_name(endpoint_name, suffix="component")
+
+
+def _component(settings: EndpointSettings, variant: VariantPlan) -> ComponentSpec:
+    assert variant.component_name is not None
+    assert settings.inference_component_memory_mb is not None
+    return ComponentSpec(
+        name=variant.component_name,
+        variant=variant.name,
+        model_name=variant.model_name,
+        construct_prefix=variant.construct_prefix,
+        memory_mb=settings.inference_component_memory_mb,
+        cpus=settings.inference_component_cpus,
+        accelerators=settings.inference_component_accelerators,
+        copy_count=settings.inference_component_copy_count,
+    )
+
+
+def _component_scaling(settings: EndpointSettings) -> ComponentScalingSpec | None:
+    if settings.autoscaling_max_capacity is None:
+        return None
+    assert settings.autoscaling_target_invocations_per_copy is not None
+    to_zero = settings.scaling_min_instance_count == 0
+    return ComponentScalingSpec(
+        target=float(settings.autoscaling_target_invocations_per_copy),
+        minimum=0 if to_zero else settings.autoscaling_min_capacity or settings.inference_component_copy_count,
+        maximum=settings.autoscaling_max_capacity,
+        scale_in_cooldown=settings.autoscaling_scale_in_cooldown_seconds,
+        scale_out_cooldown=settings.autoscaling_scale_out_cooldown_seconds,
+    )
 
 
 def _model_sources(

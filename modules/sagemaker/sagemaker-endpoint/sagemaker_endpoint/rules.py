@@ -82,8 +82,25 @@ def data_capture(settings: EndpointSettings) -> None:
         )
 
 
+COMPONENT_PARAMETERS = (
+    "inference_component_memory_mb",
+    "inference_component_cpus",
+    "inference_component_accelerators",
+    "inference_component_copy_count",
+    "autoscaling_target_invocations_per_copy",
+)
+ZERO_DOC = "https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html"
+
+
 def managed_instance_scaling(settings: EndpointSettings) -> None:
+    """Managed instance scaling means an endpoint of inference components (SageMaker accepts it nowhere else)."""
     if not settings.managed_instance_scaling:
+        stray = settings.given(*COMPONENT_PARAMETERS)
+        if stray:
+            raise ParameterError(
+                f"parameter '{parameter_name(stray[0])}' configures the inference component that "
+                "'managed-instance-scaling: true' deploys; turn that on, or remove it"
+            )
         return
     low, initial, high = (
         settings.scaling_min_instance_count,
@@ -95,12 +112,44 @@ def managed_instance_scaling(settings: EndpointSettings) -> None:
             f"parameters 'scaling-min-instance-count' ({low}), 'initial-instance-count' ({initial}), "
             f"'scaling-max-instance-count' ({high}): need min <= initial <= max"
         )
-    raise ParameterError(
-        "parameter 'managed-instance-scaling': SageMaker accepts ManagedInstanceScaling only on endpoints "
-        "that host inference components, and this module hosts a model on each production variant "
-        "(CreateEndpointConfig would fail with 'ManagedInstanceScaling is only supported for inference "
-        "component endpoints'); set it to false and use 'autoscaling-max-capacity' to scale on load"
-    )
+    refused = {
+        "serverless_memory_size_mb": "serverless endpoints have no instances for inference components to run on",
+        "containers": "an inference component runs one container (its Specification.Container), not a pipeline",
+        "variants": "inference components are chosen per request by name, SageMaker splits no weighted traffic "
+        "across them; deploy one model per module",
+        "refresh_on_model_data_change": "the refresh switches endpoint configurations, and an inference "
+        "component's model is not part of its endpoint's configuration",
+        "data_capture_sampling_percentage": "data capture on inference-component endpoints is not verified "
+        "against SageMaker's documentation",
+    }
+    for field, reason in refused.items():
+        if getattr(settings, field):
+            raise ParameterError(
+                f"parameter '{parameter_name(field)}' does not go with 'managed-instance-scaling: true': {reason}"
+            )
+    if settings.inference_component_memory_mb is None:
+        raise ParameterError(
+            "parameter 'inference-component-memory-mb': required with 'managed-instance-scaling: true'; SageMaker "
+            "requires the minimum memory (MB) each model copy reserves on an instance "
+            "(InferenceComponentComputeResourceRequirements.MinMemoryRequiredInMb) and derives no default"
+        )
+    if settings.deployment_strategy in ("CANARY", "LINEAR"):
+        raise ParameterError(
+            f"parameter 'deployment-strategy': {settings.deployment_strategy} is a blue/green traffic shift of "
+            "production variants; an inference component is updated by its own rolling update "
+            "(InferenceComponent DeploymentConfig.RollingUpdatePolicy); use ROLLING or ALL_AT_ONCE"
+        )
+    if low == 0 and not settings.autoscaling:
+        raise ParameterError(
+            "parameter 'scaling-min-instance-count': 0 lets SageMaker remove every instance only once the "
+            "component has no copies left; set 'autoscaling-max-capacity' and "
+            f"'autoscaling-target-invocations-per-copy' so the copies scale to and from zero ({ZERO_DOC})"
+        )
+    if low == 0 and settings.autoscaling_min_capacity is not None:
+        raise ParameterError(
+            "parameter 'autoscaling-min-capacity': with 'scaling-min-instance-count: 0' the copies must reach zero, "
+            "so the module sets the minimum copy count to 0; remove it"
+        )
 
 
 def serverless(settings: EndpointSettings) -> None:
@@ -151,6 +200,7 @@ def autoscaling(settings: EndpointSettings) -> None:
     tuning = settings.given(
         "autoscaling_min_capacity",
         "autoscaling_target_invocations_per_instance",
+        "autoscaling_target_invocations_per_copy",
         "autoscaling_target_utilization",
         "autoscaling_scale_in_cooldown_seconds",
         "autoscaling_scale_out_cooldown_seconds",
@@ -166,6 +216,9 @@ def autoscaling(settings: EndpointSettings) -> None:
     assert maximum is not None
     if settings.serverless:
         _serverless_autoscaling(settings, maximum)
+        return
+    if settings.managed_instance_scaling:
+        _component_autoscaling(settings, maximum)
         return
     if "autoscaling_target_utilization" in tuning:
         raise ParameterError(
@@ -189,6 +242,28 @@ def autoscaling(settings: EndpointSettings) -> None:
                 f"parameters 'autoscaling-min-capacity' ({minimum}), 'initial-instance-count' ({initial}) of variant "
                 f"'{name}', 'autoscaling-max-capacity' ({maximum}): need min <= initial <= max"
             )
+
+
+def _component_autoscaling(settings: EndpointSettings, maximum: int) -> None:
+    if settings.autoscaling_target_invocations_per_instance is not None or settings.given(
+        "autoscaling_target_utilization"
+    ):
+        raise ParameterError(
+            "parameter 'autoscaling-target-invocations-per-instance': an inference component scales its copies; "
+            "use 'autoscaling-target-invocations-per-copy' (and let managed instance scaling size the instances)"
+        )
+    if settings.autoscaling_target_invocations_per_copy is None:
+        raise ParameterError(
+            "parameter 'autoscaling-target-invocations-per-copy': required with 'autoscaling-max-capacity' and "
+            "'managed-instance-scaling: true' (the invocations per copy per minute that target tracking keeps)"
+        )
+    copies = settings.inference_component_copy_count
+    minimum = 0 if settings.scaling_min_instance_count == 0 else settings.autoscaling_min_capacity or copies
+    if not minimum <= copies <= maximum:
+        raise ParameterError(
+            f"parameters 'autoscaling-min-capacity' ({minimum}), 'inference-component-copy-count' ({copies}), "
+            f"'autoscaling-max-capacity' ({maximum}): need min <= copies <= max"
+        )
 
 
 def _serverless_autoscaling(settings: EndpointSettings, maximum: int) -> None:

@@ -57,6 +57,13 @@ class CaptureAsGiven(NamedTuple):
     prefix: str | None  # as the manifest gave it; the resolved destination follows from it and the endpoint name
 
 
+class InstanceScaling(NamedTuple):
+    """ManagedInstanceScaling of a variant that hosts inference components: SageMaker sizes it in these bounds."""
+
+    minimum: int
+    maximum: int
+
+
 @dataclass(frozen=True)
 class EndpointConfigSpec:
     """Everything that defines the endpoint configuration (which cannot change in place): its name is this digest."""
@@ -66,6 +73,11 @@ class EndpointConfigSpec:
     serverless: ServerlessSize
     encrypt_storage: bool  # a KMS key for the ML storage volumes (none for serverless or instance storage)
     capture: CaptureAsGiven
+    # Set only for an endpoint of inference components (fields added later enter the digest only when set).
+    instance_scaling: InstanceScaling | None = None
+    execution_role: str | None = None  # the role ARN given, or "module-role"; on the configuration itself
+    subnets: tuple[str, ...] | None = None
+    isolation: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,36 @@ class VariantPlan:
     size: VariantSize
     package: ResolvedPackage | None  # the package it serves, when it serves one
     alarm_names: tuple[str, ...]
+    component_name: str | None = None  # the inference component serving its model, with managed instance scaling
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """The inference component a model runs as on an endpoint with managed instance scaling."""
+
+    name: str
+    variant: str
+    model_name: str
+    construct_prefix: str
+    memory_mb: int
+    cpus: float | None
+    accelerators: int | None
+    copy_count: int
+
+
+@dataclass(frozen=True)
+class ComponentScalingSpec:
+    """Target tracking on a component's copies; from zero, a step policy on failed invocations wakes it up."""
+
+    target: float
+    minimum: int
+    maximum: int
+    scale_in_cooldown: int
+    scale_out_cooldown: int
+
+    @property
+    def scales_to_zero(self) -> bool:
+        return self.minimum == 0
 
 
 @dataclass(frozen=True)
@@ -196,6 +238,8 @@ class EndpointPlan:
     notifications: NotificationsSpec | None
     invoke_function: bool
     artifacts: ArtifactsSpec
+    components: tuple[ComponentSpec, ...] = ()  # set with managed instance scaling: one per model
+    component_scaling: ComponentScalingSpec | None = None
 
     @property
     def serverless(self) -> bool:

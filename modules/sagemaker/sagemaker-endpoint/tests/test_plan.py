@@ -17,6 +17,7 @@ from sagemaker_endpoint.specs import (
     CaptureAsGiven,
     Container,
     EndpointConfigSpec,
+    InstanceScaling,
     ModelSpec,
     ServerlessSize,
     VariantSize,
@@ -94,6 +95,10 @@ def test_every_field_of_a_named_spec_is_part_of_its_name() -> None:
             "serverless": ServerlessSize(2048, 5, None),
             "encrypt_storage": False,
             "capture": CaptureAsGiven(10, None),
+            "instance_scaling": InstanceScaling(0, 4),
+            "execution_role": "module-role",
+            "subnets": ("subnet-0123456789abcdef1",),
+            "isolation": True,
         },
     }
     for spec in (MODEL, CONFIG):

@@ -115,6 +115,11 @@ class EndpointSettings(ModuleSettings):
     managed_instance_scaling: bool = False
     scaling_min_instance_count: int = Field(1, ge=0)
     scaling_max_instance_count: int = Field(10, ge=1)
+    # The inference component each model runs as when managed-instance-scaling is on.
+    inference_component_memory_mb: int | None = Field(None, ge=128)
+    inference_component_cpus: float | None = Field(None, ge=0.25)
+    inference_component_accelerators: int | None = Field(None, ge=1)
+    inference_component_copy_count: int = Field(1, ge=1)
     # Serverless.
     serverless_memory_size_mb: int | None = Field(None, ge=1024, le=6144, multiple_of=1024)
     serverless_max_concurrency: int | None = Field(None, ge=1, le=200)
@@ -123,6 +128,7 @@ class EndpointSettings(ModuleSettings):
     autoscaling_max_capacity: int | None = Field(None, ge=1)
     autoscaling_min_capacity: int | None = Field(None, ge=1)
     autoscaling_target_invocations_per_instance: int | None = Field(None, ge=1)
+    autoscaling_target_invocations_per_copy: int | None = Field(None, ge=1)
     autoscaling_target_utilization: float = Field(0.7, gt=0, le=1)
     autoscaling_scale_in_cooldown_seconds: int = Field(300, ge=0, le=86400)
     autoscaling_scale_out_cooldown_seconds: int = Field(60, ge=0, le=86400)
