@@ -35,6 +35,10 @@ AB = [
 ]
 AUTOSCALING = {"autoscaling-max-capacity": 6, "autoscaling-target-invocations-per-instance": 200}
 COMPONENT = {"managed-instance-scaling": True, "inference-component-memory-mb": 2048}
+ASYNC = {
+    "async-output-s3-uri": "s3://mlops-artifacts/async/results",
+    "async-input-s3-uri": "s3://mlops-artifacts/async/requests",
+}
 COPY_SCALING = {"autoscaling-max-capacity": 8, "autoscaling-target-invocations-per-copy": 4}
 
 VALID: dict[str, tuple[Path, dict[str, Any]]] = {
@@ -215,6 +219,35 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "autoscaling-min-capacity": 2,
         },
     ),
+    # asynchronous inference
+    "endpoint-async-to-zero": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            **ASYNC,
+            "async-failure-s3-uri": "s3://mlops-artifacts/async/failures",
+            "async-max-concurrent-invocations-per-instance": 4,
+            "notifications": True,
+            "autoscaling-max-capacity": 4,
+            "autoscaling-target-backlog-per-instance": 5,
+        },
+    ),
+    "endpoint-async-given-topics-refresh": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-image-uri": IMAGE,
+            "model-data-url": DATA,
+            **ASYNC,
+            "async-success-topic-arn": TOPIC,
+            "async-error-topic-arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:ml-errors",
+            "refresh-on-model-data-change": True,
+            "autoscaling-max-capacity": 2,
+            "autoscaling-min-capacity": 1,
+            "autoscaling-target-backlog-per-instance": 10,
+        },
+    ),
     "endpoint-everything": (
         ENDPOINT,
         {
@@ -340,6 +373,51 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, **COMPONENT, "scaling-min-instance-count": 0},
         "scaling-min-instance-count",
+    ),
+    "endpoint-async-without-input": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "async-output-s3-uri": "s3://mlops-artifacts/async/results"},
+        "async-input-s3-uri",
+    ),
+    "endpoint-async-failure-alone": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "async-failure-s3-uri": "s3://mlops-artifacts/async/failures"},
+        "async-failure-s3-uri",
+    ),
+    "endpoint-async-output-not-s3": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "async-output-s3-uri": "mlops-artifacts/async"},
+        "async-output-s3-uri",
+    ),
+    "endpoint-async-topic-is-a-queue": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "async-success-topic-arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"},
+        "async-success-topic-arn",
+    ),
+    "endpoint-async-invoke-function": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "invoke-function": True},
+        "invoke-function",
+    ),
+    "endpoint-async-serverless": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, **ASYNC},
+        "serverless-memory-size-mb",
+    ),
+    "endpoint-async-inf1": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "instance-type": "ml.inf1.xlarge"},
+        "instance-type",
+    ),
+    "endpoint-async-invocation-target": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, **AUTOSCALING},
+        "autoscaling-target-invocations-per-instance",
+    ),
+    "endpoint-async-without-backlog-target": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "autoscaling-max-capacity": 3},
+        "autoscaling-target-backlog-per-instance",
     ),
     "endpoint-component-instance-target": (
         ENDPOINT,

@@ -18,6 +18,8 @@ from sagemaker_endpoint.specs import (
     AlarmActions,
     AlarmsSpec,
     ArtifactsSpec,
+    AsyncAsGiven,
+    AsyncSpec,
     CaptureAsGiven,
     CaptureSpec,
     ComponentScalingSpec,
@@ -125,6 +127,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         execution_role=(settings.model_execution_role_arn or "module-role") if managed else None,
         subnets=settings.subnet_ids if managed else None,
         isolation=settings.network_isolation if managed else None,
+        asynchronous=_async_config(settings),
     )
     config_digest = spec_digest(config)
     known, undescribed = _artifacts(variants)
@@ -159,6 +162,9 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         components=tuple(_component(settings, variant) for variant in variants if variant.component_name),
         component_scaling=_component_scaling(settings) if managed else None,
     )
+    if config.asynchronous is not None:
+        assert settings.async_input_s3_uri is not None
+        result = dataclasses.replace(result, asynchronous=AsyncSpec(config.asynchronous, settings.async_input_s3_uri))
     if not settings.refresh_on_model_data_change:
         return result
     if not known.model_data_urls:
@@ -177,6 +183,20 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
 def component_name(endpoint_name: str) -> str:
     """The inference component's name: stable, so its scalable target and alarms keep naming it."""
     return sagemaker_name(endpoint_name, suffix="component")
+
+
+def _async_config(settings: EndpointSettings) -> AsyncAsGiven | None:
+    """Results to S3; each topic given, else the module's notification topic (given or created), else none."""
+    if settings.async_output_s3_uri is None:
+        return None
+    shared = settings.notification_topic_arn or ("module-topic" if settings.notifications else None)
+    return AsyncAsGiven(
+        output_uri=settings.async_output_s3_uri,
+        failure_uri=settings.async_failure_s3_uri,
+        max_concurrent_invocations_per_instance=settings.async_max_concurrent_invocations_per_instance,
+        success_topic=settings.async_success_topic_arn or shared,
+        error_topic=settings.async_error_topic_arn or shared,
+    )
 
 
 def _component(settings: EndpointSettings, variant: VariantPlan) -> ComponentSpec:
@@ -277,6 +297,11 @@ def _scaling(settings: EndpointSettings, variants: list[VariantPlan]) -> Scaling
         target = settings.autoscaling_target_utilization
         floor = settings.autoscaling_min_capacity or settings.serverless_provisioned_concurrency or 1
         minimum = tuple(floor for _ in variants)
+    elif settings.asynchronous:
+        # Requests queue while no instance runs, so an asynchronous endpoint may scale to zero.
+        dimension, metric = "DesiredInstanceCount", "ApproximateBacklogSizePerInstance"
+        target = float(settings.autoscaling_target_backlog_per_instance or 0)
+        minimum = tuple(settings.autoscaling_min_capacity or 0 for _ in variants)
     else:
         dimension, metric = "DesiredInstanceCount", "SageMakerVariantInvocationsPerInstance"
         target = float(settings.autoscaling_target_invocations_per_instance or 0)
@@ -289,6 +314,7 @@ def _scaling(settings: EndpointSettings, variants: list[VariantPlan]) -> Scaling
         maximum=settings.autoscaling_max_capacity,
         scale_in_cooldown=settings.autoscaling_scale_in_cooldown_seconds,
         scale_out_cooldown=settings.autoscaling_scale_out_cooldown_seconds,
+        backlog=settings.asynchronous,
     )
 
 

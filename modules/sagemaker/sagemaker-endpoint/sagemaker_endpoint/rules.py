@@ -26,6 +26,7 @@ def check(settings: EndpointSettings) -> None:
     network(settings)
     data_capture(settings)
     managed_instance_scaling(settings)
+    asynchronous(settings)
     serverless(settings)
     autoscaling(settings)
     rollout(settings)
@@ -152,6 +153,62 @@ def managed_instance_scaling(settings: EndpointSettings) -> None:
         )
 
 
+ASYNC_PARAMETERS = (
+    "async_failure_s3_uri",
+    "async_input_s3_uri",
+    "async_max_concurrent_invocations_per_instance",
+    "async_success_topic_arn",
+    "async_error_topic_arn",
+    "autoscaling_target_backlog_per_instance",
+)
+ASYNC_DOC = "https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference.html"
+
+
+def asynchronous(settings: EndpointSettings) -> None:
+    """Asynchronous inference: what SageMaker documents it cannot go with, and what the module needs for it."""
+    if not settings.asynchronous:
+        stray = settings.given(*ASYNC_PARAMETERS)
+        if stray:
+            raise ParameterError(
+                f"parameter '{parameter_name(stray[0])}' configures asynchronous inference, which "
+                "'async-output-s3-uri' turns on; set it too, or remove this one"
+            )
+        return
+    if settings.async_input_s3_uri is None:
+        raise ParameterError(
+            "parameter 'async-input-s3-uri': required with 'async-output-s3-uri'; the S3 prefix callers put "
+            "requests under, the only place the endpoint's role may read them from"
+        )
+    refused = {
+        "serverless_memory_size_mb": "asynchronous inference runs on instances (not verified for serverless)",
+        "managed_instance_scaling": "asynchronous inference with inference components is not verified against "
+        "SageMaker's documentation",
+        "invoke_function": "the invoke function calls InvokeEndpoint, which an asynchronous endpoint refuses; "
+        "callers put the request in S3 and call InvokeEndpointAsync",
+        "autoscaling_target_invocations_per_instance": "an asynchronous endpoint publishes no Invocations "
+        "metrics (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-monitor.html); use "
+        "'autoscaling-target-backlog-per-instance'",
+    }
+    for field, reason in refused.items():
+        if getattr(settings, field):
+            raise ParameterError(
+                f"parameter '{parameter_name(field)}' does not go with 'async-output-s3-uri': {reason}"
+            )
+    for name, instance_type, _, _ in variant_sizes(settings):
+        if instance_type and instance_type.startswith("ml.inf1."):
+            raise ParameterError(
+                f"parameter 'instance-type': variant '{name}' runs on {instance_type}; SageMaker documents that "
+                f"asynchronous inference cannot be used on Inf1 instances ({ASYNC_DOC}, deployment guardrails "
+                "exclusions); choose another instance type"
+            )
+    if settings.autoscaling and settings.autoscaling_target_backlog_per_instance is None:
+        raise ParameterError(
+            "parameter 'autoscaling-target-backlog-per-instance': required with 'autoscaling-max-capacity' on an "
+            "asynchronous endpoint (the queued requests per instance that target tracking keeps; AWS's example "
+            "uses 5)"
+        )
+
+
 def serverless(settings: EndpointSettings) -> None:
     serverless_fields = ("serverless_memory_size_mb", "serverless_max_concurrency")
     if not settings.serverless:
@@ -201,6 +258,7 @@ def autoscaling(settings: EndpointSettings) -> None:
         "autoscaling_min_capacity",
         "autoscaling_target_invocations_per_instance",
         "autoscaling_target_invocations_per_copy",
+        "autoscaling_target_backlog_per_instance",
         "autoscaling_target_utilization",
         "autoscaling_scale_in_cooldown_seconds",
         "autoscaling_scale_out_cooldown_seconds",
@@ -225,7 +283,7 @@ def autoscaling(settings: EndpointSettings) -> None:
             "parameter 'autoscaling-target-utilization' applies to serverless provisioned concurrency; instance "
             "variants scale on 'autoscaling-target-invocations-per-instance'"
         )
-    if settings.autoscaling_target_invocations_per_instance is None:
+    if settings.autoscaling_target_invocations_per_instance is None and not settings.asynchronous:
         raise ParameterError(
             "parameter 'autoscaling-target-invocations-per-instance': required with 'autoscaling-max-capacity' "
             "(the invocations per instance per minute that target tracking keeps each variant at)"

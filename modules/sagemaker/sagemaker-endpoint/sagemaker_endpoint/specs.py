@@ -64,6 +64,16 @@ class InstanceScaling(NamedTuple):
     maximum: int
 
 
+class AsyncAsGiven(NamedTuple):
+    """AsyncInferenceConfig: where results go, how many requests an instance takes, which topics hear of them."""
+
+    output_uri: str
+    failure_uri: str | None
+    max_concurrent_invocations_per_instance: int | None
+    success_topic: str | None  # a topic ARN, "module-topic" for the topic the module creates, or None
+    error_topic: str | None
+
+
 @dataclass(frozen=True)
 class EndpointConfigSpec:
     """Everything that defines the endpoint configuration (which cannot change in place): its name is this digest."""
@@ -78,6 +88,7 @@ class EndpointConfigSpec:
     execution_role: str | None = None  # the role ARN given, or "module-role"; on the configuration itself
     subnets: tuple[str, ...] | None = None
     isolation: bool | None = None
+    asynchronous: AsyncAsGiven | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,18 @@ class ComponentScalingSpec:
     @property
     def scales_to_zero(self) -> bool:
         return self.minimum == 0
+
+
+@dataclass(frozen=True)
+class AsyncSpec:
+    """Asynchronous inference: the configuration, and the S3 prefixes and topics the execution role may use."""
+
+    config: AsyncAsGiven
+    input_uri: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for t in (self.config.success_topic, self.config.error_topic) if t))
 
 
 @dataclass(frozen=True)
@@ -178,6 +201,7 @@ class ScalingSpec:
     maximum: int
     scale_in_cooldown: int
     scale_out_cooldown: int
+    backlog: bool = False  # asynchronous: track ApproximateBacklogSizePerInstance, wake up from zero on a backlog
 
 
 @dataclass(frozen=True)
@@ -240,6 +264,7 @@ class EndpointPlan:
     artifacts: ArtifactsSpec
     components: tuple[ComponentSpec, ...] = ()  # set with managed instance scaling: one per model
     component_scaling: ComponentScalingSpec | None = None
+    asynchronous: AsyncSpec | None = None
 
     @property
     def serverless(self) -> bool:

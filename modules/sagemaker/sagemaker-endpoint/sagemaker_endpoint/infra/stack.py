@@ -15,7 +15,15 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from sagemaker_endpoint.contract import DeploymentContext
-from sagemaker_endpoint.infra import alarms, events, inference_components, permissions, rollout, scaling
+from sagemaker_endpoint.infra import (
+    alarms,
+    async_inference,
+    events,
+    inference_components,
+    permissions,
+    rollout,
+    scaling,
+)
 from sagemaker_endpoint.infra.endpoint_config import acknowledge_storage_key, container, endpoint_config
 from sagemaker_endpoint.infra.invoke import invoke_function
 from sagemaker_endpoint.infra.parts import encrypted_log_group, https_egress_security_group
@@ -61,6 +69,8 @@ class EndpointStack(cdk.Stack):
             # Here the configuration carries the role the instances start with: its policy must be attached first.
             self.endpoint_config.node.add_dependency(execution_policy)
         self.topic = events.notification_topic(self, plan.notifications, self.key)
+        if plan.asynchronous is not None:
+            self._asynchronous(execution_policy)
         self.alarms = alarms.add_alarms(self, plan.alarms, plan.endpoint_name, plan.variants, self.topic)
         self.endpoint = self._endpoint()
         if plan.scaling is not None:
@@ -113,6 +123,15 @@ class EndpointStack(cdk.Stack):
             components.append(component)
         return components
 
+    def _asynchronous(self, execution_policy: iam.ManagedPolicy | None) -> None:
+        """Asynchronous inference on the configuration (it may name the module's topic, made after it)."""
+        spec = self.plan.asynchronous
+        assert spec is not None
+        self.endpoint_config.async_inference_config = async_inference.async_inference_config(
+            spec.config, self.key, self.topic
+        )
+        async_inference.publish_to_module_topic(spec, execution_policy, self.topic)
+
     def _model_refresh(self) -> None:
         spec = self.plan.refresh
         assert spec is not None
@@ -125,6 +144,7 @@ class EndpointStack(cdk.Stack):
             production_variants=self.endpoint_config.production_variants,
             kms_key_id=self.endpoint_config.kms_key_id,
             data_capture_config=self.endpoint_config.data_capture_config,
+            async_inference_config=self.endpoint_config.async_inference_config,
         )
         if not self.plan.config.encrypt_storage:
             acknowledge_storage_key(twin, self.plan)
@@ -181,6 +201,7 @@ class EndpointStack(cdk.Stack):
                 log_group_name=plan.log_group_name,
                 security_group_id=self.security_group.attr_group_id if self.security_group else "",
             ),
+            plan.asynchronous,
         )
         policy = iam.ManagedPolicy(
             self,
@@ -274,4 +295,6 @@ class EndpointStack(cdk.Stack):
         # Keys of a serving mode appear only with it, so the outputs of existing endpoints stay as they were.
         if self.plan.components:
             metadata["InferenceComponentNames"] = [component.name for component in self.plan.components]
+        if self.plan.asynchronous is not None:
+            metadata["AsyncOutputS3Uri"] = self.plan.asynchronous.config.output_uri
         return metadata

@@ -43,6 +43,8 @@ ARN_PARAMETERS = {
     "sagemaker_domain_arn": "domain",
     "alarm_topic_arn": "topic",
     "notification_topic_arn": "topic",
+    "async_success_topic_arn": "topic",
+    "async_error_topic_arn": "topic",
 }
 
 
@@ -124,11 +126,19 @@ class EndpointSettings(ModuleSettings):
     serverless_memory_size_mb: int | None = Field(None, ge=1024, le=6144, multiple_of=1024)
     serverless_max_concurrency: int | None = Field(None, ge=1, le=200)
     serverless_provisioned_concurrency: int | None = Field(None, ge=1, le=200)
+    # Asynchronous inference: requests and results in S3, results announced on SNS.
+    async_output_s3_uri: S3Url | None = None
+    async_failure_s3_uri: S3Url | None = None
+    async_input_s3_uri: S3Url | None = None
+    async_max_concurrent_invocations_per_instance: int | None = Field(None, ge=1, le=1000)
+    async_success_topic_arn: str | None = None
+    async_error_topic_arn: str | None = None
     # Autoscaling (Application Auto Scaling).
     autoscaling_max_capacity: int | None = Field(None, ge=1)
     autoscaling_min_capacity: int | None = Field(None, ge=1)
     autoscaling_target_invocations_per_instance: int | None = Field(None, ge=1)
     autoscaling_target_invocations_per_copy: int | None = Field(None, ge=1)
+    autoscaling_target_backlog_per_instance: int | None = Field(None, ge=1)
     autoscaling_target_utilization: float = Field(0.7, gt=0, le=1)
     autoscaling_scale_in_cooldown_seconds: int = Field(300, ge=0, le=86400)
     autoscaling_scale_out_cooldown_seconds: int = Field(60, ge=0, le=86400)
@@ -214,6 +224,10 @@ class EndpointSettings(ModuleSettings):
     @property
     def autoscaling(self) -> bool:
         return self.autoscaling_max_capacity is not None
+
+    @property
+    def asynchronous(self) -> bool:
+        return self.async_output_s3_uri is not None
 
     @property
     def data_capture_enabled(self) -> bool:
