@@ -39,6 +39,7 @@ ASYNC = {
     "async-output-s3-uri": "s3://mlops-artifacts/async/results",
     "async-input-s3-uri": "s3://mlops-artifacts/async/requests",
 }
+SHADOW = {"name": "challenger", "model-image-uri": IMAGE, "model-data-url": DATA, "instance-type": "ml.c5.xlarge"}
 COPY_SCALING = {"autoscaling-max-capacity": 8, "autoscaling-target-invocations-per-copy": 4}
 
 VALID: dict[str, tuple[Path, dict[str, Any]]] = {
@@ -248,6 +249,25 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "autoscaling-target-backlog-per-instance": 10,
         },
     ),
+    # shadow tests
+    "endpoint-shadow": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [SHADOW], "alarm-model-latency-p99-ms": 500},
+    ),
+    "endpoint-shadow-rolls-back-capture-refresh": (
+        ENDPOINT,
+        {
+            **NET,
+            "variants": [{"name": "current", "model-image-uri": IMAGE, "model-data-url": DATA}],
+            "shadow-variants": [{**SHADOW, "initial-variant-weight": 0.5}],
+            "shadow-alarms-roll-back": True,
+            "deployment-strategy": "CANARY",
+            "model-artifacts-bucket-arn": BUCKET,
+            "data-capture-sampling-percentage": 20,
+            "refresh-on-model-data-change": True,
+            "notifications": True,
+        },
+    ),
     "endpoint-everything": (
         ENDPOINT,
         {
@@ -418,6 +438,37 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, **ASYNC, "autoscaling-max-capacity": 3},
         "autoscaling-target-backlog-per-instance",
+    ),
+    "endpoint-two-shadows": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [SHADOW, {**SHADOW, "name": "second"}]},
+        "shadow-variants",
+    ),
+    "endpoint-shadow-with-ab": (ENDPOINT, {**NET, "variants": AB, "shadow-variants": [SHADOW]}, "shadow-variants"),
+    "endpoint-shadow-async": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "shadow-variants": [SHADOW]},
+        "async-output-s3-uri",
+    ),
+    "endpoint-shadow-serverless": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, "shadow-variants": [SHADOW]},
+        "serverless-memory-size-mb",
+    ),
+    "endpoint-shadow-inf1": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [{**SHADOW, "instance-type": "ml.inf1.xlarge"}]},
+        "instance-type",
+    ),
+    "endpoint-shadow-without-source": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [{"name": "challenger"}]},
+        "shadow-variants",
+    ),
+    "endpoint-shadow-roll-back-alone": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-alarms-roll-back": True},
+        "shadow-alarms-roll-back",
     ),
     "endpoint-component-instance-target": (
         ENDPOINT,

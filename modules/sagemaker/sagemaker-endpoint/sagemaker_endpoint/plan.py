@@ -106,7 +106,8 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
                 component_name=component_name(endpoint_name) if managed else None,
             )
         )
-    instance_types = [variant.size.instance_type for variant in variants if variant.size.instance_type]
+    shadows = _shadows(settings, endpoint_name)
+    instance_types = [v.size.instance_type for v in (*variants, *shadows) if v.size.instance_type]
     config = EndpointConfigSpec(
         # An endpoint of inference components has no model on its variants: a new model updates the component.
         models=() if managed else tuple(variant.model_name for variant in variants),
@@ -128,9 +129,11 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         subnets=settings.subnet_ids if managed else None,
         isolation=settings.network_isolation if managed else None,
         asynchronous=_async_config(settings),
+        shadow_variants=tuple(shadow.size for shadow in shadows),
+        shadow_models=tuple(shadow.model_name for shadow in shadows),
     )
     config_digest = spec_digest(config)
-    known, undescribed = _artifacts(variants)
+    known, undescribed = _artifacts([*variants, *shadows])
     result = EndpointPlan(
         stack_name=context.stack_name,
         endpoint_name=endpoint_name,
@@ -150,7 +153,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
             ),
         ),
         scaling=None if managed else _scaling(settings, variants),
-        rollout=_rollout(settings, variants),
+        rollout=_rollout(settings, [*variants, *(shadows if settings.shadow_alarms_roll_back else [])]),
         refresh=None,
         notifications=(
             NotificationsSpec(settings.notification_topic_arn, settings.model_package_group_name)
@@ -161,6 +164,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         artifacts=ArtifactsSpec(known, undescribed, settings.model_artifacts_bucket_arn, settings.ecr_repo_arn),
         components=tuple(_component(settings, variant) for variant in variants if variant.component_name),
         component_scaling=_component_scaling(settings) if managed else None,
+        shadow_variants=tuple(shadows),
     )
     if config.asynchronous is not None:
         assert settings.async_input_s3_uri is not None
@@ -183,6 +187,43 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
 def component_name(endpoint_name: str) -> str:
     """The inference component's name: stable, so its scalable target and alarms keep naming it."""
     return sagemaker_name(endpoint_name, suffix="component")
+
+
+def _shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]:
+    """The shadow variant (SageMaker allows one): its own model, size and alarms, sized like `variants`."""
+    shadows = []
+    for shadow in settings.shadow_variants or ():
+        container = (
+            Container(shadow.model_package_arn, None, None, ())
+            if shadow.model_package_arn
+            else Container(None, shadow.model_image_uri, shadow.model_data_url, ())
+        )
+        model = ModelSpec(
+            containers=(container,),
+            role=settings.model_execution_role_arn or "module-role",
+            subnets=settings.subnet_ids,
+            vpc=settings.vpc_id,
+            isolation=settings.network_isolation,
+        )
+        shadows.append(
+            VariantPlan(
+                name=shadow.name,
+                kind="instance",
+                model=model,
+                model_name=sagemaker_name(endpoint_name, suffix=f"model-{spec_digest(model)}"),
+                model_id=f"{pascal(shadow.name)}Model",
+                construct_prefix=pascal(shadow.name),
+                size=VariantSize(
+                    shadow.name,
+                    shadow.instance_type or settings.instance_type,
+                    shadow.initial_instance_count or settings.initial_instance_count,
+                    shadow.initial_variant_weight or settings.initial_variant_weight,
+                ),
+                package=ResolvedPackage(arn=shadow.model_package_arn) if shadow.model_package_arn else None,
+                alarm_names=alarm_names(settings, endpoint_name, shadow.name),
+            )
+        )
+    return shadows
 
 
 def _async_config(settings: EndpointSettings) -> AsyncAsGiven | None:

@@ -27,6 +27,7 @@ def check(settings: EndpointSettings) -> None:
     data_capture(settings)
     managed_instance_scaling(settings)
     asynchronous(settings)
+    shadow(settings)
     serverless(settings)
     autoscaling(settings)
     rollout(settings)
@@ -209,6 +210,52 @@ def asynchronous(settings: EndpointSettings) -> None:
         )
 
 
+SHADOW_DOC = "https://docs.aws.amazon.com/sagemaker/latest/dg/shadow-tests.html"
+
+
+def shadow(settings: EndpointSettings) -> None:
+    """Shadow variants, within what SageMaker documents for shadow tests (shadow-tests and its exclusions)."""
+    shadows = settings.shadow_variants
+    if not shadows:
+        if settings.shadow_alarms_roll_back:
+            raise ParameterError("parameter 'shadow-alarms-roll-back' applies to 'shadow-variants', which is not set")
+        return
+    if len(shadows) > 1:
+        raise ParameterError(
+            f"parameter 'shadow-variants': SageMaker supports at most one shadow variant per endpoint ({SHADOW_DOC}); "
+            f"got {len(shadows)}"
+        )
+    if settings.variants and len(settings.variants) > 1:
+        raise ParameterError(
+            "parameters 'shadow-variants', 'variants': an endpoint with a shadow variant has at most one production "
+            f"variant ({SHADOW_DOC}); test one challenger at a time, or drop the shadow for A/B weights"
+        )
+    production = {size.name for size in variant_sizes(settings)}
+    if shadows[0].name in production:
+        raise ParameterError(
+            f"parameter 'shadow-variants': '{shadows[0].name}' is already a production variant's name; name it apart"
+        )
+    excluded = {
+        "serverless_memory_size_mb": "serverless inference",
+        "async_output_s3_uri": "asynchronous inference",
+        "containers": "multiple-container endpoints",
+        "managed_instance_scaling": "inference components (not documented for shadow tests either way)",
+    }
+    for field, feature in excluded.items():
+        if getattr(settings, field):
+            raise ParameterError(
+                f"parameter '{parameter_name(field)}' does not go with 'shadow-variants': SageMaker's shadow tests "
+                f"exclude {feature} (https://docs.aws.amazon.com/sagemaker/latest/dg/shadow-tests-exclusions.html)"
+            )
+    kinds = [size.instance_type or "" for size in variant_sizes(settings)]
+    kinds.append(shadows[0].instance_type or settings.instance_type)
+    if any(kind.startswith("ml.inf1.") for kind in kinds):
+        raise ParameterError(
+            "parameter 'instance-type': SageMaker's shadow tests exclude endpoints that use Inf1 instances "
+            "(https://docs.aws.amazon.com/sagemaker/latest/dg/shadow-tests-exclusions.html)"
+        )
+
+
 def serverless(settings: EndpointSettings) -> None:
     serverless_fields = ("serverless_memory_size_mb", "serverless_max_concurrency")
     if not settings.serverless:
@@ -350,7 +397,10 @@ def rollout(settings: EndpointSettings) -> None:
     strategy = settings.deployment_strategy
     sizes = variant_sizes(settings)
     variants = len(sizes)
-    own = sum(len(alarm_names(settings, "", size.name)) for size in sizes)
+    watched = [size.name for size in sizes]
+    if settings.shadow_alarms_roll_back:
+        watched += [variant.name for variant in settings.shadow_variants or ()]
+    own = sum(len(alarm_names(settings, "", name)) for name in watched)
     if own + len(settings.rollback_alarm_names) > MAX_ROLLBACK_ALARMS:
         raise ParameterError(
             f"parameter 'rollback-alarm-names': SageMaker rolls a deployment back on at most {MAX_ROLLBACK_ALARMS} "

@@ -89,6 +89,8 @@ class EndpointConfigSpec:
     subnets: tuple[str, ...] | None = None
     isolation: bool | None = None
     asynchronous: AsyncAsGiven | None = None
+    shadow_variants: tuple[VariantSize, ...] = ()
+    shadow_models: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,7 @@ class EndpointPlan:
     components: tuple[ComponentSpec, ...] = ()  # set with managed instance scaling: one per model
     component_scaling: ComponentScalingSpec | None = None
     asynchronous: AsyncSpec | None = None
+    shadow_variants: tuple[VariantPlan, ...] = ()  # SageMaker allows one; its answers are discarded
 
     @property
     def serverless(self) -> bool:
@@ -272,4 +275,5 @@ class EndpointPlan:
 
     @property
     def alarm_names(self) -> tuple[str, ...]:
-        return tuple(name for variant in self.variants for name in variant.alarm_names)
+        """Every alarm of the module's variants: production first, then the shadow."""
+        return tuple(name for variant in (*self.variants, *self.shadow_variants) for name in variant.alarm_names)

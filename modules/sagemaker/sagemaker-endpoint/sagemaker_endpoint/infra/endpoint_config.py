@@ -20,6 +20,7 @@ def endpoint_config(
     name: str,
     plan: EndpointPlan,
     models: list[sagemaker.CfnModel],
+    shadow_models: list[sagemaker.CfnModel],
     key: kms.IKey,
     role_arn: str,
     security_group_id: str | None,
@@ -38,6 +39,12 @@ def endpoint_config(
         production_variants=[
             production_variant(plan, variant, model) for variant, model in zip(plan.variants, models, strict=True)
         ],
+        # A shadow variant receives a copy of the production requests; its answers are discarded.
+        shadow_production_variants=[
+            production_variant(plan, variant, model)
+            for variant, model in zip(plan.shadow_variants, shadow_models, strict=True)
+        ]
+        or None,
         # Serverless variants and instances with local NVMe storage have no volume to encrypt with a key.
         kms_key_id=key.key_arn if plan.config.encrypt_storage else None,
         data_capture_config=data_capture(plan.capture, key),
@@ -58,7 +65,7 @@ def acknowledge_storage_key(config: Config, plan: EndpointPlan) -> None:
     if plan.serverless:
         reason = "Serverless variants have no ML storage volume to encrypt; SageMaker manages their compute."
     else:
-        kinds = [variant.size.instance_type for variant in plan.variants if variant.size.instance_type]
+        kinds = [v.size.instance_type for v in (*plan.variants, *plan.shadow_variants) if v.size.instance_type]
         local = sorted({kind for kind in kinds if has_instance_storage(kind)})
         reason = (
             f"{', '.join(local)} ha{'s' if len(local) == 1 else 've'} local NVMe instance storage, which "

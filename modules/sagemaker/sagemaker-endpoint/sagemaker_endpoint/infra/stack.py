@@ -55,12 +55,14 @@ class EndpointStack(cdk.Stack):
         self.role, execution_policy = self._execution_role()
         self._grant_key_use()
         self.models = [self._model(variant, execution_policy) for variant in plan.variants]
+        self.shadow_models = [self._model(variant, execution_policy) for variant in plan.shadow_variants]
         self.endpoint_config = endpoint_config(
             self,
             "EndpointConfig",
             name=plan.config_name,
             plan=plan,
             models=self.models,
+            shadow_models=self.shadow_models,
             key=self.key,
             role_arn=self.role.role_arn,
             security_group_id=self.security_group.attr_group_id if self.security_group else None,
@@ -71,7 +73,9 @@ class EndpointStack(cdk.Stack):
         self.topic = events.notification_topic(self, plan.notifications, self.key)
         if plan.asynchronous is not None:
             self._asynchronous(execution_policy)
-        self.alarms = alarms.add_alarms(self, plan.alarms, plan.endpoint_name, plan.variants, self.topic)
+        self.alarms = alarms.add_alarms(
+            self, plan.alarms, plan.endpoint_name, (*plan.variants, *plan.shadow_variants), self.topic
+        )
         self.endpoint = self._endpoint()
         if plan.scaling is not None:
             scaling.add_autoscaling(self, plan.scaling, self.endpoint.attr_endpoint_name, plan.variants)
@@ -145,6 +149,7 @@ class EndpointStack(cdk.Stack):
             kms_key_id=self.endpoint_config.kms_key_id,
             data_capture_config=self.endpoint_config.data_capture_config,
             async_inference_config=self.endpoint_config.async_inference_config,
+            shadow_production_variants=self.endpoint_config.shadow_production_variants,
         )
         if not self.plan.config.encrypt_storage:
             acknowledge_storage_key(twin, self.plan)
@@ -295,6 +300,8 @@ class EndpointStack(cdk.Stack):
         # Keys of a serving mode appear only with it, so the outputs of existing endpoints stay as they were.
         if self.plan.components:
             metadata["InferenceComponentNames"] = [component.name for component in self.plan.components]
+        if self.plan.shadow_variants:
+            metadata["ShadowVariantNames"] = [variant.name for variant in self.plan.shadow_variants]
         if self.plan.asynchronous is not None:
             metadata["AsyncOutputS3Uri"] = self.plan.asynchronous.config.output_uri
         return metadata

@@ -99,6 +99,9 @@ class EndpointSettings(ModuleSettings):
     model_environment: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     containers: Annotated[tuple[ContainerParameter, ...] | None, NoDecode] = Field(None, min_length=2, max_length=15)
     variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(None, min_length=1, max_length=10)
+    # Shadow tests: a variant that receives a copy of production requests, whose answers are discarded.
+    shadow_variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(None, min_length=1)
+    shadow_alarms_roll_back: bool = False
     # SageMaker project and domain, for tags and resource isolation.
     sagemaker_project_id: str | None = Field(None, pattern=r"^p-[a-z0-9]{12}$")
     sagemaker_project_name: str | None = Field(None, pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
@@ -173,7 +176,7 @@ class EndpointSettings(ModuleSettings):
     def _string_list(cls, value: Any) -> Any:
         return decode_list(value)
 
-    @field_validator("containers", "variants", mode="before")
+    @field_validator("containers", "variants", "shadow_variants", mode="before")
     @classmethod
     def _object_list(cls, value: Any) -> Any:
         return decode_json(value, "a JSON list of objects")
