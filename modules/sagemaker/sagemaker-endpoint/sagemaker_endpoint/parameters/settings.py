@@ -100,7 +100,7 @@ class EndpointSettings(ModuleSettings):
     containers: Annotated[tuple[ContainerParameter, ...] | None, NoDecode] = Field(None, min_length=2, max_length=15)
     variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(None, min_length=1, max_length=10)
     # Shadow tests: a variant that receives a copy of production requests, whose answers are discarded.
-    shadow_variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(None, min_length=1)
+    shadow_variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = None
     shadow_alarms_roll_back: bool = False
     # SageMaker project and domain, for tags and resource isolation.
     sagemaker_project_id: str | None = Field(None, pattern=r"^p-[a-z0-9]{12}$")
