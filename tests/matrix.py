@@ -460,9 +460,9 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-arn": PACKAGE, "shadow-variants": [{**SHADOW, "instance-type": "ml.inf1.xlarge"}]},
         "instance-type",
     ),
-    "endpoint-shadow-without-source": (
+    "endpoint-shadow-named-like-production": (
         ENDPOINT,
-        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [{"name": "challenger"}]},
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [{**SHADOW, "name": "AllTraffic"}]},
         "shadow-variants",
     ),
     "endpoint-shadow-roll-back-alone": (
