@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "functions" / "invoke"))
 
@@ -136,9 +138,6 @@ def test_on_an_endpoint_of_inference_components_every_request_names_the_componen
 
 def test_the_component_name_is_a_parameter_sagemaker_runtime_accepts() -> None:
     # botocore's Stubber checks each request against the published API model of sagemaker-runtime.
-    import boto3
-    from botocore.stub import Stubber
-
     client = boto3.client(
         "sagemaker-runtime", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
     )
