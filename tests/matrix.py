@@ -34,6 +34,13 @@ AB = [
     {"name": "challenger", "model-image-uri": IMAGE, "model-data-url": DATA, "instance-type": "ml.c5.xlarge"},
 ]
 AUTOSCALING = {"autoscaling-max-capacity": 6, "autoscaling-target-invocations-per-instance": 200}
+COMPONENT = {"managed-instance-scaling": True, "inference-component-memory-mb": 2048}
+ASYNC = {
+    "async-output-s3-uri": "s3://mlops-artifacts/async/results",
+    "async-input-s3-uri": "s3://mlops-artifacts/async/requests",
+}
+SHADOW = {"name": "challenger", "model-image-uri": IMAGE, "model-data-url": DATA, "instance-type": "ml.c5.xlarge"}
+COPY_SCALING = {"autoscaling-max-capacity": 8, "autoscaling-target-invocations-per-copy": 4}
 
 VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     # networking
@@ -171,6 +178,96 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "tags": {"team": "ml"},
         },
     ),
+    # inference components on instances SageMaker manages
+    "endpoint-inference-component": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-image-uri": IMAGE,
+            "model-data-url": DATA,
+            **COMPONENT,
+            "inference-component-cpus": 1,
+            "instance-type": "ml.m5.xlarge",
+            "invoke-function": True,
+        },
+    ),
+    "endpoint-inference-component-to-zero": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            **COMPONENT,
+            "scaling-min-instance-count": 0,
+            "scaling-max-instance-count": 4,
+            **COPY_SCALING,
+            "deployment-strategy": "ROLLING",
+            "alarm-model-latency-p99-ms": 500,
+            "notifications": True,
+        },
+    ),
+    "endpoint-inference-component-gpu": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-group-name": GROUP,
+            **COMPONENT,
+            "instance-type": "ml.g5.2xlarge",
+            "inference-component-accelerators": 1,
+            "inference-component-copy-count": 2,
+            "initial-instance-count": 2,
+            "scaling-max-instance-count": 3,
+            **COPY_SCALING,
+            "autoscaling-min-capacity": 2,
+        },
+    ),
+    # asynchronous inference
+    "endpoint-async-to-zero": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            **ASYNC,
+            "async-failure-s3-uri": "s3://mlops-artifacts/async/failures",
+            "async-max-concurrent-invocations-per-instance": 4,
+            "notifications": True,
+            "autoscaling-max-capacity": 4,
+            "autoscaling-target-backlog-per-instance": 5,
+        },
+    ),
+    "endpoint-async-given-topics-refresh": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-image-uri": IMAGE,
+            "model-data-url": DATA,
+            **ASYNC,
+            "async-success-topic-arn": TOPIC,
+            "async-error-topic-arn": f"arn:aws:sns:{REGION}:{ACCOUNT}:ml-errors",
+            "refresh-on-model-data-change": True,
+            "autoscaling-max-capacity": 2,
+            "autoscaling-min-capacity": 1,
+            "autoscaling-target-backlog-per-instance": 10,
+        },
+    ),
+    # shadow tests
+    "endpoint-shadow": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [SHADOW], "alarm-model-latency-p99-ms": 500},
+    ),
+    "endpoint-shadow-rolls-back-capture-refresh": (
+        ENDPOINT,
+        {
+            **NET,
+            "variants": [{"name": "current", "model-image-uri": IMAGE, "model-data-url": DATA}],
+            "shadow-variants": [{**SHADOW, "initial-variant-weight": 0.5}],
+            "shadow-alarms-roll-back": True,
+            "deployment-strategy": "CANARY",
+            "model-artifacts-bucket-arn": BUCKET,
+            "data-capture-sampling-percentage": 20,
+            "refresh-on-model-data-change": True,
+            "notifications": True,
+        },
+    ),
     "endpoint-everything": (
         ENDPOINT,
         {
@@ -259,7 +356,124 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
     "endpoint-managed-scaling": (
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, "managed-instance-scaling": True},
-        "managed-instance-scaling",
+        "inference-component-memory-mb",
+    ),
+    "endpoint-component-memory-too-small": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, "inference-component-memory-mb": 64},
+        "inference-component-memory-mb",
+    ),
+    "endpoint-component-without-managed-scaling": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "inference-component-cpus": 2},
+        "inference-component-cpus",
+    ),
+    "endpoint-component-serverless": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, **COMPONENT},
+        "serverless-memory-size-mb",
+    ),
+    "endpoint-component-ab-variants": (ENDPOINT, {**NET, "variants": AB, **COMPONENT}, "variants"),
+    "endpoint-component-pipeline": (
+        ENDPOINT,
+        {**NET, "containers": [{"image-uri": PRE}, {"image-uri": IMAGE}], **COMPONENT},
+        "containers",
+    ),
+    "endpoint-component-canary": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, "deployment-strategy": "CANARY"},
+        "deployment-strategy",
+    ),
+    "endpoint-component-refresh": (
+        ENDPOINT,
+        {**NET, "model-image-uri": IMAGE, "model-data-url": DATA, **COMPONENT, "refresh-on-model-data-change": True},
+        "refresh-on-model-data-change",
+    ),
+    "endpoint-component-zero-without-copy-scaling": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, "scaling-min-instance-count": 0},
+        "scaling-min-instance-count",
+    ),
+    "endpoint-async-without-input": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "async-output-s3-uri": "s3://mlops-artifacts/async/results"},
+        "async-input-s3-uri",
+    ),
+    "endpoint-async-failure-alone": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "async-failure-s3-uri": "s3://mlops-artifacts/async/failures"},
+        "async-failure-s3-uri",
+    ),
+    "endpoint-async-output-not-s3": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "async-output-s3-uri": "mlops-artifacts/async"},
+        "async-output-s3-uri",
+    ),
+    "endpoint-async-topic-is-a-queue": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "async-success-topic-arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"},
+        "async-success-topic-arn",
+    ),
+    "endpoint-async-invoke-function": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "invoke-function": True},
+        "invoke-function",
+    ),
+    "endpoint-async-serverless": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, **ASYNC},
+        "serverless-memory-size-mb",
+    ),
+    "endpoint-async-inf1": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "instance-type": "ml.inf1.xlarge"},
+        "instance-type",
+    ),
+    "endpoint-async-invocation-target": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, **AUTOSCALING},
+        "autoscaling-target-invocations-per-instance",
+    ),
+    "endpoint-async-without-backlog-target": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "autoscaling-max-capacity": 3},
+        "autoscaling-target-backlog-per-instance",
+    ),
+    "endpoint-two-shadows": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [SHADOW, {**SHADOW, "name": "second"}]},
+        "shadow-variants",
+    ),
+    "endpoint-shadow-with-ab": (ENDPOINT, {**NET, "variants": AB, "shadow-variants": [SHADOW]}, "shadow-variants"),
+    "endpoint-shadow-async": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **ASYNC, "shadow-variants": [SHADOW]},
+        "async-output-s3-uri",
+    ),
+    "endpoint-shadow-serverless": (
+        ENDPOINT,
+        {"model-package-arn": PACKAGE, **SERVERLESS, "shadow-variants": [SHADOW]},
+        "serverless-memory-size-mb",
+    ),
+    "endpoint-shadow-inf1": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [{**SHADOW, "instance-type": "ml.inf1.xlarge"}]},
+        "instance-type",
+    ),
+    "endpoint-shadow-named-like-production": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-variants": [{**SHADOW, "name": "AllTraffic"}]},
+        "shadow-variants",
+    ),
+    "endpoint-shadow-roll-back-alone": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "shadow-alarms-roll-back": True},
+        "shadow-alarms-roll-back",
+    ),
+    "endpoint-component-instance-target": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, **AUTOSCALING},
+        "autoscaling-target-invocations-per-instance",
     ),
     "endpoint-capture-without-bucket": (
         ENDPOINT,

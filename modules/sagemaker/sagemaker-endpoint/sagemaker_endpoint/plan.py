@@ -18,11 +18,16 @@ from sagemaker_endpoint.specs import (
     AlarmActions,
     AlarmsSpec,
     ArtifactsSpec,
+    AsyncAsGiven,
+    AsyncSpec,
     CaptureAsGiven,
     CaptureSpec,
+    ComponentScalingSpec,
+    ComponentSpec,
     Container,
     EndpointConfigSpec,
     EndpointPlan,
+    InstanceScaling,
     ModelSpec,
     NetworkSpec,
     NotificationsSpec,
@@ -77,6 +82,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
     network = NetworkSpec(settings.vpc_id, settings.subnet_ids) if settings.vpc_id and settings.subnet_ids else None
     model_sources = _model_sources(settings, package)
     short_form = not settings.variants
+    managed = settings.managed_instance_scaling
     variants = []
     for size, (containers, served) in zip(variant_sizes(settings), model_sources, strict=True):
         model = ModelSpec(
@@ -97,11 +103,14 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
                 size=size,
                 package=served,
                 alarm_names=alarm_names(settings, endpoint_name, size.name),
+                component_name=component_name(endpoint_name) if managed else None,
             )
         )
-    instance_types = [variant.size.instance_type for variant in variants if variant.size.instance_type]
+    shadows = _shadows(settings, endpoint_name)
+    instance_types = [v.size.instance_type for v in (*variants, *shadows) if v.size.instance_type]
     config = EndpointConfigSpec(
-        models=tuple(variant.model_name for variant in variants),
+        # An endpoint of inference components has no model on its variants: a new model updates the component.
+        models=() if managed else tuple(variant.model_name for variant in variants),
         variants=tuple(variant.size for variant in variants),
         serverless=ServerlessSize(
             settings.serverless_memory_size_mb,
@@ -110,9 +119,21 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         ),
         encrypt_storage=bool(instance_types) and not any(has_instance_storage(kind) for kind in instance_types),
         capture=CaptureAsGiven(settings.data_capture_sampling_percentage, settings.data_capture_prefix),
+        # An endpoint of inference components carries these on its configuration rather than on a model.
+        instance_scaling=(
+            InstanceScaling(settings.scaling_min_instance_count, settings.scaling_max_instance_count)
+            if managed
+            else None
+        ),
+        execution_role=(settings.model_execution_role_arn or "module-role") if managed else None,
+        subnets=settings.subnet_ids if managed else None,
+        isolation=settings.network_isolation if managed else None,
+        asynchronous=_async_config(settings),
+        shadow_variants=tuple(shadow.size for shadow in shadows),
+        shadow_models=tuple(shadow.model_name for shadow in shadows),
     )
     config_digest = spec_digest(config)
-    known, undescribed = _artifacts(variants)
+    known, undescribed = _artifacts([*variants, *shadows])
     result = EndpointPlan(
         stack_name=context.stack_name,
         endpoint_name=endpoint_name,
@@ -131,8 +152,8 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
                 module_topic=not settings.alarm_topic_arn and settings.notifications,
             ),
         ),
-        scaling=_scaling(settings, variants),
-        rollout=_rollout(settings, variants),
+        scaling=None if managed else _scaling(settings, variants),
+        rollout=_rollout(settings, [*variants, *(shadows if settings.shadow_alarms_roll_back else [])]),
         refresh=None,
         notifications=(
             NotificationsSpec(settings.notification_topic_arn, settings.model_package_group_name)
@@ -141,7 +162,13 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         ),
         invoke_function=settings.invoke_function,
         artifacts=ArtifactsSpec(known, undescribed, settings.model_artifacts_bucket_arn, settings.ecr_repo_arn),
+        components=tuple(_component(settings, variant) for variant in variants if variant.component_name),
+        component_scaling=_component_scaling(settings) if managed else None,
+        shadow_variants=tuple(shadows),
     )
+    if config.asynchronous is not None:
+        assert settings.async_input_s3_uri is not None
+        result = dataclasses.replace(result, asynchronous=AsyncSpec(config.asynchronous, settings.async_input_s3_uri))
     if not settings.refresh_on_model_data_change:
         return result
     if not known.model_data_urls:
@@ -155,6 +182,91 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         maximum_execution_timeout_seconds=settings.maximum_execution_timeout_seconds,
     )
     return dataclasses.replace(result, refresh=refresh)
+
+
+def component_name(endpoint_name: str) -> str:
+    """The inference component's name: stable, so its scalable target and alarms keep naming it."""
+    return sagemaker_name(endpoint_name, suffix="component")
+
+
+def _shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]:
+    """The shadow variant (SageMaker allows one): its own model, size and alarms, sized like `variants`."""
+    shadows = []
+    for shadow in settings.shadow_variants or ():
+        container = (
+            Container(shadow.model_package_arn, None, None, ())
+            if shadow.model_package_arn
+            else Container(None, shadow.model_image_uri, shadow.model_data_url, ())
+        )
+        model = ModelSpec(
+            containers=(container,),
+            role=settings.model_execution_role_arn or "module-role",
+            subnets=settings.subnet_ids,
+            vpc=settings.vpc_id,
+            isolation=settings.network_isolation,
+        )
+        shadows.append(
+            VariantPlan(
+                name=shadow.name,
+                kind="instance",
+                model=model,
+                model_name=sagemaker_name(endpoint_name, suffix=f"model-{spec_digest(model)}"),
+                model_id=f"{pascal(shadow.name)}Model",
+                construct_prefix=pascal(shadow.name),
+                size=VariantSize(
+                    shadow.name,
+                    shadow.instance_type or settings.instance_type,
+                    shadow.initial_instance_count or settings.initial_instance_count,
+                    shadow.initial_variant_weight or settings.initial_variant_weight,
+                ),
+                package=ResolvedPackage(arn=shadow.model_package_arn) if shadow.model_package_arn else None,
+                alarm_names=alarm_names(settings, endpoint_name, shadow.name),
+            )
+        )
+    return shadows
+
+
+def _async_config(settings: EndpointSettings) -> AsyncAsGiven | None:
+    """Results to S3; each topic given, else the module's notification topic (given or created), else none."""
+    if settings.async_output_s3_uri is None:
+        return None
+    shared = settings.notification_topic_arn or ("module-topic" if settings.notifications else None)
+    return AsyncAsGiven(
+        output_uri=settings.async_output_s3_uri,
+        failure_uri=settings.async_failure_s3_uri,
+        max_concurrent_invocations_per_instance=settings.async_max_concurrent_invocations_per_instance,
+        success_topic=settings.async_success_topic_arn or shared,
+        error_topic=settings.async_error_topic_arn or shared,
+    )
+
+
+def _component(settings: EndpointSettings, variant: VariantPlan) -> ComponentSpec:
+    assert variant.component_name is not None
+    assert settings.inference_component_memory_mb is not None
+    return ComponentSpec(
+        name=variant.component_name,
+        variant=variant.name,
+        model_name=variant.model_name,
+        construct_prefix=variant.construct_prefix,
+        memory_mb=settings.inference_component_memory_mb,
+        cpus=settings.inference_component_cpus,
+        accelerators=settings.inference_component_accelerators,
+        copy_count=settings.inference_component_copy_count,
+    )
+
+
+def _component_scaling(settings: EndpointSettings) -> ComponentScalingSpec | None:
+    if settings.autoscaling_max_capacity is None:
+        return None
+    assert settings.autoscaling_target_invocations_per_copy is not None
+    to_zero = settings.scaling_min_instance_count == 0
+    return ComponentScalingSpec(
+        target=float(settings.autoscaling_target_invocations_per_copy),
+        minimum=0 if to_zero else settings.autoscaling_min_capacity or settings.inference_component_copy_count,
+        maximum=settings.autoscaling_max_capacity,
+        scale_in_cooldown=settings.autoscaling_scale_in_cooldown_seconds,
+        scale_out_cooldown=settings.autoscaling_scale_out_cooldown_seconds,
+    )
 
 
 def _model_sources(
@@ -226,6 +338,11 @@ def _scaling(settings: EndpointSettings, variants: list[VariantPlan]) -> Scaling
         target = settings.autoscaling_target_utilization
         floor = settings.autoscaling_min_capacity or settings.serverless_provisioned_concurrency or 1
         minimum = tuple(floor for _ in variants)
+    elif settings.asynchronous:
+        # Requests queue while no instance runs, so an asynchronous endpoint may scale to zero.
+        dimension, metric = "DesiredInstanceCount", "ApproximateBacklogSizePerInstance"
+        target = float(settings.autoscaling_target_backlog_per_instance or 0)
+        minimum = tuple(settings.autoscaling_min_capacity or 0 for _ in variants)
     else:
         dimension, metric = "DesiredInstanceCount", "SageMakerVariantInvocationsPerInstance"
         target = float(settings.autoscaling_target_invocations_per_instance or 0)
@@ -238,6 +355,7 @@ def _scaling(settings: EndpointSettings, variants: list[VariantPlan]) -> Scaling
         maximum=settings.autoscaling_max_capacity,
         scale_in_cooldown=settings.autoscaling_scale_in_cooldown_seconds,
         scale_out_cooldown=settings.autoscaling_scale_out_cooldown_seconds,
+        backlog=settings.asynchronous,
     )
 
 

@@ -1,7 +1,8 @@
 """How the endpoint's parameters may combine: each rule raises one error naming the parameters involved.
 
 Single values are checked where they are declared (parameters/settings.py); this file holds what depends on more
-than one parameter: the model source, serverless exclusions, autoscaling bounds and rollout strategy.
+than one parameter: the model source, serverless exclusions, autoscaling bounds and rollout strategy; the
+serving modes (inference components, asynchronous inference, shadow tests) have theirs in serving_rules.py.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from sagemaker_endpoint.contract import ParameterError, parameter_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.plan import alarm_names, variant_sizes
+from sagemaker_endpoint.serving_rules import asynchronous, component_autoscaling, managed_instance_scaling, shadow
 
 MODEL_SOURCES = ("model_package_arn", "model_package_group_name", "model_image_uri", "containers", "variants")
 STRATEGY_PARAMETERS = {
@@ -26,6 +28,8 @@ def check(settings: EndpointSettings) -> None:
     network(settings)
     data_capture(settings)
     managed_instance_scaling(settings)
+    asynchronous(settings)
+    shadow(settings)
     serverless(settings)
     autoscaling(settings)
     rollout(settings)
@@ -82,27 +86,6 @@ def data_capture(settings: EndpointSettings) -> None:
         )
 
 
-def managed_instance_scaling(settings: EndpointSettings) -> None:
-    if not settings.managed_instance_scaling:
-        return
-    low, initial, high = (
-        settings.scaling_min_instance_count,
-        settings.initial_instance_count,
-        settings.scaling_max_instance_count,
-    )
-    if not low <= initial <= high:
-        raise ParameterError(
-            f"parameters 'scaling-min-instance-count' ({low}), 'initial-instance-count' ({initial}), "
-            f"'scaling-max-instance-count' ({high}): need min <= initial <= max"
-        )
-    raise ParameterError(
-        "parameter 'managed-instance-scaling': SageMaker accepts ManagedInstanceScaling only on endpoints "
-        "that host inference components, and this module hosts a model on each production variant "
-        "(CreateEndpointConfig would fail with 'ManagedInstanceScaling is only supported for inference "
-        "component endpoints'); set it to false and use 'autoscaling-max-capacity' to scale on load"
-    )
-
-
 def serverless(settings: EndpointSettings) -> None:
     serverless_fields = ("serverless_memory_size_mb", "serverless_max_concurrency")
     if not settings.serverless:
@@ -151,6 +134,8 @@ def autoscaling(settings: EndpointSettings) -> None:
     tuning = settings.given(
         "autoscaling_min_capacity",
         "autoscaling_target_invocations_per_instance",
+        "autoscaling_target_invocations_per_copy",
+        "autoscaling_target_backlog_per_instance",
         "autoscaling_target_utilization",
         "autoscaling_scale_in_cooldown_seconds",
         "autoscaling_scale_out_cooldown_seconds",
@@ -167,12 +152,15 @@ def autoscaling(settings: EndpointSettings) -> None:
     if settings.serverless:
         _serverless_autoscaling(settings, maximum)
         return
+    if settings.managed_instance_scaling:
+        component_autoscaling(settings, maximum)
+        return
     if "autoscaling_target_utilization" in tuning:
         raise ParameterError(
             "parameter 'autoscaling-target-utilization' applies to serverless provisioned concurrency; instance "
             "variants scale on 'autoscaling-target-invocations-per-instance'"
         )
-    if settings.autoscaling_target_invocations_per_instance is None:
+    if settings.autoscaling_target_invocations_per_instance is None and not settings.asynchronous:
         raise ParameterError(
             "parameter 'autoscaling-target-invocations-per-instance': required with 'autoscaling-max-capacity' "
             "(the invocations per instance per minute that target tracking keeps each variant at)"
@@ -217,7 +205,10 @@ def rollout(settings: EndpointSettings) -> None:
     strategy = settings.deployment_strategy
     sizes = variant_sizes(settings)
     variants = len(sizes)
-    own = sum(len(alarm_names(settings, "", size.name)) for size in sizes)
+    watched = [size.name for size in sizes]
+    if settings.shadow_alarms_roll_back:
+        watched += [variant.name for variant in settings.shadow_variants or ()]
+    own = sum(len(alarm_names(settings, "", name)) for name in watched)
     if own + len(settings.rollback_alarm_names) > MAX_ROLLBACK_ALARMS:
         raise ParameterError(
             f"parameter 'rollback-alarm-names': SageMaker rolls a deployment back on at most {MAX_ROLLBACK_ALARMS} "

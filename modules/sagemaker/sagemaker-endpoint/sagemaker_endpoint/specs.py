@@ -57,6 +57,23 @@ class CaptureAsGiven(NamedTuple):
     prefix: str | None  # as the manifest gave it; the resolved destination follows from it and the endpoint name
 
 
+class InstanceScaling(NamedTuple):
+    """ManagedInstanceScaling of a variant that hosts inference components: SageMaker sizes it in these bounds."""
+
+    minimum: int
+    maximum: int
+
+
+class AsyncAsGiven(NamedTuple):
+    """AsyncInferenceConfig: where results go, how many requests an instance takes, which topics hear of them."""
+
+    output_uri: str
+    failure_uri: str | None
+    max_concurrent_invocations_per_instance: int | None
+    success_topic: str | None  # a topic ARN, "module-topic" for the topic the module creates, or None
+    error_topic: str | None
+
+
 @dataclass(frozen=True)
 class EndpointConfigSpec:
     """Everything that defines the endpoint configuration (which cannot change in place): its name is this digest."""
@@ -66,6 +83,14 @@ class EndpointConfigSpec:
     serverless: ServerlessSize
     encrypt_storage: bool  # a KMS key for the ML storage volumes (none for serverless or instance storage)
     capture: CaptureAsGiven
+    # Set only for an endpoint of inference components (fields added later enter the digest only when set).
+    instance_scaling: InstanceScaling | None = None
+    execution_role: str | None = None  # the role ARN given, or "module-role"; on the configuration itself
+    subnets: tuple[str, ...] | None = None
+    isolation: bool | None = None
+    asynchronous: AsyncAsGiven | None = None
+    shadow_variants: tuple[VariantSize, ...] = ()
+    shadow_models: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,48 @@ class VariantPlan:
     size: VariantSize
     package: ResolvedPackage | None  # the package it serves, when it serves one
     alarm_names: tuple[str, ...]
+    component_name: str | None = None  # the inference component serving its model, with managed instance scaling
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """The inference component a model runs as on an endpoint with managed instance scaling."""
+
+    name: str
+    variant: str
+    model_name: str
+    construct_prefix: str
+    memory_mb: int
+    cpus: float | None
+    accelerators: int | None
+    copy_count: int
+
+
+@dataclass(frozen=True)
+class ComponentScalingSpec:
+    """Target tracking on a component's copies; from zero, a step policy on failed invocations wakes it up."""
+
+    target: float
+    minimum: int
+    maximum: int
+    scale_in_cooldown: int
+    scale_out_cooldown: int
+
+    @property
+    def scales_to_zero(self) -> bool:
+        return self.minimum == 0
+
+
+@dataclass(frozen=True)
+class AsyncSpec:
+    """Asynchronous inference: the configuration, and the S3 prefixes and topics the execution role may use."""
+
+    config: AsyncAsGiven
+    input_uri: str
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for t in (self.config.success_topic, self.config.error_topic) if t))
 
 
 @dataclass(frozen=True)
@@ -136,6 +203,7 @@ class ScalingSpec:
     maximum: int
     scale_in_cooldown: int
     scale_out_cooldown: int
+    backlog: bool = False  # asynchronous: track ApproximateBacklogSizePerInstance, wake up from zero on a backlog
 
 
 @dataclass(frozen=True)
@@ -196,6 +264,10 @@ class EndpointPlan:
     notifications: NotificationsSpec | None
     invoke_function: bool
     artifacts: ArtifactsSpec
+    components: tuple[ComponentSpec, ...] = ()  # set with managed instance scaling: one per model
+    component_scaling: ComponentScalingSpec | None = None
+    asynchronous: AsyncSpec | None = None
+    shadow_variants: tuple[VariantPlan, ...] = ()  # SageMaker allows one; its answers are discarded
 
     @property
     def serverless(self) -> bool:
@@ -203,4 +275,5 @@ class EndpointPlan:
 
     @property
     def alarm_names(self) -> tuple[str, ...]:
-        return tuple(name for variant in self.variants for name in variant.alarm_names)
+        """Every alarm of the module's variants: production first, then the shadow."""
+        return tuple(name for variant in (*self.variants, *self.shadow_variants) for name in variant.alarm_names)

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "functions" / "invoke"))
 
@@ -126,3 +128,30 @@ def test_the_handler_reads_the_endpoint_name_from_its_environment(monkeypatch: p
     assert result["statusCode"] == 200
     assert runtime.calls[0]["EndpointName"] == "fraud-endpoint"
     assert json.loads(runtime.calls[0]["Body"]) == {"amount": 1}
+
+
+def test_on_an_endpoint_of_inference_components_every_request_names_the_component() -> None:
+    runtime = FakeRuntime()
+    invoke({"body": {"amount": 1}}, "fraud-endpoint", runtime, "fraud-endpoint-component")
+    assert runtime.calls[0]["InferenceComponentName"] == "fraud-endpoint-component"
+
+
+def test_the_component_name_is_a_parameter_sagemaker_runtime_accepts() -> None:
+    # botocore's Stubber checks each request against the published API model of sagemaker-runtime.
+    client = boto3.client(
+        "sagemaker-runtime", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "invoke_endpoint",
+            {"Body": io.BytesIO(b"{}"), "ContentType": "application/json"},
+            {
+                "EndpointName": "fraud-endpoint",
+                "Body": b"{}",
+                "ContentType": "application/json",
+                "Accept": "application/json",
+                "InferenceComponentName": "fraud-endpoint-component",
+            },
+        )
+        result = invoke({"body": {}}, "fraud-endpoint", client, "fraud-endpoint-component")
+    assert result["statusCode"] == 200

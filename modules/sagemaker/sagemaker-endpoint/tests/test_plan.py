@@ -14,9 +14,11 @@ from sagemaker_endpoint.names import digest, spec_digest
 from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.plan import plan
 from sagemaker_endpoint.specs import (
+    AsyncAsGiven,
     CaptureAsGiven,
     Container,
     EndpointConfigSpec,
+    InstanceScaling,
     ModelSpec,
     ServerlessSize,
     VariantSize,
@@ -94,6 +96,13 @@ def test_every_field_of_a_named_spec_is_part_of_its_name() -> None:
             "serverless": ServerlessSize(2048, 5, None),
             "encrypt_storage": False,
             "capture": CaptureAsGiven(10, None),
+            "instance_scaling": InstanceScaling(0, 4),
+            "execution_role": "module-role",
+            "subnets": ("subnet-0123456789abcdef1",),
+            "isolation": True,
+            "asynchronous": AsyncAsGiven("s3://mlops-artifacts/async/results", None, None, None, None),
+            "shadow_variants": (VariantSize("challenger", "ml.c5.xlarge", 1, 1.0),),
+            "shadow_models": ("challenger-model",),
         },
     }
     for spec in (MODEL, CONFIG):

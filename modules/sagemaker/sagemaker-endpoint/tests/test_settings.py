@@ -141,8 +141,7 @@ OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
         ),
         (
             {"managed-instance-scaling": True},
-            "parameter 'managed-instance-scaling': SageMaker accepts ManagedInstanceScaling only on endpoints that "
-            "host inference components",
+            "parameter 'inference-component-memory-mb': required with 'managed-instance-scaling: true'",
         ),
         ({"permissions-boundary-name": "arn:aws:iam::1:policy/x"}, "parameter 'permissions-boundary-name': String"),
         ({"tags": ["a"]}, "parameter 'tags': Input should be a valid dictionary"),

@@ -14,8 +14,11 @@ from typing import Any
 DEFAULT_TYPE = "application/json"
 
 
-def invoke(request: Any, endpoint_name: str, runtime: Any) -> dict[str, Any]:
-    """The endpoint's answer to `request`, or a 4xx/5xx answer that says what went wrong."""
+def invoke(request: Any, endpoint_name: str, runtime: Any, component_name: str | None = None) -> dict[str, Any]:
+    """The endpoint's answer to `request`, or a 4xx/5xx answer that says what went wrong.
+
+    On an endpoint of inference components, `component_name` names the component that answers.
+    """
     if not isinstance(request, dict) or "body" not in request:
         return answer(400, {"error": 'the request must be a JSON object with a "body"'})
     content_type = str(request.get("content_type") or DEFAULT_TYPE)
@@ -30,8 +33,9 @@ def invoke(request: Any, endpoint_name: str, runtime: Any) -> dict[str, Any]:
     if not payload:
         return answer(400, {"error": "the body is empty"})
     try:
+        target = {"InferenceComponentName": component_name} if component_name else {}
         response = runtime.invoke_endpoint(
-            EndpointName=endpoint_name, Body=payload, ContentType=content_type, Accept=accept
+            EndpointName=endpoint_name, Body=payload, ContentType=content_type, Accept=accept, **target
         )
     except Exception as error:
         return _failure(error)

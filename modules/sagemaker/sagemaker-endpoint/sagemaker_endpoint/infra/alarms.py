@@ -92,10 +92,7 @@ def _alarm(
         alarm_name=name,
         alarm_description=description,
         namespace=NAMESPACE,
-        dimensions=[
-            cloudwatch.CfnAlarm.DimensionProperty(name="EndpointName", value=endpoint_name),
-            cloudwatch.CfnAlarm.DimensionProperty(name="VariantName", value=variant.name),
-        ],
+        dimensions=_dimensions(variant, endpoint_name),
         period=60,
         evaluation_periods=1,
         treat_missing_data="notBreaching",
@@ -103,3 +100,13 @@ def _alarm(
         ok_actions=actions,
         **metric,
     )
+
+
+def _dimensions(variant: VariantPlan, endpoint_name: str) -> list[cloudwatch.CfnAlarm.DimensionProperty]:
+    """A variant's invocation metrics; SageMaker publishes those of an inference component under its name."""
+    if variant.component_name is not None:
+        return [cloudwatch.CfnAlarm.DimensionProperty(name="InferenceComponentName", value=variant.component_name)]
+    return [
+        cloudwatch.CfnAlarm.DimensionProperty(name="EndpointName", value=endpoint_name),
+        cloudwatch.CfnAlarm.DimensionProperty(name="VariantName", value=variant.name),
+    ]

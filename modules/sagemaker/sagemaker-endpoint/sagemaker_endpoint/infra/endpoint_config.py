@@ -14,9 +14,24 @@ Config = sagemaker.CfnEndpointConfig
 
 
 def endpoint_config(
-    scope: Construct, id: str, *, name: str, plan: EndpointPlan, models: list[sagemaker.CfnModel], key: kms.IKey
+    scope: Construct,
+    id: str,
+    *,
+    name: str,
+    plan: EndpointPlan,
+    models: list[sagemaker.CfnModel],
+    shadow_models: list[sagemaker.CfnModel],
+    key: kms.IKey,
+    role_arn: str,
+    security_group_id: str | None,
 ) -> Config:
-    """The configuration named `name`, serving each planned variant with its model (`models`, in order)."""
+    """The configuration named `name`, serving each planned variant with its model (`models`, in order).
+
+    For an endpoint of inference components, the variants carry no model and the configuration carries the
+    execution role, network and isolation the components run with.
+    """
+    spec = plan.config
+    hosts_components = spec.instance_scaling is not None
     config = Config(
         scope,
         id,
@@ -24,9 +39,22 @@ def endpoint_config(
         production_variants=[
             production_variant(plan, variant, model) for variant, model in zip(plan.variants, models, strict=True)
         ],
+        # A shadow variant receives a copy of the production requests; its answers are discarded.
+        shadow_production_variants=[
+            production_variant(plan, variant, model)
+            for variant, model in zip(plan.shadow_variants, shadow_models, strict=True)
+        ]
+        or None,
         # Serverless variants and instances with local NVMe storage have no volume to encrypt with a key.
         kms_key_id=key.key_arn if plan.config.encrypt_storage else None,
         data_capture_config=data_capture(plan.capture, key),
+        execution_role_arn=role_arn if hosts_components else None,
+        vpc_config=(
+            Config.VpcConfigProperty(subnets=list(spec.subnets), security_group_ids=[security_group_id])
+            if hosts_components and spec.subnets and security_group_id
+            else None
+        ),
+        enable_network_isolation=spec.isolation,
     )
     if not plan.config.encrypt_storage:
         acknowledge_storage_key(config, plan)
@@ -37,7 +65,7 @@ def acknowledge_storage_key(config: Config, plan: EndpointPlan) -> None:
     if plan.serverless:
         reason = "Serverless variants have no ML storage volume to encrypt; SageMaker manages their compute."
     else:
-        kinds = [variant.size.instance_type for variant in plan.variants if variant.size.instance_type]
+        kinds = [v.size.instance_type for v in (*plan.variants, *plan.shadow_variants) if v.size.instance_type]
         local = sorted({kind for kind in kinds if has_instance_storage(kind)})
         reason = (
             f"{', '.join(local)} ha{'s' if len(local) == 1 else 've'} local NVMe instance storage, which "
@@ -62,6 +90,18 @@ def production_variant(
                 max_concurrency=serverless.max_concurrency,  # type: ignore[arg-type]
                 provisioned_concurrency=serverless.provisioned_concurrency,
             ),
+        )
+    scaling = plan.config.instance_scaling
+    if scaling is not None:
+        # SageMaker refuses inference components on a variant that has a model; the components bring theirs.
+        return Config.ProductionVariantProperty(
+            variant_name=variant.name,
+            instance_type=size.instance_type,
+            initial_instance_count=size.initial_instance_count,
+            managed_instance_scaling=Config.ManagedInstanceScalingProperty(
+                status="ENABLED", min_instance_count=scaling.minimum, max_instance_count=scaling.maximum
+            ),
+            routing_config=Config.RoutingConfigProperty(routing_strategy="LEAST_OUTSTANDING_REQUESTS"),
         )
     return Config.ProductionVariantProperty(
         variant_name=variant.name,

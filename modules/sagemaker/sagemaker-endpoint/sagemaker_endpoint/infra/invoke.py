@@ -12,9 +12,21 @@ from sagemaker_endpoint.specs import NetworkSpec
 
 
 def invoke_function(
-    scope: Construct, network: NetworkSpec | None, key: kms.Key, *, endpoint_name: str, endpoint_arn: str
+    scope: Construct,
+    network: NetworkSpec | None,
+    key: kms.Key,
+    *,
+    endpoint_name: str,
+    endpoint_arn: str,
+    component: tuple[str, str] | None = None,
 ) -> Function:
-    """The function, with permission to invoke this endpoint only."""
+    """The function, with permission to invoke this endpoint only; `component` (name, ARN) is the inference
+    component every request names, on an endpoint of inference components."""
+    environment = {"SAGEMAKER_ENDPOINT_NAME": endpoint_name, "POWERTOOLS_SERVICE_NAME": "invoke-endpoint"}
+    resources = [endpoint_arn]
+    if component is not None:
+        environment["SAGEMAKER_INFERENCE_COMPONENT_NAME"] = component[0]
+        resources.append(component[1])
     return python_function(
         scope,
         "InvokeFunction",
@@ -22,11 +34,9 @@ def invoke_function(
         code="invoke",
         handler="invoke_handler.lambda_handler",
         description=f"Invokes SageMaker endpoint {endpoint_name}",
-        environment={"SAGEMAKER_ENDPOINT_NAME": endpoint_name, "POWERTOOLS_SERVICE_NAME": "invoke-endpoint"},
+        environment=environment,
         statements=[
-            iam.PolicyStatement(
-                sid="InvokeThisEndpoint", actions=["sagemaker:InvokeEndpoint"], resources=[endpoint_arn]
-            )
+            iam.PolicyStatement(sid="InvokeThisEndpoint", actions=["sagemaker:InvokeEndpoint"], resources=resources)
         ],
         key=key,
         timeout=cdk.Duration.seconds(60),

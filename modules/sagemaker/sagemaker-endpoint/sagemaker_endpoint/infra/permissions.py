@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 
-from sagemaker_endpoint.parameters.formats import ecr_repository_arn, object_arn
-from sagemaker_endpoint.specs import ArtifactsSpec, CaptureSpec, NetworkSpec
+from sagemaker_endpoint.parameters.formats import ecr_repository_arn, object_arn, s3_location
+from sagemaker_endpoint.specs import ArtifactsSpec, AsyncSpec, CaptureSpec, NetworkSpec
 
 # SageMaker creates the endpoint's network interfaces in the VPC with the execution role.
 NETWORK_INTERFACE_ACTIONS = [
@@ -50,7 +50,11 @@ class Scope:
 
 
 def execution_statements(
-    artifacts: ArtifactsSpec, network: NetworkSpec | None, capture: CaptureSpec | None, scope: Scope
+    artifacts: ArtifactsSpec,
+    network: NetworkSpec | None,
+    capture: CaptureSpec | None,
+    scope: Scope,
+    asynchronous: AsyncSpec | None = None,
 ) -> list[iam.PolicyStatement]:
     """The statements of the execution role's policy (the KMS key grants its own use separately)."""
     return [
@@ -60,7 +64,41 @@ def execution_statements(
         *endpoint_logs(scope),
         metrics(),
         *data_capture_write(capture),
+        *([] if asynchronous is None else async_requests_and_results(asynchronous, scope)),
     ]
+
+
+def _prefix(url: str, partition: str) -> tuple[str, str, str]:
+    """`s3://bucket/some/prefix` -> (bucket ARN, objects-under-it ARN, key prefix)."""
+    bucket, key = s3_location(url)
+    prefix = key.strip("/")
+    objects = f"arn:{partition}:s3:::{bucket}/{prefix}/*" if prefix else f"arn:{partition}:s3:::{bucket}/*"
+    return f"arn:{partition}:s3:::{bucket}", objects, f"{prefix}/*" if prefix else "*"
+
+
+def async_requests_and_results(spec: AsyncSpec, scope: Scope) -> list[iam.PolicyStatement]:
+    """Read requests under the input prefix, write results under the output and failure prefixes, and
+    publish to the topics given by ARN (the module's own topic is added once it exists)."""
+    read = _prefix(spec.input_uri, scope.partition)
+    writes = [_prefix(url, scope.partition) for url in (spec.config.output_uri, spec.config.failure_uri) if url]
+    statements = [
+        iam.PolicyStatement(sid="ReadAsyncRequests", actions=["s3:GetObject"], resources=[read[1]]),
+        iam.PolicyStatement(
+            sid="WriteAsyncResults",
+            actions=["s3:AbortMultipartUpload", "s3:PutObject"],
+            resources=sorted({objects for _, objects, _ in writes}),
+        ),
+        iam.PolicyStatement(
+            sid="ListAsyncPrefixes",
+            actions=["s3:ListBucket"],
+            resources=sorted({bucket for bucket, _, _ in (read, *writes)}),
+            conditions={"StringLike": {"s3:prefix": sorted({prefix for _, _, prefix in (read, *writes)})}},
+        ),
+    ]
+    given = [topic for topic in spec.topics if topic.startswith("arn:")]
+    if given:
+        statements.append(iam.PolicyStatement(sid="PublishAsyncResults", actions=["sns:Publish"], resources=given))
+    return statements
 
 
 def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStatement]:
@@ -227,6 +265,8 @@ WILDCARD_REASONS = {
         "namespace (cloudwatch:namespace)."
     ),
     "WriteDataCapture": "Captured data is written under this endpoint's data capture prefix only.",
+    "ReadAsyncRequests": "Asynchronous requests are read from the async-input-s3-uri prefix only.",
+    "WriteAsyncResults": "Asynchronous results are written under the async output and failure prefixes only.",
     "WriteOwnLogs": "Log streams are created by Lambda under the function's own log group only.",
     "SendTraces": "X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions.",
     "FunctionInterfacesInVpc": (

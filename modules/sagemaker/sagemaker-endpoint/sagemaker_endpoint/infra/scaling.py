@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import aws_applicationautoscaling as autoscaling
 from constructs import Construct
 
+from sagemaker_endpoint.infra.async_inference import wake_up_on_backlog
 from sagemaker_endpoint.specs import ScalingSpec, VariantPlan
 
 Policy = autoscaling.CfnScalingPolicy
@@ -33,10 +34,23 @@ def add_autoscaling(scope: Construct, spec: ScalingSpec, endpoint: str, variants
             scaling_target_id=scalable.ref,
             target_tracking_scaling_policy_configuration=Policy.TargetTrackingScalingPolicyConfigurationProperty(
                 target_value=spec.target,
-                predefined_metric_specification=Policy.PredefinedMetricSpecificationProperty(
-                    predefined_metric_type=spec.metric
-                ),
+                predefined_metric_specification=None
+                if spec.backlog
+                else Policy.PredefinedMetricSpecificationProperty(predefined_metric_type=spec.metric),
+                customized_metric_specification=_backlog_metric(spec, endpoint) if spec.backlog else None,
                 scale_in_cooldown=spec.scale_in_cooldown,
                 scale_out_cooldown=spec.scale_out_cooldown,
             ),
         )
+        if spec.backlog and minimum == 0:
+            wake_up_on_backlog(scope, variant, endpoint, scalable)
+
+
+def _backlog_metric(spec: ScalingSpec, endpoint: str) -> Policy.CustomizedMetricSpecificationProperty:
+    """The queued requests per instance of an asynchronous endpoint (it publishes no invocation metrics)."""
+    return Policy.CustomizedMetricSpecificationProperty(
+        metric_name=spec.metric,
+        namespace="AWS/SageMaker",
+        dimensions=[Policy.MetricDimensionProperty(name="EndpointName", value=endpoint)],
+        statistic="Average",
+    )

@@ -15,7 +15,15 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from sagemaker_endpoint.contract import DeploymentContext
-from sagemaker_endpoint.infra import alarms, events, permissions, rollout, scaling
+from sagemaker_endpoint.infra import (
+    alarms,
+    async_inference,
+    events,
+    inference_components,
+    permissions,
+    rollout,
+    scaling,
+)
 from sagemaker_endpoint.infra.endpoint_config import acknowledge_storage_key, container, endpoint_config
 from sagemaker_endpoint.infra.invoke import invoke_function
 from sagemaker_endpoint.infra.parts import encrypted_log_group, https_egress_security_group
@@ -47,21 +55,45 @@ class EndpointStack(cdk.Stack):
         self.role, execution_policy = self._execution_role()
         self._grant_key_use()
         self.models = [self._model(variant, execution_policy) for variant in plan.variants]
+        self.shadow_models = [self._model(variant, execution_policy) for variant in plan.shadow_variants]
         self.endpoint_config = endpoint_config(
-            self, "EndpointConfig", name=plan.config_name, plan=plan, models=self.models, key=self.key
+            self,
+            "EndpointConfig",
+            name=plan.config_name,
+            plan=plan,
+            models=self.models,
+            shadow_models=self.shadow_models,
+            key=self.key,
+            role_arn=self.role.role_arn,
+            security_group_id=self.security_group.attr_group_id if self.security_group else None,
         )
+        if plan.components and execution_policy is not None:
+            # Here the configuration carries the role the instances start with: its policy must be attached first.
+            self.endpoint_config.node.add_dependency(execution_policy)
         self.topic = events.notification_topic(self, plan.notifications, self.key)
-        self.alarms = alarms.add_alarms(self, plan.alarms, plan.endpoint_name, plan.variants, self.topic)
+        if plan.asynchronous is not None:
+            self._asynchronous(execution_policy)
+        self.alarms = alarms.add_alarms(
+            self, plan.alarms, plan.endpoint_name, (*plan.variants, *plan.shadow_variants), self.topic
+        )
         self.endpoint = self._endpoint()
         if plan.scaling is not None:
             scaling.add_autoscaling(self, plan.scaling, self.endpoint.attr_endpoint_name, plan.variants)
+        self.components = self._inference_components()
         if plan.notifications is not None and self.topic is not None:
             events.notifications(self, plan.notifications, self.topic, plan.endpoint_name)
         if plan.refresh is not None:
             self._model_refresh()
         self.invoker = (
             invoke_function(
-                self, plan.network, self.key, endpoint_name=plan.endpoint_name, endpoint_arn=self.endpoint_arn
+                self,
+                plan.network,
+                self.key,
+                endpoint_name=plan.endpoint_name,
+                endpoint_arn=self.endpoint_arn,
+                component=(plan.components[0].name, self.component_arn(plan.components[0].name))
+                if plan.components
+                else None,
             )
             if plan.invoke_function
             else None
@@ -72,6 +104,37 @@ class EndpointStack(cdk.Stack):
     def endpoint_arn(self) -> str:
         # SageMaker ARNs carry the name in lower case.
         return self.format_arn(service="sagemaker", resource="endpoint", resource_name=self.endpoint_name.lower())
+
+    def component_arn(self, name: str) -> str:
+        return self.format_arn(service="sagemaker", resource="inference-component", resource_name=name.lower())
+
+    def _inference_components(self) -> list[sagemaker.CfnInferenceComponent]:
+        """With managed instance scaling, each model runs as an inference component, its copies scaled."""
+        components = []
+        for spec, model in zip(self.plan.components, self.models, strict=False):
+            component = inference_components.inference_component(
+                self,
+                spec,
+                self.plan.rollout,
+                endpoint_name=self.endpoint.attr_endpoint_name,
+                model_name=model.attr_model_name,
+            )
+            # The rolling update watches these alarms; they must exist before SageMaker starts one.
+            for alarm in self.alarms:
+                component.node.add_dependency(alarm)
+            if self.plan.component_scaling is not None:
+                inference_components.add_copy_scaling(self, self.plan.component_scaling, spec, component)
+            components.append(component)
+        return components
+
+    def _asynchronous(self, execution_policy: iam.ManagedPolicy | None) -> None:
+        """Asynchronous inference on the configuration (it may name the module's topic, made after it)."""
+        spec = self.plan.asynchronous
+        assert spec is not None
+        self.endpoint_config.async_inference_config = async_inference.async_inference_config(
+            spec.config, self.key, self.topic
+        )
+        async_inference.publish_to_module_topic(spec, execution_policy, self.topic)
 
     def _model_refresh(self) -> None:
         spec = self.plan.refresh
@@ -85,6 +148,8 @@ class EndpointStack(cdk.Stack):
             production_variants=self.endpoint_config.production_variants,
             kms_key_id=self.endpoint_config.kms_key_id,
             data_capture_config=self.endpoint_config.data_capture_config,
+            async_inference_config=self.endpoint_config.async_inference_config,
+            shadow_production_variants=self.endpoint_config.shadow_production_variants,
         )
         if not self.plan.config.encrypt_storage:
             acknowledge_storage_key(twin, self.plan)
@@ -141,6 +206,7 @@ class EndpointStack(cdk.Stack):
                 log_group_name=plan.log_group_name,
                 security_group_id=self.security_group.attr_group_id if self.security_group else "",
             ),
+            plan.asynchronous,
         )
         policy = iam.ManagedPolicy(
             self,
@@ -206,7 +272,8 @@ class EndpointStack(cdk.Stack):
             "Endpoint",
             endpoint_name=self.endpoint_name,
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
-            deployment_config=rollout.deployment_config(self.plan.rollout),
+            # Inference components roll out through their own rolling update, not the endpoint's blue/green.
+            deployment_config=None if self.plan.components else rollout.deployment_config(self.plan.rollout),
         )
         # The alarms a rollout watches must exist before SageMaker starts one.
         for alarm in self.alarms:
@@ -216,7 +283,7 @@ class EndpointStack(cdk.Stack):
     def _metadata(self) -> dict[str, Any]:
         name = self.endpoint.attr_endpoint_name
         first_package = next((variant.package.arn for variant in self.plan.variants if variant.package), "")
-        return {
+        metadata = {
             "ModelExecutionRoleArn": self.role.role_arn,
             "ModelName": self.models[0].attr_model_name,
             "ModelPackageArn": first_package,
@@ -230,3 +297,11 @@ class EndpointStack(cdk.Stack):
             "InvokeFunctionArn": self.invoker.function.function_arn if self.invoker else "",
             "InvokeFunctionName": self.invoker.function.function_name if self.invoker else "",
         }
+        # Keys of a serving mode appear only with it, so the outputs of existing endpoints stay as they were.
+        if self.plan.components:
+            metadata["InferenceComponentNames"] = [component.name for component in self.plan.components]
+        if self.plan.shadow_variants:
+            metadata["ShadowVariantNames"] = [variant.name for variant in self.plan.shadow_variants]
+        if self.plan.asynchronous is not None:
+            metadata["AsyncOutputS3Uri"] = self.plan.asynchronous.config.output_uri
+        return metadata

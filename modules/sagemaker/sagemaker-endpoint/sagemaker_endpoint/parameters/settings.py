@@ -43,6 +43,8 @@ ARN_PARAMETERS = {
     "sagemaker_domain_arn": "domain",
     "alarm_topic_arn": "topic",
     "notification_topic_arn": "topic",
+    "async_success_topic_arn": "topic",
+    "async_error_topic_arn": "topic",
 }
 
 
@@ -97,6 +99,9 @@ class EndpointSettings(ModuleSettings):
     model_environment: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     containers: Annotated[tuple[ContainerParameter, ...] | None, NoDecode] = Field(None, min_length=2, max_length=15)
     variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(None, min_length=1, max_length=10)
+    # Shadow tests: a variant that receives a copy of production requests, whose answers are discarded.
+    shadow_variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = None
+    shadow_alarms_roll_back: bool = False
     # SageMaker project and domain, for tags and resource isolation.
     sagemaker_project_id: str | None = Field(None, pattern=r"^p-[a-z0-9]{12}$")
     sagemaker_project_name: str | None = Field(None, pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
@@ -115,14 +120,28 @@ class EndpointSettings(ModuleSettings):
     managed_instance_scaling: bool = False
     scaling_min_instance_count: int = Field(1, ge=0)
     scaling_max_instance_count: int = Field(10, ge=1)
+    # The inference component each model runs as when managed-instance-scaling is on.
+    inference_component_memory_mb: int | None = Field(None, ge=128)
+    inference_component_cpus: float | None = Field(None, ge=0.25)
+    inference_component_accelerators: int | None = Field(None, ge=1)
+    inference_component_copy_count: int = Field(1, ge=1)
     # Serverless.
     serverless_memory_size_mb: int | None = Field(None, ge=1024, le=6144, multiple_of=1024)
     serverless_max_concurrency: int | None = Field(None, ge=1, le=200)
     serverless_provisioned_concurrency: int | None = Field(None, ge=1, le=200)
+    # Asynchronous inference: requests and results in S3, results announced on SNS.
+    async_output_s3_uri: S3Url | None = None
+    async_failure_s3_uri: S3Url | None = None
+    async_input_s3_uri: S3Url | None = None
+    async_max_concurrent_invocations_per_instance: int | None = Field(None, ge=1, le=1000)
+    async_success_topic_arn: str | None = None
+    async_error_topic_arn: str | None = None
     # Autoscaling (Application Auto Scaling).
     autoscaling_max_capacity: int | None = Field(None, ge=1)
     autoscaling_min_capacity: int | None = Field(None, ge=1)
     autoscaling_target_invocations_per_instance: int | None = Field(None, ge=1)
+    autoscaling_target_invocations_per_copy: int | None = Field(None, ge=1)
+    autoscaling_target_backlog_per_instance: int | None = Field(None, ge=1)
     autoscaling_target_utilization: float = Field(0.7, gt=0, le=1)
     autoscaling_scale_in_cooldown_seconds: int = Field(300, ge=0, le=86400)
     autoscaling_scale_out_cooldown_seconds: int = Field(60, ge=0, le=86400)
@@ -157,7 +176,7 @@ class EndpointSettings(ModuleSettings):
     def _string_list(cls, value: Any) -> Any:
         return decode_list(value)
 
-    @field_validator("containers", "variants", mode="before")
+    @field_validator("containers", "variants", "shadow_variants", mode="before")
     @classmethod
     def _object_list(cls, value: Any) -> Any:
         return decode_json(value, "a JSON list of objects")
@@ -208,6 +227,10 @@ class EndpointSettings(ModuleSettings):
     @property
     def autoscaling(self) -> bool:
         return self.autoscaling_max_capacity is not None
+
+    @property
+    def asynchronous(self) -> bool:
+        return self.async_output_s3_uri is not None
 
     @property
     def data_capture_enabled(self) -> bool:

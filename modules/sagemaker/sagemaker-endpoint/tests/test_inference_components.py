@@ -1,0 +1,182 @@
+"""managed-instance-scaling: an endpoint of inference components, its copies scaled, down to zero instances."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from sagemaker_endpoint.contract import ParameterError
+from sagemaker_endpoint.parameters import EndpointSettings
+
+COMPONENT = {"managed_instance_scaling": True, "inference_component_memory_mb": 2048}
+TO_ZERO = {
+    **COMPONENT,
+    "scaling_min_instance_count": 0,
+    "scaling_max_instance_count": 4,
+    "autoscaling_max_capacity": 8,
+    "autoscaling_target_invocations_per_copy": 4,
+}
+STACK = "mlops-test-sagemaker-endpoint"
+COMPONENT_NAME = f"{STACK}-component"
+
+
+def test_variant_has_managed_scaling_and_routing_but_no_model(synthesize: Any) -> None:
+    stack = synthesize(**COMPONENT, scaling_max_instance_count=3)
+    [resource] = stack.resources("AWS::SageMaker::EndpointConfig").values()
+    properties = resource["Properties"]
+    [variant] = properties["ProductionVariants"]
+    assert "ModelName" not in variant
+    assert variant["ManagedInstanceScaling"] == {"Status": "ENABLED", "MinInstanceCount": 1, "MaxInstanceCount": 3}
+    assert variant["RoutingConfig"] == {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"}
+    assert variant["InitialInstanceCount"] == 1
+    assert properties["ExecutionRoleArn"] == {"Fn::GetAtt": ["ExecutionRole605A040B", "Arn"]}
+    assert properties["EnableNetworkIsolation"] is True
+    assert properties["VpcConfig"]["Subnets"] == ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+    assert "ExecutionPolicy" in " ".join(resource["DependsOn"])
+
+
+def test_the_model_runs_as_a_component_with_its_compute_requirements(synthesize: Any) -> None:
+    stack = synthesize(**COMPONENT, inference_component_cpus=1.5, inference_component_copy_count=2)
+    [component] = stack.resources("AWS::SageMaker::InferenceComponent").values()
+    properties = component["Properties"]
+    assert properties["InferenceComponentName"] == COMPONENT_NAME
+    assert properties["EndpointName"] == {"Fn::GetAtt": ["Endpoint", "EndpointName"]}
+    assert properties["VariantName"] == "AllTraffic"
+    assert properties["Specification"] == {
+        "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]},
+        "ComputeResourceRequirements": {"MinMemoryRequiredInMb": 2048, "NumberOfCpuCoresRequired": 1.5},
+    }
+    assert properties["RuntimeConfig"] == {"CopyCount": 2}
+    # ALL_AT_ONCE: SageMaker's own update of the component; the endpoint gets no blue/green configuration.
+    assert "DeploymentConfig" not in properties
+    assert "DeploymentConfig" not in stack.one("AWS::SageMaker::Endpoint")
+
+
+def test_rolling_updates_roll_the_components_copies_and_roll_back_on_its_alarms(synthesize: Any) -> None:
+    stack = synthesize(**COMPONENT, deployment_strategy="ROLLING", rolling_batch_percent=50)
+    [component] = stack.resources("AWS::SageMaker::InferenceComponent").values()
+    config = component["Properties"]["DeploymentConfig"]
+    assert config["RollingUpdatePolicy"]["MaximumBatchSize"] == {"Type": "CAPACITY_PERCENT", "Value": 50}
+    assert config["AutoRollbackConfiguration"]["Alarms"] == [{"AlarmName": f"{STACK}-AllTraffic-5xx-errors"}]
+    assert sorted(component["DependsOn"]) == ["AllTrafficServerErrorsAlarm"]
+
+
+def test_alarms_watch_the_components_metrics(synthesize: Any) -> None:
+    alarm = synthesize(**COMPONENT).one("AWS::CloudWatch::Alarm")
+    assert alarm["Dimensions"] == [{"Name": "InferenceComponentName", "Value": COMPONENT_NAME}]
+
+
+def test_copies_scale_to_zero_and_a_failed_request_brings_the_first_back(synthesize: Any) -> None:
+    stack = synthesize(**TO_ZERO)
+    [variant] = stack.one("AWS::SageMaker::EndpointConfig")["ProductionVariants"]
+    assert variant["ManagedInstanceScaling"]["MinInstanceCount"] == 0
+    [target] = stack.resources("AWS::ApplicationAutoScaling::ScalableTarget").values()
+    assert target["Properties"]["ResourceId"] == f"inference-component/{COMPONENT_NAME}"
+    assert target["Properties"]["ScalableDimension"] == "sagemaker:inference-component:DesiredCopyCount"
+    assert (target["Properties"]["MinCapacity"], target["Properties"]["MaxCapacity"]) == (0, 8)
+    assert target["DependsOn"] == ["AllTrafficInferenceComponent"]
+    policies = {p["Properties"]["PolicyType"]: p["Properties"] for p in stack.resources(SCALING_POLICY).values()}
+    tracking = policies["TargetTrackingScaling"]["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"
+    }
+    assert tracking["TargetValue"] == 4
+    step = policies["StepScaling"]["StepScalingPolicyConfiguration"]
+    assert step["StepAdjustments"] == [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}]
+    assert step["AdjustmentType"] == "ChangeInCapacity"
+    [wake] = [a for a in stack.resources("AWS::CloudWatch::Alarm").values() if "no-capacity" in str(a)]
+    assert wake["Properties"]["MetricName"] == "NoCapacityInvocationFailures"
+    assert wake["Properties"]["Dimensions"] == [{"Name": "InferenceComponentName", "Value": COMPONENT_NAME}]
+    assert wake["Properties"]["AlarmActions"] == [{"Fn::GetAtt": ["AllTrafficComponentWakeUpPolicy", "Arn"]}]
+    assert (wake["Properties"]["Threshold"], wake["Properties"]["ComparisonOperator"]) == (
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )
+
+
+SCALING_POLICY = "AWS::ApplicationAutoScaling::ScalingPolicy"
+
+
+def test_copies_above_zero_get_no_wake_up_policy(synthesize: Any) -> None:
+    stack = synthesize(**COMPONENT, autoscaling_max_capacity=8, autoscaling_target_invocations_per_copy=4)
+    assert stack.one("AWS::ApplicationAutoScaling::ScalableTarget")["MinCapacity"] == 1
+    assert [p["Properties"]["PolicyType"] for p in stack.resources(SCALING_POLICY).values()] == [
+        "TargetTrackingScaling"
+    ]
+
+
+def test_metadata_names_the_components_and_the_invoke_function_targets_one(synthesize: Any) -> None:
+    stack = synthesize(**COMPONENT, invoke_function=True)
+    assert f'"InferenceComponentNames":["{COMPONENT_NAME}"]' in stack.metadata_text
+    [function] = [
+        f for f in stack.resources("AWS::Lambda::Function").values() if "SAGEMAKER_ENDPOINT_NAME" in json.dumps(f)
+    ]
+    assert function["Properties"]["Environment"]["Variables"]["SAGEMAKER_INFERENCE_COMPONENT_NAME"] == COMPONENT_NAME
+    statements = [
+        stack.flat(statement)
+        for key, policy in stack.resources("AWS::IAM::ManagedPolicy").items()
+        if key.startswith("InvokeFunction")
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    [invoke] = [statement for statement in statements if statement["Sid"] == "InvokeThisEndpoint"]
+    assert invoke["Action"] == "sagemaker:InvokeEndpoint"
+    assert invoke["Resource"] == [
+        f"arn:${{AWS::Partition}}:sagemaker:us-east-1:111111111111:endpoint/{STACK}",
+        f"arn:${{AWS::Partition}}:sagemaker:us-east-1:111111111111:inference-component/{COMPONENT_NAME}",
+    ]
+
+
+def test_endpoints_without_components_publish_no_component_key(synthesize: Any) -> None:
+    assert "InferenceComponentNames" not in synthesize().metadata_text
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"managed_instance_scaling": True}, "parameter 'inference-component-memory-mb': required"),
+        ({"inference_component_cpus": 2.0}, "parameter 'inference-component-cpus' configures the inference component"),
+        (
+            {**COMPONENT, "serverless_memory_size_mb": 2048, "serverless_max_concurrency": 5},
+            "parameter 'serverless-memory-size-mb' does not go with 'managed-instance-scaling: true'",
+        ),
+        ({**COMPONENT, "deployment_strategy": "LINEAR"}, "parameter 'deployment-strategy': LINEAR is a blue/green"),
+        ({**COMPONENT, "scaling_min_instance_count": 0}, "parameter 'scaling-min-instance-count': 0 lets SageMaker"),
+        (
+            {**TO_ZERO, "autoscaling_min_capacity": 1},
+            "parameter 'autoscaling-min-capacity': with 'scaling-min-instance-count: 0' the copies must reach zero",
+        ),
+        (
+            {**COMPONENT, "autoscaling_max_capacity": 4, "autoscaling_target_invocations_per_instance": 100},
+            "use 'autoscaling-target-invocations-per-copy'",
+        ),
+        (
+            {**COMPONENT, "autoscaling_max_capacity": 4},
+            "parameter 'autoscaling-target-invocations-per-copy': required",
+        ),
+        (
+            {**COMPONENT, "autoscaling_target_invocations_per_copy": 4},
+            "parameter 'autoscaling-target-invocations-per-copy' tunes autoscaling",
+        ),
+        (
+            {
+                **COMPONENT,
+                "inference_component_copy_count": 5,
+                "autoscaling_max_capacity": 4,
+                "autoscaling_target_invocations_per_copy": 4,
+            },
+            "'inference-component-copy-count' (5), 'autoscaling-max-capacity' (4): need min <= copies <= max",
+        ),
+    ],
+)
+def test_combinations_sagemaker_refuses_are_clear_errors(fields: dict[str, Any], expected: str) -> None:
+    settings = EndpointSettings(
+        vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=("subnet-0123456789abcdef0",),
+        model_package_arn="arn:aws:sagemaker:us-east-1:111111111111:model-package/fraud-detector/3",
+        **fields,
+    )
+    with pytest.raises(ParameterError) as raised:
+        settings.check()
+    assert expected in str(raised.value)
