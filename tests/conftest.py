@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
 import pytest
 
+from tests.matrix import ENDPOINT, NETWORKING, VALID, synthesize_in_one_process
 from tests.repository import ROOT
 
 
@@ -26,3 +28,29 @@ def default_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     output = tmp_path_factory.mktemp("rehearsal")
     return rehearse(ROOT / "manifests" / "deployment.yaml", ROOT / "rehearsal" / "account.yaml", output)
+
+
+@pytest.fixture(scope="session")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every valid set of tests/matrix.py, synthesized once per session in one process per module (the two
+    run side by side). Tests that read it carry `pytest.mark.xdist_group("matrix")`, so one worker
+    synthesizes it once for all of them."""
+    runs = []
+    for module in (NETWORKING, ENDPOINT):
+        outroot = tmp_path_factory.mktemp(module.name)
+        cases = {name: parameters for name, (folder, parameters) in VALID.items() if folder == module}
+        runs.append((outroot, synthesize_in_one_process(module, cases, outroot)))
+    results: dict[str, Any] = {}
+    for outroot, process in runs:
+        output, _ = process.communicate(timeout=900)
+        assert process.returncode == 0, output[-3000:]
+        results.update(json.loads((outroot / "results.json").read_text()))
+    return results
+
+
+@pytest.fixture(scope="session")
+def deployed_templates(matrix: dict[str, Any]) -> dict[str, Any]:
+    """Every template of the matrix plus the modulestack's, intrinsics resolved (tests/real_account/cfn.py)."""
+    from tests.real_account.cfn import matrix_templates, modulestack_templates
+
+    return {template.case: template for template in [*matrix_templates(matrix), *modulestack_templates()]}

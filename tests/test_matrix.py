@@ -13,29 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.matrix import BAD, ENDPOINT, NETWORKING, REGION, VALID, module_environment, synthesize_in_one_process
+from tests.matrix import BAD, ENDPOINT, NETWORKING, REGION, VALID, module_environment
 from tests.repository import ROOT
 
-# The synthesized matrix is shared: keep its tests on one pytest-xdist worker.
+# The synthesized matrix (the `matrix` fixture of tests/conftest.py) is shared: keep its tests on one
+# pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("matrix")
 
 CFN_LINT_IGNORED = yaml.safe_load((ROOT / ".cfnlintrc.yaml").read_text())["ignore_checks"]
-
-
-@pytest.fixture(scope="session")
-def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Every valid set, synthesized in one process per module (the two run side by side)."""
-    runs = []
-    for module in (NETWORKING, ENDPOINT):
-        outroot = tmp_path_factory.mktemp(module.name)
-        cases = {name: parameters for name, (folder, parameters) in VALID.items() if folder == module}
-        runs.append((outroot, synthesize_in_one_process(module, cases, outroot)))
-    results: dict[str, Any] = {}
-    for outroot, process in runs:
-        output, _ = process.communicate(timeout=900)
-        assert process.returncode == 0, output[-3000:]
-        results.update(json.loads((outroot / "results.json").read_text()))
-    return results
 
 
 def test_the_matrix_covers_at_least_25_sets_across_both_modules() -> None:
