@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,3 +55,25 @@ def deployed_templates(matrix: dict[str, Any]) -> dict[str, Any]:
     from tests.real_account.cfn import matrix_templates, modulestack_templates
 
     return {template.case: template for template in [*matrix_templates(matrix), *modulestack_templates()]}
+
+
+@pytest.fixture(scope="session")
+def neighbours(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """tests/matrix.py NEIGHBOURS: one deployed endpoint module and its one-parameter updates, synthesized
+    once in one process, intrinsics resolved."""
+    from tests.matrix import NEIGHBOURS
+    from tests.real_account.cfn import Template
+
+    outroot = tmp_path_factory.mktemp("neighbours")
+    process = synthesize_in_one_process(ENDPOINT, {f"neighbour~{name}": p for name, p in NEIGHBOURS.items()}, outroot)
+    output, _ = process.communicate(timeout=900)
+    assert process.returncode == 0, output[-3000:]
+    results = json.loads((outroot / "results.json").read_text())
+    templates = {}
+    for case, result in results.items():
+        assert result["ok"], result.get("error")
+        [path] = Path(result["outdir"]).glob("*.template.json")
+        templates[case.split("~", 1)[1]] = Template(
+            case=case, module="sagemaker-endpoint", raw=json.loads(path.read_text())
+        )
+    return templates

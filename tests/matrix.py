@@ -389,3 +389,37 @@ def synthesize_in_one_process(
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+# Updates of one deployed module (module name `neighbour`): a base and one-parameter changes of it,
+# for the lifecycle check (tests/real_account/lifecycle.py) that every replacement gets a new name.
+NEIGHBOUR_BASE = {
+    **NET,
+    "model-image-uri": IMAGE,
+    "model-data-url": DATA,
+    "refresh-on-model-data-change": True,
+    "notifications": True,
+    "invoke-function": True,
+    "alarm-model-latency-p99-ms": 300,
+    "model-artifacts-bucket-arn": BUCKET,
+}
+NEIGHBOURS: dict[str, dict[str, Any]] = {
+    "base": NEIGHBOUR_BASE,
+    "instance-type": {**NEIGHBOUR_BASE, "instance-type": "ml.m5.xlarge"},
+    "instance-count": {**NEIGHBOUR_BASE, "initial-instance-count": 2},
+    "network-isolation": {**NEIGHBOUR_BASE, "enable-network-isolation": False},
+    "model-data": {**NEIGHBOUR_BASE, "model-data-url": "s3://mlops-artifacts/fraud-detector/1.5/model.tar.gz"},
+    "image": {**NEIGHBOUR_BASE, "model-image-uri": IMAGE.replace(":1.4", ":1.5")},
+    "environment": {**NEIGHBOUR_BASE, "model-environment": {"MODE": "safe"}},
+    "subnets": {**NEIGHBOUR_BASE, "subnet-ids": NET["subnet-ids"][:1]},
+    "data-capture": {**NEIGHBOUR_BASE, "data-capture-sampling-percentage": 20},
+    "variant-name": {**NEIGHBOUR_BASE, "variant-name": "blue"},
+    "package": {
+        **{
+            k: v
+            for k, v in NEIGHBOUR_BASE.items()
+            if k not in {"model-image-uri", "model-data-url", "refresh-on-model-data-change"}
+        },
+        "model-package-arn": PACKAGE,
+    },
+}

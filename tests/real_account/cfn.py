@@ -74,7 +74,7 @@ class Template:
         if name is not None:
             return str(self.resolve(name))
         suffix = ".fifo" if resource.get("Properties", {}).get("FifoQueue") else ""
-        return f"{self.case}-{logical}{suffix}"
+        return f"{self.case.split('~', 1)[0]}-{logical}{suffix}"  # a module keeps its generated names across updates
 
     def arn(self, logical: str) -> str:
         resource = self.raw["Resources"][logical]
