@@ -16,7 +16,7 @@ from tests.matrix import ACCOUNT, REGION, VALID
 from tests.repository import ROOT
 
 DOCUMENT = ROOT / "docs" / "security.md"
-PACKS = ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security")
+PACKS = ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "cdk-validator-cfnguard")
 
 DEFAULTS = """\
 ## What makes the modules safe by default

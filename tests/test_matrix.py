@@ -41,8 +41,22 @@ def test_each_valid_set_synthesizes_with_cdk_validation_and_passes_the_rule_pack
         "AwsSolutions",
         "HIPAA.Security",
         "NIST.800.53.R5",
+        "cdk-validator-cfnguard",
     }
     assert [v["ruleName"] for plugin in report["pluginReports"] for v in plugin["violations"]] == []
+
+
+def test_control_tower_guard_rules_run_on_matrix_synthesis(matrix: dict[str, Any]) -> None:
+    """The Guard plugin reports only once it has a finding: the CDK's default-security-group handler of
+    every networking set, and the actionless alarms of the endpoint's defaults, are acknowledged ones."""
+    guarded = {
+        name
+        for name, result in matrix.items()
+        for plugin in json.loads(Path(result["outdir"], "validation-report.json").read_text())["pluginReports"]
+        if plugin["pluginName"] == "cdk-validator-cfnguard"
+    }
+    assert {name for name, (folder, _) in VALID.items() if folder == NETWORKING} <= guarded
+    assert "endpoint-package-arn" in guarded
 
 
 @pytest.mark.parametrize("name", sorted(VALID))

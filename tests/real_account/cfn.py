@@ -115,8 +115,7 @@ class Template:
 
     def get_att(self, logical: str, attribute: str) -> str:
         if attribute in {"Arn", "TopicArn"}:
-            arn = self.arn(logical)
-            return arn.removesuffix(":*") if self.raw["Resources"][logical]["Type"] == "AWS::Logs::LogGroup" else arn
+            return self.arn(logical)  # a log group's Arn ends in `:*`, as CloudFormation returns it
         if attribute == "GroupId":
             return self.ref(logical)
         if attribute in {"QueueUrl"}:

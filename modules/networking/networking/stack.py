@@ -96,6 +96,20 @@ class NetworkingStack(cdk.Stack):
             enable_key_rotation=True,
             alias=f"alias/{context.stack_name}-vpc-flow-logs",
         )
+        # AWS Control Tower CT.KMS.PR.3: grants of this key may be created only for AWS resources or by
+        # AWS services, whatever an identity policy allows.
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="GrantsOnlyForAwsResources",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["kms:CreateGrant"],
+                resources=["*"],
+                conditions={
+                    "BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
+                },
+            )
+        )
         key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="CloudWatchLogsUseForThisLogGroupOnly",
@@ -199,6 +213,16 @@ class NetworkingStack(cdk.Stack):
         handler, role = provider.node.find_child("Handler"), provider.node.find_child("Role")
         if isinstance(handler, cdk.CfnResource) and isinstance(role, cdk.CfnResource):
             handler.remove_resource_dependency(role)
+        # Control Tower CT.LAMBDA.PR.3 (function in a VPC) on the CDK's own handler only.
+        cdk.Validations.of(handler).acknowledge(
+            cdk.Acknowledgment(
+                id="cdk-validator-cfnguard::lambda_inside_vpc_check",
+                reason=(
+                    "The CDK's handler that removes every rule of the VPC's default security group runs once per "
+                    "deployment, calls only the EC2 API, and must exist before the VPC's subnets can host it."
+                ),
+            )
+        )
 
     def _metadata(self, settings: NetworkingSettings) -> dict[str, Any]:
         return {

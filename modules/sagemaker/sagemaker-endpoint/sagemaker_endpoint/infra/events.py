@@ -73,6 +73,11 @@ def model_refresh(
         enforce_ssl=True,
         retention_period=cdk.Duration.days(14),
     )
+    compliance.acknowledge_guard(
+        dead_letters.node.default_child,  # type: ignore[arg-type]
+        "sqs_dlq_check",
+        compliance.DEAD_LETTER_QUEUE_HAS_NO_DEAD_LETTERS,
+    )
     queue = sqs.Queue(
         scope,
         "RefreshQueue",
@@ -196,6 +201,8 @@ def model_refresh(
     )
     if not alarm_actions:
         compliance.acknowledge(alarm, "CloudWatchAlarmAction", compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION)
+        reason = compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION
+        compliance.acknowledge_guard(alarm, "cloudwatch_alarm_action_check", reason)
     return alarm
 
 

@@ -108,6 +108,7 @@ def python_function(
         )
     else:
         compliance.acknowledge(cfn_function, "LambdaInsideVPC", compliance.FUNCTION_OUTSIDE_VPC)
+        compliance.acknowledge_guard(cfn_function, "lambda_inside_vpc_check", compliance.FUNCTION_OUTSIDE_VPC)
     compliance.acknowledge(cfn_function, "LambdaConcurrency", compliance.FUNCTION_CONCURRENCY)
     compliance.acknowledge(cfn_function, "LambdaDLQ", compliance.FUNCTION_DEAD_LETTERS)
     # The function may run only once its policy is attached; its role is already referenced (GetAtt).
