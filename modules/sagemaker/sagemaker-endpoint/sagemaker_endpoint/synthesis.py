@@ -73,7 +73,8 @@ def build_app(
     if os.environ.get("CDK_VALIDATION") != "false":
         from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
-        cdk.Validations.of(app).add_plugins(CfnGuardValidator())
+        # The plugin's bindings are typed against the Beta1 plugin interface the CDK still accepts.
+        cdk.Validations.of(app).add_plugins(CfnGuardValidator())  # type: ignore[arg-type]
     return app
 
 
