@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -214,37 +215,83 @@ def notification_topic(scope: Construct, spec: NotificationsSpec | None, key: km
         return sns.Topic.from_topic_arn(scope, "NotificationTopic", spec.topic_arn)
     allow_service(key, "events.amazonaws.com", "EventBridgeSendsToEncryptedQueuesAndTopics")
     allow_service(key, "cloudwatch.amazonaws.com", "CloudWatchAlarmsPublishToEncryptedTopic")
-    return sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True)
+    topic = sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True)
+    # The topic policy replaces SNS's default one: the alarms of this account publish only with this.
+    stack = cdk.Stack.of(scope)
+    topic.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="CloudWatchAlarmsOfThisAccountPublish",
+            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+            actions=["sns:Publish"],
+            resources=[topic.topic_arn],
+            conditions={
+                "StringEquals": {"aws:SourceAccount": stack.account},
+                "ArnLike": {
+                    "aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
+                },
+            },
+        )
+    )
+    return topic
+
+
+@jsii.implements(events.IRuleTarget)
+class _PublishTo:
+    """An SNS target that leaves the topic policy to `notifications` (the CDK's SnsTopic target grants
+    EventBridge publishing with no source condition)."""
+
+    def __init__(self, topic: sns.ITopic) -> None:
+        self.topic = topic
+
+    def bind(self, rule: events.IRule, id: str | None = None) -> events.RuleTargetConfig:
+        return events.RuleTargetConfig(arn=self.topic.topic_arn)
 
 
 def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, endpoint_name: str) -> None:
     """Endpoint state changes and, when following a group, each newly approved package, to `topic`."""
-    events.Rule(
-        scope,
-        "EndpointStateChangeRule",
-        description=f"State changes of SageMaker endpoint {endpoint_name}, rollbacks included",
-        event_pattern=events.EventPattern(
-            source=["aws.sagemaker"],
-            detail_type=["SageMaker Endpoint State Change"],
-            detail={"EndpointName": [endpoint_name]},
-        ),
-        targets=[targets.SnsTopic(topic)],
-    )
-    if spec.package_group:
+    rules = [
         events.Rule(
             scope,
-            "ModelPackageApprovedRule",
-            description=f"A newly approved package of {spec.package_group}: time to redeploy",
+            "EndpointStateChangeRule",
+            description=f"State changes of SageMaker endpoint {endpoint_name}, rollbacks included",
             event_pattern=events.EventPattern(
                 source=["aws.sagemaker"],
-                detail_type=["SageMaker Model Package State Change"],
-                detail={
-                    "ModelPackageGroupName": [spec.package_group],
-                    "ModelApprovalStatus": ["Approved"],
-                },
+                detail_type=["SageMaker Endpoint State Change"],
+                detail={"EndpointName": [endpoint_name]},
             ),
-            targets=[targets.SnsTopic(topic)],
+            targets=[_PublishTo(topic)],
         )
+    ]
+    if spec.package_group:
+        rules.append(
+            events.Rule(
+                scope,
+                "ModelPackageApprovedRule",
+                description=f"A newly approved package of {spec.package_group}: time to redeploy",
+                event_pattern=events.EventPattern(
+                    source=["aws.sagemaker"],
+                    detail_type=["SageMaker Model Package State Change"],
+                    detail={
+                        "ModelPackageGroupName": [spec.package_group],
+                        "ModelApprovalStatus": ["Approved"],
+                    },
+                ),
+                targets=[_PublishTo(topic)],
+            )
+        )
+    # Only these rules, of this account, publish (a given topic keeps its own policy: this adds nothing to it).
+    topic.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="TheseRulesPublish",
+            principals=[iam.ServicePrincipal("events.amazonaws.com")],
+            actions=["sns:Publish"],
+            resources=[topic.topic_arn],
+            conditions={
+                "StringEquals": {"aws:SourceAccount": cdk.Stack.of(scope).account},
+                "ArnEquals": {"aws:SourceArn": [rule.rule_arn for rule in rules]},
+            },
+        )
+    )
 
 
 def _key_patterns(urls: tuple[str, ...]) -> list[object]:
