@@ -44,7 +44,11 @@ def build_app(
     from sagemaker_endpoint.infra.stack import EndpointStack
 
     # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
-    app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
+    app = cdk.App(
+        outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"),
+        # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
+        context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True},
+    )
     stack = EndpointStack(app, plan=plan(settings, package, context), context=context)
     cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
