@@ -95,6 +95,8 @@ class NetworkingStack(cdk.Stack):
             description=f"Encrypts the VPC flow logs of {context.stack_name}",
             enable_key_rotation=True,
             alias=f"alias/{context.stack_name}-vpc-flow-logs",
+            # Kept on delete, but not when the first create rolls back (a retry would find it in the way).
+            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
         # AWS Control Tower CT.KMS.PR.3: grants of this key may be created only for AWS resources or by
         # AWS services, whatever an identity policy allows.
@@ -134,6 +136,7 @@ class NetworkingStack(cdk.Stack):
             log_group_name=log_group_name,
             encryption_key=key,
             retention=FLOW_LOG_RETENTION,
+            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
         # The delivery role gets a customer managed policy (no inline policy) scoped to this log group.
         role = iam.Role(

@@ -35,7 +35,15 @@ def encrypted_log_group(scope: Construct, id: str, *, name: str, key: kms.IKey, 
             conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn(stack, name)}},
         )
     )
-    return logs.LogGroup(scope, id, log_group_name=name, encryption_key=key, retention=LOG_RETENTION)
+    return logs.LogGroup(
+        scope,
+        id,
+        log_group_name=name,
+        encryption_key=key,
+        retention=LOG_RETENTION,
+        # Kept on delete, but not when the first create rolls back: its fixed name would block the retry.
+        removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    )
 
 
 def https_egress_security_group(

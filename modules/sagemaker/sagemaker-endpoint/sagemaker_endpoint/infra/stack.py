@@ -106,6 +106,8 @@ class EndpointStack(cdk.Stack):
             description=f"Encrypts the storage, logs and captured data of endpoint {self.endpoint_name}",
             enable_key_rotation=True,
             alias=f"alias/{self.plan.stack_name}",
+            # Kept on delete, but not when the first create rolls back (RetainExceptOnCreate).
+            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
         # AWS Control Tower CT.KMS.PR.3: grants of this key may be created only for AWS resources or by
         # AWS services, whatever an identity policy allows.
