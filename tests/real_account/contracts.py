@@ -105,6 +105,12 @@ def execution_role(template: Template) -> Iterator[Contract]:
         )
     if images or unknown_package:
         yield Contract("execution role", "authenticate to ECR", Request(arn, "ecr:GetAuthorizationToken", "*"))
+    for url in sorted(url for url in data if url.endswith("/")):  # uncompressed model data: a prefix
+        bucket, _, key = url.removeprefix("s3://").partition("/")
+        call = Request(arn, "s3:ListBucket", f"arn:aws:s3:::{bucket}", {"s3:prefix": key})
+        yield Contract(
+            "execution role", f"list model data prefix {url}", call, _with(call, context={"s3:prefix": "x/"})
+        )
     for url in sorted(data):
         bucket, _, key = url.removeprefix("s3://").partition("/")
         call = Request(arn, "s3:GetObject", f"arn:aws:s3:::{bucket}/{key}", {"s3:ResourceAccount": account})
@@ -260,10 +266,8 @@ def functions(template: Template) -> Iterator[Contract]:
                 call = Request(arn, action, resource)
                 yield Contract("refresh function", f"{action} (its code)", call, _outside(call, other_endpoint))
         for bucket in sorted({resource.split(":::", 1)[1].split("/", 1)[0] for resource in watched}):
-            prefixes = sorted(
-                {resource.split(":::", 1)[1].split("/", 1)[1] for resource in watched if f":::{bucket}/" in resource}
-            )
-            call = Request(arn, "s3:ListBucket", f"arn:aws:s3:::{bucket}", {"s3:prefix": prefixes[0]})
+            # S3 checks ListBucket, with no s3:prefix, to answer a missing object with 404 rather than 403.
+            call = Request(arn, "s3:ListBucket", f"arn:aws:s3:::{bucket}")
             yield Contract(
                 "refresh function",
                 "tell a deleted model data object (404) from a denied one (403)",

@@ -139,6 +139,16 @@ def model_refresh(
             ),
             iam.PolicyStatement(sid="UseTwinConfigurations", actions=["sagemaker:UpdateEndpoint"], resources=configs),
             iam.PolicyStatement(sid="ReadWatchedModelData", actions=["s3:GetObject"], resources=objects),
+            # Without ListBucket S3 answers 403, not 404, for a deleted object, and the upload is retried
+            # into the dead-letter queue. IfExists: S3 checks it for a missing object with no s3:prefix.
+            iam.PolicyStatement(
+                sid="TellDeletedModelData",
+                actions=["s3:ListBucket"],
+                resources=sorted({f"arn:{stack.partition}:s3:::{s3_location(url)[0]}" for url in model_data_urls}),
+                conditions={
+                    "StringLikeIfExists": {"s3:prefix": sorted({s3_location(url)[1] for url in model_data_urls})}
+                },
+            ),
             iam.PolicyStatement(
                 sid="ConsumeRefreshQueue",
                 actions=[
@@ -158,6 +168,16 @@ def model_refresh(
             iam.PolicyStatement(
                 sid="UseModuleKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.key_arn]
             ),
+            # UpdateEndpoint to a configuration with a KmsKeyId: "The KMS key policy must grant permission
+            # to the IAM role that you specify in your CreateEndpoint, UpdateEndpoint requests" (SageMaker
+            # API reference, CreateEndpointConfig); SageMaker attaches the key to the new instances' volumes.
+            iam.PolicyStatement(
+                sid="AttachKeyToNewInstances",
+                actions=["kms:CreateGrant"],
+                resources=[key.key_arn],
+                conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+            ),
+            iam.PolicyStatement(sid="DescribeModuleKey", actions=["kms:DescribeKey"], resources=[key.key_arn]),
         ],
         key=key,
         timeout=REFRESH_TIMEOUT,
