@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 
-from sagemaker_endpoint.parameters.formats import ecr_repository_arn, object_arn
+from sagemaker_endpoint.parameters.formats import ecr_repository_arn, object_arn, s3_location
 from sagemaker_endpoint.specs import ArtifactsSpec, CaptureSpec, NetworkSpec
 
 # SageMaker creates the endpoint's network interfaces in the VPC with the execution role.
@@ -69,6 +69,17 @@ def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicySt
     if artifacts.known.model_data_urls:
         objects = sorted({object_arn(url, scope.partition) for url in artifacts.known.model_data_urls})
         statements.append(iam.PolicyStatement(sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=objects))
+    # Uncompressed model data (an S3 prefix): SageMaker lists the prefix before it reads the objects.
+    prefixes = sorted({s3_location(url) for url in artifacts.known.model_data_urls if url.endswith("/")})
+    if prefixes:
+        statements.append(
+            iam.PolicyStatement(
+                sid="ListModelDataPrefixes",
+                actions=["s3:ListBucket"],
+                resources=sorted({f"arn:{scope.partition}:s3:::{bucket}" for bucket, _ in prefixes}),
+                conditions={"StringLike": {"s3:prefix": [f"{key}*" for _, key in prefixes]}},
+            )
+        )
     if not artifacts.undescribed:
         return statements
     if artifacts.bucket_arn:
@@ -77,7 +88,8 @@ def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicySt
         return [
             iam.PolicyStatement(
                 sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=sorted({*known, bucket_objects})
-            )
+            ),
+            *statements[1:],
         ]
     # A package given by ARN with no bucket named: synthesis must not call AWS to find its artifact,
     # so the role may read objects only from buckets owned by this account.
