@@ -110,7 +110,10 @@ def image_pull(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStateme
     if artifacts.ecr_repo_arn:
         repositories.add(artifacts.ecr_repo_arn)
     elif artifacts.undescribed:
-        repositories.add(f"arn:{scope.partition}:ecr:{scope.region}:{scope.account}:repository/*")
+        # A package given by ARN is not described at synth time, and most packages serve an image that
+        # AWS publishes from its own accounts (deep learning and built-in algorithm containers): any
+        # account's repository in this region, which the repository's own policy must also allow.
+        repositories.add(f"arn:{scope.partition}:ecr:{scope.region}:*:repository/*")
     if not repositories:
         return []
     return [
@@ -224,7 +227,11 @@ WILDCARD_REASONS = {
         "unknown; reads are limited to buckets owned by this account (s3:ResourceAccount). Set "
         "model-artifacts-bucket-arn to narrow it to one bucket."
     ),
-    "PullInferenceImages": "Image pull from this account's repositories only; set ecr-repo-arn to name one repository.",
+    "PullInferenceImages": (
+        "A model-package-arn is served without calling AWS at synth time, and its image usually lives in an AWS "
+        "account's repository: pull from repositories in this region that allow this account (a cross-account "
+        "pull needs the repository's policy too); set ecr-repo-arn to name one repository."
+    ),
     "AuthenticateToEcr": "ecr:GetAuthorizationToken supports no resource-level permissions.",
     "CreateInterfacesInEndpointVpc": (
         "SageMaker names the endpoint's network interfaces at run time; creation is limited to this VPC (ec2:Vpc)."
