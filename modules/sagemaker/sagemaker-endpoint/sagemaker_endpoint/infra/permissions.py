@@ -136,11 +136,14 @@ def network_interfaces(network: NetworkSpec, scope: Scope) -> list[iam.PolicySta
                 f"{ec2}:security-group/{scope.security_group_id}",
             ],
         ),
+        # The Service Authorization Reference lists ec2:Vpc for the network-interface resource type but not
+        # in CreateNetworkInterface's own row: IfExists works either way, and the statement above still
+        # confines the new interface to the endpoint's subnets (a create is authorized on both).
         iam.PolicyStatement(
             sid="CreateInterfacesInEndpointVpc",
             actions=["ec2:CreateNetworkInterface"],
             resources=[f"{ec2}:network-interface/*"],
-            conditions=in_this_vpc,
+            conditions={"ArnEqualsIfExists": in_this_vpc["ArnEquals"]},
         ),
         iam.PolicyStatement(
             sid="ManageInterfacesInEndpointVpc",
