@@ -15,9 +15,10 @@ from networking.contract import DeploymentContext
 from networking.settings import NetworkingSettings
 
 # What CloudWatch Logs does with a log group's key (named one by one: no wildcard actions).
+# Only actions whose requests carry kms:EncryptionContext:aws:logs:arn, the condition of the statement
+# (the Service Authorization Reference: DescribeKey carries none, so the condition would deny it anyway).
 LOGS_KEY_ACTIONS = [
     "kms:Decrypt",
-    "kms:DescribeKey",
     "kms:Encrypt",
     "kms:GenerateDataKey",
     "kms:GenerateDataKeyWithoutPlaintext",

@@ -35,6 +35,9 @@ KEY_USE_ACTIONS = [
     "kms:ReEncryptFrom",
     "kms:ReEncryptTo",
 ]
+# What CloudWatch Logs may do with the key under a kms:EncryptionContext:aws:logs:arn condition: the
+# key-use actions whose requests carry that key (DescribeKey carries none, so the condition denies it).
+LOGS_KEY_ACTIONS = [action for action in KEY_USE_ACTIONS if action != "kms:DescribeKey"]
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 
 
