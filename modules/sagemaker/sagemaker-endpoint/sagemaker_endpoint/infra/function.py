@@ -69,7 +69,8 @@ def python_function(
         iam.PolicyStatement(
             sid="WriteOwnLogs",
             actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-            resources=[log_group_arn(stack, log_group_name), f"{log_group_arn(stack, log_group_name)}:log-stream:*"],
+            # Both actions act on log streams only (Service Authorization Reference).
+            resources=[f"{log_group_arn(stack, log_group_name)}:log-stream:*"],
         ),
         *(permissions.tracing() if tracing else []),
         *(permissions.function_network_interfaces(network.vpc_id, stack) if network else []),
