@@ -326,6 +326,10 @@ def functions(template: Template) -> Iterator[Contract]:
             call,
             _with(call, resource=stream.replace(group, "/aws/lambda/other")),
         )
+        if "KmsKeyArn" in function["Properties"]:
+            role_arn = f"arn:aws:iam::{template.account}:role/{role_name}"
+            call = Request(role_arn, "kms:Decrypt", function["Properties"]["KmsKeyArn"])
+            yield Contract(f"function {logical}", "decrypt its environment", call)
 
 
 def _outside(call: Request, other_endpoint: str) -> Request:

@@ -73,6 +73,8 @@ def python_function(
             resources=[f"{log_group_arn(stack, log_group_name)}:log-stream:*"],
         ),
         *(permissions.tracing() if tracing else []),
+        # Its environment is encrypted with the module's key, which Lambda decrypts with this role.
+        iam.PolicyStatement(sid="DecryptOwnEnvironment", actions=["kms:Decrypt"], resources=[key.key_arn]),
         *(permissions.function_network_interfaces(network.vpc_id, stack) if network else []),
     ]
     policy = iam.ManagedPolicy(scope, f"{id}Policy", description=description, statements=all_statements, roles=[role])
@@ -95,6 +97,7 @@ def python_function(
             )
         ],
         environment={**environment, "POWERTOOLS_LOG_LEVEL": "INFO"},
+        environment_encryption=key,
         log_group=log_group,
         timeout=timeout,
         memory_size=256,
