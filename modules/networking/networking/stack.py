@@ -179,6 +179,9 @@ class NetworkingStack(cdk.Stack):
 
     def _gateway_endpoints(self) -> None:
         self.vpc.add_gateway_endpoint("S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3)
+        # The endpoint module's refresh function records handled uploads in DynamoDB: in a VPC without
+        # internet access it reaches DynamoDB only through this (free) gateway endpoint.
+        self.vpc.add_gateway_endpoint("DynamoDbEndpoint", service=ec2.GatewayVpcEndpointAwsService.DYNAMODB)
 
     def _interface_endpoints(self, settings: NetworkingSettings) -> None:
         for service in settings.vpc_endpoints:
