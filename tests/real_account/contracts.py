@@ -214,10 +214,11 @@ def publishers(template: Template) -> Iterator[Contract]:
     for service, source, action, destination in targets:
         context = {"aws:SourceAccount": account, "aws:SourceArn": source}
         call = Request(service, action, destination, context)
-        kind = "alarm" if service.startswith("cloudwatch") else "rule"
+        sender = "an alarm of the module" if service.startswith("cloudwatch") else "a rule of the module"
+        target = "queue" if ":sqs:" in destination else "topic"
         yield Contract(
             service,
-            f"{kind} {source.rsplit(':', 1)[-1].rsplit('/', 1)[-1]} delivers to {destination.rsplit(':', 1)[-1]}",
+            f"{sender} delivers to the module's {target}",
             call,
             _with(
                 call,
@@ -229,7 +230,7 @@ def publishers(template: Template) -> Iterator[Contract]:
                 call = Request(service, key_action, template.arn(key), context)
                 yield Contract(
                     service,
-                    f"{key_action} to deliver to the encrypted {destination.rsplit(':', 1)[-1]}",
+                    f"{key_action} to deliver to the module's encrypted {target}",
                     call,
                     _with(call, context={"aws:SourceAccount": OTHER_ACCOUNT}),
                 )
@@ -321,7 +322,7 @@ def functions(template: Template) -> Iterator[Contract]:
         )
         call = Request(f"arn:aws:iam::{template.account}:role/{role_name}", "logs:PutLogEvents", stream)
         yield Contract(
-            f"function {logical}",
+            _function_name(logical),
             "write its logs",
             call,
             _with(call, resource=stream.replace(group, "/aws/lambda/other")),
@@ -329,7 +330,11 @@ def functions(template: Template) -> Iterator[Contract]:
         if "KmsKeyArn" in function["Properties"]:
             role_arn = f"arn:aws:iam::{template.account}:role/{role_name}"
             call = Request(role_arn, "kms:Decrypt", function["Properties"]["KmsKeyArn"])
-            yield Contract(f"function {logical}", "decrypt its environment", call)
+            yield Contract(_function_name(logical), "decrypt its environment", call)
+
+
+def _function_name(logical: str) -> str:
+    return "refresh function" if logical.startswith("ModelRefresh") else "invoke function"
 
 
 def _outside(call: Request, other_endpoint: str) -> Request:
