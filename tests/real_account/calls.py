@@ -108,3 +108,14 @@ def lookup_actions() -> frozenset[str]:
     """The SageMaker calls of the synth-time lookup (model_package.py), made with the deployment role."""
     tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "model_package.py").read_text())
     return frozenset(iam_action("sagemaker", method) for method in _method_calls(tree, "sagemaker"))
+
+
+@cache
+def deployed_read_actions() -> frozenset[str]:
+    """The calls that read the deployed endpoint before each deploy (deployed.py), with the deployment role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "deployed.py").read_text())
+    return frozenset(
+        iam_action(service, method)
+        for variable, service in (("sagemaker", "sagemaker"), ("autoscaling", "application-autoscaling"))
+        for method in _method_calls(tree, variable)
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.matrix import DATA, IMAGE, VALID
-from tests.real_account.calls import function_actions, idempotency_actions, lookup_actions
+from tests.real_account.calls import deployed_read_actions, function_actions, idempotency_actions, lookup_actions
 from tests.real_account.cfn import Template
 from tests.real_account.evaluate import Request, decide
 from tests.real_account.policies import Document, documents
@@ -356,12 +356,30 @@ def _watched_objects(template: Template) -> list[str]:
 
 
 def deployment_role(template: Template) -> Iterator[Contract]:
-    """The Seed-Farmer deployment role's synth-time lookup (model_package.py), with the modulestack's policy."""
-    if not template.case.startswith("modulestack") or "ModelPackageLookup" not in template.resources:
+    """The Seed-Farmer deployment role's synth-time reads (model_package.py, deployed.py), with the
+    modulestack's policies."""
+    if not template.case.startswith("modulestack"):
         return
     role = f"arn:aws:iam::{template.account}:role/{template.parameter('RoleName')}"
-    group = template.parameter("ModelPackageGroupName").lower()  # SageMaker's ARNs carry names in lower case
     sagemaker = f"arn:aws:sagemaker:{template.region}:{template.account}"
+    stack = "-".join(template.parameter(name) for name in ("ProjectName", "DeploymentName", "ModuleName"))
+    deployed = {
+        "sagemaker:DescribeEndpoint": f"{sagemaker}:endpoint/{stack}",
+        "sagemaker:DescribeEndpointConfig": f"{sagemaker}:endpoint-config/{stack}-config-0a1b2c3d",
+        "application-autoscaling:DescribeScalableTargets": "*",
+    }
+    for action in sorted(deployed_read_actions()):
+        call = Request(role, action, deployed[action])
+        elsewhere = call.resource.replace(f"/{template.parameter('ProjectName')}-", "/another-project-")
+        yield Contract(
+            "deployment role",
+            f"{action} (the deployed endpoint, before each deploy)",
+            call,
+            None if call.resource == "*" else _with(call, resource=elsewhere),
+        )
+    if "ModelPackageLookup" not in template.resources:
+        return
+    group = template.parameter("ModelPackageGroupName").lower()  # SageMaker's ARNs carry names in lower case
     resources = {
         "sagemaker:DescribeModelPackageGroup": f"{sagemaker}:model-package-group/{group}",
         "sagemaker:ListModelPackages": f"{sagemaker}:model-package/*",

@@ -87,7 +87,28 @@ def synthesize(outdir: str | None = None) -> None:
     context = DeploymentContext.from_env()
     settings = EndpointSettings.from_env()
     package = resolve_package(settings, context)
+    refuse_updates_sagemaker_refuses(settings, context, package)
     build_app(settings, context, package, outdir).synth()
+
+
+def refuse_updates_sagemaker_refuses(
+    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None
+) -> None:
+    """The deployed endpoint is read (three calls) to refuse an update SageMaker would refuse."""
+    if settings.serverless:
+        return
+    import boto3
+
+    from sagemaker_endpoint.deployed import autoscaled_variants, refuse_autoscaled_changes
+
+    planned = plan(settings, package, context)
+    instance_types = {variant.name: variant.size.instance_type or "" for variant in planned.variants}
+    deployed = autoscaled_variants(
+        boto3.client("sagemaker", region_name=context.region),
+        boto3.client("application-autoscaling", region_name=context.region),
+        planned.endpoint_name,
+    )
+    refuse_autoscaled_changes(deployed, instance_types, planned.endpoint_name)
 
 
 def main() -> None:
