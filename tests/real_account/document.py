@@ -21,6 +21,7 @@ ROLE_NAMES = {
     "InvokeFunctionRole": "invoke function",
     "FlowLogRole": "VPC flow logs delivery",
     "ModelPackageLookup": "Seed-Farmer deployment role (modulestack.yaml, only when following a group)",
+    "DeployedEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "CustomVpcRestrictDefaultSG": "the CDK's default-security-group handler (networking)",
 }
 
