@@ -65,7 +65,9 @@ def neighbours(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     from tests.real_account.cfn import Template
 
     outroot = tmp_path_factory.mktemp("neighbours")
-    process = synthesize_in_one_process(ENDPOINT, {f"neighbour~{name}": p for name, p in NEIGHBOURS.items()}, outroot)
+    cases = {f"neighbour~{name}": parameters for name, parameters in NEIGHBOURS.items()}
+    # Only the templates are compared: no rule packs' Guard process here (the matrix runs them).
+    process = synthesize_in_one_process(ENDPOINT, cases, outroot, validate=False)
     output, _ = process.communicate(timeout=900)
     assert process.returncode == 0, output[-3000:]
     results = json.loads((outroot / "results.json").read_text())

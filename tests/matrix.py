@@ -375,12 +375,17 @@ def module_environment(parameters: dict[str, Any], module: str) -> dict[str, str
 
 
 def synthesize_in_one_process(
-    module_dir: Path, cases: dict[str, dict[str, Any]], outroot: Path
+    module_dir: Path, cases: dict[str, dict[str, Any]], outroot: Path, *, validate: bool = True
 ) -> subprocess.Popen[str]:
-    """Start one process that synthesizes every case of a module (see synthesize_cases.py)."""
+    """Start one process that synthesizes every case of a module (see synthesize_cases.py).
+
+    `validate=False` skips CDK's template validation and the Control Tower rules (as unit tests do),
+    for runs that only read the templates."""
     (outroot / "cases.json").write_text(json.dumps(cases))
     env = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_")}
     env.pop("CDK_VALIDATION", None)  # CDK's own template validation stays on for the matrix
+    if not validate:
+        env["CDK_VALIDATION"] = "false"
     return subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "synthesize_cases.py"), str(outroot)],
         cwd=module_dir,

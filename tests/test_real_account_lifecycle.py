@@ -10,9 +10,12 @@ from tests.matrix import NEIGHBOURS, VALID
 from tests.real_account.cfn import Template
 from tests.real_account.lifecycle import create_only, replacement_conflicts, retained_on_failed_create
 
-pytestmark = pytest.mark.xdist_group("matrix")
+# The matrix test shares the matrix's worker; the update tests synthesize their own templates, on
+# whichever worker is free (their group is their own).
+NEIGHBOURS_GROUP = pytest.mark.xdist_group("neighbours")
 
 
+@pytest.mark.xdist_group("matrix")
 @pytest.mark.parametrize("case", sorted(VALID))
 def test_a_failed_first_create_leaves_nothing_that_blocks_the_retry(
     deployed_templates: dict[str, Template], case: str
@@ -20,6 +23,7 @@ def test_a_failed_first_create_leaves_nothing_that_blocks_the_retry(
     assert retained_on_failed_create(deployed_templates[case]) == []
 
 
+@NEIGHBOURS_GROUP
 @pytest.mark.parametrize("change", sorted(set(NEIGHBOURS) - {"base"}))
 def test_an_update_that_replaces_a_custom_named_resource_renames_it(neighbours: dict[str, Any], change: str) -> None:
     before, after = neighbours["base"], neighbours[change]
@@ -27,6 +31,7 @@ def test_an_update_that_replaces_a_custom_named_resource_renames_it(neighbours: 
     assert replacement_conflicts(after, before) == []
 
 
+@NEIGHBOURS_GROUP
 def test_each_neighbour_changes_a_create_only_property_of_something(neighbours: dict[str, Any]) -> None:
     """Otherwise the update check above would compare identical templates and could not fail."""
     base = neighbours["base"]
