@@ -198,7 +198,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
 
 def publishers(template: Template) -> Iterator[Contract]:
     """CloudWatch alarms and EventBridge rules delivering to the module's topic and queue."""
-    region, account = template.region, template.account
+    account = template.account
     topic = _first(template, "AWS::SNS::Topic")
     key = _key(template)
     targets: list[tuple[str, str, str, str]] = []  # (service, source arn, action, target arn)
@@ -234,7 +234,6 @@ def publishers(template: Template) -> Iterator[Contract]:
                     call,
                     _with(call, context={"aws:SourceAccount": OTHER_ACCOUNT}),
                 )
-    del region
 
 
 def functions(template: Template) -> Iterator[Contract]:

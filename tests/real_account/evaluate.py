@@ -10,7 +10,6 @@ key is the exception, where the key policy must allow the principal, or allow th
 
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -176,7 +175,3 @@ def _names_account_root(principal: Any, account: str | None = None) -> bool:
         return False
     roots = [value for value in as_list(principal.get("AWS", [])) if str(value).endswith(":root")]
     return bool(roots) if account is None else f"arn:aws:iam::{account}:root" in roots
-
-
-def service_prefix_glob(action: str) -> bool:
-    return fnmatch.fnmatchcase(action, "*:*")
