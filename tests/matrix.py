@@ -418,6 +418,12 @@ NEIGHBOURS: dict[str, dict[str, Any]] = {
     "environment": {**NEIGHBOUR_BASE, "model-environment": {"MODE": "safe"}},
     "subnets": {**NEIGHBOUR_BASE, "subnet-ids": NET["subnet-ids"][:1]},
     "data-capture": {**NEIGHBOUR_BASE, "data-capture-sampling-percentage": 20},
+    # Data capture on, into another bucket: DataCaptureConfig is create-only (compared with data-capture).
+    "capture-bucket": {
+        **NEIGHBOUR_BASE,
+        "data-capture-sampling-percentage": 20,
+        "model-artifacts-bucket-arn": "arn:aws:s3:::mlops-artifacts-2",
+    },
     "variant-name": {**NEIGHBOUR_BASE, "variant-name": "blue"},
     "package": {
         **{
@@ -428,3 +434,5 @@ NEIGHBOURS: dict[str, dict[str, Any]] = {
         "model-package-arn": PACKAGE,
     },
 }
+# The update each neighbour is checked from: `base`, unless it needs a neighbour's own setting first.
+NEIGHBOUR_BEFORE = {"capture-bucket": "data-capture"}

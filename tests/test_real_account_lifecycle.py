@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.matrix import NEIGHBOURS, VALID
+from tests.matrix import NEIGHBOUR_BEFORE, NEIGHBOURS, VALID
 from tests.real_account.cfn import Template
 from tests.real_account.lifecycle import create_only, replacement_conflicts, retained_on_failed_create
 
@@ -26,7 +26,7 @@ def test_a_failed_first_create_leaves_nothing_that_blocks_the_retry(
 @NEIGHBOURS_GROUP
 @pytest.mark.parametrize("change", sorted(set(NEIGHBOURS) - {"base"}))
 def test_an_update_that_replaces_a_custom_named_resource_renames_it(neighbours: dict[str, Any], change: str) -> None:
-    before, after = neighbours["base"], neighbours[change]
+    before, after = neighbours[NEIGHBOUR_BEFORE.get(change, "base")], neighbours[change]
     assert replacement_conflicts(before, after) == []
     assert replacement_conflicts(after, before) == []
 
@@ -34,10 +34,10 @@ def test_an_update_that_replaces_a_custom_named_resource_renames_it(neighbours: 
 @NEIGHBOURS_GROUP
 def test_each_neighbour_changes_a_create_only_property_of_something(neighbours: dict[str, Any]) -> None:
     """Otherwise the update check above would compare identical templates and could not fail."""
-    base = neighbours["base"]
     for change, template in neighbours.items():
         if change == "base":
             continue
+        base = neighbours[NEIGHBOUR_BEFORE.get(change, "base")]
         replaced = [
             logical
             for logical, resource in template.resources.items()

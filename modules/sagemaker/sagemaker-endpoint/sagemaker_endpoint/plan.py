@@ -110,6 +110,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         ),
         encrypt_storage=bool(instance_types) and not any(has_instance_storage(kind) for kind in instance_types),
         capture=CaptureAsGiven(settings.data_capture_sampling_percentage, settings.data_capture_prefix),
+        capture_bucket=settings.model_artifacts_bucket_arn if settings.data_capture_enabled else None,
     )
     config_digest = spec_digest(config)
     known, undescribed = _artifacts(variants)

@@ -66,6 +66,9 @@ class EndpointConfigSpec:
     serverless: ServerlessSize
     encrypt_storage: bool  # a KMS key for the ML storage volumes (none for serverless or instance storage)
     capture: CaptureAsGiven
+    # The bucket data is captured to, when capture is on: DataCaptureConfig cannot change in place, and
+    # the prefix alone does not say where. None (left out of the digest) when capture is off.
+    capture_bucket: str | None = None
 
 
 @dataclass(frozen=True)
