@@ -38,7 +38,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         results = synthesize_matrix(Path(folder))
         security_doc.DOCUMENT.parent.mkdir(exist_ok=True)
-        security_doc.DOCUMENT.write_text(security_doc.render(security_doc.collect(results)))
+        security_doc.DOCUMENT.write_text(security_doc.render(security_doc.collect(results), results))
         iam_doc.write(results)
     for written in (security_doc.DOCUMENT, iam_doc.DOCUMENT, iam_doc.POLICIES):
         print(f"wrote {written.relative_to(ROOT)}")

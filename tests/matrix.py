@@ -589,12 +589,17 @@ def module_environment(parameters: dict[str, Any], module: str) -> dict[str, str
 
 
 def synthesize_in_one_process(
-    module_dir: Path, cases: dict[str, dict[str, Any]], outroot: Path
+    module_dir: Path, cases: dict[str, dict[str, Any]], outroot: Path, *, validate: bool = True
 ) -> subprocess.Popen[str]:
-    """Start one process that synthesizes every case of a module (see synthesize_cases.py)."""
+    """Start one process that synthesizes every case of a module (see synthesize_cases.py).
+
+    `validate=False` skips CDK's template validation and the Control Tower rules (as unit tests do),
+    for runs that only read the templates."""
     (outroot / "cases.json").write_text(json.dumps(cases))
     env = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_")}
     env.pop("CDK_VALIDATION", None)  # CDK's own template validation stays on for the matrix
+    if not validate:
+        env["CDK_VALIDATION"] = "false"
     return subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "synthesize_cases.py"), str(outroot)],
         cwd=module_dir,
@@ -603,3 +608,45 @@ def synthesize_in_one_process(
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+# Updates of one deployed module (module name `neighbour`): a base and one-parameter changes of it,
+# for the lifecycle check (tests/real_account/lifecycle.py) that every replacement gets a new name.
+NEIGHBOUR_BASE = {
+    **NET,
+    "model-image-uri": IMAGE,
+    "model-data-url": DATA,
+    "refresh-on-model-data-change": True,
+    "notifications": True,
+    "invoke-function": True,
+    "alarm-model-latency-p99-ms": 300,
+    "model-artifacts-bucket-arn": BUCKET,
+}
+NEIGHBOURS: dict[str, dict[str, Any]] = {
+    "base": NEIGHBOUR_BASE,
+    "instance-type": {**NEIGHBOUR_BASE, "instance-type": "ml.m5.xlarge"},
+    "instance-count": {**NEIGHBOUR_BASE, "initial-instance-count": 2},
+    "network-isolation": {**NEIGHBOUR_BASE, "enable-network-isolation": False},
+    "model-data": {**NEIGHBOUR_BASE, "model-data-url": "s3://mlops-artifacts/fraud-detector/1.5/model.tar.gz"},
+    "image": {**NEIGHBOUR_BASE, "model-image-uri": IMAGE.replace(":1.4", ":1.5")},
+    "environment": {**NEIGHBOUR_BASE, "model-environment": {"MODE": "safe"}},
+    "subnets": {**NEIGHBOUR_BASE, "subnet-ids": NET["subnet-ids"][:1]},
+    "data-capture": {**NEIGHBOUR_BASE, "data-capture-sampling-percentage": 20},
+    # Data capture on, into another bucket: DataCaptureConfig is create-only (compared with data-capture).
+    "capture-bucket": {
+        **NEIGHBOUR_BASE,
+        "data-capture-sampling-percentage": 20,
+        "model-artifacts-bucket-arn": "arn:aws:s3:::mlops-artifacts-2",
+    },
+    "variant-name": {**NEIGHBOUR_BASE, "variant-name": "blue"},
+    "package": {
+        **{
+            k: v
+            for k, v in NEIGHBOUR_BASE.items()
+            if k not in {"model-image-uri", "model-data-url", "refresh-on-model-data-change"}
+        },
+        "model-package-arn": PACKAGE,
+    },
+}
+# The update each neighbour is checked from: `base`, unless it needs a neighbour's own setting first.
+NEIGHBOUR_BEFORE = {"capture-bucket": "data-capture"}

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from tests.matrix import ACCOUNT, REGION, VALID
+from tests.real_account.document import sections
 from tests.repository import ROOT
 
 DOCUMENT = ROOT / "docs" / "security.md"
-PACKS = ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security")
+PACKS = ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "cdk-validator-cfnguard")
 
 DEFAULTS = """\
 ## What makes the modules safe by default
@@ -38,8 +39,14 @@ DEFAULTS = """\
   two endpoint configurations the refresh switches between. No AWS managed policy is attached.
   `permissions-boundary-name` applies a boundary to every role the endpoint module creates.
 - **Rule packs on every synthesis.** cdk-nag's AwsSolutions, NIST 800-53 rev 5 and HIPAA Security
-  packs run whenever a module synthesizes (tests, the rehearsal, `seedfarmer apply`); an
-  unacknowledged finding stops the deployment.
+  packs run whenever a module synthesizes (tests, the rehearsal, `seedfarmer apply`); AWS Control
+  Tower's proactive controls (cfn-guard rules for SageMaker, KMS, Lambda, SQS, SNS, IAM and VPC) run
+  wherever templates are validated (`seedfarmer apply`, the rehearsal, the matrix; not in unit tests,
+  where they would cost about 2 s a synthesis); an unacknowledged finding stops the deployment.
+- **Checked against what AWS publishes, offline.** `make test` checks every IAM statement against the
+  Service Authorization Reference, evaluates every service contract below against the synthesized
+  policies, and checks CloudFormation's lifecycle rules (nothing retained by a failed create; a
+  replaced resource with a custom name gets a new name) against its resource schemas.
 """
 
 
@@ -69,7 +76,7 @@ def collect(results: dict[str, Any]) -> dict[str, dict[tuple[str, str, str, str]
     return found
 
 
-def render(found: dict[str, dict[tuple[str, str, str, str], list[str]]]) -> str:
+def render(found: dict[str, dict[tuple[str, str, str, str], list[str]]], results: dict[str, Any]) -> str:
     lines = [
         "# Security review",
         "",
@@ -79,9 +86,11 @@ def render(found: dict[str, dict[tuple[str, str, str, str], list[str]]]) -> str:
         "isolated VPC); `make test` fails when this file and the code disagree.",
         "",
         DEFAULTS,
+        sections(results),
         "## Acknowledged rule-pack findings",
         "",
-        "Every finding below is acknowledged on the one resource it concerns (never on a stack or a",
+        "Every finding below (cdk-nag's three packs, and AWS Control Tower's proactive controls as the",
+        "cdk-validator-cfnguard plugin runs them) is acknowledged on the one resource it concerns (never on a stack or a",
         "construct tree), with the reason a reviewer reads. Anything else fails the synthesis.",
         "",
         "| pack | acknowledgements (distinct finding, resource and reason) |",

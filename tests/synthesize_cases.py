@@ -2,7 +2,8 @@
 
 Run from the module's folder, as Seed-Farmer runs `python app.py`. For each case of OUTROOT/cases.json
 it sets the environment Seed-Farmer would set and calls the module's `app.synthesize()`, writing the
-cloud assembly to OUTROOT/<case>; OUTROOT/results.json says which succeeded. A model package group
+cloud assembly to OUTROOT/<case>; the Seed-Farmer module name is the case name up to a `~`, so
+`neighbour~a` and `neighbour~b` are two updates of one deployed module; OUTROOT/results.json says which succeeded. A model package group
 exists in an emulated account (moto, in process) for the cases that follow one.
 """
 
@@ -48,7 +49,7 @@ def main(outroot: Path) -> None:
         base = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_PARAMETER_")}
         for name, parameters in cases.items():
             os.environ.clear()
-            os.environ.update({**base, **module_environment(parameters, name)})
+            os.environ.update({**base, **module_environment(parameters, name.split("~", 1)[0])})
             outdir = outroot / name
             try:
                 app.synthesize(str(outdir))

@@ -13,29 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.matrix import BAD, ENDPOINT, NETWORKING, REGION, VALID, module_environment, synthesize_in_one_process
+from tests.matrix import BAD, ENDPOINT, NETWORKING, REGION, VALID, module_environment
 from tests.repository import ROOT
 
-# The synthesized matrix is shared: keep its tests on one pytest-xdist worker.
+# The synthesized matrix (the `matrix` fixture of tests/conftest.py) is shared: keep its tests on one
+# pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("matrix")
 
 CFN_LINT_IGNORED = yaml.safe_load((ROOT / ".cfnlintrc.yaml").read_text())["ignore_checks"]
-
-
-@pytest.fixture(scope="session")
-def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Every valid set, synthesized in one process per module (the two run side by side)."""
-    runs = []
-    for module in (NETWORKING, ENDPOINT):
-        outroot = tmp_path_factory.mktemp(module.name)
-        cases = {name: parameters for name, (folder, parameters) in VALID.items() if folder == module}
-        runs.append((outroot, synthesize_in_one_process(module, cases, outroot)))
-    results: dict[str, Any] = {}
-    for outroot, process in runs:
-        output, _ = process.communicate(timeout=900)
-        assert process.returncode == 0, output[-3000:]
-        results.update(json.loads((outroot / "results.json").read_text()))
-    return results
 
 
 def test_the_matrix_covers_at_least_25_sets_across_both_modules() -> None:
@@ -56,8 +41,22 @@ def test_each_valid_set_synthesizes_with_cdk_validation_and_passes_the_rule_pack
         "AwsSolutions",
         "HIPAA.Security",
         "NIST.800.53.R5",
+        "cdk-validator-cfnguard",
     }
     assert [v["ruleName"] for plugin in report["pluginReports"] for v in plugin["violations"]] == []
+
+
+def test_control_tower_guard_rules_run_on_matrix_synthesis(matrix: dict[str, Any]) -> None:
+    """The Guard plugin reports only once it has a finding: the CDK's default-security-group handler of
+    every networking set, and the actionless alarms of the endpoint's defaults, are acknowledged ones."""
+    guarded = {
+        name
+        for name, result in matrix.items()
+        for plugin in json.loads(Path(result["outdir"], "validation-report.json").read_text())["pluginReports"]
+        if plugin["pluginName"] == "cdk-validator-cfnguard"
+    }
+    assert {name for name, (folder, _) in VALID.items() if folder == NETWORKING} <= guarded
+    assert "endpoint-package-arn" in guarded
 
 
 @pytest.mark.parametrize("name", sorted(VALID))
@@ -123,7 +122,7 @@ def test_each_bad_set_fails_with_one_line_naming_the_parameter(
 def test_docs_security_lists_every_acknowledgement_of_the_matrix(matrix: dict[str, Any]) -> None:
     from tests.security_doc import DOCUMENT, collect, render
 
-    assert DOCUMENT.read_text() == render(collect(matrix)), "run `make docs` to regenerate docs/security.md"
+    assert DOCUMENT.read_text() == render(collect(matrix), matrix), "run `make docs` to regenerate docs/security.md"
 
 
 def test_docs_seedfarmer_iam_matches_the_modulestacks_and_the_matrix(matrix: dict[str, Any]) -> None:

@@ -15,7 +15,19 @@ from pydantic_settings import NoDecode
 from networking.contract import ModuleSettings, ParameterError, decode_json, decode_list
 
 # What a SageMaker endpoint in private subnets needs to reach AWS without the internet.
-DEFAULT_VPC_ENDPOINTS = ("ecr.api", "ecr.dkr", "kms", "logs", "monitoring", "sagemaker.api", "sagemaker.runtime", "sts")
+# What a private SageMaker endpoint and its functions call (the refresh function reports to an SQS
+# dead-letter queue); tests/test_real_account_network.py derives the functions' calls from their code.
+DEFAULT_VPC_ENDPOINTS = (
+    "ecr.api",
+    "ecr.dkr",
+    "kms",
+    "logs",
+    "monitoring",
+    "sagemaker.api",
+    "sagemaker.runtime",
+    "sqs",
+    "sts",
+)
 
 # Interface endpoint services, as the suffix of `com.amazonaws.<region>.<name>`. S3 is left out on
 # purpose: this module always gives the VPC an S3 gateway endpoint.

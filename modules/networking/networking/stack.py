@@ -15,9 +15,10 @@ from networking.contract import DeploymentContext
 from networking.settings import NetworkingSettings
 
 # What CloudWatch Logs does with a log group's key (named one by one: no wildcard actions).
+# Only actions whose requests carry kms:EncryptionContext:aws:logs:arn, the condition of the statement
+# (the Service Authorization Reference: DescribeKey carries none, so the condition would deny it anyway).
 LOGS_KEY_ACTIONS = [
     "kms:Decrypt",
-    "kms:DescribeKey",
     "kms:Encrypt",
     "kms:GenerateDataKey",
     "kms:GenerateDataKeyWithoutPlaintext",
@@ -95,6 +96,22 @@ class NetworkingStack(cdk.Stack):
             description=f"Encrypts the VPC flow logs of {context.stack_name}",
             enable_key_rotation=True,
             alias=f"alias/{context.stack_name}-vpc-flow-logs",
+            # Kept on delete, but not when the first create rolls back (a retry would find it in the way).
+            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+        )
+        # AWS Control Tower CT.KMS.PR.3: grants of this key may be created only for AWS resources or by
+        # AWS services, whatever an identity policy allows.
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="GrantsOnlyForAwsResources",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["kms:CreateGrant"],
+                resources=["*"],
+                conditions={
+                    "BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
+                },
+            )
         )
         key.add_to_resource_policy(
             iam.PolicyStatement(
@@ -120,6 +137,7 @@ class NetworkingStack(cdk.Stack):
             log_group_name=log_group_name,
             encryption_key=key,
             retention=FLOW_LOG_RETENTION,
+            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
         # The delivery role gets a customer managed policy (no inline policy) scoped to this log group.
         role = iam.Role(
@@ -161,6 +179,9 @@ class NetworkingStack(cdk.Stack):
 
     def _gateway_endpoints(self) -> None:
         self.vpc.add_gateway_endpoint("S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3)
+        # The endpoint module's refresh function records handled uploads in DynamoDB: in a VPC without
+        # internet access it reaches DynamoDB only through this (free) gateway endpoint.
+        self.vpc.add_gateway_endpoint("DynamoDbEndpoint", service=ec2.GatewayVpcEndpointAwsService.DYNAMODB)
 
     def _interface_endpoints(self, settings: NetworkingSettings) -> None:
         for service in settings.vpc_endpoints:
@@ -199,6 +220,16 @@ class NetworkingStack(cdk.Stack):
         handler, role = provider.node.find_child("Handler"), provider.node.find_child("Role")
         if isinstance(handler, cdk.CfnResource) and isinstance(role, cdk.CfnResource):
             handler.remove_resource_dependency(role)
+        # Control Tower CT.LAMBDA.PR.3 (function in a VPC) on the CDK's own handler only.
+        cdk.Validations.of(handler).acknowledge(
+            cdk.Acknowledgment(
+                id="cdk-validator-cfnguard::lambda_inside_vpc_check",
+                reason=(
+                    "The CDK's handler that removes every rule of the VPC's default security group runs once per "
+                    "deployment, calls only the EC2 API, and must exist before the VPC's subnets can host it."
+                ),
+            )
+        )
 
     def _metadata(self, settings: NetworkingSettings) -> dict[str, Any]:
         return {

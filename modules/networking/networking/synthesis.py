@@ -37,6 +37,14 @@ def build_app(settings: NetworkingSettings, context: DeploymentContext, outdir: 
         cdk.Tags.of(stack).add(key, value)
     # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
+    # AWS Control Tower's proactive controls (Guard rules) run a cfn-guard process, about 2 s a synthesis:
+    # on wherever templates are validated (a real deploy, the rehearsal, the matrix); unit tests, which set
+    # CDK_VALIDATION=false for speed, skip them.
+    if os.environ.get("CDK_VALIDATION") != "false":
+        from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
+
+        # The plugin's bindings are typed against the Beta1 plugin interface the CDK still accepts.
+        cdk.Validations.of(app).add_plugins(CfnGuardValidator())  # type: ignore[arg-type]
     return app
 
 

@@ -135,13 +135,14 @@ def test_default_endpoints_are_what_a_private_sagemaker_endpoint_needs(synthesiz
         _joined(value["Properties"]["ServiceName"]) for value in stack.resources("AWS::EC2::VPCEndpoint").values()
     )
     assert names == sorted(
-        ["com.amazonaws.${AWS::Region}.s3"]
+        ["com.amazonaws.${AWS::Region}.s3", "com.amazonaws.${AWS::Region}.dynamodb"]
         + [
             f"com.amazonaws.us-east-1.{service}"
             for service in (
                 "sagemaker.api",
                 "sagemaker.runtime",
                 "sts",
+                "sqs",
                 "logs",
                 "monitoring",
                 "ecr.api",
@@ -176,7 +177,7 @@ def test_endpoint_security_group_admits_https_from_the_vpc_only(synthesize: Any)
 
 def test_custom_endpoint_list_replaces_the_default(synthesize: Any) -> None:
     stack = synthesize(vpc_endpoints=("sqs", "sts"))
-    stack.template.resource_count_is("AWS::EC2::VPCEndpoint", 3)
+    stack.template.resource_count_is("AWS::EC2::VPCEndpoint", 4)  # and the S3 and DynamoDB gateways
 
 
 def test_metadata_output_has_exactly_the_published_keys(synthesize: Any) -> None:

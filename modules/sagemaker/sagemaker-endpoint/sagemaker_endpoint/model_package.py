@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +47,15 @@ def newest_approved_package(sagemaker: SageMakerClient, group: str, *, account: 
         raise ModelPackageError(f"{parameter} cannot be read {where}: {_reason(error)}") from None
     except BotoCoreError as error:
         raise ModelPackageError(f"{parameter} cannot be read {where}: SageMaker did not answer: {error}") from None
+    try:
+        return _newest_approved(sagemaker, group, parameter, where)
+    except ClientError as error:
+        raise ModelPackageError(f"{parameter} cannot be read {where}: {_reason(error)}") from None
+    except BotoCoreError as error:
+        raise ModelPackageError(f"{parameter} cannot be read {where}: SageMaker did not answer: {error}") from None
 
+
+def _newest_approved(sagemaker: SageMakerClient, group: str, parameter: str, where: str) -> ResolvedPackage:
     newest: dict[str, Any] | None = None
     pages = sagemaker.get_paginator("list_model_packages").paginate(
         ModelPackageGroupName=group, ModelApprovalStatus="Approved", ModelPackageType="Versioned"
@@ -98,4 +107,14 @@ def _is_missing(error: ClientError) -> bool:
 
 def _reason(error: ClientError) -> str:
     details = error.response.get("Error", {})
-    return f"{details.get('Code', 'Error')}: {details.get('Message', str(error))}"
+    code, message = details.get("Code", "Error"), details.get("Message", str(error))
+    if code in {"AccessDenied", "AccessDeniedException"}:
+        # AWS names the caller in its message: "User: <arn> is not authorized to perform: <action> ...".
+        match = re.search(r"User: (\S+) is not authorized", message)
+        role = match[1] if match else "the deployment role"
+        action = f"sagemaker:{error.operation_name}"
+        return (
+            f"{role} may not call {action}; grant it {action} (the module's modulestack.yaml does, "
+            "once Seed-Farmer has deployed it with this parameter)"
+        )
+    return f"{code}: {message}"

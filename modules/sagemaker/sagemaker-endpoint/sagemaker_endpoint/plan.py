@@ -131,6 +131,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         asynchronous=_async_config(settings),
         shadow_variants=tuple(shadow.size for shadow in shadows),
         shadow_models=tuple(shadow.model_name for shadow in shadows),
+        capture_bucket=settings.model_artifacts_bucket_arn if settings.data_capture_enabled else None,
     )
     config_digest = spec_digest(config)
     known, undescribed = _artifacts([*variants, *shadows])

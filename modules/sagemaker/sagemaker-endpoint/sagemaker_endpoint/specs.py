@@ -91,6 +91,9 @@ class EndpointConfigSpec:
     asynchronous: AsyncAsGiven | None = None
     shadow_variants: tuple[VariantSize, ...] = ()
     shadow_models: tuple[str, ...] = ()
+    # The bucket data is captured to, when capture is on: DataCaptureConfig cannot change in place, and
+    # the prefix alone does not say where. None (left out of the digest) when capture is off.
+    capture_bucket: str | None = None
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,11 @@ def build_app(
     from sagemaker_endpoint.infra.stack import EndpointStack
 
     # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
-    app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
+    app = cdk.App(
+        outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"),
+        # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
+        context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True},
+    )
     stack = EndpointStack(app, plan=plan(settings, package, context), context=context)
     cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
@@ -67,6 +71,14 @@ def build_app(
         )
     # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
+    # AWS Control Tower's proactive controls (Guard rules) run a cfn-guard process, about 2 s a synthesis:
+    # on wherever templates are validated (a real deploy, the rehearsal, the matrix); unit tests, which set
+    # CDK_VALIDATION=false for speed, skip them.
+    if os.environ.get("CDK_VALIDATION") != "false":
+        from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
+
+        # The plugin's bindings are typed against the Beta1 plugin interface the CDK still accepts.
+        cdk.Validations.of(app).add_plugins(CfnGuardValidator())  # type: ignore[arg-type]
     return app
 
 
@@ -75,7 +87,28 @@ def synthesize(outdir: str | None = None) -> None:
     context = DeploymentContext.from_env()
     settings = EndpointSettings.from_env()
     package = resolve_package(settings, context)
+    refuse_updates_sagemaker_refuses(settings, context, package)
     build_app(settings, context, package, outdir).synth()
+
+
+def refuse_updates_sagemaker_refuses(
+    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None
+) -> None:
+    """The deployed endpoint is read (three calls) to refuse an update SageMaker would refuse."""
+    if settings.serverless:
+        return
+    import boto3
+
+    from sagemaker_endpoint.deployed import autoscaled_variants, refuse_autoscaled_changes
+
+    planned = plan(settings, package, context)
+    instance_types = {variant.name: variant.size.instance_type or "" for variant in planned.variants}
+    deployed = autoscaled_variants(
+        boto3.client("sagemaker", region_name=context.region),
+        boto3.client("application-autoscaling", region_name=context.region),
+        planned.endpoint_name,
+    )
+    refuse_autoscaled_changes(deployed, instance_types, planned.endpoint_name)
 
 
 def main() -> None:

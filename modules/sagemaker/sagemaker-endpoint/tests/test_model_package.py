@@ -131,3 +131,31 @@ def test_a_group_is_resolved_through_boto3(sagemaker: Any) -> None:
 )
 def test_image_uris_map_to_their_repository(image: str, arn: str | None) -> None:
     assert ecr_repository_arn(image) == arn
+
+
+def test_a_denied_lookup_is_one_line_naming_the_action_the_role_and_what_to_grant() -> None:
+    from botocore.exceptions import ClientError
+
+    role = "arn:aws:sts::111111111111:assumed-role/mlops-demo-deployment/session"
+
+    class DeniedList:
+        def describe_model_package_group(self, **_: Any) -> dict[str, Any]:
+            return {}
+
+        def get_paginator(self, _: str) -> Any:
+            message = f"User: {role} is not authorized to perform: sagemaker:ListModelPackages on resource: *"
+            error = ClientError({"Error": {"Code": "AccessDeniedException", "Message": message}}, "ListModelPackages")
+
+            class Pages:
+                def paginate(self, **_: Any) -> Any:
+                    raise error
+
+            return Pages()
+
+    with pytest.raises(ModelPackageError) as raised:
+        newest_approved_package(DeniedList(), "fraud", account="111111111111", region="us-east-1")  # type: ignore[arg-type]
+    message = str(raised.value)
+    assert "\n" not in message
+    assert role in message
+    assert "grant it sagemaker:ListModelPackages" in message
+    assert "'model-package-group-name'" in message

@@ -103,6 +103,7 @@ def test_every_field_of_a_named_spec_is_part_of_its_name() -> None:
             "asynchronous": AsyncAsGiven("s3://mlops-artifacts/async/results", None, None, None, None),
             "shadow_variants": (VariantSize("challenger", "ml.c5.xlarge", 1, 1.0),),
             "shadow_models": ("challenger-model",),
+            "capture_bucket": "arn:aws:s3:::mlops-artifacts-2",
         },
     }
     for spec in (MODEL, CONFIG):
@@ -155,6 +156,20 @@ def test_data_capture_is_decided_once_with_its_destination_and_the_objects_the_r
     assert capture.destination == "s3://mlops-artifacts/data-capture/mlops-test-sagemaker-endpoint"
     assert capture.objects_arn == "arn:aws:s3:::mlops-artifacts/data-capture/mlops-test-sagemaker-endpoint/*"
     assert plan(_settings(), ResolvedPackage(arn=PACKAGE), CONTEXT).capture is None
+
+
+def test_the_capture_bucket_names_the_configuration_only_when_capture_is_on() -> None:
+    # DataCaptureConfig is create-only: a new bucket must give a new configuration name.
+    def config_name(**fields: Any) -> str:
+        return plan(_settings(**fields), ResolvedPackage(arn=PACKAGE), CONTEXT).config_name
+
+    capture = {"data_capture_sampling_percentage": 20}
+    assert config_name(**capture, model_artifacts_bucket_arn="arn:aws:s3:::mlops-artifacts") != config_name(
+        **capture, model_artifacts_bucket_arn="arn:aws:s3:::mlops-artifacts-2"
+    )
+    assert config_name(model_artifacts_bucket_arn="arn:aws:s3:::mlops-artifacts") == config_name(
+        model_artifacts_bucket_arn="arn:aws:s3:::mlops-artifacts-2"
+    ), "without capture the bucket is not part of the configuration"
 
 
 def test_the_plan_is_made_without_importing_the_cdk() -> None:

@@ -71,8 +71,15 @@ class FakeSageMaker:
             **({"FailureReason": self.failure} if self.failure else {}),
         }
 
-    def update_endpoint(self, EndpointName: str, EndpointConfigName: str, RetainDeploymentConfig: bool) -> None:
+    def update_endpoint(
+        self,
+        EndpointName: str,
+        EndpointConfigName: str,
+        RetainDeploymentConfig: bool,
+        RetainAllVariantProperties: bool,
+    ) -> None:
         assert RetainDeploymentConfig is True
+        assert RetainAllVariantProperties is True  # autoscaled capacity survives a refresh
         if self.describe_endpoint(EndpointName)["EndpointStatus"] != "InService":
             raise ClientError(
                 {"Error": {"Code": "ValidationException", "Message": "Cannot update in-progress endpoint"}},
@@ -165,7 +172,13 @@ def test_a_busy_endpoint_sends_the_upload_back_to_the_queue(aws: dict[str, Any],
 
 def test_an_update_already_in_progress_is_busy_too(aws: dict[str, Any]) -> None:
     class Racing(FakeSageMaker):
-        def update_endpoint(self, EndpointName: str, EndpointConfigName: str, RetainDeploymentConfig: bool) -> None:
+        def update_endpoint(
+            self,
+            EndpointName: str,
+            EndpointConfigName: str,
+            RetainDeploymentConfig: bool,
+            RetainAllVariantProperties: bool,
+        ) -> None:
             raise ClientError(
                 {"Error": {"Code": "ValidationException", "Message": "Cannot update in-progress endpoint"}},
                 "UpdateEndpoint",

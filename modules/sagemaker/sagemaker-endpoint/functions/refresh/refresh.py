@@ -127,8 +127,13 @@ def refresh(upload: Upload, target: Target, s3: Any, sagemaker: Any, sqs: Any, l
     config = target.other_config(endpoint["EndpointConfigName"])
     try:
         # RetainDeploymentConfig: the switch rolls out (and rolls back) like any other model update.
+        # RetainAllVariantProperties: autoscaled instance counts (and weights) survive the switch, instead
+        # of falling back to the configuration's initial values.
         sagemaker.update_endpoint(
-            EndpointName=target.endpoint_name, EndpointConfigName=config, RetainDeploymentConfig=True
+            EndpointName=target.endpoint_name,
+            EndpointConfigName=config,
+            RetainDeploymentConfig=True,
+            RetainAllVariantProperties=True,
         )
     except Exception as error:
         if _is_in_progress(error):

@@ -71,6 +71,7 @@ def add_alarms(
     if actions is None:
         for alarm in alarms:
             compliance.acknowledge(alarm, "CloudWatchAlarmAction", compliance.ALARM_WITHOUT_ACTION)
+            compliance.acknowledge_guard(alarm, "cloudwatch_alarm_action_check", compliance.ALARM_WITHOUT_ACTION)
     return alarms
 
 

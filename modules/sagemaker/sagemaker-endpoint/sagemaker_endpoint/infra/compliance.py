@@ -10,12 +10,19 @@ import aws_cdk as cdk
 from constructs import IConstruct
 
 PACKS = ("NIST.800.53.R5", "HIPAA.Security")
+# AWS Control Tower's proactive controls, as the cfn-guard validation plugin names them.
+GUARD = "cdk-validator-cfnguard"
 
 
 def acknowledge(scope: IConstruct, rule: str, reason: str, packs: tuple[str, ...] = PACKS) -> None:
     """Acknowledge `rule` (for example `LambdaDLQ`) of each pack on `scope` only."""
     for pack in packs:
         cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{pack}::{pack}-{rule}", reason=reason))
+
+
+def acknowledge_guard(scope: IConstruct, rule: str, reason: str) -> None:
+    """Acknowledge a Control Tower Guard rule (for example `sqs_dlq_check`) on `scope` only."""
+    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{GUARD}::{rule}", reason=reason))
 
 
 ALARM_WITHOUT_ACTION = (
@@ -42,4 +49,8 @@ FUNCTION_OUTSIDE_VPC = (
 IDEMPOTENCY_BACKUP = (
     "The table holds only idempotency records that expire after 24 hours; there is nothing to restore from a "
     "backup plan. Point-in-time recovery is on."
+)
+DEAD_LETTER_QUEUE_HAS_NO_DEAD_LETTERS = (
+    "This queue is the refresh queue's dead-letter queue: what lands here is kept 14 days and raises an alarm; "
+    "a dead-letter queue of its own would only move the messages again."
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -22,6 +23,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
+from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from sagemaker_endpoint.infra import compliance
@@ -72,6 +74,11 @@ def model_refresh(
         encryption_master_key=key,
         enforce_ssl=True,
         retention_period=cdk.Duration.days(14),
+    )
+    compliance.acknowledge_guard(
+        dead_letters.node.default_child,  # type: ignore[arg-type]
+        "sqs_dlq_check",
+        compliance.DEAD_LETTER_QUEUE_HAS_NO_DEAD_LETTERS,
     )
     queue = sqs.Queue(
         scope,
@@ -133,6 +140,16 @@ def model_refresh(
             ),
             iam.PolicyStatement(sid="UseTwinConfigurations", actions=["sagemaker:UpdateEndpoint"], resources=configs),
             iam.PolicyStatement(sid="ReadWatchedModelData", actions=["s3:GetObject"], resources=objects),
+            # Without ListBucket S3 answers 403, not 404, for a deleted object, and the upload is retried
+            # into the dead-letter queue. IfExists: S3 checks it for a missing object with no s3:prefix.
+            iam.PolicyStatement(
+                sid="TellDeletedModelData",
+                actions=["s3:ListBucket"],
+                resources=sorted({f"arn:{stack.partition}:s3:::{s3_location(url)[0]}" for url in model_data_urls}),
+                conditions={
+                    "StringLikeIfExists": {"s3:prefix": sorted({s3_location(url)[1] for url in model_data_urls})}
+                },
+            ),
             iam.PolicyStatement(
                 sid="ConsumeRefreshQueue",
                 actions=[
@@ -152,6 +169,16 @@ def model_refresh(
             iam.PolicyStatement(
                 sid="UseModuleKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.key_arn]
             ),
+            # UpdateEndpoint to a configuration with a KmsKeyId: "The KMS key policy must grant permission
+            # to the IAM role that you specify in your CreateEndpoint, UpdateEndpoint requests" (SageMaker
+            # API reference, CreateEndpointConfig); SageMaker attaches the key to the new instances' volumes.
+            iam.PolicyStatement(
+                sid="AttachKeyToNewInstances",
+                actions=["kms:CreateGrant"],
+                resources=[key.key_arn],
+                conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+            ),
+            iam.PolicyStatement(sid="DescribeModuleKey", actions=["kms:DescribeKey"], resources=[key.key_arn]),
         ],
         key=key,
         timeout=REFRESH_TIMEOUT,
@@ -196,6 +223,8 @@ def model_refresh(
     )
     if not alarm_actions:
         compliance.acknowledge(alarm, "CloudWatchAlarmAction", compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION)
+        reason = compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION
+        compliance.acknowledge_guard(alarm, "cloudwatch_alarm_action_check", reason)
     return alarm
 
 
@@ -207,37 +236,83 @@ def notification_topic(scope: Construct, spec: NotificationsSpec | None, key: km
         return sns.Topic.from_topic_arn(scope, "NotificationTopic", spec.topic_arn)
     allow_service(key, "events.amazonaws.com", "EventBridgeSendsToEncryptedQueuesAndTopics")
     allow_service(key, "cloudwatch.amazonaws.com", "CloudWatchAlarmsPublishToEncryptedTopic")
-    return sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True)
+    topic = sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True)
+    # The topic policy replaces SNS's default one: the alarms of this account publish only with this.
+    stack = cdk.Stack.of(scope)
+    topic.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="CloudWatchAlarmsOfThisAccountPublish",
+            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+            actions=["sns:Publish"],
+            resources=[topic.topic_arn],
+            conditions={
+                "StringEquals": {"aws:SourceAccount": stack.account},
+                "ArnLike": {
+                    "aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
+                },
+            },
+        )
+    )
+    return topic
+
+
+@jsii.implements(events.IRuleTarget)
+class _PublishTo:
+    """An SNS target that leaves the topic policy to `notifications` (the CDK's SnsTopic target grants
+    EventBridge publishing with no source condition)."""
+
+    def __init__(self, topic: sns.ITopic) -> None:
+        self.topic = topic
+
+    def bind(self, rule: IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
+        return events.RuleTargetConfig(arn=self.topic.topic_arn)
 
 
 def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, endpoint_name: str) -> None:
     """Endpoint state changes and, when following a group, each newly approved package, to `topic`."""
-    events.Rule(
-        scope,
-        "EndpointStateChangeRule",
-        description=f"State changes of SageMaker endpoint {endpoint_name}, rollbacks included",
-        event_pattern=events.EventPattern(
-            source=["aws.sagemaker"],
-            detail_type=["SageMaker Endpoint State Change"],
-            detail={"EndpointName": [endpoint_name]},
-        ),
-        targets=[targets.SnsTopic(topic)],
-    )
-    if spec.package_group:
+    rules = [
         events.Rule(
             scope,
-            "ModelPackageApprovedRule",
-            description=f"A newly approved package of {spec.package_group}: time to redeploy",
+            "EndpointStateChangeRule",
+            description=f"State changes of SageMaker endpoint {endpoint_name}, rollbacks included",
             event_pattern=events.EventPattern(
                 source=["aws.sagemaker"],
-                detail_type=["SageMaker Model Package State Change"],
-                detail={
-                    "ModelPackageGroupName": [spec.package_group],
-                    "ModelApprovalStatus": ["Approved"],
-                },
+                detail_type=["SageMaker Endpoint State Change"],
+                detail={"EndpointName": [endpoint_name]},
             ),
-            targets=[targets.SnsTopic(topic)],
+            targets=[_PublishTo(topic)],
         )
+    ]
+    if spec.package_group:
+        rules.append(
+            events.Rule(
+                scope,
+                "ModelPackageApprovedRule",
+                description=f"A newly approved package of {spec.package_group}: time to redeploy",
+                event_pattern=events.EventPattern(
+                    source=["aws.sagemaker"],
+                    detail_type=["SageMaker Model Package State Change"],
+                    detail={
+                        "ModelPackageGroupName": [spec.package_group],
+                        "ModelApprovalStatus": ["Approved"],
+                    },
+                ),
+                targets=[_PublishTo(topic)],
+            )
+        )
+    # Only these rules, of this account, publish (a given topic keeps its own policy: this adds nothing to it).
+    topic.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="TheseRulesPublish",
+            principals=[iam.ServicePrincipal("events.amazonaws.com")],
+            actions=["sns:Publish"],
+            resources=[topic.topic_arn],
+            conditions={
+                "StringEquals": {"aws:SourceAccount": cdk.Stack.of(scope).account},
+                "ArnEquals": {"aws:SourceArn": [rule.rule_arn for rule in rules]},
+            },
+        )
+    )
 
 
 def _key_patterns(urls: tuple[str, ...]) -> list[object]:

@@ -69,9 +69,12 @@ def python_function(
         iam.PolicyStatement(
             sid="WriteOwnLogs",
             actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-            resources=[log_group_arn(stack, log_group_name), f"{log_group_arn(stack, log_group_name)}:log-stream:*"],
+            # Both actions act on log streams only (Service Authorization Reference).
+            resources=[f"{log_group_arn(stack, log_group_name)}:log-stream:*"],
         ),
         *(permissions.tracing() if tracing else []),
+        # Its environment is encrypted with the module's key, which Lambda decrypts with this role.
+        iam.PolicyStatement(sid="DecryptOwnEnvironment", actions=["kms:Decrypt"], resources=[key.key_arn]),
         *(permissions.function_network_interfaces(network.vpc_id, stack) if network else []),
     ]
     policy = iam.ManagedPolicy(scope, f"{id}Policy", description=description, statements=all_statements, roles=[role])
@@ -94,6 +97,7 @@ def python_function(
             )
         ],
         environment={**environment, "POWERTOOLS_LOG_LEVEL": "INFO"},
+        environment_encryption=key,
         log_group=log_group,
         timeout=timeout,
         memory_size=256,
@@ -108,6 +112,7 @@ def python_function(
         )
     else:
         compliance.acknowledge(cfn_function, "LambdaInsideVPC", compliance.FUNCTION_OUTSIDE_VPC)
+        compliance.acknowledge_guard(cfn_function, "lambda_inside_vpc_check", compliance.FUNCTION_OUTSIDE_VPC)
     compliance.acknowledge(cfn_function, "LambdaConcurrency", compliance.FUNCTION_CONCURRENCY)
     compliance.acknowledge(cfn_function, "LambdaDLQ", compliance.FUNCTION_DEAD_LETTERS)
     # The function may run only once its policy is attached; its role is already referenced (GetAtt).

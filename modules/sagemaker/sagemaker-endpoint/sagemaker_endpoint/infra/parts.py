@@ -9,7 +9,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from sagemaker_endpoint.infra.permissions import KEY_USE_ACTIONS
+from sagemaker_endpoint.infra.permissions import LOGS_KEY_ACTIONS
 
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
@@ -30,12 +30,20 @@ def encrypted_log_group(scope: Construct, id: str, *, name: str, key: kms.IKey, 
         iam.PolicyStatement(
             sid=sid,
             principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=KEY_USE_ACTIONS,
+            actions=LOGS_KEY_ACTIONS,
             resources=["*"],
             conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn(stack, name)}},
         )
     )
-    return logs.LogGroup(scope, id, log_group_name=name, encryption_key=key, retention=LOG_RETENTION)
+    return logs.LogGroup(
+        scope,
+        id,
+        log_group_name=name,
+        encryption_key=key,
+        retention=LOG_RETENTION,
+        # Kept on delete, but not when the first create rolls back: its fixed name would block the retry.
+        removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    )
 
 
 def https_egress_security_group(

@@ -35,6 +35,9 @@ KEY_USE_ACTIONS = [
     "kms:ReEncryptFrom",
     "kms:ReEncryptTo",
 ]
+# What CloudWatch Logs may do with the key under a kms:EncryptionContext:aws:logs:arn condition: the
+# key-use actions whose requests carry that key (DescribeKey carries none, so the condition denies it).
+LOGS_KEY_ACTIONS = [action for action in KEY_USE_ACTIONS if action != "kms:DescribeKey"]
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 
 
@@ -107,6 +110,17 @@ def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicySt
     if artifacts.known.model_data_urls:
         objects = sorted({object_arn(url, scope.partition) for url in artifacts.known.model_data_urls})
         statements.append(iam.PolicyStatement(sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=objects))
+    # Uncompressed model data (an S3 prefix): SageMaker lists the prefix before it reads the objects.
+    prefixes = sorted({s3_location(url) for url in artifacts.known.model_data_urls if url.endswith("/")})
+    if prefixes:
+        statements.append(
+            iam.PolicyStatement(
+                sid="ListModelDataPrefixes",
+                actions=["s3:ListBucket"],
+                resources=sorted({f"arn:{scope.partition}:s3:::{bucket}" for bucket, _ in prefixes}),
+                conditions={"StringLike": {"s3:prefix": [f"{key}*" for _, key in prefixes]}},
+            )
+        )
     if not artifacts.undescribed:
         return statements
     if artifacts.bucket_arn:
@@ -115,7 +129,8 @@ def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicySt
         return [
             iam.PolicyStatement(
                 sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=sorted({*known, bucket_objects})
-            )
+            ),
+            *statements[1:],
         ]
     # A package given by ARN with no bucket named: synthesis must not call AWS to find its artifact,
     # so the role may read objects only from buckets owned by this account.
@@ -136,7 +151,10 @@ def image_pull(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStateme
     if artifacts.ecr_repo_arn:
         repositories.add(artifacts.ecr_repo_arn)
     elif artifacts.undescribed:
-        repositories.add(f"arn:{scope.partition}:ecr:{scope.region}:{scope.account}:repository/*")
+        # A package given by ARN is not described at synth time, and most packages serve an image that
+        # AWS publishes from its own accounts (deep learning and built-in algorithm containers): any
+        # account's repository in this region, which the repository's own policy must also allow.
+        repositories.add(f"arn:{scope.partition}:ecr:{scope.region}:*:repository/*")
     if not repositories:
         return []
     return [
@@ -159,11 +177,14 @@ def network_interfaces(network: NetworkSpec, scope: Scope) -> list[iam.PolicySta
                 f"{ec2}:security-group/{scope.security_group_id}",
             ],
         ),
+        # The Service Authorization Reference lists ec2:Vpc for the network-interface resource type but not
+        # in CreateNetworkInterface's own row: IfExists works either way, and the statement above still
+        # confines the new interface to the endpoint's subnets (a create is authorized on both).
         iam.PolicyStatement(
             sid="CreateInterfacesInEndpointVpc",
             actions=["ec2:CreateNetworkInterface"],
             resources=[f"{ec2}:network-interface/*"],
-            conditions=in_this_vpc,
+            conditions={"ArnEqualsIfExists": in_this_vpc["ArnEquals"]},
         ),
         iam.PolicyStatement(
             sid="ManageInterfacesInEndpointVpc",
@@ -250,7 +271,11 @@ WILDCARD_REASONS = {
         "unknown; reads are limited to buckets owned by this account (s3:ResourceAccount). Set "
         "model-artifacts-bucket-arn to narrow it to one bucket."
     ),
-    "PullInferenceImages": "Image pull from this account's repositories only; set ecr-repo-arn to name one repository.",
+    "PullInferenceImages": (
+        "A model-package-arn is served without calling AWS at synth time, and its image usually lives in an AWS "
+        "account's repository: pull from repositories in this region that allow this account (a cross-account "
+        "pull needs the repository's policy too); set ecr-repo-arn to name one repository."
+    ),
     "AuthenticateToEcr": "ecr:GetAuthorizationToken supports no resource-level permissions.",
     "CreateInterfacesInEndpointVpc": (
         "SageMaker names the endpoint's network interfaces at run time; creation is limited to this VPC (ec2:Vpc)."

@@ -165,13 +165,30 @@ class EndpointStack(cdk.Stack):
         )
 
     def _encryption_key(self) -> kms.Key:
-        return kms.Key(
+        key = kms.Key(
             self,
             "EncryptionKey",
             description=f"Encrypts the storage, logs and captured data of endpoint {self.endpoint_name}",
             enable_key_rotation=True,
             alias=f"alias/{self.plan.stack_name}",
+            # Kept on delete, but not when the first create rolls back (RetainExceptOnCreate).
+            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
+        # AWS Control Tower CT.KMS.PR.3: grants of this key may be created only for AWS resources or by
+        # AWS services, whatever an identity policy allows.
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="GrantsOnlyForAwsResources",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["kms:CreateGrant"],
+                resources=["*"],
+                conditions={
+                    "BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
+                },
+            )
+        )
+        return key
 
     def _security_group(self) -> ec2.CfnSecurityGroup | None:
         if self.plan.network is None:

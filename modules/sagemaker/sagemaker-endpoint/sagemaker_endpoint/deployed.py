@@ -1,0 +1,57 @@
+"""Updates SageMaker would refuse, found before anything deploys: the one read of the deployed endpoint.
+
+SageMaker refuses to change the instance type of, remove or rename a variant that has a registered
+scalable target (Application Auto Scaling must deregister it first), and CloudFormation cannot order
+that within one update. The deployment then fails half-way; refusing it at synth time says what to do.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from sagemaker_endpoint.contract import ParameterError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+
+def autoscaled_variants(sagemaker: SageMakerClient, autoscaling: Any, endpoint_name: str) -> dict[str, str]:
+    """Variant name -> instance type of each deployed variant that has a scalable target; empty when the
+    endpoint is not deployed (or cannot be read: the first deploy, or a deployment role without the read)."""
+    try:
+        endpoint = sagemaker.describe_endpoint(EndpointName=endpoint_name)
+        config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+        targets = autoscaling.describe_scalable_targets(
+            ServiceNamespace="sagemaker",
+            ResourceIds=[f"endpoint/{endpoint_name}/variant/{v['VariantName']}" for v in config["ProductionVariants"]],
+        )["ScalableTargets"]
+    except (ClientError, BotoCoreError):
+        return {}
+    scaled = {target["ResourceId"].rsplit("/", 1)[-1] for target in targets}
+    return {
+        variant["VariantName"]: variant["InstanceType"]
+        for variant in config["ProductionVariants"]
+        if variant["VariantName"] in scaled and variant.get("InstanceType")
+    }
+
+
+def refuse_autoscaled_changes(deployed: dict[str, str], planned: dict[str, str], endpoint_name: str) -> None:
+    """Raise ParameterError when an autoscaled variant of the deployed endpoint would change instance type,
+    or disappear; `planned` maps the new variants to their instance types."""
+    if not deployed:
+        return
+    for variant, instance_type in sorted(deployed.items()):
+        if variant not in planned:
+            raise ParameterError(
+                f"parameter 'variants': variant '{variant}' of endpoint {endpoint_name} is autoscaled, and SageMaker "
+                "refuses to remove or rename it while it is; apply once without 'autoscaling-max-capacity', then "
+                "with the new variants, then with autoscaling again"
+            )
+        if planned[variant] != instance_type:
+            raise ParameterError(
+                f"parameter 'instance-type': variant '{variant}' of endpoint {endpoint_name} is autoscaled on "
+                f"{instance_type}, and SageMaker refuses to change the instance type of an autoscaled variant; apply "
+                f"once without 'autoscaling-max-capacity', then with {planned[variant]}, then with autoscaling again"
+            )

@@ -1,0 +1,62 @@
+"""Updates SageMaker refuses on an autoscaled endpoint are refused before anything deploys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from sagemaker_endpoint.contract import ParameterError
+from sagemaker_endpoint.deployed import autoscaled_variants, refuse_autoscaled_changes
+
+ENDPOINT = "mlops-demo-endpoint"
+
+
+class FakeSageMaker:
+    def __init__(self, variants: dict[str, str] | None) -> None:
+        self.variants = variants
+
+    def describe_endpoint(self, EndpointName: str) -> dict[str, Any]:
+        if self.variants is None:
+            raise ClientError({"Error": {"Code": "ValidationException", "Message": "Could not find endpoint"}}, "x")
+        return {"EndpointConfigName": f"{EndpointName}-config-1"}
+
+    def describe_endpoint_config(self, EndpointConfigName: str) -> dict[str, Any]:
+        assert self.variants is not None
+        return {"ProductionVariants": [{"VariantName": n, "InstanceType": t} for n, t in self.variants.items()]}
+
+
+class FakeAutoscaling:
+    def __init__(self, scaled: set[str]) -> None:
+        self.scaled = scaled
+
+    def describe_scalable_targets(self, ServiceNamespace: str, ResourceIds: list[str]) -> dict[str, Any]:
+        assert ServiceNamespace == "sagemaker"
+        return {"ScalableTargets": [{"ResourceId": r} for r in ResourceIds if r.rsplit("/", 1)[-1] in self.scaled]}
+
+
+def test_only_deployed_variants_with_a_scalable_target_count() -> None:
+    sagemaker = FakeSageMaker({"current": "ml.m5.large", "challenger": "ml.c5.xlarge"})
+    assert autoscaled_variants(sagemaker, FakeAutoscaling({"current"}), ENDPOINT) == {"current": "ml.m5.large"}  # type: ignore[arg-type]
+    assert autoscaled_variants(FakeSageMaker(None), FakeAutoscaling(set()), ENDPOINT) == {}  # type: ignore[arg-type]
+
+
+def test_changing_the_instance_type_of_an_autoscaled_variant_is_refused_with_what_to_do() -> None:
+    with pytest.raises(ParameterError) as raised:
+        refuse_autoscaled_changes({"AllTraffic": "ml.m5.large"}, {"AllTraffic": "ml.m5.xlarge"}, ENDPOINT)
+    message = str(raised.value)
+    assert message.startswith("parameter 'instance-type'")
+    assert "without 'autoscaling-max-capacity'" in message
+
+
+def test_removing_an_autoscaled_variant_is_refused() -> None:
+    with pytest.raises(ParameterError, match="parameter 'variants'"):
+        refuse_autoscaled_changes({"blue": "ml.m5.large"}, {"green": "ml.m5.large"}, ENDPOINT)
+
+
+def test_a_first_deploy_or_an_unchanged_variant_passes() -> None:
+    refuse_autoscaled_changes({}, {"AllTraffic": "ml.m5.xlarge"}, ENDPOINT)
+    refuse_autoscaled_changes(
+        {"AllTraffic": "ml.m5.large"}, {"AllTraffic": "ml.m5.large", "new": "ml.c5.xlarge"}, ENDPOINT
+    )

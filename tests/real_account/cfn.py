@@ -1,0 +1,220 @@
+"""Synthesized templates as the checks read them: every intrinsic resolved to the string AWS would see.
+
+The matrix templates are resolved with the matrix's account and region; a `Ref` or `Fn::GetAtt` of a
+resource of the template becomes the name or ARN CloudFormation would give it (its custom name when
+it has one, else one derived from its logical id), so policies can be evaluated against concrete ARNs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.matrix import ACCOUNT, REGION, VALID
+from tests.repository import ROOT
+
+MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
+PARTITION = "aws"
+
+# CloudFormation's name property per resource type (a custom name fixes the physical id).
+NAME_PROPERTIES = {
+    "AWS::SageMaker::Model": "ModelName",
+    "AWS::SageMaker::EndpointConfig": "EndpointConfigName",
+    "AWS::SageMaker::Endpoint": "EndpointName",
+    "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::CloudWatch::Alarm": "AlarmName",
+    "AWS::SQS::Queue": "QueueName",
+    "AWS::SNS::Topic": "TopicName",
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
+    "AWS::IAM::Policy": "PolicyName",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::Events::Rule": "Name",
+    "AWS::KMS::Alias": "AliasName",
+    "AWS::EC2::SecurityGroup": "GroupName",
+    "AWS::S3::Bucket": "BucketName",
+}
+
+
+@dataclass
+class Template:
+    """One synthesized stack: its case name, module folder and resources with intrinsics resolved."""
+
+    case: str
+    module: str
+    raw: dict[str, Any]
+    account: str = ACCOUNT
+    region: str = REGION
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        raw_resources = self.raw.get("Resources", {})
+        self.resources = {
+            logical: {**resource, "Properties": self.resolve(resource.get("Properties", {}))}
+            for logical, resource in raw_resources.items()
+        }
+
+    def of_type(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for logical, resource in self.resources.items():
+            if resource["Type"] in types:
+                yield logical, resource
+
+    def physical_name(self, logical: str) -> str:
+        """The resource's custom name, else the name CloudFormation would generate (stack-logical)."""
+        resource = self.raw["Resources"][logical]
+        prop = NAME_PROPERTIES.get(resource["Type"])
+        name = resource.get("Properties", {}).get(prop) if prop else None
+        if isinstance(name, str):
+            return name
+        if name is not None:
+            return str(self.resolve(name))
+        suffix = ".fifo" if resource.get("Properties", {}).get("FifoQueue") else ""
+        return f"{self.case.split('~', 1)[0]}-{logical}{suffix}"  # a module keeps its generated names across updates
+
+    def arn(self, logical: str) -> str:
+        resource = self.raw["Resources"][logical]
+        kind, name = resource["Type"], self.physical_name(logical)
+        region, account = self.region, self.account
+        arns = {
+            "AWS::KMS::Key": f"arn:aws:kms:{region}:{account}:key/{logical.lower()}-0000",
+            "AWS::SQS::Queue": f"arn:aws:sqs:{region}:{account}:{name}",
+            "AWS::SNS::Topic": f"arn:aws:sns:{region}:{account}:{name}",
+            "AWS::DynamoDB::Table": f"arn:aws:dynamodb:{region}:{account}:table/{name}",
+            "AWS::IAM::Role": f"arn:aws:iam::{account}:role/{name}",
+            "AWS::IAM::ManagedPolicy": f"arn:aws:iam::{account}:policy/{name}",
+            "AWS::Lambda::Function": f"arn:aws:lambda:{region}:{account}:function:{name}",
+            "AWS::Events::Rule": f"arn:aws:events:{region}:{account}:rule/{name}",
+            "AWS::CloudWatch::Alarm": f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
+            "AWS::Logs::LogGroup": f"arn:aws:logs:{region}:{account}:log-group:{name}:*",
+            # SageMaker keeps names in lower case in its ARNs.
+            "AWS::SageMaker::Endpoint": f"arn:aws:sagemaker:{region}:{account}:endpoint/{name.lower()}",
+            "AWS::SageMaker::EndpointConfig": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name.lower()}",
+            "AWS::SageMaker::Model": f"arn:aws:sagemaker:{region}:{account}:model/{name.lower()}",
+            "AWS::EC2::VPC": f"arn:aws:ec2:{region}:{account}:vpc/vpc-{logical.lower()}",
+        }
+        return arns.get(kind, f"arn:aws:{kind.split('::')[1].lower()}:{region}:{account}:{logical}")
+
+    def ref(self, logical: str) -> str:
+        kind = self.raw["Resources"][logical]["Type"]
+        if kind in {"AWS::SNS::Topic", "AWS::SageMaker::Endpoint", "AWS::SageMaker::EndpointConfig"}:
+            return self.arn(logical)
+        if kind == "AWS::SQS::Queue":
+            return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.physical_name(logical)}"
+        if kind == "AWS::KMS::Key":
+            return self.arn(logical).rsplit("/", 1)[1]
+        if kind == "AWS::EC2::SecurityGroup":
+            return f"sg-{logical.lower()}"
+        if kind in {"AWS::EC2::VPC", "AWS::EC2::Subnet"}:
+            return f"{kind.split('::')[2].lower()}-{logical.lower()}"
+        return self.physical_name(logical)
+
+    def get_att(self, logical: str, attribute: str) -> str:
+        if attribute in {"Arn", "TopicArn"}:
+            return self.arn(logical)  # a log group's Arn ends in `:*`, as CloudFormation returns it
+        if attribute == "GroupId":
+            return self.ref(logical)
+        if attribute in {"QueueUrl"}:
+            return self.ref(logical)
+        if attribute in {"QueueName", "TopicName", "EndpointName", "EndpointConfigName", "ModelName", "KeyId"}:
+            return self.ref(logical) if attribute == "KeyId" else self.physical_name(logical)
+        return f"{logical}.{attribute}"
+
+    def parameter(self, name: str) -> str:
+        pseudo = {
+            "AWS::Partition": PARTITION,
+            "AWS::Region": self.region,
+            "AWS::AccountId": self.account,
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::StackName": self.case,
+        }
+        if name in pseudo:
+            return pseudo[name]
+        return str(self.raw.get("Parameters", {}).get(name, {}).get("Default", f"<{name}>"))
+
+    def resolve(self, value: Any) -> Any:
+        """`value` with Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select and Fn::Split replaced by strings."""
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            [(key, argument)] = value.items()
+            if key == "Ref":
+                return self.ref(argument) if argument in self.raw.get("Resources", {}) else self.parameter(argument)
+            if key == "Fn::GetAtt":
+                logical, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
+                return self.get_att(logical, attribute)
+            if key == "Fn::Join":
+                separator, items = argument
+                return separator.join(str(self.resolve(item)) for item in self.resolve(items))
+            if key == "Fn::Sub":
+                text, variables = (argument, {}) if isinstance(argument, str) else argument
+                variables = {name: self.resolve(item) for name, item in variables.items()}
+                return re.sub(r"\$\{([^}!]+)\}", lambda m: str(variables.get(m[1]) or self._sub(m[1])), text)
+            if key == "Fn::Select":
+                index, items = argument
+                return self.resolve(items)[int(index)]
+            if key == "Fn::GetAZs":
+                return [f"{self.region}{zone}" for zone in "abcdef"]
+            if key == "Fn::Cidr":
+                return [f"<cidr-{index}>" for index in range(int(self.resolve(argument[1])))]
+            if key == "Fn::If":
+                return self.resolve(argument[1])
+            if key == "Fn::Split":
+                separator, text = argument
+                return str(self.resolve(text)).split(separator)
+        return {key: self.resolve(item) for key, item in value.items()}
+
+    def _sub(self, name: str) -> str:
+        if "." in name:
+            logical, attribute = name.split(".", 1)
+            return self.get_att(logical, attribute)
+        if name in self.raw.get("Resources", {}):
+            return self.ref(name)
+        return self.parameter(name)
+
+
+def matrix_templates(results: dict[str, Any]) -> list[Template]:
+    """Every synthesized template of the parameter matrix, resolved."""
+    templates = []
+    for case, result in sorted(results.items()):
+        [path] = Path(result["outdir"]).glob("*.template.json")
+        templates.append(Template(case=case, module=VALID[case][0].name, raw=json.loads(path.read_text())))
+    return templates
+
+
+def modulestack_templates() -> list[Template]:
+    """The deployment role's extra permissions, as Seed-Farmer deploys them: following a group (with
+    capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed package."""
+    from cfnlint.decode import decode_str
+
+    raw, errors = decode_str(MODULESTACK.read_text())
+    assert not errors, errors
+    raw = json.loads(json.dumps(raw))  # plain dicts and strings (cfn-lint decodes into its own node types)
+    templates = []
+    for case, group in (("modulestack-group", "Demo-Fraud-Detector"), ("modulestack-fixed-package", "")):
+        parameters = dict(raw["Parameters"])
+        defaults = {
+            "ProjectName": "mlops",
+            "DeploymentName": "demo",
+            "ModuleName": "endpoint",
+            "RoleName": "mlops-demo-endpoint-deployment-role",
+            "ModelPackageGroupName": group,
+        }
+        parameters = {name: {**spec, "Default": defaults[name]} for name, spec in parameters.items()}
+        resources = {
+            logical: resource
+            for logical, resource in raw["Resources"].items()
+            if resource.get("Condition") != "FollowsGroup" or group
+        }
+        templates.append(
+            Template(
+                case=case, module="sagemaker-endpoint", raw={**raw, "Parameters": parameters, "Resources": resources}
+            )
+        )
+    return templates

@@ -1,0 +1,429 @@
+"""The service contracts: every call AWS makes on the deployment's behalf, and every call our code makes.
+
+One table, built per synthesized template from what the template declares (its models, alarms, rules,
+queues, functions) and from the code (tests/real_account/calls.py). Each contract is a call that must
+be allowed and, next to it, the call just outside its scope that must be denied. tests/
+test_real_account_contracts.py evaluates both against the template's identity, resource and key
+policies; docs/security.md lists the contracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.matrix import DATA, IMAGE, VALID
+from tests.real_account.calls import deployed_read_actions, function_actions, idempotency_actions, lookup_actions
+from tests.real_account.cfn import Template
+from tests.real_account.evaluate import Request, decide
+from tests.real_account.policies import Document, documents
+
+OTHER_ACCOUNT = "999999999999"
+# An AWS-provided inference image (the PyTorch and other deep learning containers' account): what most
+# model packages of the model registry and of AWS Marketplace serve.
+AWS_IMAGE_ACCOUNT = "763104351884"
+# What the Lambda event source mapping calls on the queue with the function's role (Lambda developer
+# guide, "Execution role permissions" for Amazon SQS).
+EVENT_SOURCE_MAPPING_SQS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+
+
+@dataclass(frozen=True)
+class Contract:
+    """`call` must be allowed; `outside`, the same call just outside its scope, must be denied."""
+
+    who: str  # the role or service, in the reader's words
+    what: str  # why the call is made
+    call: Request
+    outside: Request | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _with(request: Request, **changes: Any) -> Request:
+    context = {**request.context, **changes.pop("context", {})}
+    return Request(
+        changes.get("principal", request.principal),
+        changes.get("action", request.action),
+        changes.get("resource", request.resource),
+        context,
+    )
+
+
+def _role_arn(template: Template, logical: str) -> str:
+    return f"arn:aws:iam::{template.account}:role/{template.physical_name(logical)}"
+
+
+def _first(template: Template, kind: str, prefix: str = "") -> str | None:
+    return next((logical for logical, _ in template.of_type(kind) if logical.startswith(prefix)), None)
+
+
+def _key(template: Template) -> str | None:
+    return _first(template, "AWS::KMS::Key")
+
+
+def execution_role(template: Template) -> Iterator[Contract]:
+    """SageMaker hosting the models with the execution role the stack creates."""
+    role = _first(template, "AWS::IAM::Role", "ExecutionRole")
+    if role is None:
+        return
+    arn = _role_arn(template, role)
+    region, account = template.region, template.account
+    parameters = VALID[template.case][1] if template.case in VALID else {}
+    images: set[str] = set()
+    data: set[str] = set()
+    unknown_package = False
+    for _, model in template.of_type("AWS::SageMaker::Model"):
+        props = model["Properties"]
+        for container in [props.get("PrimaryContainer"), *props.get("Containers", [])]:
+            if not container:
+                continue
+            if "Image" in container:
+                images.add(container["Image"])
+            if "ModelDataUrl" in container:
+                data.add(container["ModelDataUrl"])
+            if "ModelPackageName" in container:
+                if "model-package-group-name" in parameters:
+                    images.add(IMAGE)  # what the matrix's group holds (tests/synthesize_cases.py)
+                    data.add(DATA)
+                else:
+                    unknown_package = True
+    for image in sorted(images):
+        registry, _, path = image.partition("/")
+        repository = path.split(":")[0].split("@")[0]
+        image_account, image_region = registry.split(".")[0], registry.split(".")[3]
+        call = Request(arn, "ecr:BatchGetImage", f"arn:aws:ecr:{image_region}:{image_account}:repository/{repository}")
+        elsewhere = call.resource.replace(f":{image_region}:", ":eu-central-2:")
+        yield Contract("execution role", f"pull image {image}", call, _with(call, resource=elsewhere))
+    if unknown_package:
+        repository = f"arn:aws:ecr:{region}:{AWS_IMAGE_ACCOUNT}:repository/pytorch-inference"
+        call = Request(arn, "ecr:BatchGetImage", repository)
+        yield Contract(
+            "execution role",
+            "pull the AWS-provided image of a fixed model package",
+            call,
+            _with(call, resource=repository.replace(region, "eu-central-2")),
+        )
+    if images or unknown_package:
+        yield Contract("execution role", "authenticate to ECR", Request(arn, "ecr:GetAuthorizationToken", "*"))
+    for url in sorted(url for url in data if url.endswith("/")):  # uncompressed model data: a prefix
+        bucket, _, key = url.removeprefix("s3://").partition("/")
+        call = Request(arn, "s3:ListBucket", f"arn:aws:s3:::{bucket}", {"s3:prefix": key})
+        yield Contract(
+            "execution role", f"list model data prefix {url}", call, _with(call, context={"s3:prefix": "x/"})
+        )
+    for url in sorted(data):
+        bucket, _, key = url.removeprefix("s3://").partition("/")
+        call = Request(arn, "s3:GetObject", f"arn:aws:s3:::{bucket}/{key}", {"s3:ResourceAccount": account})
+        outside = _with(
+            call, resource=f"arn:aws:s3:::{bucket}-other/{key}", context={"s3:ResourceAccount": OTHER_ACCOUNT}
+        )
+        yield Contract("execution role", f"read model data {url}", call, outside)
+    if unknown_package:
+        # Its bucket: the one named by model-artifacts-bucket-arn, else any bucket of this account.
+        bucket = str(parameters.get("model-artifacts-bucket-arn", "arn:aws:s3:::packages-bucket"))
+        call = Request(arn, "s3:GetObject", f"{bucket}/packages/model.tar.gz", {"s3:ResourceAccount": account})
+        yield Contract(
+            "execution role",
+            "read the model data of a fixed package (bucket unknown at synthesis)",
+            call,
+            _with(
+                call, resource=f"{bucket}-other/packages/model.tar.gz", context={"s3:ResourceAccount": OTHER_ACCOUNT}
+            ),
+        )
+    module_key = _key(template)
+    if module_key:
+        key_arn = template.arn(module_key)
+        for action in ("kms:Decrypt", "kms:GenerateDataKey"):
+            yield Contract("execution role", f"{action} with the module key", Request(arn, action, key_arn))
+        grant = Request(arn, "kms:CreateGrant", key_arn, {"kms:GrantIsForAWSResource": "true"})
+        yield Contract(
+            "execution role",
+            "attach the key to instance volumes",
+            grant,
+            _with(grant, context={"kms:GrantIsForAWSResource": "false"}),
+        )
+    endpoint = _first(template, "AWS::SageMaker::Endpoint")
+    name = template.physical_name(endpoint) if endpoint else ""
+    if "vpc-id" in parameters:
+        ec2 = f"arn:aws:ec2:{region}:{account}"
+        vpc = f"{ec2}:vpc/{parameters['vpc-id']}"
+        for subnet in parameters["subnet-ids"]:
+            call = Request(arn, "ec2:CreateNetworkInterface", f"{ec2}:subnet/{subnet}")
+            yield Contract(
+                "execution role",
+                f"create a network interface in {subnet}",
+                call,
+                _with(call, resource=f"{ec2}:subnet/subnet-0ther"),
+            )
+        for context in ({}, {"ec2:Vpc": vpc}):  # whether or not the request carries ec2:Vpc (finding 9)
+            call = Request(arn, "ec2:CreateNetworkInterface", f"{ec2}:network-interface/*", context)
+            yield Contract(
+                "execution role", f"create the network interface itself ({sorted(context) or 'no ec2:Vpc'})", call
+            )
+        call = Request(arn, "ec2:DeleteNetworkInterface", f"{ec2}:network-interface/eni-1", {"ec2:Vpc": vpc})
+        yield Contract(
+            "execution role",
+            "delete its network interfaces",
+            call,
+            _with(call, context={"ec2:Vpc": f"{ec2}:vpc/vpc-0ther"}),
+        )
+        yield Contract("execution role", "describe the network", Request(arn, "ec2:DescribeSubnets", "*"))
+    if name:
+        group = f"arn:aws:logs:{region}:{account}:log-group:/aws/sagemaker/Endpoints/{name}"
+        for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+            call = Request(arn, action, f"{group}:log-stream:AllTraffic/i-0123")
+            yield Contract(
+                "execution role",
+                f"{action} to the endpoint's log group",
+                call,
+                _with(call, resource=call.resource.replace(name, "another-endpoint")),
+            )
+    call = Request(arn, "cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "/aws/sagemaker/Endpoints"})
+    yield Contract(
+        "execution role", "publish container metrics", call, _with(call, context={"cloudwatch:namespace": "AWS/EC2"})
+    )
+    for _, config in template.of_type("AWS::SageMaker::EndpointConfig"):
+        capture = config["Properties"].get("DataCaptureConfig")
+        if capture:
+            bucket, _, prefix = capture["DestinationS3Uri"].removeprefix("s3://").partition("/")
+            call = Request(arn, "s3:PutObject", f"arn:aws:s3:::{bucket}/{prefix}/AllTraffic/2026/capture.jsonl")
+            yield Contract(
+                "execution role",
+                "write captured data",
+                call,
+                _with(call, resource=f"arn:aws:s3:::{bucket}/elsewhere/capture.jsonl"),
+            )
+            break
+
+
+def publishers(template: Template) -> Iterator[Contract]:
+    """CloudWatch alarms and EventBridge rules delivering to the module's topic and queue."""
+    account = template.account
+    topic = _first(template, "AWS::SNS::Topic")
+    key = _key(template)
+    targets: list[tuple[str, str, str, str]] = []  # (service, source arn, action, target arn)
+    for logical, alarm in template.of_type("AWS::CloudWatch::Alarm"):
+        if topic and template.ref(topic) in alarm["Properties"].get("AlarmActions", []):
+            targets.append(("cloudwatch.amazonaws.com", template.arn(logical), "sns:Publish", template.ref(topic)))
+    for logical, rule in template.of_type("AWS::Events::Rule"):
+        for target in rule["Properties"].get("Targets", []):
+            destination = str(target["Arn"])
+            action = "sqs:SendMessage" if ":sqs:" in destination else "sns:Publish"
+            if (topic and destination == template.ref(topic)) or ":sqs:" in destination:
+                targets.append(("events.amazonaws.com", template.arn(logical), action, destination))
+    for service, source, action, destination in targets:
+        context = {"aws:SourceAccount": account, "aws:SourceArn": source}
+        call = Request(service, action, destination, context)
+        sender = "an alarm of the module" if service.startswith("cloudwatch") else "a rule of the module"
+        target = "queue" if ":sqs:" in destination else "topic"
+        yield Contract(
+            service,
+            f"{sender} delivers to the module's {target}",
+            call,
+            _with(
+                call,
+                context={"aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": source.replace(account, OTHER_ACCOUNT)},
+            ),
+        )
+        if key:
+            for key_action in ("kms:GenerateDataKey", "kms:Decrypt"):
+                call = Request(service, key_action, template.arn(key), context)
+                yield Contract(
+                    service,
+                    f"{key_action} to deliver to the module's encrypted {target}",
+                    call,
+                    _with(call, context={"aws:SourceAccount": OTHER_ACCOUNT}),
+                )
+
+
+def functions(template: Template) -> Iterator[Contract]:
+    """The refresh and invoke functions' own calls (derived from their code), their event source and logs."""
+    endpoint = _first(template, "AWS::SageMaker::Endpoint")
+    if endpoint is None:
+        return
+    endpoint_arn = template.arn(endpoint)
+    other_endpoint = endpoint_arn.rsplit("/", 1)[0] + "/another-endpoint"
+    key = _key(template)
+    refresh = _first(template, "AWS::IAM::Role", "ModelRefreshRole")
+    if refresh:
+        arn = _role_arn(template, refresh)
+        queue = template.arn(_first(template, "AWS::SQS::Queue", "RefreshQueue") or "")
+        dead_letters = template.arn(_first(template, "AWS::SQS::Queue", "RefreshDeadLetterQueue") or "")
+        table = template.arn(_first(template, "AWS::DynamoDB::Table") or "")
+        configs = [template.arn(logical) for logical, _ in template.of_type("AWS::SageMaker::EndpointConfig")]
+        watched = _watched_objects(template)
+        resources = {
+            "sagemaker:DescribeEndpoint": [endpoint_arn],
+            "sagemaker:ListTags": [endpoint_arn],
+            "sagemaker:AddTags": [endpoint_arn],
+            "sagemaker:UpdateEndpoint": [endpoint_arn, *configs],
+            "s3:GetObject": watched,
+            "sqs:SendMessage": [dead_letters],
+        }
+        for action in sorted(function_actions("refresh")):
+            assert action in resources, f"refresh calls {action}: add the resource it acts on to this table"
+            for resource in resources[action]:
+                call = Request(arn, action, resource)
+                yield Contract("refresh function", f"{action} (its code)", call, _outside(call, other_endpoint))
+        for bucket in sorted({resource.split(":::", 1)[1].split("/", 1)[0] for resource in watched}):
+            # S3 checks ListBucket, with no s3:prefix, to answer a missing object with 404 rather than 403.
+            call = Request(arn, "s3:ListBucket", f"arn:aws:s3:::{bucket}")
+            yield Contract(
+                "refresh function",
+                "tell a deleted model data object (404) from a denied one (403)",
+                call,
+                _with(call, context={"s3:prefix": "elsewhere/"}),
+            )
+        for action in sorted(idempotency_actions()):
+            call = Request(arn, action, table)
+            yield Contract(
+                "refresh function", f"{action} (Powertools idempotency)", call, _with(call, resource=table + "-other")
+            )
+        for action in EVENT_SOURCE_MAPPING_SQS:
+            call = Request(arn, action, queue)
+            yield Contract(
+                "refresh function", f"{action} (its SQS event source)", call, _with(call, resource=dead_letters)
+            )
+        if key:
+            for action in ("kms:Decrypt", "kms:GenerateDataKey"):
+                yield Contract(
+                    "refresh function", f"{action}: encrypted queues and table", Request(arn, action, template.arn(key))
+                )
+            # UpdateEndpoint to a configuration that names a key: the caller must be able to use the key
+            # (CreateEndpointConfig's KmsKeyId: "The KMS key policy must grant permission to the IAM role
+            # that you specify in your CreateEndpoint, UpdateEndpoint requests").
+            if any(
+                config["Properties"].get("KmsKeyId") for _, config in template.of_type("AWS::SageMaker::EndpointConfig")
+            ):
+                grant = Request(arn, "kms:CreateGrant", template.arn(key), {"kms:GrantIsForAWSResource": "true"})
+                yield Contract(
+                    "refresh function",
+                    "switch to a configuration whose volumes use the module key",
+                    grant,
+                    _with(grant, context={"kms:GrantIsForAWSResource": "false"}),
+                )
+                yield Contract(
+                    "refresh function",
+                    "describe the configuration's key",
+                    Request(arn, "kms:DescribeKey", template.arn(key)),
+                )
+    invoke = _first(template, "AWS::IAM::Role", "InvokeFunctionRole")
+    if invoke:
+        arn = _role_arn(template, invoke)
+        for action in sorted(function_actions("invoke")):
+            call = Request(arn, action, endpoint_arn)
+            yield Contract("invoke function", f"{action} (its code)", call, _with(call, resource=other_endpoint))
+    for logical, function in template.of_type("AWS::Lambda::Function"):
+        role_name = str(function["Properties"]["Role"]).rsplit("/", 1)[1]
+        group = function["Properties"]["LoggingConfig"]["LogGroup"]
+        stream = (
+            f"arn:aws:logs:{template.region}:{template.account}:log-group:{group}:log-stream:2026/11/22/[$LATEST]0a1b"
+        )
+        call = Request(f"arn:aws:iam::{template.account}:role/{role_name}", "logs:PutLogEvents", stream)
+        yield Contract(
+            _function_name(logical),
+            "write its logs",
+            call,
+            _with(call, resource=stream.replace(group, "/aws/lambda/other")),
+        )
+        if "KmsKeyArn" in function["Properties"]:
+            role_arn = f"arn:aws:iam::{template.account}:role/{role_name}"
+            call = Request(role_arn, "kms:Decrypt", function["Properties"]["KmsKeyArn"])
+            yield Contract(_function_name(logical), "decrypt its environment", call)
+
+
+def _function_name(logical: str) -> str:
+    return "refresh function" if logical.startswith("ModelRefresh") else "invoke function"
+
+
+def _outside(call: Request, other_endpoint: str) -> Request:
+    if ":endpoint/" in call.resource or ":endpoint-config/" in call.resource:
+        return _with(call, resource=other_endpoint)
+    if call.resource.startswith("arn:aws:s3:::"):
+        return _with(call, resource=call.resource + ".other")
+    return _with(call, resource=call.resource + "-other")
+
+
+def _watched_objects(template: Template) -> list[str]:
+    objects: set[str] = set()
+    for _, rule in template.of_type("AWS::Events::Rule"):
+        detail = rule["Properties"].get("EventPattern", {}).get("detail", {})
+        for bucket in detail.get("bucket", {}).get("name", []):
+            for key in detail.get("object", {}).get("key", []):
+                objects.add(f"arn:aws:s3:::{bucket}/{key['prefix'] + 'x' if isinstance(key, dict) else key}")
+    return sorted(objects)
+
+
+def deployment_role(template: Template) -> Iterator[Contract]:
+    """The Seed-Farmer deployment role's synth-time reads (model_package.py, deployed.py), with the
+    modulestack's policies."""
+    if not template.case.startswith("modulestack"):
+        return
+    role = f"arn:aws:iam::{template.account}:role/{template.parameter('RoleName')}"
+    sagemaker = f"arn:aws:sagemaker:{template.region}:{template.account}"
+    stack = "-".join(template.parameter(name) for name in ("ProjectName", "DeploymentName", "ModuleName"))
+    deployed = {
+        "sagemaker:DescribeEndpoint": f"{sagemaker}:endpoint/{stack}",
+        "sagemaker:DescribeEndpointConfig": f"{sagemaker}:endpoint-config/{stack}-config-0a1b2c3d",
+        "application-autoscaling:DescribeScalableTargets": "*",
+    }
+    for action in sorted(deployed_read_actions()):
+        call = Request(role, action, deployed[action])
+        elsewhere = call.resource.replace(f"/{template.parameter('ProjectName')}-", "/another-project-")
+        yield Contract(
+            "deployment role",
+            f"{action} (the deployed endpoint, before each deploy)",
+            call,
+            None if call.resource == "*" else _with(call, resource=elsewhere),
+        )
+    if "ModelPackageLookup" not in template.resources:
+        return
+    group = template.parameter("ModelPackageGroupName").lower()  # SageMaker's ARNs carry names in lower case
+    resources = {
+        "sagemaker:DescribeModelPackageGroup": f"{sagemaker}:model-package-group/{group}",
+        "sagemaker:ListModelPackages": f"{sagemaker}:model-package/*",
+        "sagemaker:DescribeModelPackage": f"{sagemaker}:model-package/{group}/7",
+    }
+    for action in sorted(lookup_actions()):
+        call = Request(role, action, resources[action])
+        outside = (
+            None
+            if action == "sagemaker:ListModelPackages"
+            # SageMaker's ARNs are lower case and CloudFormation cannot lower-case the group name: the
+            # role reads the registry of this account and region, nothing elsewhere.
+            else _with(call, resource=call.resource.replace(f":{template.region}:", ":eu-central-2:"))
+        )
+        yield Contract("deployment role", f"{action} (synth-time lookup)", call, outside)
+
+
+def contracts(template: Template) -> list[Contract]:
+    """Every contract of `template`."""
+    return [*execution_role(template), *publishers(template), *functions(template), *deployment_role(template)]
+
+
+def policies_for(template: Template, request: Request) -> tuple[list[Document], list[Document], list[Document]]:
+    """The identity policies of the request's principal and the resource and key policies of its target."""
+    all_documents = list(documents(template))
+    role_name = request.principal.rsplit("/", 1)[-1]
+    identity = [document for document in all_documents if document.kind == "identity" and role_name in document.roles]
+    resource = [
+        document for document in all_documents if document.kind == "resource" and request.resource in document.targets
+    ]
+    key = [document for document in all_documents if document.kind == "key" and request.resource in document.targets]
+    return identity, resource, key
+
+
+def failures(template: Template) -> list[str]:
+    """Each contract whose call is denied, or whose call outside the scope is allowed."""
+    found = []
+    for contract in contracts(template):
+        if not decide(contract.call, *policies_for(template, contract.call)):
+            found.append(
+                f"{template.case}: DENIED {contract.who}: {contract.what}: {contract.call.action} on {contract.call.resource}"
+            )
+        if contract.outside and decide(contract.outside, *policies_for(template, contract.outside)):
+            found.append(
+                f"{template.case}: ALLOWED OUTSIDE {contract.who}: {contract.what}: {contract.outside.action} on "
+                f"{contract.outside.resource} {contract.outside.context}"
+            )
+    return found
