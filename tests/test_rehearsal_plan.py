@@ -30,12 +30,12 @@ def _endpoint_template(variant: dict[str, Any], deployment: dict[str, Any] | Non
     }
 
 
-def test_the_default_deployment_costs_about_320_dollars_a_month_idle(default_rehearsal: Rehearsal) -> None:
+def test_the_default_deployment_costs_about_340_dollars_a_month_idle(default_rehearsal: Rehearsal) -> None:
     machine = as_json(default_rehearsal)
     networking, endpoint = machine["groups"][0][0], machine["groups"][1][0]
     assert {item["what"]: item["monthly_usd"] for item in networking["cost"]["items"]} == {
         "1 NAT gateway(s)": 32.85,
-        "16 interface endpoint-AZ(s)": 116.8,
+        "18 interface endpoint-AZ(s)": 131.4,
         "1 public IPv4 address(es)": 3.65,
         "1 KMS key(s)": 1.0,
     }
@@ -44,8 +44,8 @@ def test_the_default_deployment_costs_about_320_dollars_a_month_idle(default_reh
         "1 KMS key(s)": 1.0,
         "3 CloudWatch alarm(s)": 0.3,
     }
-    assert machine["monthly_cost_usd"] == 323.5
-    assert "Estimated monthly cost, idle: $323.50 (list prices of" in plan(default_rehearsal)
+    assert machine["monthly_cost_usd"] == 338.1
+    assert "Estimated monthly cost, idle: $338.10 (list prices of" in plan(default_rehearsal)
 
 
 def test_the_plan_shows_the_decisions_and_the_names_the_templates_fix(default_rehearsal: Rehearsal) -> None:
@@ -61,7 +61,7 @@ def test_the_plan_shows_the_decisions_and_the_names_the_templates_fix(default_re
     assert names["AWS::SageMaker::Endpoint"] == "mlops-demo-sagemaker-endpoints-endpoint"
     networking = as_json(default_rehearsal)["groups"][0][0]
     assert "ingress <EndpointSecurityGroupF840B798>: tcp 443 from 10.0.0.0/16" in networking["decisions"]
-    assert any(line.startswith("8 interface endpoint(s) in 2 AZ(s): ecr.api") for line in networking["decisions"])
+    assert any(line.startswith("9 interface endpoint(s) in 2 AZ(s): ecr.api") for line in networking["decisions"])
     assert any("not evaluated" in line for line in endpoint["not_checked"])
     assert any(line.startswith("updates: planned from the templates") for line in endpoint["not_checked"])
 
