@@ -11,10 +11,11 @@ MODULE_DIRS := $(patsubst %/app.py,%,$(sort $(wildcard modules/*/app.py modules/
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help install test lint typecheck pytest rehearse bench docs clean
+.PHONY: help install test lint typecheck pytest rehearse e2e bench docs clean
 
 help:
 	@echo "make rehearse   rehearse manifests/deployment.yaml offline, in an embedded AWS emulator"
+	@echo "make e2e        the real seedfarmer apply, re-apply, update and destroy against the emulator"
 	@echo "make test       lint, type-check and run every test (installs what it needs first)"
 	@echo "make bench      benchmarks, recorded in docs/benchmarks.md"
 	@echo "make docs       regenerate docs/security.md from the parameter matrix"
@@ -46,7 +47,7 @@ typecheck: install
 		echo "mypy $$module"; \
 		(cd $$module && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml --cache-dir $(CURDIR)/.mypy_cache .) || exit 1; \
 	done
-	$(BIN)/mypy tests $(wildcard rehearsal benchmarks)
+	$(BIN)/mypy tests $(wildcard rehearsal benchmarks e2e)
 
 pytest: install
 	$(BIN)/pytest
@@ -56,6 +57,10 @@ test: lint typecheck pytest
 rehearse: install
 	$(BIN)/python -m rehearsal manifests/deployment.yaml
 
+# Seed-Farmer's own `seedfarmer apply --local` and `destroy`, with a stand-in for CodeBuild's local agent.
+e2e: install
+	$(BIN)/python -m e2e
+
 bench: install
 	$(BIN)/python -m benchmarks
 
@@ -64,6 +69,6 @@ docs: install
 	$(BIN)/python -m tests.security_doc
 
 clean:
-	rm -rf $(VENV) node_modules .rehearsal .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .rehearsal .e2e .seedfarmer.out .seedfarmerlocal-* .mypy_cache .ruff_cache .pytest_cache
 	find . -name cdk.out -type d -prune -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -28,8 +28,9 @@ class EmulatorFailed(Exception):
 
 def serve(url_file: Path) -> None:
     """Serve until SIGTERM or SIGINT, with moto's fixes applied, Lambda functions recorded but not run."""
-    for name in ("werkzeug", "botocore.credentials"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    # Requests are not logged; an error inside the emulator is, with its traceback, in .e2e/logs/emulator.log.
+    logging.basicConfig(level=logging.ERROR, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     from moto.core.config import default_user_config
     from moto.server import ThreadedMotoServer

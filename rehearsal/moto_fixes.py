@@ -21,6 +21,9 @@ def apply() -> None:
     _applied = True
     _kms_key_tags_in_cloudformation_form()
     _change_sets_publish_outputs_and_exports()
+    _a_change_set_without_changes_fails_instead_of_raising()
+    _change_sets_are_named_within_their_stack()
+    _previous_values_are_the_values_given()
     _no_exports_of_outputs_whose_condition_is_false()
     _no_outputs_of_resources_not_emulated()
     _template_urls_on_the_loopback_address_are_path_style()
@@ -86,6 +89,74 @@ def _change_sets_publish_outputs_and_exports() -> None:
         self.exports.update({export.name: export for export in stack.exports})
 
     _patch(CloudFormationBackend, "execute_change_set", execute)
+
+
+def _a_change_set_without_changes_fails_instead_of_raising() -> None:
+    # AWS's CreateChangeSet accepts a change set that changes nothing and marks it FAILED ("The submitted
+    # information didn't contain changes."), which Seed-Farmer and the CDK expect; moto's answers
+    # ValidationError "No updates are to be performed.", as UpdateStack does, failing Seed-Farmer's
+    # redeploy of an unchanged modulestack. moto's backend already marks such a change set FAILED.
+    from moto.cloudformation.responses import CloudFormationResponse
+
+    original = CloudFormationResponse._validate_different_update
+
+    def validate(self: Any, *args: Any) -> None:
+        if self._get_action() != "CreateChangeSet":
+            original(self, *args)
+
+    _patch(CloudFormationResponse, "_validate_different_update", validate)
+
+
+def _change_sets_are_named_within_their_stack() -> None:
+    # CloudFormation looks a change set's name up within the given stack, and answers ChangeSetNotFound
+    # when it is not there. moto looks it up across every stack and answers "Stack with id NAME does not
+    # exist". The CDK names every change set cdk-deploy-change-set and, after deleting a stack's old one,
+    # waits for ChangeSetNotFound: it then finds another stack's change set of that name, and waits forever.
+    from moto.cloudformation.exceptions import CloudFormationError
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    class ChangeSetNotFound(CloudFormationError):
+        code = "ChangeSetNotFound"
+
+    def scoped(self: Any) -> Any:
+        name, stack = self._get_param("ChangeSetName"), self._get_param("StackName")
+        change_sets = self.cloudformation_backend.change_sets
+        if name in change_sets:  # an ARN names one change set of one stack
+            return change_sets[name]
+        for change_set in change_sets.values():
+            if change_set.change_set_name == name and stack in (None, change_set.stack_name, change_set.stack_id):
+                return change_set
+        raise ChangeSetNotFound(f"ChangeSet [{name}] does not exist")
+
+    def describe(self: Any) -> Any:
+        return ActionResult(scoped(self))
+
+    def delete(self: Any) -> Any:
+        del self.cloudformation_backend.change_sets[scoped(self).change_set_id]
+        return EmptyResult()
+
+    def execute(self: Any) -> Any:
+        change_set = scoped(self)
+        self.cloudformation_backend.execute_change_set(change_set.change_set_id, change_set.stack_name)
+        return EmptyResult()
+
+    for action, replacement in (("describe", describe), ("delete", delete), ("execute", execute)):
+        _patch(CloudFormationResponse, f"{action}_change_set", replacement)
+
+
+def _previous_values_are_the_values_given() -> None:
+    # A change set's UsePreviousValue reuses the value the stack was given (or its Default): for an
+    # AWS::SSM::Parameter::Value type, the parameter's name. moto reuses the value resolved from it (the
+    # CDK's BootstrapVersion "/cdk-bootstrap/hnb659fds/version" becomes "30"), then fails to resolve that.
+    from moto.cloudformation.models import Stack
+
+    def given(self: Any) -> dict[str, Any]:
+        declared = self.template_dict.get("Parameters") or {}
+        defaults = {name: slot["Default"] for name, slot in declared.items() if "Default" in slot}
+        return {**self.resource_map.resolved_parameters, **defaults, **self.parameters}
+
+    _patch(Stack, "stack_parameters", property(given))
 
 
 def _no_exports_of_outputs_whose_condition_is_false() -> None:
