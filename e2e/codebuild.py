@@ -269,6 +269,9 @@ def run(argv: list[str], scratch: Path) -> int:
     phases: dict[str, float] = {"prepare": prepared}
     for step in commands:
         phases[step["phase"]] = round(phases.get(step["phase"], 0.0) + step["seconds"], 2)
+    # A container is thrown away after its build: so are the build's HOME and image Python (gigabytes).
+    shutil.rmtree(build.home, ignore_errors=True)
+    shutil.rmtree(build.image, ignore_errors=True)
     record = {
         "source": str(source),
         "status": status,

@@ -42,11 +42,18 @@ def observe_update(account: Account, before: dict[str, Any], after: dict[str, An
         gaps.append("the endpoint was replaced; in AWS it is updated in place, keeping its name")
     endpoint = sagemaker.describe_endpoint(EndpointName=after["EndpointName"])
     config_name = endpoint["EndpointConfigName"]
-    config = sagemaker.describe_endpoint_config(EndpointConfigName=config_name)
-    served = [variant["ModelName"] for variant in config["ProductionVariants"]]
-    lines.append(f"the endpoint uses configuration {config_name}, whose variants serve {', '.join(served)}")
-    if after["ModelName"] not in served:
-        gaps.append(f"the endpoint's configuration serves {', '.join(served)}, not the new model {after['ModelName']}")
+    configs = {c["EndpointConfigName"] for c in sagemaker.list_endpoint_configs()["EndpointConfigs"]}
+    if config_name not in configs:
+        gaps.append(
+            f"the endpoint still names configuration {config_name}, which the update deleted: the emulator "
+            "does not point an existing endpoint at its new configuration (AWS updates it in place)"
+        )
+    else:
+        config = sagemaker.describe_endpoint_config(EndpointConfigName=config_name)
+        served = [variant["ModelName"] for variant in config["ProductionVariants"]]
+        lines.append(f"the endpoint uses configuration {config_name}, whose variants serve {', '.join(served)}")
+        if after["ModelName"] not in served:
+            gaps.append(f"the endpoint's configuration serves {', '.join(served)}, not the new model")
     model = sagemaker.describe_model(ModelName=after["ModelName"])
     containers = model.get("Containers") or [model.get("PrimaryContainer") or {}]
     packages = [container.get("ModelPackageName", "") for container in containers]

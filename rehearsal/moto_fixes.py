@@ -28,6 +28,7 @@ def apply() -> None:
     _no_outputs_of_resources_not_emulated()
     _template_urls_on_the_loopback_address_are_path_style()
     _unnamed_fifo_queues_get_the_fifo_suffix()
+    _functions_keep_layers_published_by_other_accounts()
     _deleting_a_stack_deletes_its_managed_policies()
     _deleting_a_stack_deletes_its_route_tables()
     _deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs()
@@ -230,6 +231,22 @@ def _unnamed_fifo_queues_get_the_fifo_suffix() -> None:
         return original(cls, name, resource, *args, **kwargs)
 
     _patch(Queue, "create_from_cloudformation_json", classmethod(create))
+
+
+def _functions_keep_layers_published_by_other_accounts() -> None:
+    # moto knows no layer it did not publish itself, such as AWS's public Powertools layer (account
+    # 017000801446): an update of a function that uses one fails with "One or more LayerVersion does not
+    # exist" (its creation through CloudFormation does not look). Layers of another account are kept as given.
+    from moto.awslambda.models import LambdaFunction
+
+    original = LambdaFunction._get_layers_data
+
+    def layers(self: Any, arns: list[str]) -> list[Any]:
+        own = [arn for arn in arns if arn.split(":")[4:5] == [self.account_id]]
+        known = {layer["Arn"]: layer for layer in original(self, own)}
+        return [known.get(arn, {"Arn": arn, "CodeSize": 0}) for arn in arns]
+
+    _patch(LambdaFunction, "_get_layers_data", layers)
 
 
 def _deleting_a_stack_deletes_its_managed_policies() -> None:
