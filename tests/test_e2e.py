@@ -48,7 +48,9 @@ def test_builds_deploy_in_group_order_update_the_endpoint_and_destroy_in_reverse
 
 @pytest.mark.parametrize("module", [NETWORKING, ENDPOINT])
 def test_seedfarmer_stored_the_metadata_the_module_readme_documents(report: dict[str, Any], module: str) -> None:
-    documented = {row[0].strip("`") for row in table((ROOT / MODULE_PATHS[module] / "README.md").read_text(), "## Outputs")}
+    documented = {
+        row[0].strip("`") for row in table((ROOT / MODULE_PATHS[module] / "README.md").read_text(), "## Outputs")
+    }
     assert set(report["metadata"][module]) - SEEDFARMER_KEYS == documented
 
 
