@@ -30,6 +30,7 @@ def apply() -> None:
     _unnamed_fifo_queues_get_the_fifo_suffix()
     _functions_keep_layers_published_by_other_accounts()
     _deleting_a_stack_deletes_its_managed_policies()
+    _updating_a_managed_policy_keeps_it()
     _deleting_a_stack_deletes_its_route_tables()
     _deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs()
 
@@ -262,6 +263,30 @@ def _deleting_a_stack_deletes_its_managed_policies() -> None:
         backend.delete_policy(self.arn)
 
     _patch(ManagedPolicy, "delete", delete)
+
+
+def _updating_a_managed_policy_keeps_it() -> None:
+    # moto's AWS::IAM::ManagedPolicy has no update: a stack update that changes its document drops it
+    # from the stack (still attached to its roles), so deleting the stack later fails on those roles.
+    # CloudFormation gives the policy a new default version and follows its Roles.
+    import json
+
+    from moto.iam.models import ManagedPolicy
+
+    def update(cls: Any, /, original_resource: Any, cloudformation_json: Any, **kwargs: Any) -> Any:
+        properties, policy = cloudformation_json.get("Properties") or {}, original_resource
+        backend = policy.backend
+        # moto updates only what changed: the document is the policy's new default version.
+        backend.create_policy_version(policy.arn, json.dumps(properties.get("PolicyDocument")), set_as_default=True)
+        wanted = set(properties.get("Roles") or [])
+        attached = {role.name for role in backend.roles.values() if policy.arn in role.managed_policies}
+        for name in attached - wanted:
+            backend.detach_role_policy(policy.arn, name)
+        for name in wanted - attached:
+            backend.attach_role_policy(policy.arn, name)
+        return policy
+
+    _patch(ManagedPolicy, "update_from_cloudformation_json", classmethod(update))
 
 
 def _deleting_a_stack_deletes_its_route_tables() -> None:
