@@ -169,7 +169,8 @@ def _download(scratch: Path, modules: list[checks.Module]) -> list[str]:
     local folder instead (PIP_FIND_LINKS), still resolving every requirement against PyPI."""
     requirements = sorted({str(ROOT / module.path / "requirements.txt") for module in modules})
     wheels = str(scratch / "cache" / "wheels")
-    return [sys.executable, "-m", "pip", "download", "--quiet", "--dest", wheels, "uv", *_each("-r", requirements)]
+    download = [sys.executable, "-m", "pip", "download", "--quiet", "--dest", wheels, "--find-links", wheels]
+    return [*download, "uv", *_each("-r", requirements)]
 
 
 def _each(option: str, values: list[str]) -> list[str]:
