@@ -61,12 +61,12 @@ def test_endpoint_build_received_networkings_ids(report: dict[str, Any]) -> None
     assert json.loads(endpoint["SEEDFARMER_PARAMETER_SUBNET_IDS"]) == networking["PrivateSubnetIds"]
 
 
-def test_the_rehearsal_builds_the_environment_seedfarmer_gave_each_build(report: dict[str, Any]) -> None:
+def test_the_rehearsal_builds_the_environment_seedfarmer_gave_each_build(
+    report: dict[str, Any], deployment: Any
+) -> None:
     """The rehearsal cannot drift from Seed-Farmer: for every module, the same variables, the same values."""
     from rehearsal.environment import Published, module_environment
-    from rehearsal.manifests import load_deployment
 
-    deployment = load_deployment(ROOT / "manifests" / "deployment.yaml")
     published = Published()
     for group in deployment.groups:
         for module in group.modules:
