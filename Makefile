@@ -11,10 +11,11 @@ MODULE_DIRS := $(patsubst %/deployspec.yaml,%,$(sort $(wildcard modules/*/deploy
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help install test lint typecheck pytest rehearse bench docs clean
+.PHONY: help install test lint typecheck pytest rehearse e2e bench docs clean
 
 help:
 	@echo "make rehearse   rehearse manifests/deployment.yaml offline, in an embedded AWS emulator"
+	@echo "make e2e        the real seedfarmer apply, re-apply, update and destroy against the emulator"
 	@echo "make test       lint, type-check and run every test (installs what it needs first)"
 	@echo "make bench      benchmarks, recorded in docs/benchmarks.md"
 	@echo "make docs       regenerate docs/security.md, docs/seedfarmer-iam.md and the README's diagram"
@@ -64,6 +65,10 @@ test: lint typecheck pytest
 rehearse: install
 	$(BIN)/python -m rehearsal manifests/deployment.yaml
 
+# Seed-Farmer's own `seedfarmer apply --local` and `destroy`, with a stand-in for CodeBuild's local agent.
+e2e: install
+	$(BIN)/python -m e2e
+
 bench: install
 	$(BIN)/python -m benchmarks
 
@@ -74,6 +79,6 @@ docs: install
 	$(BIN)/python -m rehearsal.diagram
 
 clean:
-	rm -rf $(VENV) node_modules .rehearsal .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .rehearsal .e2e .seedfarmer.out .seedfarmerlocal-* .mypy_cache .ruff_cache .pytest_cache
 	find . -name cdk.out -type d -prune -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

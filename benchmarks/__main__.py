@@ -5,6 +5,7 @@ Measured, on this machine, as a user runs them:
   interpreter start, the same aws-cdk-lib import, the same three rule packs, CDK validation on);
 - the endpoint module's synthesis as `variants` grows from 1 to 10 (the cost of one more variant);
 - `make rehearse` of the default manifest, cold (bytecode caches and output removed) and warm;
+- `make e2e` (the real Seed-Farmer against the emulator), warm;
 - the whole test suite (`make test`).
 The table is printed and written to docs/benchmarks.md with the machine's description and, beside each
 figure, the machine's load average (1, 5 and 15 minutes) just before its runs began: on a shared
@@ -179,6 +180,9 @@ def main() -> None:
     results.append(row("`make rehearse` cold", timed(rehearse, ROOT, rehearsal_env, SLOW_RUNS, cold)))
     warm = timed(rehearse, ROOT, rehearsal_env, SLOW_RUNS)
     results.append(row("`make rehearse` warm", warm))
+    e2e = [PYTHON, "-m", "e2e"]
+    timed(e2e, ROOT, rehearsal_env, 1)  # fills the builds' download caches: the row below is warm
+    results.append(row("`make e2e` warm (apply, re-apply, update, destroy)", timed(e2e, ROOT, rehearsal_env, 1)))
     suite_env = {key: value for key, value in os.environ.items() if key != "CDK_OUTDIR"}
     suite = timed(["make", "-s", "test"], ROOT, suite_env, SLOW_RUNS)
     results.append(row("`make test` (lint, mypy, every test)", suite))

@@ -7,7 +7,6 @@ goes to this server through AWS_ENDPOINT_URL, with fake credentials; nothing rea
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import threading
@@ -18,6 +17,8 @@ from typing import Any
 from unittest import mock
 
 import boto3
+
+from rehearsal import moto_fixes
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "rehearsal", "AWS_SECRET_ACCESS_KEY": "rehearsal"}
 # Variables that could make an AWS SDK reach a real account (profiles, SSO, credential processes).
@@ -110,6 +111,7 @@ def emulated_account(account: str, region: str) -> Iterator[Emulator]:
     from moto.core.config import default_user_config
     from moto.server import ThreadedMotoServer
 
+    moto_fixes.apply()
     # Lambda functions (custom resource handlers) are not run: there is no container runtime here.
     default_user_config["lambda"]["use_docker"] = False
     log = ResourceLog()
@@ -173,21 +175,7 @@ def _recording(log: ResourceLog) -> Iterator[None]:
 
 
 def adapt_for_emulator(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """A copy of `template` that the emulator can create, and a note for each change made to it.
-
-    Each change works around a known gap of the emulator, never a problem of the template: the
-    template written to the output folder, and deployed for real, is the original.
+    """`template` as the emulator creates it (unchanged), and a note for each resource it creates only
+    thanks to a fix of the emulator's own (rehearsal/moto_fixes.py): the template deployed is the original.
     """
-    adapted = json.loads(json.dumps(template))
-    notes = []
-    for logical_id, resource in adapted.get("Resources", {}).items():
-        properties = resource.get("Properties") or {}
-        # moto's KMS reads a key's tags in the API's TagKey/TagValue form, not CloudFormation's Key/Value.
-        if resource.get("Type") == "AWS::KMS::Key" and properties.get("Tags"):
-            properties["Tags"] = [{"TagKey": tag["Key"], "TagValue": tag["Value"]} for tag in properties["Tags"]]
-            notes.append(f"{logical_id}: KMS key tags given to the emulator in the API's TagKey/TagValue form")
-        # CloudFormation names an unnamed FIFO queue with the .fifo suffix; moto's generated name lacks it.
-        if resource.get("Type") == "AWS::SQS::Queue" and properties.get("FifoQueue") and "QueueName" not in properties:
-            properties["QueueName"] = f"{logical_id[:70]}.fifo"
-            notes.append(f"{logical_id}: FIFO queue named {logical_id[:70]}.fifo for the emulator")
-    return adapted, notes
+    return template, moto_fixes.notes_for(template)

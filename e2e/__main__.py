@@ -1,0 +1,35 @@
+"""`python -m e2e` (make e2e): the real Seed-Farmer applies, re-applies, updates and destroys our manifests
+against the emulator, offline. Each step prints with its time; the first failure stops the run, naming
+the step, its command and the tail of its log. Everything is written under .e2e/ (git-ignored)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from e2e.run import ROOT, end_to_end
+from e2e.server import EmulatorFailed
+from e2e.steps import StepFailed
+from e2e.summary import summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m e2e", description=__doc__)
+    parser.add_argument("--scratch", type=Path, default=ROOT / ".e2e", help="homes, caches, logs and the report")
+    arguments = parser.parse_args(argv)
+
+    def progress(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        report = end_to_end(arguments.scratch.resolve(), progress)
+    except (StepFailed, EmulatorFailed) as error:
+        print(f"\nmake e2e failed: {error}", file=sys.stderr)
+        return 1
+    print(summary(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
