@@ -178,10 +178,9 @@ def _each(option: str, values: list[str]) -> list[str]:
 
 
 def _seed(aws: Account, account: str, region: str) -> list[str]:
-    os.environ.setdefault("PRIMARY_ACCOUNT", account)  # the seed file reads ${PRIMARY_ACCOUNT} and ${PRIMARY_REGION}
-    os.environ.setdefault("PRIMARY_REGION", region)
     emulated = Emulator(aws.url, account, region, ResourceLog())
-    return seed_account(emulated, load_seed(SEED), region).lines
+    # The seed's ${PRIMARY_ACCOUNT} and ${PRIMARY_REGION} are the account and region being seeded.
+    return seed_account(emulated, load_seed(SEED, account, region), region).lines
 
 
 def _moduledata(steps: Steps, deployment: str, modules: list[checks.Module]) -> dict[str, dict[str, Any]]:
