@@ -11,7 +11,7 @@ from tests.repository import MODULE_DIRS, ROOT
 
 VERSION = (ROOT / "VERSION").read_text().strip()
 RELEASE_HEADING = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>.+)$", re.MULTILINE)
-GIT_PATH = re.compile(r"git::\S+?\.git//\S+")
+GIT_PATH = re.compile(r"git::[^\s`]+?\.git//[^\s`]+")
 DOCUMENTS = [ROOT / "README.md", *(folder / "README.md" for folder in MODULE_DIRS), *ROOT.glob("docs/*.md")]
 
 
