@@ -34,6 +34,8 @@ PackageArn = Annotated[
     AfterValidator(lambda value: check_arn_of("model-package", value)),
     Field(examples=["arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3"]),
 ]
+PRE_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/preprocess:1"
+MODEL_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"
 SAGEMAKER_NAME_TEXT = "a SageMaker name (1 to 63 letters, digits and inner hyphens)"
 INSTANCE_TYPE_TEXT = "a SageMaker instance type (ml.<family>.<size>)"
 # SageMaker project and domain parameters only become tags (synthesis.py): any AWS tag value is accepted.
@@ -143,7 +145,7 @@ class EndpointSettings(ModuleSettings):
         None,
         min_length=2,
         max_length=15,
-        examples=[[{"image-uri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/pre:1"}]],
+        examples=[[{"image-uri": PRE_EXAMPLE}, {"image-uri": MODEL_EXAMPLE}]],
     )
     variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(
         None,
