@@ -157,8 +157,14 @@ def describe(error: ValidationError, model: type[BaseModel] | None = None) -> st
     With `model` (the class validated), each line also says what is accepted, with the field's example.
     """
     lines = []
-    for item in error.errors():
+    items = error.errors()
+    # A list whose entry is wrong also fails its length check (pydantic counts no valid entries): the
+    # entry's error says what to fix, so an error on a location inside which another one lies is left out.
+    enclosing = {item["loc"][:depth] for item in items for depth in range(1, len(item["loc"]))}
+    for item in items:
         location = item["loc"]
+        if location in enclosing:
+            continue
         name = parameter_name(str(location[0])) if location else "parameters"
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[1:])
         info = _field(model, location)
