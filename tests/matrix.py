@@ -435,9 +435,10 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-arn": PACKAGE, "ecr-repo-arn": BUCKET},
         "ecr-repo-arn",
     ),
-    "endpoint-domain-arn-malformed": (
+    # Only a tag: a domain id given here is used as given (and noted); what no tag value may hold is refused.
+    "endpoint-domain-arn-not-a-tag-value": (
         ENDPOINT,
-        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": "d-abcdefghijkl"},
+        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": "arn:aws:sagemaker:::domain/d-#1"},
         "sagemaker-domain-arn",
     ),
     "endpoint-instance-type": (
