@@ -108,6 +108,15 @@ def _field(model: type[BaseModel] | None, location: tuple[int | str, ...]) -> Fi
     return info
 
 
+def _keys(model: type[BaseModel] | None, location: tuple[int | str, ...]) -> str:
+    """The keys the nested object at `location` takes, as a suffix of an unknown key's error line."""
+    info = _field(model, location)
+    nested = next(iter(_models(info.annotation)), None) if info is not None else None
+    if nested is None:
+        return ""
+    return "; its keys are " + ", ".join(field.alias or name for name, field in nested.model_fields.items())
+
+
 def _models(annotation: Any) -> list[type[BaseModel]]:
     """The pydantic models inside a type annotation (`tuple[Model, ...] | None` -> [Model])."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -169,6 +178,8 @@ def describe(error: ValidationError, model: type[BaseModel] | None = None) -> st
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[1:])
         info = _field(model, location)
         text = message(item, info)
+        if item["type"] == "extra_forbidden":
+            text += _keys(model, location[:-1])
         given = f" (got {json.dumps(item['input'], default=str)})" if location and item["type"] != "missing" else ""
         lines.append(f"parameter '{name}{path}': {text}{given}{accepted(text, info)}")
     return "\n".join(lines)
