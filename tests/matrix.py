@@ -268,6 +268,18 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "notifications": True,
         },
     ),
+    # aiops-modules' sample manifest for its endpoint module, as written there (snake_case names, dummy project).
+    "endpoint-reference-sample": (
+        ENDPOINT,
+        {
+            "sagemaker_project_id": "dummy123",
+            "sagemaker_project_name": "dummy123",
+            "model_package_arn": PACKAGE,
+            "instance_type": "ml.m5.large",
+            "vpc_id": NET["vpc-id"],
+            "subnet_ids": NET["subnet-ids"],
+        },
+    ),
     "endpoint-everything": (
         ENDPOINT,
         {
@@ -290,8 +302,98 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     ),
 }
 
+# What pydantic and the JSON decoder say on their own: no error line may contain any of it.
+RAW_LIBRARY_PHRASES = (
+    "should match pattern",
+    "Input should",
+    "Field required",
+    "valid integer",
+    "valid number",
+    "valid boolean",
+    "greater than or equal",
+    "less than or equal",
+    "Tuple should",
+    "List should",
+    "Extra inputs",
+    "Value error,",
+    "Expecting value",
+    "Invalid JSON",
+)
+
 # (module, parameters, the kebab-case parameter the one error line must name)
 BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
+    # Each of these was answered with pydantic's own words before; each now reads in ours with an example.
+    "networking-max-azs-not-a-number": (NETWORKING, {"max-azs": "two"}, "max-azs"),
+    "networking-internet-not-bool": (NETWORKING, {"internet-accessible": "maybe"}, "internet-accessible"),
+    "networking-tags-not-strings": (NETWORKING, {"tags": {"team": 1}}, "tags.team"),
+    "endpoint-count-not-a-number": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "initial-instance-count": "two"},
+        "initial-instance-count",
+    ),
+    "endpoint-weight-not-a-number": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "initial-variant-weight": "heavy"},
+        "initial-variant-weight",
+    ),
+    "endpoint-isolation-not-bool": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "enable-network-isolation": "maybe"},
+        "enable-network-isolation",
+    ),
+    "endpoint-variant-name-pattern": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "variant-name": "all traffic"},
+        "variant-name",
+    ),
+    "endpoint-group-name-pattern": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": "fraud_detector"},
+        "model-package-group-name",
+    ),
+    "endpoint-vpc-id-pattern": (ENDPOINT, {**NET, "vpc-id": "vpc-123", "model-package-arn": PACKAGE}, "vpc-id"),
+    "endpoint-no-subnets": (ENDPOINT, {**NET, "subnet-ids": [], "model-package-arn": PACKAGE}, "subnet-ids"),
+    "endpoint-variants-not-json": (ENDPOINT, {**NET, "variants": "[{name: current}]"}, "variants"),
+    "endpoint-variant-unknown-key": (
+        ENDPOINT,
+        {**NET, "variants": [{"name": "current", "model-package-arn": PACKAGE, "weight": 2}]},
+        "variants[0].weight",
+    ),
+    "endpoint-variant-without-name": (
+        ENDPOINT,
+        {**NET, "variants": [{"model-package-arn": PACKAGE}]},
+        "variants[0].name",
+    ),
+    "endpoint-environment-not-strings": (
+        ENDPOINT,
+        {**NET, "model-image-uri": IMAGE, "model-environment": {"WORKERS": 2}},
+        "model-environment.WORKERS",
+    ),
+    "endpoint-strategy-lowercase": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "deployment-strategy": "canary"},
+        "deployment-strategy",
+    ),
+    "endpoint-capture-prefix-pattern": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "data-capture-prefix": "capture here"},
+        "data-capture-prefix",
+    ),
+    "endpoint-boundary-is-an-arn": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "permissions-boundary-name": f"arn:aws:iam::{ACCOUNT}:policy/b"},
+        "permissions-boundary-name",
+    ),
+    "endpoint-cpus-too-few": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, **COMPONENT, "inference-component-cpus": 0.1},
+        "inference-component-cpus",
+    ),
+    "endpoint-project-id-not-a-tag-value": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "sagemaker-project-id": "p-<abcdefghijk>"},
+        "sagemaker-project-id",
+    ),
     "networking-cidr-malformed": (NETWORKING, {"vpc-cidr": "10.0.0/16"}, "vpc-cidr"),
     "networking-cidr-too-small": (NETWORKING, {"vpc-cidr": "10.0.0.0/26"}, "vpc-cidr"),
     "networking-cidr-public": (NETWORKING, {"vpc-cidr": "52.0.0.0/16"}, "vpc-cidr"),
@@ -333,9 +435,10 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-arn": PACKAGE, "ecr-repo-arn": BUCKET},
         "ecr-repo-arn",
     ),
-    "endpoint-domain-arn-malformed": (
+    # Only a tag: a domain id given here is used as given (and noted); what no tag value may hold is refused.
+    "endpoint-domain-arn-not-a-tag-value": (
         ENDPOINT,
-        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": "d-abcdefghijkl"},
+        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": "arn:aws:sagemaker:::domain/d-#1"},
         "sagemaker-domain-arn",
     ),
     "endpoint-instance-type": (

@@ -157,7 +157,7 @@ def test_a_parameter_the_module_rejects_shows_its_own_message_and_names_the_modu
     assert message.splitlines() == [
         "preflight found 1 problem before anything was built:",
         "group 'endpoints', module 'endpoint': parameter 'instance-type': "
-        "String should match pattern '^ml\\.[a-z0-9]+\\.[a-z0-9]+$' (got \"m5.large\")",
+        'is not a SageMaker instance type (ml.<family>.<size>) (got "m5.large"); for example ml.m4.xlarge',
     ]
 
 

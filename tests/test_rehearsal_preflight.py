@@ -39,10 +39,10 @@ def test_check_reports_every_problem_of_every_group_at_once_one_line_each() -> N
     lines = process.stderr.strip().splitlines()
     assert lines[-4:] == [
         "rehearsal failed: preflight found 3 problems before anything was built:",
-        "group 'network', module 'vpc': parameter 'max-azs': Input should be greater than or equal to 1 (got \"0\")",
+        "group 'network', module 'vpc': parameter 'max-azs': must be at least 1 (got \"0\"); for example 2",
         "group 'serving', module 'endpoint': unknown parameter 'instance-typ'; did you mean 'instance-type'?",
         "group 'serving', module 'second-endpoint': parameter 'initial-instance-count': "
-        'Input should be greater than or equal to 1 (got "0")',
+        'must be at least 1 (got "0"); for example 1',
     ]
     assert "Traceback" not in process.stderr
 

@@ -14,9 +14,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails, PydanticUndefined
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PARAMETER_PREFIX = "SEEDFARMER_PARAMETER_"
@@ -53,16 +55,133 @@ def unknown_parameter(name: str, known: set[str], alternatives: Mapping[str, str
     return f"unknown parameter '{name}'; {hint}"
 
 
-def describe(error: ValidationError) -> str:
-    """pydantic's errors, one line each, with the parameter in kebab-case and the value given."""
+# pydantic's error types in our words; `{...}` names a value of the error's context. Each line then says
+# what is accepted with the field's example, so no library phrase or raw pattern ever reaches a user.
+MESSAGES = {
+    "missing": "is required",
+    "string_pattern_mismatch": "is not {description}",
+    "string_type": "must be text",
+    "string_too_short": "must have at least {min_length} character(s)",
+    "string_too_long": "may have at most {max_length} characters",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "multiple_of": "must be a multiple of {multiple_of}",
+    "too_short": "must list at least {min_length} item(s)",
+    "too_long": "may list at most {max_length} item(s)",
+    "dict_type": "must be a JSON object",
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "list_type": "must be a JSON list",
+    "tuple_type": "must be a JSON list",
+    "extra_forbidden": "is not a key this object takes",
+    "none_required": "must be left out",
+}
+# Our own validators' messages (ValueError) already say what is wrong in our words.
+OWN_MESSAGES = {"value_error", "assertion_error"}
+MENTIONS_AN_EXAMPLE = ("for example", "such as", "expected arn", "e.g.")
+
+
+def _field(model: type[BaseModel] | None, location: tuple[int | str, ...]) -> FieldInfo | None:
+    """The declaration of the (possibly nested) field an error points at, if the location names one."""
+    info = None
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if model is None:
+            return None
+        fields = model.model_fields
+        info = fields.get(str(part)) or next((f for f in fields.values() if f.alias == part), None)
+        if info is None:
+            return None
+        model = next(iter(_models(info.annotation)), None)
+    return info
+
+
+def _keys(model: type[BaseModel] | None, location: tuple[int | str, ...]) -> str:
+    """The keys the nested object at `location` takes, as a suffix of an unknown key's error line."""
+    info = _field(model, location)
+    nested = next(iter(_models(info.annotation)), None) if info is not None else None
+    if nested is None:
+        return ""
+    return "; its keys are " + ", ".join(field.alias or name for name, field in nested.model_fields.items())
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models inside a type annotation (`tuple[Model, ...] | None` -> [Model])."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for argument in get_args(annotation) for model in _models(argument)]
+
+
+def example_of(info: FieldInfo | None) -> str | None:
+    """The value a field shows users as an example: its first declared example, else its default."""
+    if info is None:
+        return None
+    if info.examples:
+        value = info.examples[0]
+    elif info.default not in (None, PydanticUndefined, (), {}):
+        value = info.default
+    else:
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def message(item: ErrorDetails, info: FieldInfo | None) -> str:
+    """One pydantic error in our words."""
+    if item["type"] in OWN_MESSAGES:
+        text = item["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    else:
+        context = {key: str(value) for key, value in (item.get("ctx") or {}).items()}
+        description = info.description if info is not None and info.description else "in the accepted form"
+        template = MESSAGES.get(item["type"], "is not accepted")
+        description = description.rstrip(".")
+        if description[1:2].islower():  # "VPC id" keeps its capitals, "Name of ..." reads "name of ..."
+            description = description[0].lower() + description[1:]
+        text = template.format_map({"description": description, **context})
+    return text
+
+
+def accepted(text: str, info: FieldInfo | None) -> str:
+    """The "; for example ..." suffix showing the field's example, unless `text` already shows one."""
+    example = example_of(info)
+    if example is None or any(phrase in text.lower() for phrase in MENTIONS_AN_EXAMPLE):
+        return ""
+    return f"; for example {example}"
+
+
+def describe(error: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """pydantic's errors, one line each in our words, naming the parameter in kebab-case and the value given.
+
+    With `model` (the class validated), each line also says what is accepted, with the field's example.
+    """
     lines = []
-    for item in error.errors():
+    items = error.errors()
+    # A list whose entry is wrong also fails its length check (pydantic counts no valid entries): the
+    # entry's error says what to fix, so an error on a location inside which another one lies is left out.
+    enclosing = {item["loc"][:depth] for item in items for depth in range(1, len(item["loc"]))}
+    for item in items:
         location = item["loc"]
+        if location in enclosing:
+            continue
         name = parameter_name(str(location[0])) if location else "parameters"
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[1:])
-        message = item["msg"].removeprefix("Value error, ")
-        given = f" (got {json.dumps(item['input'], default=str)})" if location else ""
-        lines.append(f"parameter '{name}{path}': {message}{given}")
+        info = _field(model, location)
+        text = message(item, info)
+        if item["type"] == "extra_forbidden":
+            text += _keys(model, location[:-1])
+        given = f" (got {json.dumps(item['input'], default=str)})" if location and item["type"] != "missing" else ""
+        lines.append(f"parameter '{name}{path}': {text}{given}{accepted(text, info)}")
     return "\n".join(lines)
 
 
@@ -105,7 +224,7 @@ class ModuleSettings(BaseSettings):
         try:
             settings = cls.model_validate({name.replace("-", "_"): value for name, value in given.items()})
         except ValidationError as error:
-            raise ParameterError(describe(error)) from None
+            raise ParameterError(describe(error, cls)) from None
         settings.check()
         return settings
 

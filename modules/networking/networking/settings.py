@@ -133,10 +133,14 @@ class NetworkingSettings(ModuleSettings):
         True, description="Internet gateway and public subnets; false builds a closed VPC."
     )
     vpc_endpoints: Annotated[tuple[str, ...], NoDecode] = Field(
-        DEFAULT_VPC_ENDPOINTS, description="Interface endpoint services (`com.amazonaws.<region>.<name>`)."
+        DEFAULT_VPC_ENDPOINTS,
+        examples=[["sagemaker.runtime", "sts"]],
+        description="Interface endpoint services (`com.amazonaws.<region>.<name>`).",
     )
     flow_logs: bool = Field(True, description="VPC flow logs to an encrypted CloudWatch log group.")
-    tags: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, description="Tags for every resource.")
+    tags: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, description="Tags for every resource.", examples=[{"team": "ml"}]
+    )
 
     @field_validator("vpc_cidr")
     @classmethod

@@ -51,16 +51,16 @@ def test_endpoints_may_be_a_comma_separated_string(parameters: Any) -> None:
         ({"vpc-cidr": "10.0.0.0/28"}, "parameter 'vpc-cidr': the prefix length must be between /16 and /24"),
         ({"vpc-cidr": "10.0.0.0/8"}, "parameter 'vpc-cidr': the prefix length must be between /16 and /24"),
         ({"vpc-cidr": "8.8.0.0/16"}, "parameter 'vpc-cidr': use a private range"),
-        ({"max-azs": 0}, "parameter 'max-azs': Input should be greater than or equal to 1 (got \"0\")"),
-        ({"max-azs": 7}, "parameter 'max-azs': Input should be less than or equal to 6 (got \"7\")"),
-        ({"max-azs": "two"}, "parameter 'max-azs': Input should be a valid integer"),
+        ({"max-azs": 0}, "parameter 'max-azs': must be at least 1 (got \"0\")"),
+        ({"max-azs": 7}, "parameter 'max-azs': must be at most 6 (got \"7\")"),
+        ({"max-azs": "two"}, "parameter 'max-azs': must be a whole number"),
         ({"nat-gateways": 3}, "parameter 'nat-gateways': 3 is more than 'max-azs' (2)"),
-        ({"nat-gateways": -1}, "parameter 'nat-gateways': Input should be greater than or equal to 0"),
+        ({"nat-gateways": -1}, "parameter 'nat-gateways': must be at least 0"),
         (
             {"nat-gateways": 1, "internet-accessible": False},
             "parameter 'nat-gateways': 1 NAT gateway(s) need an internet gateway, but 'internet-accessible' is false",
         ),
-        ({"internet-accessible": "maybe"}, "parameter 'internet-accessible': Input should be a valid boolean"),
+        ({"internet-accessible": "maybe"}, "parameter 'internet-accessible': must be true or false"),
         (
             {"vpc-endpoints": ["sagemaker.apii"]},
             "'sagemaker.apii' is not a known interface endpoint service; did you mean 'sagemaker.api'?",
@@ -69,7 +69,7 @@ def test_endpoints_may_be_a_comma_separated_string(parameters: Any) -> None:
         ({"vpc-endpoints": ["sts", "sts"]}, "parameter 'vpc-endpoints': lists a service more than once"),
         ({"vpc-endpoints": '["sts"'}, "parameter 'vpc-endpoints': not valid JSON; expected a JSON list of strings"),
         ({"tags": "team=ml"}, "parameter 'tags': not valid JSON; expected a JSON object of tag keys to values"),
-        ({"tags": {"team": 1}}, "parameter 'tags.team': Input should be a valid string"),
+        ({"tags": {"team": 1}}, "parameter 'tags.team': must be text"),
         ({"max-azz": 2}, "unknown parameter 'max-azz'; did you mean 'max-azs'?"),
         ({"vpccidr": "10.0.0.0/16"}, "unknown parameter 'vpccidr'; did you mean 'vpc-cidr'?"),
     ],
@@ -96,7 +96,7 @@ def test_bad_parameter_stops_python_app_before_anything_is_synthesized(tmp_path:
         [sys.executable, "app.py"], cwd=MODULE_DIR, env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode != 0
-    assert "networking: parameter 'max-azs': Input should be less than or equal to 6" in result.stderr
+    assert "networking: parameter 'max-azs': must be at most 6" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "cdk.out").exists()
 

@@ -263,8 +263,10 @@ def events(settings: EndpointSettings) -> None:
 
 
 def domain(settings: EndpointSettings) -> None:
-    domain_id, domain_arn = settings.sagemaker_domain_id, settings.sagemaker_domain_arn
-    if domain_id and domain_arn and not domain_arn.endswith(f"domain/{domain_id}"):
+    domain_id, domain_arn = settings.sagemaker_domain_id or "", settings.sagemaker_domain_arn or ""
+    # Both only become tags: two real domain names that disagree are a mistake; placeholders are not checked.
+    real = domain_id.startswith("d-") and ":domain/d-" in domain_arn
+    if real and not domain_arn.endswith(f"domain/{domain_id}"):
         raise ParameterError(
             f"parameter 'sagemaker-domain-arn': names domain {domain_arn.rsplit('/', 1)[-1]}, "
             f"but 'sagemaker-domain-id' is {domain_id}"

@@ -288,12 +288,12 @@ def test_everything_at_once_is_cfn_lint_and_rule_pack_clean(synthesize: Any, tmp
         ({"model_environment": {"A": "1"}}, "parameter 'model-environment' goes with 'model-image-uri'"),
         (
             {"model_package_arn": None, "containers": [{"image-uri": IMAGE}]},
-            "parameter 'containers': Tuple should have at least 2 items",
+            "parameter 'containers': must list at least 2 item(s)",
         ),
-        ({"model_package_arn": None, "containers": [{"image-uri": IMAGE}] * 16}, "Tuple should have at most 15 items"),
+        ({"model_package_arn": None, "containers": [{"image-uri": IMAGE}] * 16}, "may list at most 15 item(s)"),
         (
             {"model_package_arn": None, "containers": [{"image-uri": IMAGE, "image": IMAGE}] * 2},
-            "parameter 'containers[0].image': Extra inputs are not permitted",
+            "parameter 'containers[0].image': is not a key this object takes",
         ),
         ({"model_package_arn": None, "variants": [AB[0], AB[0]]}, "variant names must be unique; repeated: current"),
         (
@@ -315,7 +315,7 @@ def test_everything_at_once_is_cfn_lint_and_rule_pack_clean(synthesize: Any, tmp
                 "model_package_arn": None,
                 "variants": [{"name": f"v{i}", "model-package-arn": PACKAGE} for i in range(11)],
             },
-            "Tuple should have at most 10 items",
+            "may list at most 10 item(s)",
         ),
         (
             {"model_package_arn": None, "variants": AB, "variant_name": "main"},
@@ -324,15 +324,15 @@ def test_everything_at_once_is_cfn_lint_and_rule_pack_clean(synthesize: Any, tmp
         ({**SERVERLESS, "serverless_max_concurrency": None}, "a serverless endpoint needs both"),
         (
             {**SERVERLESS, "serverless_memory_size_mb": 1500},
-            "parameter 'serverless-memory-size-mb': Input should be a multiple of 1024",
+            "parameter 'serverless-memory-size-mb': must be a multiple of 1024",
         ),
         (
             {**SERVERLESS, "serverless_memory_size_mb": 8192},
-            "parameter 'serverless-memory-size-mb': Input should be less than or equal to 6144",
+            "parameter 'serverless-memory-size-mb': must be at most 6144",
         ),
         (
             {**SERVERLESS, "serverless_max_concurrency": 201},
-            "parameter 'serverless-max-concurrency': Input should be less than or equal to 200",
+            "parameter 'serverless-max-concurrency': must be at most 200",
         ),
         (
             {**SERVERLESS, "serverless_provisioned_concurrency": 30},
@@ -430,19 +430,19 @@ def test_everything_at_once_is_cfn_lint_and_rule_pack_clean(synthesize: Any, tmp
         ),
         (
             {"deployment_strategy": "BLUE_GREEN"},
-            "parameter 'deployment-strategy': Input should be 'ALL_AT_ONCE', 'CANARY', 'LINEAR' or 'ROLLING'",
+            "parameter 'deployment-strategy': must be one of 'ALL_AT_ONCE', 'CANARY', 'LINEAR' or 'ROLLING'",
         ),
         (
             {"canary_size_percent": 60, "deployment_strategy": "CANARY"},
-            "parameter 'canary-size-percent': Input should be less than or equal to 50",
+            "parameter 'canary-size-percent': must be at most 50",
         ),
         (
             {"linear_step_percent": 5, "deployment_strategy": "LINEAR"},
-            "parameter 'linear-step-percent': Input should be greater than or equal to 10",
+            "parameter 'linear-step-percent': must be at least 10",
         ),
         (
             {"rolling_batch_percent": 2, "deployment_strategy": "ROLLING"},
-            "parameter 'rolling-batch-percent': Input should be greater than or equal to 5",
+            "parameter 'rolling-batch-percent': must be at least 5",
         ),
         (
             {"canary_size_percent": 20},
@@ -463,11 +463,11 @@ def test_everything_at_once_is_cfn_lint_and_rule_pack_clean(synthesize: Any, tmp
         ),
         (
             {"wait_interval_seconds": 3601},
-            "parameter 'wait-interval-seconds': Input should be less than or equal to 3600",
+            "parameter 'wait-interval-seconds': must be at most 3600",
         ),
         (
             {"maximum_execution_timeout_seconds": 60},
-            "parameter 'maximum-execution-timeout-seconds': Input should be greater than or equal to 600",
+            "parameter 'maximum-execution-timeout-seconds': must be at least 600",
         ),
         (
             {"rollback_alarm_names": [f"a{i}" for i in range(10)]},
@@ -479,7 +479,7 @@ def test_everything_at_once_is_cfn_lint_and_rule_pack_clean(synthesize: Any, tmp
         ),
         (
             {"alarm_5xx_errors_threshold": 0},
-            "parameter 'alarm-5xx-errors-threshold': Input should be greater than or equal to 1",
+            "parameter 'alarm-5xx-errors-threshold': must be at least 1",
         ),
     ],
 )

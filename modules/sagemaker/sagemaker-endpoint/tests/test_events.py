@@ -207,7 +207,7 @@ def test_all_three_at_once_are_rule_pack_clean(synthesize: Any) -> None:
         ({"refresh_debounce_seconds": 30}, "parameter 'refresh-debounce-seconds' tunes 'refresh-on-model-data-change'"),
         (
             {**REFRESH, "refresh_debounce_seconds": 901},
-            "parameter 'refresh-debounce-seconds': Input should be less than or equal to 900",
+            "parameter 'refresh-debounce-seconds': must be at most 900",
         ),
         (
             {"notifications": True, "notification_topic_arn": "arn:aws:sns:us-east-1:111111111111:t"},

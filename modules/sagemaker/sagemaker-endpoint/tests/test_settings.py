@@ -55,6 +55,38 @@ def test_a_reference_module_manifest_is_accepted_as_written(parameters: Any) -> 
     assert settings.subnet_ids == ("subnet-0123456789abcdef0", "subnet-0123456789abcdef1")
 
 
+def test_the_reference_readme_sample_with_dummy_project_values_is_accepted_with_a_note(
+    parameters: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """aiops-modules' sample manifest gives `dummy123` as project id and name: they only become tags, so
+    any AWS tag value is accepted and a value unlike a project id is mentioned, never refused."""
+    parameters(
+        **{
+            "sagemaker_project_id": "dummy123",
+            "sagemaker_project_name": "dummy123",
+            "model_package_arn": PACKAGE,
+            "instance_type": "ml.m5.large",
+            "vpc_id": "vpc-0123456789abcdef0",
+            "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        }
+    )
+    settings = EndpointSettings.from_env()
+    assert (settings.sagemaker_project_id, settings.sagemaker_project_name) == ("dummy123", "dummy123")
+    notes = capsys.readouterr().err.splitlines()
+    assert notes == [
+        "sagemaker-endpoint: note: parameter 'sagemaker-project-id' is 'dummy123', which does not look like a "
+        "SageMaker project id such as p-abcdefghijkl; it only becomes a tag value, so it is used as given"
+    ]
+
+
+@pytest.mark.parametrize("value", ["dummy123", "Fraud detection: team@ml/eu=1+2_3.4-5", "프로젝트 ü", "", "x" * 256])
+def test_project_and_domain_parameters_take_every_aws_tag_value(parameters: Any, value: str) -> None:
+    tagged = ("sagemaker-project-id", "sagemaker-project-name", "sagemaker-domain-id", "sagemaker-domain-arn")
+    parameters(**BASE, **dict.fromkeys(tagged, value))
+    settings = EndpointSettings.from_env()
+    assert {settings.sagemaker_project_id, settings.sagemaker_domain_arn} == {value}
+
+
 def test_subnets_may_be_a_comma_separated_string(parameters: Any) -> None:
     parameters(**{**BASE, "subnet-ids": "subnet-0123456789abcdef0, subnet-0123456789abcdef1"})
     assert EndpointSettings.from_env().subnet_ids == ("subnet-0123456789abcdef0", "subnet-0123456789abcdef1")
@@ -95,10 +127,11 @@ OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
             "parameter 'ecr-repo-arn': names a 'image', not a 'repository'",
         ),
         (
-            {"sagemaker-domain-arn": "arn:aws:sagemaker:us-east-1:111111111111:domain/abc"},
-            "parameter 'sagemaker-domain-arn': 'abc' is not a valid domain name",
+            {"sagemaker-domain-arn": "arn:aws:sagemaker:us-east-1:111111111111:domain/<abc>"},
+            "parameter 'sagemaker-domain-arn': contains '<>', which AWS tag values do not allow",
         ),
-        ({"sagemaker-domain-id": "domain-1"}, "parameter 'sagemaker-domain-id': String should match pattern"),
+        ({"sagemaker-project-id": "p" * 257}, "parameter 'sagemaker-project-id': is longer than the 256 characters"),
+        ({"sagemaker-project-name": "team;drop"}, "parameter 'sagemaker-project-name': contains ';'"),
         (
             {
                 "sagemaker-domain-id": "d-abcdefghijkl",
@@ -106,24 +139,24 @@ OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
             },
             "parameter 'sagemaker-domain-arn': names domain d-zzzzzzzzzzzz, but 'sagemaker-domain-id' is d-abcdefghijkl",
         ),
-        ({"vpc-id": "vpc-123"}, "parameter 'vpc-id': String should match pattern"),
+        ({"vpc-id": "vpc-123"}, "parameter 'vpc-id': is not a VPC id"),
         ({"subnet-ids": ["subnet-xyz"]}, "parameter 'subnet-ids': 'subnet-xyz' is not a subnet id"),
-        ({"subnet-ids": []}, "parameter 'subnet-ids': Tuple should have at least 1 item"),
+        ({"subnet-ids": []}, "parameter 'subnet-ids': must list at least 1 item(s)"),
         (
             {"subnet-ids": ["subnet-01234567", "subnet-01234567"]},
             "parameter 'subnet-ids': lists a subnet more than once",
         ),
         ({"vpc-id": None}, "parameter(s) 'vpc-id': required, the endpoint's network interfaces live in your VPC"),
-        ({"instance-type": "m5.large"}, "parameter 'instance-type': String should match pattern '^ml\\."),
+        ({"instance-type": "m5.large"}, "parameter 'instance-type': is not a SageMaker instance type"),
         (
             {"initial-instance-count": 0},
-            "parameter 'initial-instance-count': Input should be greater than or equal to 1",
+            "parameter 'initial-instance-count': must be at least 1",
         ),
-        ({"initial-variant-weight": 0}, "parameter 'initial-variant-weight': Input should be greater than 0"),
-        ({"variant-name": "all traffic"}, "parameter 'variant-name': String should match pattern"),
+        ({"initial-variant-weight": 0}, "parameter 'initial-variant-weight': must be more than 0"),
+        ({"variant-name": "all traffic"}, "parameter 'variant-name': is not a SageMaker name"),
         (
             {"data-capture-sampling-percentage": 101},
-            "parameter 'data-capture-sampling-percentage': Input should be less",
+            "parameter 'data-capture-sampling-percentage': must be at most",
         ),
         (
             {"data-capture-sampling-percentage": 20},
@@ -143,8 +176,11 @@ OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
             {"managed-instance-scaling": True},
             "parameter 'inference-component-memory-mb': required with 'managed-instance-scaling: true'",
         ),
-        ({"permissions-boundary-name": "arn:aws:iam::1:policy/x"}, "parameter 'permissions-boundary-name': String"),
-        ({"tags": ["a"]}, "parameter 'tags': Input should be a valid dictionary"),
+        (
+            {"permissions-boundary-name": "arn:aws:iam::1:policy/x"},
+            "parameter 'permissions-boundary-name': is not an IAM policy name",
+        ),
+        ({"tags": ["a"]}, "parameter 'tags': must be a JSON object"),
         ({"enable-network-isolaton": False}, "unknown parameter 'enable-network-isolaton'; did you mean"),
         ({"instance-count": 2}, "unknown parameter 'instance-count'; did you mean 'initial-instance-count'?"),
     ],
@@ -175,6 +211,6 @@ def test_bad_parameter_stops_python_app_before_anything_is_synthesized(tmp_path:
         [sys.executable, "app.py"], cwd=MODULE_DIR, env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode != 0
-    assert result.stderr.startswith("sagemaker-endpoint: parameter 'instance-type': String should match pattern")
+    assert result.stderr.startswith("sagemaker-endpoint: parameter 'instance-type': is not a SageMaker instance type")
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "cdk.out").exists()

@@ -8,6 +8,9 @@ the only place this module parses one.
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
+from collections.abc import Callable
 from typing import NamedTuple
 
 from pydantic import BaseModel
@@ -155,3 +158,37 @@ def check_s3_url(value: str) -> str:
     if not re.fullmatch(S3_URL, value):
         raise ValueError("not an S3 URL such as s3://my-bucket/models/model.tar.gz")
     return value
+
+
+# What AWS accepts as a tag value: up to 256 Unicode letters, digits and spaces, and these symbols.
+TAG_VALUE_SYMBOLS = "_.:/=+-@"
+
+
+def check_tag_value(value: str) -> str:
+    """`value` if AWS accepts it as a tag value; otherwise a ValueError saying why."""
+    if len(value) > 256:
+        raise ValueError("is longer than the 256 characters an AWS tag value may have")
+    refused = sorted({ch for ch in value if unicodedata.category(ch)[0] not in "LNZ" and ch not in TAG_VALUE_SYMBOLS})
+    if refused:
+        raise ValueError(
+            f"contains {''.join(refused)!r}, which AWS tag values do not allow "
+            f"(letters, digits, spaces and {' '.join(TAG_VALUE_SYMBOLS)} only)"
+        )
+    return value
+
+
+def tag_only(parameter: str, looks_like: str, what: str) -> Callable[[str], str]:
+    """A check for a parameter that only becomes a tag: any AWS tag value is accepted, and a value that
+    does not look like `what` (the regular expression `looks_like`) is mentioned on stderr, never refused."""
+
+    def check(value: str) -> str:
+        check_tag_value(value)
+        if not re.fullmatch(looks_like, value):
+            print(
+                f"sagemaker-endpoint: note: parameter '{parameter}' is {value!r}, which does not look like {what}; "
+                "it only becomes a tag value, so it is used as given",
+                file=sys.stderr,
+            )
+        return value
+
+    return check

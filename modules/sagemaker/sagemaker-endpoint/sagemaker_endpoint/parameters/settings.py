@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic_settings import NoDecode
 
 from sagemaker_endpoint.contract import ModuleSettings, decode_json, decode_list
-from sagemaker_endpoint.parameters.formats import check_arn_of, check_image_uri, check_s3_url
+from sagemaker_endpoint.parameters.formats import check_arn_of, check_image_uri, check_s3_url, tag_only
 
 SAGEMAKER_NAME = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
 INSTANCE_TYPE = r"^ml\.[a-z0-9]+\.[a-z0-9]+$"
@@ -25,9 +25,44 @@ IAM_POLICY_NAME = r"^[\w+=,.@-]{1,128}$"
 
 
 # Values checked the same way wherever a parameter (or an entry of `containers` / `variants`) takes them.
-ImageUri = Annotated[str, AfterValidator(check_image_uri)]
-S3Url = Annotated[str, AfterValidator(check_s3_url)]
-PackageArn = Annotated[str, AfterValidator(lambda value: check_arn_of("model-package", value))]
+ImageUri = Annotated[
+    str, AfterValidator(check_image_uri), Field(examples=["123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"])
+]
+S3Url = Annotated[str, AfterValidator(check_s3_url), Field(examples=["s3://my-bucket/models/model.tar.gz"])]
+PackageArn = Annotated[
+    str,
+    AfterValidator(lambda value: check_arn_of("model-package", value)),
+    Field(examples=["arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3"]),
+]
+PRE_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/preprocess:1"
+MODEL_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"
+SAGEMAKER_NAME_TEXT = "a SageMaker name (1 to 63 letters, digits and inner hyphens)"
+INSTANCE_TYPE_TEXT = "a SageMaker instance type (ml.<family>.<size>)"
+# SageMaker project and domain parameters only become tags (synthesis.py): any AWS tag value is accepted.
+ProjectId = Annotated[
+    str,
+    AfterValidator(
+        tag_only("sagemaker-project-id", r"p-[a-z0-9]{12}", "a SageMaker project id such as p-abcdefghijkl")
+    ),
+]
+ProjectName = Annotated[
+    str,
+    AfterValidator(tag_only("sagemaker-project-name", r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}", "a SageMaker project name")),
+]
+DomainId = Annotated[
+    str,
+    AfterValidator(tag_only("sagemaker-domain-id", DOMAIN_ID[1:-1], "a SageMaker domain id such as d-abcdefghijkl")),
+]
+DomainArn = Annotated[
+    str,
+    AfterValidator(
+        tag_only(
+            "sagemaker-domain-arn",
+            r"arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:domain/d-[a-z0-9]{12}",
+            "a SageMaker domain ARN such as arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl",
+        )
+    ),
+]
 
 
 def _kebab(field: str) -> str:
@@ -40,7 +75,6 @@ ARN_PARAMETERS = {
     "model_execution_role_arn": "role",
     "model_artifacts_bucket_arn": "bucket",
     "ecr_repo_arn": "repository",
-    "sagemaker_domain_arn": "domain",
     "alarm_topic_arn": "topic",
     "notification_topic_arn": "topic",
     "async_success_topic_arn": "topic",
@@ -55,7 +89,7 @@ class ContainerParameter(BaseModel):
 
     image_uri: ImageUri
     model_data_url: S3Url | None = None
-    environment: dict[str, str] = Field(default_factory=dict)
+    environment: dict[str, str] = Field(default_factory=dict, examples=[{"MODE": "fast"}])
 
 
 class VariantParameter(BaseModel):
@@ -63,13 +97,15 @@ class VariantParameter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
 
-    name: str = Field(pattern=SAGEMAKER_NAME)
+    name: str = Field(pattern=SAGEMAKER_NAME, description=SAGEMAKER_NAME_TEXT, examples=["challenger"])
     model_package_arn: PackageArn | None = None
     model_image_uri: ImageUri | None = None
     model_data_url: S3Url | None = None
-    instance_type: str | None = Field(None, pattern=INSTANCE_TYPE)
-    initial_instance_count: int | None = Field(None, ge=1)
-    initial_variant_weight: float | None = Field(None, gt=0)
+    instance_type: str | None = Field(
+        None, pattern=INSTANCE_TYPE, description=INSTANCE_TYPE_TEXT, examples=["ml.m5.large"]
+    )
+    initial_instance_count: int | None = Field(None, ge=1, examples=[2])
+    initial_variant_weight: float | None = Field(None, gt=0, examples=[0.5])
 
     @model_validator(mode="after")
     def _one_source(self) -> VariantParameter:
@@ -89,66 +125,103 @@ class EndpointSettings(ModuleSettings):
     }
 
     # Where the endpoint runs (not for serverless endpoints, which SageMaker runs outside any VPC).
-    vpc_id: str | None = Field(None, pattern=VPC_ID)
-    subnet_ids: Annotated[tuple[str, ...] | None, NoDecode] = Field(None, min_length=1, max_length=16)
+    vpc_id: str | None = Field(
+        None, pattern=VPC_ID, description="a VPC id (vpc- and 8 or 17 hex digits)", examples=["vpc-0123456789abcdef0"]
+    )
+    subnet_ids: Annotated[tuple[str, ...] | None, NoDecode] = Field(
+        None, min_length=1, max_length=16, examples=[["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]]
+    )
     # What it serves: exactly one model source.
-    model_package_arn: str | None = None
-    model_package_group_name: str | None = Field(None, pattern=SAGEMAKER_NAME)
+    model_package_arn: str | None = Field(
+        None, examples=["arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3"]
+    )
+    model_package_group_name: str | None = Field(
+        None, pattern=SAGEMAKER_NAME, description=SAGEMAKER_NAME_TEXT, examples=["fraud-detector"]
+    )
     model_image_uri: ImageUri | None = None
     model_data_url: S3Url | None = None
-    model_environment: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
-    containers: Annotated[tuple[ContainerParameter, ...] | None, NoDecode] = Field(None, min_length=2, max_length=15)
-    variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(None, min_length=1, max_length=10)
+    model_environment: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, examples=[{"MODE": "fast"}])
+    containers: Annotated[tuple[ContainerParameter, ...] | None, NoDecode] = Field(
+        None,
+        min_length=2,
+        max_length=15,
+        examples=[[{"image-uri": PRE_EXAMPLE}, {"image-uri": MODEL_EXAMPLE}]],
+    )
+    variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(
+        None,
+        min_length=1,
+        max_length=10,
+        examples=[
+            [
+                {
+                    "name": "current",
+                    "model-package-arn": "arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3",
+                }
+            ]
+        ],
+    )
     # Shadow tests: a variant that receives a copy of production requests, whose answers are discarded.
-    shadow_variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = None
+    shadow_variants: Annotated[tuple[VariantParameter, ...] | None, NoDecode] = Field(
+        None,
+        examples=[
+            [
+                {
+                    "name": "challenger",
+                    "model-package-arn": "arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/4",
+                }
+            ]
+        ],
+    )
     shadow_alarms_roll_back: bool = False
     # SageMaker project and domain, for tags and resource isolation.
-    sagemaker_project_id: str | None = Field(None, pattern=r"^p-[a-z0-9]{12}$")
-    sagemaker_project_name: str | None = Field(None, pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
-    sagemaker_domain_id: str | None = Field(None, pattern=DOMAIN_ID)
-    sagemaker_domain_arn: str | None = None
+    sagemaker_project_id: ProjectId | None = Field(None, examples=["p-abcdefghijkl"])
+    sagemaker_project_name: ProjectName | None = Field(None, examples=["fraud-detection"])
+    sagemaker_domain_id: DomainId | None = Field(None, examples=["d-abcdefghijkl"])
+    sagemaker_domain_arn: DomainArn | None = Field(
+        None, examples=["arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl"]
+    )
     # Identity, isolation and access.
-    model_execution_role_arn: str | None = None
+    model_execution_role_arn: str | None = Field(None, examples=["arn:aws:iam::123456789012:role/MySageMakerRole"])
     enable_network_isolation: bool = True
-    model_artifacts_bucket_arn: str | None = None
-    ecr_repo_arn: str | None = None
+    model_artifacts_bucket_arn: str | None = Field(None, examples=["arn:aws:s3:::my-model-artifacts"])
+    ecr_repo_arn: str | None = Field(None, examples=["arn:aws:ecr:us-east-1:123456789012:repository/my-model"])
     # The production variant (the short form of a one-element `variants`).
-    variant_name: str = Field("AllTraffic", pattern=SAGEMAKER_NAME)
+    variant_name: str = Field("AllTraffic", pattern=SAGEMAKER_NAME, description=SAGEMAKER_NAME_TEXT)
     initial_instance_count: int = Field(1, ge=1)
     initial_variant_weight: float = Field(1.0, gt=0)
-    instance_type: str = Field("ml.m4.xlarge", pattern=INSTANCE_TYPE)
+    instance_type: str = Field("ml.m4.xlarge", pattern=INSTANCE_TYPE, description=INSTANCE_TYPE_TEXT)
     managed_instance_scaling: bool = False
     scaling_min_instance_count: int = Field(1, ge=0)
     scaling_max_instance_count: int = Field(10, ge=1)
     # The inference component each model runs as when managed-instance-scaling is on.
-    inference_component_memory_mb: int | None = Field(None, ge=128)
-    inference_component_cpus: float | None = Field(None, ge=0.25)
-    inference_component_accelerators: int | None = Field(None, ge=1)
+    inference_component_memory_mb: int | None = Field(None, ge=128, examples=[2048])
+    inference_component_cpus: float | None = Field(None, ge=0.25, examples=[1])
+    inference_component_accelerators: int | None = Field(None, ge=1, examples=[1])
     inference_component_copy_count: int = Field(1, ge=1)
     # Serverless.
-    serverless_memory_size_mb: int | None = Field(None, ge=1024, le=6144, multiple_of=1024)
-    serverless_max_concurrency: int | None = Field(None, ge=1, le=200)
-    serverless_provisioned_concurrency: int | None = Field(None, ge=1, le=200)
+    serverless_memory_size_mb: int | None = Field(None, ge=1024, le=6144, multiple_of=1024, examples=[2048])
+    serverless_max_concurrency: int | None = Field(None, ge=1, le=200, examples=[20])
+    serverless_provisioned_concurrency: int | None = Field(None, ge=1, le=200, examples=[2])
     # Asynchronous inference: requests and results in S3, results announced on SNS.
     async_output_s3_uri: S3Url | None = None
     async_failure_s3_uri: S3Url | None = None
     async_input_s3_uri: S3Url | None = None
-    async_max_concurrent_invocations_per_instance: int | None = Field(None, ge=1, le=1000)
-    async_success_topic_arn: str | None = None
-    async_error_topic_arn: str | None = None
+    async_max_concurrent_invocations_per_instance: int | None = Field(None, ge=1, le=1000, examples=[4])
+    async_success_topic_arn: str | None = Field(None, examples=["arn:aws:sns:us-east-1:123456789012:ml-results"])
+    async_error_topic_arn: str | None = Field(None, examples=["arn:aws:sns:us-east-1:123456789012:ml-errors"])
     # Autoscaling (Application Auto Scaling).
-    autoscaling_max_capacity: int | None = Field(None, ge=1)
-    autoscaling_min_capacity: int | None = Field(None, ge=1)
-    autoscaling_target_invocations_per_instance: int | None = Field(None, ge=1)
-    autoscaling_target_invocations_per_copy: int | None = Field(None, ge=1)
-    autoscaling_target_backlog_per_instance: int | None = Field(None, ge=1)
+    autoscaling_max_capacity: int | None = Field(None, ge=1, examples=[6])
+    autoscaling_min_capacity: int | None = Field(None, ge=1, examples=[2])
+    autoscaling_target_invocations_per_instance: int | None = Field(None, ge=1, examples=[200])
+    autoscaling_target_invocations_per_copy: int | None = Field(None, ge=1, examples=[4])
+    autoscaling_target_backlog_per_instance: int | None = Field(None, ge=1, examples=[5])
     autoscaling_target_utilization: float = Field(0.7, gt=0, le=1)
     autoscaling_scale_in_cooldown_seconds: int = Field(300, ge=0, le=86400)
     autoscaling_scale_out_cooldown_seconds: int = Field(60, ge=0, le=86400)
     # Alarms.
     alarm_5xx_errors_threshold: int = Field(1, ge=1)
-    alarm_model_latency_p99_ms: int | None = Field(None, ge=1)
-    alarm_topic_arn: str | None = None
+    alarm_model_latency_p99_ms: int | None = Field(None, ge=1, examples=[500])
+    alarm_topic_arn: str | None = Field(None, examples=["arn:aws:sns:us-east-1:123456789012:ml-alarms"])
     # Guarded rollouts (SageMaker deployment guardrails).
     deployment_strategy: Literal["ALL_AT_ONCE", "CANARY", "LINEAR", "ROLLING"] = "ALL_AT_ONCE"
     canary_size_percent: int = Field(10, ge=1, le=50)
@@ -157,19 +230,29 @@ class EndpointSettings(ModuleSettings):
     wait_interval_seconds: int = Field(300, ge=0, le=3600)
     termination_wait_seconds: int = Field(300, ge=0, le=3600)
     maximum_execution_timeout_seconds: int = Field(3600, ge=600, le=28800)
-    rollback_alarm_names: Annotated[tuple[str, ...], NoDecode] = ()
+    rollback_alarm_names: Annotated[tuple[str, ...], NoDecode] = Field((), examples=[["fraud-detector-5xx"]])
     # Model refresh, notifications and the invoke function.
     refresh_on_model_data_change: bool = False
     refresh_debounce_seconds: int = Field(60, ge=0, le=900)
-    notification_topic_arn: str | None = None
+    notification_topic_arn: str | None = Field(None, examples=["arn:aws:sns:us-east-1:123456789012:ml-events"])
     notifications: bool = False
     invoke_function: bool = False
     # Data capture.
     data_capture_sampling_percentage: int = Field(0, ge=0, le=100)
-    data_capture_prefix: str | None = Field(None, pattern=r"^[a-zA-Z0-9!_.*'()/-]{1,512}$")
+    data_capture_prefix: str | None = Field(
+        None,
+        pattern=r"^[a-zA-Z0-9!_.*'()/-]{1,512}$",
+        description="an S3 key prefix of 1 to 512 letters, digits and ! _ . * ' ( ) / -",
+        examples=["capture/fraud-detector"],
+    )
     # Governance.
-    permissions_boundary_name: str | None = Field(None, pattern=IAM_POLICY_NAME)
-    tags: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    permissions_boundary_name: str | None = Field(
+        None,
+        pattern=IAM_POLICY_NAME,
+        description="an IAM policy name (1 to 128 letters, digits and + = , . @ _ -)",
+        examples=["ml-boundary"],
+    )
+    tags: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, examples=[{"team": "ml"}])
 
     @field_validator("subnet_ids", "rollback_alarm_names", mode="before")
     @classmethod
