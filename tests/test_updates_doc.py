@@ -42,6 +42,9 @@ def test_the_table_names_what_forces_a_replacement_and_what_aws_refuses(updates:
     rows = {line.split(" ", 2)[1]: line for line in updates_doc.render(updates).splitlines() if line.startswith("| **")}
     assert "Model (ModelName, PrimaryContainer/Image)" in rows["**image**"]
     assert "blue/green all at once on a new fleet" in rows["**image**"]
-    assert "SageMaker: variant AllTraffic: instance type" in rows["**autoscaled-instance-type**"]
+    assert (
+        "SageMaker, and so the module before deploy: variant AllTraffic: instance type"
+        in rows["**autoscaled-instance-type**"]
+    )
     assert "keeps its configuration (no new fleet)" in rows["**canary**"]
     assert updates[ENDPOINT]["base"] != updates[ENDPOINT]["image"]

@@ -18,6 +18,7 @@ from tests.matrix import (
     ACCOUNT,
     AUTOSCALING,
     BUCKET,
+    COMPONENT,
     ENDPOINT,
     GROUP,
     NEIGHBOUR_BEFORE,
@@ -25,6 +26,7 @@ from tests.matrix import (
     NETWORKING,
     PACKAGE,
     SERVERLESS,
+    SHADOW,
     TOPIC,
     synthesize_in_one_process,
 )
@@ -64,6 +66,12 @@ SETS |= {
     "canary": CANARY,
     "variants": _with(NEIGHBOURS["base"], model_image_uri=None, model_data_url=None, variants=AB),
     "serverless-base": {"model-package-arn": PACKAGE, **SERVERLESS},
+    "components": {
+        **NEIGHBOURS["package"],
+        **COMPONENT,
+        "inference-component-cpus": 1,
+        "instance-type": "ml.m5.xlarge",
+    },
 }
 ENDPOINT_UPDATES: dict[str, Case] = {
     name: (None if name == "base" else NEIGHBOUR_BEFORE.get(name, "base"), parameters)
@@ -114,7 +122,16 @@ ENDPOINT_UPDATES |= {
     "serverless-base": (None, SETS["serverless-base"]),
     "serverless-memory": ("serverless-base", _with(SETS["serverless-base"], serverless_memory_size_mb=4096)),
     "serverless-concurrency": ("serverless-base", _with(SETS["serverless-base"], serverless_max_concurrency=40)),
+    "serverless-provisioned": ("serverless-base", _with(SETS["serverless-base"], serverless_provisioned_concurrency=2)),
     "to-serverless": ("package", SETS["serverless-base"]),
+    "shadow-variant": ("package", _with(SETS["package"], shadow_variants=[SHADOW])),
+    "project-tags": (
+        "base",
+        _with(SETS["base"], sagemaker_project_id="p-abcdefghijkl", sagemaker_project_name="fraud"),
+    ),
+    "components": ("package", SETS["components"]),
+    "component-memory": ("components", _with(SETS["components"], inference_component_memory_mb=4096)),
+    "component-copies": ("components", _with(SETS["components"], inference_component_copy_count=2)),
 }
 UPDATES = {NETWORKING: NETWORKING_UPDATES, ENDPOINT: ENDPOINT_UPDATES}
 

@@ -107,7 +107,10 @@ def row(before: dict[str, Any], after: dict[str, Any], change: list[str]) -> lis
             text = planned.logical_id
         by_action.setdefault(UPDATED if planned.action == MAYBE_REPLACED else planned.action, []).append(text)
     refused = [
-        f"{'SageMaker' if 'Application Auto Scaling' in error else 'CloudFormation'}: {error}" for error in errors
+        f"SageMaker, and so the module before deploy: {error}"
+        if "Application Auto Scaling" in error
+        else f"CloudFormation: {error}"
+        for error in errors
     ]
     return [
         _cell(change),
