@@ -58,24 +58,25 @@ def deployed_templates(matrix: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def neighbours(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """tests/matrix.py NEIGHBOURS: one deployed endpoint module and its one-parameter updates, synthesized
-    once in one process, intrinsics resolved."""
+def updates(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, Any]]:
+    """tests/updates.py: each module's one-parameter updates, synthesized once in one process per module
+    (templates only), per module folder: case -> template, or {"error": the module's refusal}. Tests that
+    read it carry `pytest.mark.xdist_group("neighbours")`, so one worker synthesizes it for all of them."""
+    from tests import updates
+
+    return updates.finish(updates.start(tmp_path_factory.mktemp("updates")))
+
+
+@pytest.fixture(scope="session")
+def neighbours(updates: dict[Path, dict[str, Any]]) -> dict[str, Any]:
+    """tests/matrix.py NEIGHBOURS (part of tests/updates.py): one deployed endpoint module and its
+    one-parameter updates, as templates for the lifecycle rules."""
     from tests.matrix import NEIGHBOURS
     from tests.real_account.cfn import Template
 
-    outroot = tmp_path_factory.mktemp("neighbours")
-    cases = {f"neighbour~{name}": parameters for name, parameters in NEIGHBOURS.items()}
-    # Only the templates are compared: no rule packs' Guard process here (the matrix runs them).
-    process = synthesize_in_one_process(ENDPOINT, cases, outroot, validate=False)
-    output, _ = process.communicate(timeout=900)
-    assert process.returncode == 0, output[-3000:]
-    results = json.loads((outroot / "results.json").read_text())
     templates = {}
-    for case, result in results.items():
-        assert result["ok"], result.get("error")
-        [path] = Path(result["outdir"]).glob("*.template.json")
-        templates[case.split("~", 1)[1]] = Template(
-            case=case, module="sagemaker-endpoint", raw=json.loads(path.read_text())
-        )
+    for name in NEIGHBOURS:
+        raw = updates[ENDPOINT][name]
+        assert "error" not in raw, raw.get("error")
+        templates[name] = Template(case=f"neighbour~{name}", module="sagemaker-endpoint", raw=raw)
     return templates

@@ -1,7 +1,8 @@
 """`python -m tests.generate_docs` (`make docs`): every document generated from the parameter matrix.
 
 The matrix is synthesized once, as the tests synthesize it; docs/security.md and docs/seedfarmer-iam.md
-(with its execution policies) are rewritten from it. Tests compare each file with what the code gives.
+(with its execution policies) are rewritten from it, and docs/updates.md from tests/updates.py's
+one-parameter updates, synthesized beside it. Tests compare each file with what the code gives.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests import iam_doc, security_doc
+from tests import iam_doc, security_doc, updates, updates_doc
 from tests.matrix import ENDPOINT, NETWORKING, VALID, synthesize_in_one_process
 from tests.repository import ROOT
 
@@ -36,11 +37,13 @@ def synthesize_matrix(folder: Path) -> dict[str, Any]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
+        updating = updates.start(Path(folder))
         results = synthesize_matrix(Path(folder))
+        updates_doc.DOCUMENT.write_text(updates_doc.render(updates.finish(updating)))
         security_doc.DOCUMENT.parent.mkdir(exist_ok=True)
         security_doc.DOCUMENT.write_text(security_doc.render(security_doc.collect(results), results))
         iam_doc.write(results)
-    for written in (security_doc.DOCUMENT, iam_doc.DOCUMENT, iam_doc.POLICIES):
+    for written in (security_doc.DOCUMENT, iam_doc.DOCUMENT, iam_doc.POLICIES, updates_doc.DOCUMENT):
         print(f"wrote {written.relative_to(ROOT)}")
 
 
