@@ -57,8 +57,9 @@ typecheck: install
 	$(BIN)/mypy .
 	@for module in $(MODULE_DIRS); do $(BIN)/mypy $$module/app.py $$module/tests/*.py || exit 1; done
 
+# The end-to-end run of the real Seed-Farmer (tests/test_e2e.py, marker e2e) takes many minutes: `make e2e`.
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not e2e"
 
 test: lint typecheck pytest
 
