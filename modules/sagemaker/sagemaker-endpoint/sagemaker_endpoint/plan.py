@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 
+from sagemaker_endpoint import serving_plan
 from sagemaker_endpoint.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name, spec_digest
@@ -18,12 +18,9 @@ from sagemaker_endpoint.specs import (
     AlarmActions,
     AlarmsSpec,
     ArtifactsSpec,
-    AsyncAsGiven,
     AsyncSpec,
     CaptureAsGiven,
     CaptureSpec,
-    ComponentScalingSpec,
-    ComponentSpec,
     Container,
     EndpointConfigSpec,
     EndpointPlan,
@@ -36,44 +33,8 @@ from sagemaker_endpoint.specs import (
     ScalingSpec,
     ServerlessSize,
     VariantPlan,
-    VariantSize,
 )
-
-# Instance families with local NVMe storage: SageMaker encrypts that storage itself and rejects a
-# KmsKeyId for the storage volume of such variants.
-_INSTANCE_STORAGE_FAMILY = re.compile(r"^ml\.([a-z]+\d+[a-z]*d[a-z]*|g5|g6|g6e|p5|p5e|p5en|trn1|trn1n|trn2)\.")
-
-
-def has_instance_storage(instance_type: str) -> bool:
-    return bool(_INSTANCE_STORAGE_FAMILY.match(instance_type))
-
-
-def variant_sizes(settings: EndpointSettings) -> list[VariantSize]:
-    """Every variant's size, with the top-level parameters filling what a variant leaves out."""
-    instance_type = None if settings.serverless else settings.instance_type
-    if not settings.variants:
-        return [
-            VariantSize(
-                settings.variant_name, instance_type, settings.initial_instance_count, settings.initial_variant_weight
-            )
-        ]
-    return [
-        VariantSize(
-            variant.name,
-            None if settings.serverless else (variant.instance_type or settings.instance_type),
-            variant.initial_instance_count or settings.initial_instance_count,
-            variant.initial_variant_weight or settings.initial_variant_weight,
-        )
-        for variant in settings.variants
-    ]
-
-
-def alarm_names(settings: EndpointSettings, endpoint_name: str, variant: str) -> tuple[str, ...]:
-    """The names of a variant's alarms: deterministic, so the rollback configuration can name them."""
-    names = [f"{endpoint_name}-{variant}-5xx-errors"]
-    if settings.alarm_model_latency_p99_ms is not None:
-        names.append(f"{endpoint_name}-{variant}-model-latency-p99")
-    return tuple(names)
+from sagemaker_endpoint.variants import alarm_names, has_instance_storage, variant_sizes
 
 
 def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: DeploymentContext) -> EndpointPlan:
@@ -103,10 +64,10 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
                 size=size,
                 package=served,
                 alarm_names=alarm_names(settings, endpoint_name, size.name),
-                component_name=component_name(endpoint_name) if managed else None,
+                component_name=serving_plan.component_name(endpoint_name) if managed else None,
             )
         )
-    shadows = _shadows(settings, endpoint_name)
+    shadows = serving_plan.shadows(settings, endpoint_name)
     instance_types = [v.size.instance_type for v in (*variants, *shadows) if v.size.instance_type]
     config = EndpointConfigSpec(
         # An endpoint of inference components has no model on its variants: a new model updates the component.
@@ -128,7 +89,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         execution_role=(settings.model_execution_role_arn or "module-role") if managed else None,
         subnets=settings.subnet_ids if managed else None,
         isolation=settings.network_isolation if managed else None,
-        asynchronous=_async_config(settings),
+        asynchronous=serving_plan.async_config(settings),
         shadow_variants=tuple(shadow.size for shadow in shadows),
         shadow_models=tuple(shadow.model_name for shadow in shadows),
         capture_bucket=settings.model_artifacts_bucket_arn if settings.data_capture_enabled else None,
@@ -163,8 +124,8 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         ),
         invoke_function=settings.invoke_function,
         artifacts=ArtifactsSpec(known, undescribed, settings.model_artifacts_bucket_arn, settings.ecr_repo_arn),
-        components=tuple(_component(settings, variant) for variant in variants if variant.component_name),
-        component_scaling=_component_scaling(settings) if managed else None,
+        components=tuple(serving_plan.component(settings, variant) for variant in variants if variant.component_name),
+        component_scaling=serving_plan.component_scaling(settings) if managed else None,
         shadow_variants=tuple(shadows),
     )
     if config.asynchronous is not None:
@@ -183,91 +144,6 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         maximum_execution_timeout_seconds=settings.maximum_execution_timeout_seconds,
     )
     return dataclasses.replace(result, refresh=refresh)
-
-
-def component_name(endpoint_name: str) -> str:
-    """The inference component's name: stable, so its scalable target and alarms keep naming it."""
-    return sagemaker_name(endpoint_name, suffix="component")
-
-
-def _shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]:
-    """The shadow variant (SageMaker allows one): its own model, size and alarms, sized like `variants`."""
-    shadows = []
-    for shadow in settings.shadow_variants or ():
-        container = (
-            Container(shadow.model_package_arn, None, None, ())
-            if shadow.model_package_arn
-            else Container(None, shadow.model_image_uri, shadow.model_data_url, ())
-        )
-        model = ModelSpec(
-            containers=(container,),
-            role=settings.model_execution_role_arn or "module-role",
-            subnets=settings.subnet_ids,
-            vpc=settings.vpc_id,
-            isolation=settings.network_isolation,
-        )
-        shadows.append(
-            VariantPlan(
-                name=shadow.name,
-                kind="instance",
-                model=model,
-                model_name=sagemaker_name(endpoint_name, suffix=f"model-{spec_digest(model)}"),
-                model_id=f"{pascal(shadow.name)}Model",
-                construct_prefix=pascal(shadow.name),
-                size=VariantSize(
-                    shadow.name,
-                    shadow.instance_type or settings.instance_type,
-                    shadow.initial_instance_count or settings.initial_instance_count,
-                    shadow.initial_variant_weight or settings.initial_variant_weight,
-                ),
-                package=ResolvedPackage(arn=shadow.model_package_arn) if shadow.model_package_arn else None,
-                alarm_names=alarm_names(settings, endpoint_name, shadow.name),
-            )
-        )
-    return shadows
-
-
-def _async_config(settings: EndpointSettings) -> AsyncAsGiven | None:
-    """Results to S3; each topic given, else the module's notification topic (given or created), else none."""
-    if settings.async_output_s3_uri is None:
-        return None
-    shared = settings.notification_topic_arn or ("module-topic" if settings.notifications else None)
-    return AsyncAsGiven(
-        output_uri=settings.async_output_s3_uri,
-        failure_uri=settings.async_failure_s3_uri,
-        max_concurrent_invocations_per_instance=settings.async_max_concurrent_invocations_per_instance,
-        success_topic=settings.async_success_topic_arn or shared,
-        error_topic=settings.async_error_topic_arn or shared,
-    )
-
-
-def _component(settings: EndpointSettings, variant: VariantPlan) -> ComponentSpec:
-    assert variant.component_name is not None
-    assert settings.inference_component_memory_mb is not None
-    return ComponentSpec(
-        name=variant.component_name,
-        variant=variant.name,
-        model_name=variant.model_name,
-        construct_prefix=variant.construct_prefix,
-        memory_mb=settings.inference_component_memory_mb,
-        cpus=settings.inference_component_cpus,
-        accelerators=settings.inference_component_accelerators,
-        copy_count=settings.inference_component_copy_count,
-    )
-
-
-def _component_scaling(settings: EndpointSettings) -> ComponentScalingSpec | None:
-    if settings.autoscaling_max_capacity is None:
-        return None
-    assert settings.autoscaling_target_invocations_per_copy is not None
-    to_zero = settings.scaling_min_instance_count == 0
-    return ComponentScalingSpec(
-        target=float(settings.autoscaling_target_invocations_per_copy),
-        minimum=0 if to_zero else settings.autoscaling_min_capacity or settings.inference_component_copy_count,
-        maximum=settings.autoscaling_max_capacity,
-        scale_in_cooldown=settings.autoscaling_scale_in_cooldown_seconds,
-        scale_out_cooldown=settings.autoscaling_scale_out_cooldown_seconds,
-    )
 
 
 def _model_sources(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sagemaker_endpoint.contract import ParameterError, parameter_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
-from sagemaker_endpoint.plan import alarm_names, variant_sizes
 from sagemaker_endpoint.serving_rules import asynchronous, component_autoscaling, managed_instance_scaling, shadow
+from sagemaker_endpoint.variants import alarm_names, variant_sizes
 
 MODEL_SOURCES = ("model_package_arn", "model_package_group_name", "model_image_uri", "containers", "variants")
 STRATEGY_PARAMETERS = {

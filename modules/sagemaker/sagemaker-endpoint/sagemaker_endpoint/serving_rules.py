@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sagemaker_endpoint.contract import ParameterError, parameter_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
-from sagemaker_endpoint.plan import variant_sizes
+from sagemaker_endpoint.variants import variant_sizes
 
 COMPONENT_PARAMETERS = (
     "inference_component_memory_mb",

@@ -7,8 +7,8 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from sagemaker_endpoint.infra import compliance
-from sagemaker_endpoint.plan import has_instance_storage
 from sagemaker_endpoint.specs import CaptureSpec, Container, EndpointPlan, VariantPlan
+from sagemaker_endpoint.variants import has_instance_storage
 
 Config = sagemaker.CfnEndpointConfig
 

@@ -12,7 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from sagemaker_endpoint.infra import compliance, permissions
+from sagemaker_endpoint.infra import compliance, permissions, wildcards
 from sagemaker_endpoint.infra.parts import encrypted_log_group, https_egress_security_group, log_group_arn
 from sagemaker_endpoint.specs import NetworkSpec
 
@@ -78,7 +78,7 @@ def python_function(
         *(permissions.function_network_interfaces(network.vpc_id, stack) if network else []),
     ]
     policy = iam.ManagedPolicy(scope, f"{id}Policy", description=description, statements=all_statements, roles=[role])
-    for acknowledgement in permissions.wildcard_acknowledgements(all_statements, stack):
+    for acknowledgement in wildcards.wildcard_acknowledgements(all_statements, stack):
         cdk.Validations.of(policy.node.default_child).acknowledge(acknowledgement)  # type: ignore[arg-type]
     function = lambda_.Function(
         scope,

@@ -1,4 +1,4 @@
-"""The parts every resource of the module that logs or listens shares: encrypted log groups, HTTPS-only groups."""
+"""The parts resources of the module share: encrypted log groups, HTTPS-only groups, the key services write with."""
 
 from __future__ import annotations
 
@@ -64,4 +64,17 @@ def https_egress_security_group(
                 description=f"HTTPS to {destination}",
             )
         ],
+    )
+
+
+def allow_service(key: kms.IKey, service: str, sid: str) -> None:
+    """Let an AWS service write to queues and topics encrypted with `key`, in this account only."""
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid=sid,
+            principals=[iam.ServicePrincipal(service)],
+            actions=["kms:Decrypt", "kms:GenerateDataKey"],
+            resources=["*"],
+            conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(key).account}},
+        )
     )

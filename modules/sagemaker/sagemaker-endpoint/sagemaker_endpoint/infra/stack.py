@@ -18,13 +18,15 @@ from sagemaker_endpoint.contract import DeploymentContext
 from sagemaker_endpoint.infra import (
     alarms,
     async_inference,
-    events,
     inference_components,
+    notifications,
     permissions,
+    refresh,
     rollout,
     scaling,
+    wildcards,
 )
-from sagemaker_endpoint.infra.endpoint_config import acknowledge_storage_key, container, endpoint_config
+from sagemaker_endpoint.infra.endpoint_config import container, endpoint_config
 from sagemaker_endpoint.infra.invoke import invoke_function
 from sagemaker_endpoint.infra.parts import encrypted_log_group, https_egress_security_group
 from sagemaker_endpoint.specs import EndpointPlan, VariantPlan
@@ -70,7 +72,7 @@ class EndpointStack(cdk.Stack):
         if plan.components and execution_policy is not None:
             # Here the configuration carries the role the instances start with: its policy must be attached first.
             self.endpoint_config.node.add_dependency(execution_policy)
-        self.topic = events.notification_topic(self, plan.notifications, self.key)
+        self.topic = notifications.notification_topic(self, plan.notifications, self.key)
         if plan.asynchronous is not None:
             self._asynchronous(execution_policy)
         self.alarms = alarms.add_alarms(
@@ -81,9 +83,16 @@ class EndpointStack(cdk.Stack):
             scaling.add_autoscaling(self, plan.scaling, self.endpoint.attr_endpoint_name, plan.variants)
         self.components = self._inference_components()
         if plan.notifications is not None and self.topic is not None:
-            events.notifications(self, plan.notifications, self.topic, plan.endpoint_name)
+            notifications.notifications(self, plan.notifications, self.topic, plan.endpoint_name)
         if plan.refresh is not None:
-            self._model_refresh()
+            refresh.model_refresh(
+                self,
+                plan,
+                self.endpoint_config,
+                self.key,
+                endpoint_arn=self.endpoint_arn,
+                alarm_actions=alarms.alarm_actions(plan.alarms.actions, self.topic),
+            )
         self.invoker = (
             invoke_function(
                 self,
@@ -135,34 +144,6 @@ class EndpointStack(cdk.Stack):
             spec.config, self.key, self.topic
         )
         async_inference.publish_to_module_topic(spec, execution_policy, self.topic)
-
-    def _model_refresh(self) -> None:
-        spec = self.plan.refresh
-        assert spec is not None
-        # The twin differs from the configuration only in its name, so the refresh function can switch
-        # between the two to make SageMaker load the model data again.
-        twin = sagemaker.CfnEndpointConfig(
-            self,
-            "EndpointConfigTwin",
-            endpoint_config_name=spec.twin_config_name,
-            production_variants=self.endpoint_config.production_variants,
-            kms_key_id=self.endpoint_config.kms_key_id,
-            data_capture_config=self.endpoint_config.data_capture_config,
-            async_inference_config=self.endpoint_config.async_inference_config,
-            shadow_production_variants=self.endpoint_config.shadow_production_variants,
-        )
-        if not self.plan.config.encrypt_storage:
-            acknowledge_storage_key(twin, self.plan)
-        events.model_refresh(
-            self,
-            spec,
-            self.plan.network,
-            self.key,
-            endpoint_name=self.endpoint_name,
-            endpoint_arn=self.endpoint_arn,
-            config_name=self.plan.config_name,
-            alarm_actions=alarms.alarm_actions(self.plan.alarms.actions, self.topic),
-        )
 
     def _encryption_key(self) -> kms.Key:
         key = kms.Key(
@@ -232,7 +213,7 @@ class EndpointStack(cdk.Stack):
             statements=statements,
             roles=[role],
         )
-        for acknowledgement in permissions.wildcard_acknowledgements(statements, self):
+        for acknowledgement in wildcards.wildcard_acknowledgements(statements, self):
             cdk.Validations.of(policy.node.default_child).acknowledge(acknowledgement)  # type: ignore[arg-type]
         return role, policy
 

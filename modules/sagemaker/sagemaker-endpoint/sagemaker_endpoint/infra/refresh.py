@@ -1,11 +1,13 @@
-"""Event-driven parts of the endpoint: model refresh on new model data, and notifications.
+"""Model refresh: the endpoint loads the model data again after a new upload over the object it serves.
 
-Refresh: an EventBridge rule matches `Object Created` events of the model data objects the endpoint
-serves and sends them to an SQS FIFO queue (one message group per endpoint, content-based
-deduplication, a delivery delay equal to the debounce window). A Lambda function handles one upload
-at a time (see functions/refresh/refresh.py); uploads that arrive while the endpoint is busy wait in
-the queue and come back after the visibility timeout. What cannot be handled lands in a dead-letter
-queue watched by an alarm.
+A twin of the endpoint configuration (the same content under another name) lets the refresh function
+switch the endpoint between the two, which makes SageMaker load the model data again. An EventBridge
+rule matches `Object Created` events of the model data objects the endpoint serves and sends them to
+an SQS FIFO queue (one message group per endpoint, content-based deduplication, a delivery delay
+equal to the debounce window). A Lambda function handles one upload at a time (see
+functions/refresh/refresh.py); uploads that arrive while the endpoint is busy wait in the queue and
+come back after the visibility timeout. What cannot be handled lands in a dead-letter queue watched
+by an alarm.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import math
 
 import aws_cdk as cdk
-import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -21,48 +22,52 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sqs as sqs
-from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from sagemaker_endpoint.infra import compliance
+from sagemaker_endpoint.infra.endpoint_config import acknowledge_storage_key
 from sagemaker_endpoint.infra.function import python_function
+from sagemaker_endpoint.infra.parts import allow_service
 from sagemaker_endpoint.parameters.formats import object_arn, s3_location
-from sagemaker_endpoint.specs import NetworkSpec, NotificationsSpec, RefreshSpec
+from sagemaker_endpoint.specs import EndpointPlan
 
 REFRESH_TIMEOUT = cdk.Duration.seconds(30)
 # SQS wants the visibility timeout at six times the consumer's timeout.
 VISIBILITY = cdk.Duration.seconds(6 * REFRESH_TIMEOUT.to_seconds())
 
 
-def allow_service(key: kms.IKey, service: str, sid: str) -> None:
-    """Let an AWS service write to queues and topics encrypted with `key`, in this account only."""
-    key.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid=sid,
-            principals=[iam.ServicePrincipal(service)],
-            actions=["kms:Decrypt", "kms:GenerateDataKey"],
-            resources=["*"],
-            conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(key).account}},
-        )
-    )
-
-
 def model_refresh(
     scope: Construct,
-    spec: RefreshSpec,
-    network: NetworkSpec | None,
+    plan: EndpointPlan,
+    endpoint_config: sagemaker.CfnEndpointConfig,
     key: kms.Key,
     *,
-    endpoint_name: str,
     endpoint_arn: str,
-    config_name: str,
     alarm_actions: list[str] | None,
 ) -> cloudwatch.CfnAlarm:
-    """The refresh pipeline; returns the alarm on its dead-letter queue."""
+    """The twin of `endpoint_config` and the refresh pipeline; returns the alarm on its dead-letter queue."""
+    spec = plan.refresh
+    assert spec is not None
+    network = plan.network
+    endpoint_name = plan.endpoint_name
+    # The twin differs from the configuration only in its name, so the refresh function can switch
+    # between the two to make SageMaker load the model data again.
+    twin = sagemaker.CfnEndpointConfig(
+        scope,
+        "EndpointConfigTwin",
+        endpoint_config_name=spec.twin_config_name,
+        production_variants=endpoint_config.production_variants,
+        kms_key_id=endpoint_config.kms_key_id,
+        data_capture_config=endpoint_config.data_capture_config,
+        async_inference_config=endpoint_config.async_inference_config,
+        shadow_production_variants=endpoint_config.shadow_production_variants,
+    )
+    if not plan.config.encrypt_storage:
+        acknowledge_storage_key(twin, plan)
     stack = cdk.Stack.of(scope)
-    config_names = (config_name, spec.twin_config_name)
+    config_names = (plan.config_name, spec.twin_config_name)
     model_data_urls = spec.model_data_urls
     # Enough redeliveries to outlast the longest rollout the endpoint may be busy with.
     receives = math.ceil(spec.maximum_execution_timeout_seconds / VISIBILITY.to_seconds()) + 5
@@ -226,93 +231,6 @@ def model_refresh(
         reason = compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION
         compliance.acknowledge_guard(alarm, "cloudwatch_alarm_action_check", reason)
     return alarm
-
-
-def notification_topic(scope: Construct, spec: NotificationsSpec | None, key: kms.Key) -> sns.ITopic | None:
-    """The topic notifications go to: the one given, one created (KMS-encrypted), or none."""
-    if spec is None:
-        return None
-    if spec.topic_arn:
-        return sns.Topic.from_topic_arn(scope, "NotificationTopic", spec.topic_arn)
-    allow_service(key, "events.amazonaws.com", "EventBridgeSendsToEncryptedQueuesAndTopics")
-    allow_service(key, "cloudwatch.amazonaws.com", "CloudWatchAlarmsPublishToEncryptedTopic")
-    topic = sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True)
-    # The topic policy replaces SNS's default one: the alarms of this account publish only with this.
-    stack = cdk.Stack.of(scope)
-    topic.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="CloudWatchAlarmsOfThisAccountPublish",
-            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-            actions=["sns:Publish"],
-            resources=[topic.topic_arn],
-            conditions={
-                "StringEquals": {"aws:SourceAccount": stack.account},
-                "ArnLike": {
-                    "aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
-                },
-            },
-        )
-    )
-    return topic
-
-
-@jsii.implements(events.IRuleTarget)
-class _PublishTo:
-    """An SNS target that leaves the topic policy to `notifications` (the CDK's SnsTopic target grants
-    EventBridge publishing with no source condition)."""
-
-    def __init__(self, topic: sns.ITopic) -> None:
-        self.topic = topic
-
-    def bind(self, rule: IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
-        return events.RuleTargetConfig(arn=self.topic.topic_arn)
-
-
-def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, endpoint_name: str) -> None:
-    """Endpoint state changes and, when following a group, each newly approved package, to `topic`."""
-    rules = [
-        events.Rule(
-            scope,
-            "EndpointStateChangeRule",
-            description=f"State changes of SageMaker endpoint {endpoint_name}, rollbacks included",
-            event_pattern=events.EventPattern(
-                source=["aws.sagemaker"],
-                detail_type=["SageMaker Endpoint State Change"],
-                detail={"EndpointName": [endpoint_name]},
-            ),
-            targets=[_PublishTo(topic)],
-        )
-    ]
-    if spec.package_group:
-        rules.append(
-            events.Rule(
-                scope,
-                "ModelPackageApprovedRule",
-                description=f"A newly approved package of {spec.package_group}: time to redeploy",
-                event_pattern=events.EventPattern(
-                    source=["aws.sagemaker"],
-                    detail_type=["SageMaker Model Package State Change"],
-                    detail={
-                        "ModelPackageGroupName": [spec.package_group],
-                        "ModelApprovalStatus": ["Approved"],
-                    },
-                ),
-                targets=[_PublishTo(topic)],
-            )
-        )
-    # Only these rules, of this account, publish (a given topic keeps its own policy: this adds nothing to it).
-    topic.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="TheseRulesPublish",
-            principals=[iam.ServicePrincipal("events.amazonaws.com")],
-            actions=["sns:Publish"],
-            resources=[topic.topic_arn],
-            conditions={
-                "StringEquals": {"aws:SourceAccount": cdk.Stack.of(scope).account},
-                "ArnEquals": {"aws:SourceArn": [rule.rule_arn for rule in rules]},
-            },
-        )
-    )
 
 
 def _key_patterns(urls: tuple[str, ...]) -> list[object]:

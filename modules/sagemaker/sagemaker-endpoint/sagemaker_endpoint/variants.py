@@ -1,0 +1,47 @@
+"""Each variant's size and alarm names, made from the settings: shared by the rules that check them and the plan.
+
+No CDK import here, and nothing from plan.py, so rules.py and the plan can both import it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.specs import VariantSize
+
+# Instance families with local NVMe storage: SageMaker encrypts that storage itself and rejects a
+# KmsKeyId for the storage volume of such variants.
+_INSTANCE_STORAGE_FAMILY = re.compile(r"^ml\.([a-z]+\d+[a-z]*d[a-z]*|g5|g6|g6e|p5|p5e|p5en|trn1|trn1n|trn2)\.")
+
+
+def has_instance_storage(instance_type: str) -> bool:
+    return bool(_INSTANCE_STORAGE_FAMILY.match(instance_type))
+
+
+def variant_sizes(settings: EndpointSettings) -> list[VariantSize]:
+    """Every variant's size, with the top-level parameters filling what a variant leaves out."""
+    instance_type = None if settings.serverless else settings.instance_type
+    if not settings.variants:
+        return [
+            VariantSize(
+                settings.variant_name, instance_type, settings.initial_instance_count, settings.initial_variant_weight
+            )
+        ]
+    return [
+        VariantSize(
+            variant.name,
+            None if settings.serverless else (variant.instance_type or settings.instance_type),
+            variant.initial_instance_count or settings.initial_instance_count,
+            variant.initial_variant_weight or settings.initial_variant_weight,
+        )
+        for variant in settings.variants
+    ]
+
+
+def alarm_names(settings: EndpointSettings, endpoint_name: str, variant: str) -> tuple[str, ...]:
+    """The names of a variant's alarms: deterministic, so the rollback configuration can name them."""
+    names = [f"{endpoint_name}-{variant}-5xx-errors"]
+    if settings.alarm_model_latency_p99_ms is not None:
+        names.append(f"{endpoint_name}-{variant}-model-latency-p99")
+    return tuple(names)
