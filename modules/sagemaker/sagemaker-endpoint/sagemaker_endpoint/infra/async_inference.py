@@ -12,10 +12,10 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from sagemaker_endpoint.infra.parts import first_unit_on_alarm
 from sagemaker_endpoint.specs import AsyncAsGiven, AsyncSpec, VariantPlan
 
 Config = sagemaker.CfnEndpointConfig
-Policy = autoscaling.CfnScalingPolicy
 MODULE_TOPIC = "module-topic"
 
 
@@ -71,18 +71,13 @@ def wake_up_on_backlog(
     scope: Construct, variant: VariantPlan, endpoint: str, target: autoscaling.CfnScalableTarget
 ) -> None:
     """Target tracking on the backlog per instance never leaves zero instances: a backlog adds the first one."""
-    wake_up = Policy(
+    wake_up = first_unit_on_alarm(
         scope,
         f"{variant.construct_prefix}BacklogWakeUpPolicy",
         policy_name=f"{endpoint}-{variant.name}-from-zero"[:256],
-        policy_type="StepScaling",
-        scaling_target_id=target.ref,
-        step_scaling_policy_configuration=Policy.StepScalingPolicyConfigurationProperty(
-            adjustment_type="ChangeInCapacity",
-            metric_aggregation_type="Average",
-            cooldown=300,
-            step_adjustments=[Policy.StepAdjustmentProperty(metric_interval_lower_bound=0, scaling_adjustment=1)],
-        ),
+        target=target,
+        aggregation="Average",
+        cooldown=300,
     )
     cloudwatch.CfnAlarm(
         scope,

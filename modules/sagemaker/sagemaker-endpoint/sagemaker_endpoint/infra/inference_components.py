@@ -13,6 +13,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from sagemaker_endpoint.infra.parts import first_unit_on_alarm
 from sagemaker_endpoint.specs import ComponentScalingSpec, ComponentSpec, RolloutSpec
 
 Component = sagemaker.CfnInferenceComponent
@@ -99,18 +100,13 @@ def _wake_up_from_zero(
     scope: Construct, component: ComponentSpec, component_name: str, target: autoscaling.CfnScalableTarget
 ) -> None:
     """Target tracking on a per-copy metric never leaves zero copies: a failed request adds the first copy."""
-    wake_up = Policy(
+    wake_up = first_unit_on_alarm(
         scope,
         f"{component.construct_prefix}ComponentWakeUpPolicy",
         policy_name=f"{component.name}-copies-from-zero",
-        policy_type="StepScaling",
-        scaling_target_id=target.ref,
-        step_scaling_policy_configuration=Policy.StepScalingPolicyConfigurationProperty(
-            adjustment_type="ChangeInCapacity",
-            metric_aggregation_type="Maximum",
-            cooldown=60,
-            step_adjustments=[Policy.StepAdjustmentProperty(metric_interval_lower_bound=0, scaling_adjustment=1)],
-        ),
+        target=target,
+        aggregation="Maximum",
+        cooldown=60,
     )
     cloudwatch.CfnAlarm(
         scope,

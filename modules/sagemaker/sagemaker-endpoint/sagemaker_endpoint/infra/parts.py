@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_applicationautoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -77,4 +78,31 @@ def allow_service(key: kms.IKey, service: str, sid: str) -> None:
             resources=["*"],
             conditions={"StringEquals": {"aws:SourceAccount": cdk.Stack.of(key).account}},
         )
+    )
+
+
+def first_unit_on_alarm(
+    scope: Construct,
+    id: str,
+    *,
+    policy_name: str,
+    target: autoscaling.CfnScalableTarget,
+    aggregation: str,
+    cooldown: int,
+) -> autoscaling.CfnScalingPolicy:
+    """A step-scaling policy that adds one unit when its alarm fires: target tracking alone never leaves
+    zero (no traffic reaches an endpoint without capacity, so its metric never rises)."""
+    policy = autoscaling.CfnScalingPolicy
+    return policy(
+        scope,
+        id,
+        policy_name=policy_name,
+        policy_type="StepScaling",
+        scaling_target_id=target.ref,
+        step_scaling_policy_configuration=policy.StepScalingPolicyConfigurationProperty(
+            adjustment_type="ChangeInCapacity",
+            metric_aggregation_type=aggregation,
+            cooldown=cooldown,
+            step_adjustments=[policy.StepAdjustmentProperty(metric_interval_lower_bound=0, scaling_adjustment=1)],
+        ),
     )
