@@ -25,7 +25,6 @@ from sagemaker_endpoint.specs import (
     EndpointConfigSpec,
     EndpointPlan,
     InstanceScaling,
-    ModelSpec,
     NetworkSpec,
     NotificationsSpec,
     RefreshSpec,
@@ -34,7 +33,7 @@ from sagemaker_endpoint.specs import (
     ServerlessSize,
     VariantPlan,
 )
-from sagemaker_endpoint.variants import alarm_names, has_instance_storage, variant_sizes
+from sagemaker_endpoint.variants import alarm_names, has_instance_storage, model_name, model_spec, variant_sizes
 
 
 def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: DeploymentContext) -> EndpointPlan:
@@ -46,19 +45,13 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
     managed = settings.managed_instance_scaling
     variants = []
     for size, (containers, served) in zip(variant_sizes(settings), model_sources, strict=True):
-        model = ModelSpec(
-            containers=containers,
-            role=settings.model_execution_role_arn or "module-role",
-            subnets=settings.subnet_ids,
-            vpc=settings.vpc_id,
-            isolation=settings.network_isolation,
-        )
+        model = model_spec(settings, containers)
         variants.append(
             VariantPlan(
                 name=size.name,
                 kind="serverless" if settings.serverless else "instance",
                 model=model,
-                model_name=sagemaker_name(endpoint_name, suffix=f"model-{spec_digest(model)}"),
+                model_name=model_name(endpoint_name, model),
                 model_id="Model" if short_form else f"{pascal(size.name)}Model",
                 construct_prefix=pascal(size.name),
                 size=size,

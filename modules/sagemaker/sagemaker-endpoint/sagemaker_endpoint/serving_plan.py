@@ -6,18 +6,17 @@ Part of the plan (plan.py calls these); no CDK import here.
 from __future__ import annotations
 
 from sagemaker_endpoint.model_package import ResolvedPackage
-from sagemaker_endpoint.names import pascal, sagemaker_name, spec_digest
+from sagemaker_endpoint.names import pascal, sagemaker_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.specs import (
     AsyncAsGiven,
     ComponentScalingSpec,
     ComponentSpec,
     Container,
-    ModelSpec,
     VariantPlan,
     VariantSize,
 )
-from sagemaker_endpoint.variants import alarm_names
+from sagemaker_endpoint.variants import alarm_names, model_name, model_spec
 
 
 def component_name(endpoint_name: str) -> str:
@@ -34,19 +33,13 @@ def shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]
             if shadow.model_package_arn
             else Container(None, shadow.model_image_uri, shadow.model_data_url, ())
         )
-        model = ModelSpec(
-            containers=(container,),
-            role=settings.model_execution_role_arn or "module-role",
-            subnets=settings.subnet_ids,
-            vpc=settings.vpc_id,
-            isolation=settings.network_isolation,
-        )
+        model = model_spec(settings, (container,))
         shadows.append(
             VariantPlan(
                 name=shadow.name,
                 kind="instance",
                 model=model,
-                model_name=sagemaker_name(endpoint_name, suffix=f"model-{spec_digest(model)}"),
+                model_name=model_name(endpoint_name, model),
                 model_id=f"{pascal(shadow.name)}Model",
                 construct_prefix=pascal(shadow.name),
                 size=VariantSize(

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
+from sagemaker_endpoint.names import sagemaker_name, spec_digest
 from sagemaker_endpoint.parameters.settings import EndpointSettings
-from sagemaker_endpoint.specs import VariantSize
+from sagemaker_endpoint.specs import Container, ModelSpec, VariantSize
 
 # Instance families with local NVMe storage: SageMaker encrypts that storage itself and rejects a
 # KmsKeyId for the storage volume of such variants.
@@ -45,3 +46,19 @@ def alarm_names(settings: EndpointSettings, endpoint_name: str, variant: str) ->
     if settings.alarm_model_latency_p99_ms is not None:
         names.append(f"{endpoint_name}-{variant}-model-latency-p99")
     return tuple(names)
+
+
+def model_spec(settings: EndpointSettings, containers: tuple[Container, ...]) -> ModelSpec:
+    """What defines a SageMaker model of this endpoint (production or shadow): its containers and how it runs."""
+    return ModelSpec(
+        containers=containers,
+        role=settings.model_execution_role_arn or "module-role",
+        subnets=settings.subnet_ids,
+        vpc=settings.vpc_id,
+        isolation=settings.network_isolation,
+    )
+
+
+def model_name(endpoint_name: str, model: ModelSpec) -> str:
+    """The model's name: the endpoint's plus the digest of everything that defines the model."""
+    return sagemaker_name(endpoint_name, suffix=f"model-{spec_digest(model)}")
