@@ -4,4 +4,22 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Stop when `--dist loadgroup` would not group: pytest-xdist marks a grouped test by appending
+    `@<group>` to its node id, and a pytest that keeps node ids elsewhere drops the mark silently. The
+    suite would still pass, but every expensive session fixture (the matrix, the rehearsal) would then
+    be built once on each worker, doubling its time on two cores."""
+    if not config.getoption("loadgroup", default=False):
+        return
+    ungrouped = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"pytest-xdist's --dist loadgroup did not group {len(ungrouped)} tests (first: {ungrouped[0]}): "
+            "this pytest is not one pytest-xdist supports; see the pin in requirements-dev.txt"
+        )
