@@ -33,6 +33,7 @@ def apply() -> None:
     _updating_a_managed_policy_keeps_it()
     _deleting_a_stack_deletes_its_route_tables()
     _deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs()
+    _variants_without_a_model_host_inference_components()
 
 
 def notes_for(template: dict[str, Any]) -> list[str]:
@@ -45,6 +46,9 @@ def notes_for(template: dict[str, Any]) -> list[str]:
         fifo = str(properties.get("FifoQueue")).lower() == "true"
         if kind == "AWS::SQS::Queue" and fifo and "QueueName" not in properties:
             notes.append(f"{logical_id}: the emulator names an unnamed FIFO queue with the .fifo suffix (fix)")
+        variants = properties.get("ProductionVariants") or []
+        if kind == "AWS::SageMaker::EndpointConfig" and any("ModelName" not in variant for variant in variants):
+            notes.append(f"{logical_id}: the emulator accepts a variant without a model (inference components) (fix)")
     return notes
 
 
@@ -330,3 +334,17 @@ def _deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs() -> 
     _patch(NatGateway, "delete", delete_gateway)
     _patch(VPCEndPoint, "delete", delete_endpoint)
     _patch(FlowLogs, "delete", delete_flow_log)
+
+
+def _variants_without_a_model_host_inference_components() -> None:
+    # SageMaker requires only VariantName of a production variant (CreateEndpointConfig's ProductionVariant):
+    # a variant without ModelName hosts inference components. moto looks up every variant's ModelName and
+    # fails such a configuration with KeyError 'ModelName'; it now checks the models that are named.
+    from moto.sagemaker.models import SageMakerModelBackend
+
+    original = SageMakerModelBackend.validate_production_variants
+
+    def validate(self: Any, production_variants: list[dict[str, Any]]) -> None:
+        original(self, [variant for variant in production_variants if "ModelName" in variant])
+
+    _patch(SageMakerModelBackend, "validate_production_variants", validate)
