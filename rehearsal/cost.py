@@ -8,6 +8,7 @@ What is billed by use is named, never guessed; a price missing from the file is 
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,11 +70,19 @@ def estimate(template: Template, region: str, prices: dict[str, Any] | None = No
         else:
             result.items.append(Item(what, round(quantity * float(rate), 2)))
 
-    for count, instance_type in _serving_instances(template):
+    for count, instance_type, to_zero in _serving_instances(template):
         rate = (rates.get("sagemaker_instance_hour") or {}).get(instance_type)
         what = f"{count} x {instance_type} (SageMaker hosting)"
         if rate is None:
             result.unpriced.append(f"{what} (no price for {instance_type} in {region} in {PRICES.name})")
+        elif to_zero:
+            # The idle floor: no instance while nothing is served; each instance in use is billed by the hour.
+            per_instance = round(float(rate) * hours, 2)
+            result.items.append(Item(f"0 x {instance_type} when idle (scales to zero instances)", 0.0))
+            result.usage_based.append(
+                f"{instance_type} instances while serving: ${per_instance:,.2f} per instance-month "
+                f"({count} from deployment until the first scale-in)"
+            )
         else:
             result.items.append(Item(what, round(count * float(rate) * hours, 2)))
     nats = len(list(resources(template, "AWS::EC2::NatGateway")))
@@ -91,17 +100,36 @@ def estimate(template: Template, region: str, prices: dict[str, Any] | None = No
     alarms = len(list(resources(template, "AWS::CloudWatch::Alarm")))
     monthly(f"{alarms} CloudWatch alarm(s)", "alarm_month", alarms)
     kinds = {resource.get("Type") for resource in template.get("Resources", {}).values()}
-    result.usage_based = [f"{kind}: {what}" for kind, what in prices.get("usage_based", {}).items() if kind in kinds]
+    result.usage_based += [f"{kind}: {what}" for kind, what in prices.get("usage_based", {}).items() if kind in kinds]
     return result
 
 
-def _serving_instances(template: Template) -> list[tuple[int, str]]:
-    """(count, instance type) of the variants an endpoint serves at deployment (its initial instance count)."""
+def _serving_instances(template: Template) -> list[tuple[int, str, bool]]:
+    """(count, instance type, scales to zero) of the variants an endpoint serves at deployment (its initial
+    instance count): a variant scales to zero when managed instance scaling (inference components) or its
+    Application Auto Scaling target (asynchronous inference) lets it reach 0 instances."""
     configs = dict(resources(template, "AWS::SageMaker::EndpointConfig"))
+    to_zero = _variants_scaled_to_zero(template)
     served = []
     for _, endpoint in resources(template, "AWS::SageMaker::Endpoint"):
         config = configs.get(referenced_id(endpoint.get("EndpointConfigName")) or "", {})
         for variant in [*config.get("ProductionVariants", []), *config.get("ShadowProductionVariants", [])]:
             if variant.get("InstanceType") and not variant.get("ServerlessConfig"):
-                served.append((int(variant.get("InitialInstanceCount") or 1), str(variant["InstanceType"])))
+                managed = variant.get("ManagedInstanceScaling") or {}
+                zero = managed.get("Status") == "ENABLED" and managed.get("MinInstanceCount") == 0
+                zero = zero or variant.get("VariantName") in to_zero
+                served.append((int(variant.get("InitialInstanceCount") or 1), str(variant["InstanceType"]), zero))
     return served
+
+
+def _variants_scaled_to_zero(template: Template) -> set[str]:
+    """Names of the variants whose instance count Application Auto Scaling may take to 0."""
+    names = set()
+    for _, target in resources(template, "AWS::ApplicationAutoScaling::ScalableTarget"):
+        if (
+            target.get("ScalableDimension") == "sagemaker:variant:DesiredInstanceCount"
+            and target.get("MinCapacity") == 0
+        ):
+            resource_id = json.dumps(target.get("ResourceId"))
+            names.add(resource_id.rsplit("/variant/", 1)[-1].strip('"]} '))
+    return names

@@ -25,7 +25,7 @@ _ENCRYPTION = {
 
 def decisions(template: Template) -> list[str]:
     """One line per decision that matters, in the order an engineer reads them."""
-    readers = (_endpoints, _autoscaling, _network, _ingress, _encryption)
+    readers = (_endpoints, _components, _autoscaling, _network, _ingress, _encryption)
     return [line for read in readers for line in read(template)]
 
 
@@ -37,10 +37,13 @@ def _endpoints(template: Template) -> list[str]:
         config_id = referenced_id(endpoint.get("EndpointConfigName"))
         config = configs.get(config_id or "", {})
         lines.append(f"endpoint {short(endpoint.get('EndpointName', logical_id))} serves config <{config_id}>")
-        for variant in config.get("ProductionVariants", []):
+        production = config.get("ProductionVariants", [])
+        for variant in production:
             lines.append("  variant " + _variant(variant))
+            lines += _managed_scaling(variant)
         for variant in config.get("ShadowProductionVariants", []):
-            lines.append("  shadow variant " + _variant(variant))
+            lines.append("  shadow variant " + _variant(variant) + _shadow_share(variant, production))
+        lines += _asynchronous(config.get("AsyncInferenceConfig"))
         capture = config.get("DataCaptureConfig")
         if capture and capture.get("EnableCapture", True):
             lines.append(
@@ -69,6 +72,70 @@ def _variant(variant: dict[str, Any]) -> str:
     if scaling and scaling.get("Status") == "ENABLED":
         shape += f" (managed scaling {scaling.get('MinInstanceCount')}-{scaling.get('MaxInstanceCount')})"
     return f"{name}: {shape}" + (f", weight {weight}" if weight is not None else "")
+
+
+def _managed_scaling(variant: dict[str, Any]) -> list[str]:
+    scaling = variant.get("ManagedInstanceScaling") or {}
+    if scaling.get("Status") != "ENABLED" or scaling.get("MinInstanceCount") != 0:
+        return []
+    return [
+        "    scales to zero instances when its components have no copies; a request at zero fails until an "
+        "instance has started (minutes)"
+    ]
+
+
+def _shadow_share(shadow: dict[str, Any], production: list[dict[str, Any]]) -> str:
+    """The share of production requests a shadow receives, read as its weight over production's."""
+    weights = [variant.get("InitialVariantWeight") for variant in production]
+    shadow_weight = shadow.get("InitialVariantWeight")
+    if len(weights) != 1 or not isinstance(weights[0], int | float) or not isinstance(shadow_weight, int | float):
+        return ""
+    share = min(100.0, 100.0 * float(shadow_weight) / float(weights[0])) if weights[0] else 0.0
+    return f" (receives a copy of {share:g}% of production requests; its answers are discarded)"
+
+
+def _asynchronous(config: dict[str, Any] | None) -> list[str]:
+    if not config:
+        return []
+    output = config.get("OutputConfig") or {}
+    notices = output.get("NotificationConfig") or {}
+    concurrency = (config.get("ClientConfig") or {}).get("MaxConcurrentInvocationsPerInstance")
+    key = f", encrypted with {short(output['KmsKeyId'])}" if output.get("KmsKeyId") else ""
+    return [
+        f"  asynchronous: results to {output.get('S3OutputPath')}, failures to "
+        f"{output.get('S3FailurePath') or 'the results location'}{key}",
+        f"    success notices to {short(notices.get('SuccessTopic')) if notices.get('SuccessTopic') else 'none'}, "
+        f"error notices to {short(notices.get('ErrorTopic')) if notices.get('ErrorTopic') else 'none'}; "
+        + (
+            f"at most {concurrency} concurrent requests per instance"
+            if concurrency
+            else "SageMaker chooses the concurrent requests per instance"
+        ),
+    ]
+
+
+def _components(template: Template) -> list[str]:
+    lines = []
+    for logical_id, component in resources(template, "AWS::SageMaker::InferenceComponent"):
+        specification = component.get("Specification") or {}
+        compute = specification.get("ComputeResourceRequirements") or {}
+        needs = [f"{compute.get('MinMemoryRequiredInMb')} MB"]
+        if compute.get("NumberOfCpuCoresRequired") is not None:
+            needs.append(f"{compute['NumberOfCpuCoresRequired']} CPU core(s)")
+        if compute.get("NumberOfAcceleratorDevicesRequired") is not None:
+            needs.append(f"{compute['NumberOfAcceleratorDevicesRequired']} accelerator(s)")
+        copies = (component.get("RuntimeConfig") or {}).get("CopyCount")
+        name = short(component.get("InferenceComponentName", logical_id))
+        lines.append(
+            f"inference component {name} on variant {component.get('VariantName', '?')}: {copies} copy(ies) at "
+            f"deployment, each reserving {', '.join(needs)}"
+        )
+        update = component.get("DeploymentConfig")
+        lines.append(
+            "  update strategy: "
+            + (rollout(update) + " (of the copies)" if update else "SageMaker's default update of the copies")
+        )
+    return lines
 
 
 def rollout(config: dict[str, Any] | None) -> str:
@@ -100,21 +167,33 @@ def _autoscaling(template: Template) -> list[str]:
     lines = []
     policies = list(resources(template, "AWS::ApplicationAutoScaling::ScalingPolicy"))
     for logical_id, target in resources(template, "AWS::ApplicationAutoScaling::ScalableTarget"):
+        own = [policy for _, policy in policies if referenced_id(policy.get("ScalingTargetId")) == logical_id]
         tracked = [
-            policy.get("TargetTrackingScalingPolicyConfiguration", {})
-            for _, policy in policies
-            if referenced_id(policy.get("ScalingTargetId")) == logical_id
+            policy["TargetTrackingScalingPolicyConfiguration"]
+            for policy in own
+            if policy.get("TargetTrackingScalingPolicyConfiguration")
         ]
-        goals = ", ".join(
-            f"{(config.get('PredefinedMetricSpecification') or {}).get('PredefinedMetricType', 'custom metric')} "
-            f"at {config.get('TargetValue')}"
-            for config in tracked
-        )
+        goals = ", ".join(f"{_metric(config)} at {config.get('TargetValue')}" for config in tracked)
         lines.append(
             f"autoscaling <{logical_id}>: {target.get('MinCapacity')} to {target.get('MaxCapacity')} "
             f"{target.get('ScalableDimension', '').split(':')[-1]}" + (f", tracking {goals}" if goals else "")
         )
+        if target.get("MinCapacity") == 0:
+            wakes = any(policy.get("PolicyType") == "StepScaling" for policy in own)
+            lines.append(
+                "  scales to zero when idle; "
+                + (
+                    "a step policy on an alarm adds the first unit back"
+                    if wakes
+                    else "NOTHING brings it back from zero"
+                )
+            )
     return lines
+
+
+def _metric(config: dict[str, Any]) -> str:
+    predefined = (config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
+    return str(predefined or (config.get("CustomizedMetricSpecification") or {}).get("MetricName", "custom metric"))
 
 
 def _network(template: Template) -> list[str]:

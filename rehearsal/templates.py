@@ -49,7 +49,8 @@ def fixed_name(kind: str, properties: dict[str, Any]) -> str | None:
     preferred = kind.split("::")[-1] + "Name"
     for key in [preferred, *sorted(properties)]:
         value = properties.get(key)
-        if key.endswith("Name") and isinstance(value, str) and key != "ServiceName":
+        # ServiceName and MetricName name what a resource points at, not the resource itself.
+        if key.endswith("Name") and isinstance(value, str) and key not in ("ServiceName", "MetricName"):
             return value
     return None
 

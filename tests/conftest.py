@@ -32,6 +32,15 @@ def default_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture(scope="session")
+def serving_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """manifests/examples/serving-modes.yaml (networking and one endpoint per serving mode), rehearsed once."""
+    from rehearsal.run import rehearse
+
+    output = tmp_path_factory.mktemp("serving-rehearsal")
+    return rehearse(ROOT / "manifests" / "examples" / "serving-modes.yaml", ROOT / "rehearsal" / "account.yaml", output)
+
+
+@pytest.fixture(scope="session")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every valid set of tests/matrix.py, synthesized once per session in one process per module (the two
     run side by side). Tests that read it carry `pytest.mark.xdist_group("matrix")`, so one worker
