@@ -249,6 +249,17 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "autoscaling-target-backlog-per-instance": 10,
         },
     ),
+    # a role given by ARN cannot be granted the module's topic: the topic's policy lets it publish
+    "endpoint-async-given-role-module-topic": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            **ASYNC,
+            "model-execution-role-arn": f"arn:aws:iam::{ACCOUNT}:role/FraudModel",
+            "notifications": True,
+        },
+    ),
     # shadow tests
     "endpoint-shadow": (
         ENDPOINT,

@@ -6,6 +6,7 @@ and key policies the template holds; the same call just outside its scope must b
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from tests.matrix import VALID
 from tests.real_account.calls import function_actions, idempotency_actions, lookup_actions
 from tests.real_account.cfn import Template
-from tests.real_account.contracts import contracts, failures
+from tests.real_account.contracts import contracts, failures, ordering_failures
 from tests.real_account.evaluate import Request, condition_holds, decide
 from tests.real_account.policies import Document
 
@@ -95,3 +96,46 @@ def test_a_key_policy_must_allow_the_role_or_delegate_to_the_account() -> None:
     assert not decide(request, [], [], [_document("key", root)])
     service = Request("events.amazonaws.com", "kms:Decrypt", "arn:aws:kms:r:111111111111:key/k")
     assert not decide(service, [], [], [_document("key", root)])
+
+
+SERVING_CASES = [case for case in CASES if any(mode in case for mode in ("async", "component", "shadow"))]
+
+
+def test_the_serving_modes_have_their_contracts(deployed_templates: dict[str, Template]) -> None:
+    what = {
+        (contract.who, contract.what.split(" under ")[0].split(" to arn:")[0])
+        for case in SERVING_CASES
+        for contract in contracts(deployed_templates[case])
+    }
+    assert {
+        ("execution role", "read an asynchronous request"),
+        ("execution role", "s3:PutObject an asynchronous result"),
+        ("execution role", "s3:AbortMultipartUpload an asynchronous result"),
+        ("execution role", "kms:GenerateDataKey to encrypt asynchronous results with the module key"),
+        ("execution role", "publish an asynchronous notice"),
+        ("execution role", "kms:GenerateDataKey to publish to the module's encrypted topic"),
+        ("invoke function", "sagemaker:InvokeEndpoint naming its inference component"),
+        ("application auto scaling", "sagemaker:UpdateInferenceComponentRuntimeConfig to change the copies"),
+        ("CloudFormation (CDK execution role)", "sagemaker:CreateInferenceComponent (deploy)"),
+        ("CloudFormation (CDK execution role)", "create the scaling service-linked role (first deploy)"),
+    } <= what
+
+
+@pytest.mark.parametrize("case", SERVING_CASES)
+def test_sagemaker_finds_its_grants_in_place_when_it_checks_them(
+    deployed_templates: dict[str, Template], case: str
+) -> None:
+    assert ordering_failures(deployed_templates[case]) == []
+
+
+def test_an_endpoint_created_before_its_publish_grant_is_found(deployed_templates: dict[str, Template]) -> None:
+    template = deployed_templates["endpoint-async-to-zero"]
+    raw = json.loads(json.dumps(template.raw))
+    for resource in raw["Resources"].values():
+        if resource["Type"] == "AWS::SageMaker::Model":
+            resource.pop("DependsOn")  # the models no longer wait for the execution policy
+    broken = Template(case=template.case, module=template.module, raw=raw)
+    assert ordering_failures(broken) == [
+        f"endpoint-async-to-zero: the endpoint does not wait for the sns:Publish grant on "
+        f"{template.arn('NotificationTopicEB7A0DF1')}"
+    ]

@@ -72,6 +72,24 @@ def test_the_modules_topic_is_used_when_no_topic_is_given(synthesize: Any) -> No
     assert _statements(stack)["PublishAsyncResultsToModuleTopic"]["Resource"] == "${NotificationTopicEB7A0DF1}"
 
 
+def test_a_role_given_by_arn_may_publish_to_the_modules_topic_before_the_endpoint_exists(synthesize: Any) -> None:
+    # CreateEndpoint sends a test notification; the topic's name is made up at deploy, so only its own
+    # policy can let a role given by ARN publish to it.
+    role = "arn:aws:iam::111111111111:role/FraudModel"
+    stack = synthesize(**ASYNC, notifications=True, model_execution_role_arn=role)
+    [(policy_id, policy)] = stack.resources("AWS::SNS::TopicPolicy").items()
+    statements = {s.get("Sid"): s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+    assert statements["ExecutionRolePublishesAsyncResults"] == {
+        "Sid": "ExecutionRolePublishesAsyncResults",
+        "Effect": "Allow",
+        "Principal": {"AWS": role},
+        "Action": "sns:Publish",
+        "Resource": {"Ref": "NotificationTopicEB7A0DF1"},
+    }
+    [endpoint] = stack.resources("AWS::SageMaker::Endpoint").values()
+    assert policy_id in endpoint["DependsOn"]
+
+
 def test_instances_scale_on_the_backlog_and_a_backlog_brings_the_first_one_back(synthesize: Any) -> None:
     stack = synthesize(**TO_ZERO)
     assert stack.one("AWS::ApplicationAutoScaling::ScalableTarget")["MinCapacity"] == 0

@@ -52,19 +52,34 @@ def async_inference_config(
     )
 
 
-def publish_to_module_topic(spec: AsyncSpec, policy: iam.ManagedPolicy | None, topic: sns.ITopic | None) -> None:
-    """The execution role may publish to the module's topic (topics given by ARN are in its policy already).
+def publish_to_module_topic(
+    spec: AsyncSpec, policy: iam.ManagedPolicy | None, topic: sns.ITopic | None, role: iam.IRole
+) -> Construct | None:
+    """The execution role may publish to the module's topic (topics given by ARN are in its policy already);
+    returns the resource granting it, which the endpoint must wait for.
 
-    SageMaker sends a test notification when the endpoint is created, so this is in the policy the models
-    (and through them the endpoint) wait for.
+    SageMaker sends a test notification when the endpoint is created. With the module's role, the grant is in
+    the policy the models (and through them the endpoint) wait for. A role given by ARN cannot be granted a
+    topic whose name CloudFormation makes up at deploy, so the topic's own policy lets it publish.
     """
-    if MODULE_TOPIC not in spec.topics or policy is None or topic is None:
-        return
-    policy.add_statements(
+    if MODULE_TOPIC not in spec.topics or topic is None:
+        return None
+    if policy is not None:
+        policy.add_statements(
+            iam.PolicyStatement(
+                sid="PublishAsyncResultsToModuleTopic", actions=["sns:Publish"], resources=[topic.topic_arn]
+            )
+        )
+        return None
+    topic.add_to_resource_policy(
         iam.PolicyStatement(
-            sid="PublishAsyncResultsToModuleTopic", actions=["sns:Publish"], resources=[topic.topic_arn]
+            sid="ExecutionRolePublishesAsyncResults",
+            principals=[role],
+            actions=["sns:Publish"],
+            resources=[topic.topic_arn],
         )
     )
+    return topic.node.try_find_child("Policy")
 
 
 def wake_up_on_backlog(

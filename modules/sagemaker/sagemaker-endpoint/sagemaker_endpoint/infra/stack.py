@@ -73,6 +73,7 @@ class EndpointStack(cdk.Stack):
             # Here the configuration carries the role the instances start with: its policy must be attached first.
             self.endpoint_config.node.add_dependency(execution_policy)
         self.topic = notifications.notification_topic(self, plan.notifications, self.key)
+        self.publish_grant: Construct | None = None
         if plan.asynchronous is not None:
             self._asynchronous(execution_policy)
         self.alarms = alarms.add_alarms(
@@ -143,7 +144,7 @@ class EndpointStack(cdk.Stack):
         self.endpoint_config.async_inference_config = async_inference.async_inference_config(
             spec.config, self.key, self.topic
         )
-        async_inference.publish_to_module_topic(spec, execution_policy, self.topic)
+        self.publish_grant = async_inference.publish_to_module_topic(spec, execution_policy, self.topic, self.role)
 
     def _encryption_key(self) -> kms.Key:
         key = kms.Key(
@@ -276,6 +277,8 @@ class EndpointStack(cdk.Stack):
         # The alarms a rollout watches must exist before SageMaker starts one.
         for alarm in self.alarms:
             endpoint.node.add_dependency(alarm)
+        if self.publish_grant is not None:
+            endpoint.node.add_dependency(self.publish_grant)
         return endpoint
 
     def _metadata(self) -> dict[str, Any]:
