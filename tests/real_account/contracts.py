@@ -555,7 +555,7 @@ def async_inference(template: Template) -> Iterator[Contract]:
                 "execution role",
                 f"{action} to encrypt asynchronous results with the module key",
                 call,
-                _with(call, resource=call.resource.replace(key.lower(), "another-key")),
+                _with(call, resource=call.resource.rsplit("/", 1)[0] + "/another-key"),
             )
     topics = {output.get("NotificationConfig", {}).get(kind) for kind in ("SuccessTopic", "ErrorTopic")} - {None}
     module_topic = _first(template, "AWS::SNS::Topic")
