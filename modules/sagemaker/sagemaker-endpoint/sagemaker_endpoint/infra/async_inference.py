@@ -10,7 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from sagemaker_endpoint.infra.parts import first_unit_on_alarm
 from sagemaker_endpoint.specs import AsyncAsGiven, AsyncSpec, VariantPlan
@@ -54,7 +54,7 @@ def async_inference_config(
 
 def publish_to_module_topic(
     spec: AsyncSpec, policy: iam.ManagedPolicy | None, topic: sns.ITopic | None, role: iam.IRole
-) -> Construct | None:
+) -> IConstruct | None:
     """The execution role may publish to the module's topic (topics given by ARN are in its policy already);
     returns the resource granting it, which the endpoint must wait for.
 

@@ -12,7 +12,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from sagemaker_endpoint.contract import DeploymentContext
 from sagemaker_endpoint.infra import (
@@ -73,7 +73,7 @@ class EndpointStack(cdk.Stack):
             # Here the configuration carries the role the instances start with: its policy must be attached first.
             self.endpoint_config.node.add_dependency(execution_policy)
         self.topic = notifications.notification_topic(self, plan.notifications, self.key)
-        self.publish_grant: Construct | None = None
+        self.publish_grant: IConstruct | None = None
         if plan.asynchronous is not None:
             self._asynchronous(execution_policy)
         self.alarms = alarms.add_alarms(
