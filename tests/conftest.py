@@ -33,7 +33,8 @@ def default_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture(scope="session")
 def serving_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """manifests/examples/serving-modes.yaml (networking and one endpoint per serving mode), rehearsed once."""
+    """manifests/examples/serving-modes.yaml (networking and one endpoint per serving mode), rehearsed once.
+    Tests that read it carry `pytest.mark.xdist_group("serving-modes")`."""
     from rehearsal.run import rehearse
 
     output = tmp_path_factory.mktemp("serving-rehearsal")

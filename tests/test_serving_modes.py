@@ -13,7 +13,8 @@ import yaml
 from rehearsal.run import Rehearsal, as_json
 from tests.repository import ROOT
 
-pytestmark = pytest.mark.xdist_group("rehearsal")
+# Its own group: one worker rehearses it once, beside (not after) the default rehearsal's group.
+pytestmark = pytest.mark.xdist_group("serving-modes")
 
 GROUP_FILE = ROOT / "manifests" / "examples" / "serving-modes-modules.yaml"
 README = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "README.md"
