@@ -8,7 +8,6 @@ What is billed by use is named, never guessed; a price missing from the file is 
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,13 +122,20 @@ def _serving_instances(template: Template) -> list[tuple[int, str, bool]]:
 
 
 def _variants_scaled_to_zero(template: Template) -> set[str]:
-    """Names of the variants whose instance count Application Auto Scaling may take to 0."""
+    """Names of the variants whose instance count Application Auto Scaling may take to 0 (a target's
+    ResourceId is `endpoint/<endpoint>/variant/<variant>`, the endpoint's name often an attribute)."""
     names = set()
     for _, target in resources(template, "AWS::ApplicationAutoScaling::ScalableTarget"):
         if (
             target.get("ScalableDimension") == "sagemaker:variant:DesiredInstanceCount"
             and target.get("MinCapacity") == 0
         ):
-            resource_id = json.dumps(target.get("ResourceId"))
-            names.add(resource_id.rsplit("/variant/", 1)[-1].strip('"]} '))
+            resource_id = target.get("ResourceId")
+            parts = (
+                resource_id["Fn::Join"][1]
+                if isinstance(resource_id, dict) and "Fn::Join" in resource_id
+                else [resource_id]
+            )
+            text = "".join(part if isinstance(part, str) else "?" for part in parts)
+            names.add(text.rsplit("/variant/", 1)[-1])
     return names
