@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
+from rehearsal.cost import estimate
+from rehearsal.decisions import decisions
 from rehearsal.run import Rehearsal, as_json
+from rehearsal.templates import fixed_name
 from tests.repository import ROOT
 
 # Its own group: one worker rehearses it once, beside (not after) the default rehearsal's group.
@@ -125,3 +128,48 @@ def test_the_readme_examples_of_the_modes_are_the_rehearsed_manifests() -> None:
     assert sorted(examples) == ["async", "shadow", "to-zero"]
     for name, parameters in examples.items():
         assert parameters == manifests[name], name
+
+
+def _template(variant: dict[str, Any], *extra: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
+    resources: dict[str, Any] = {
+        "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": {"ProductionVariants": [variant]}},
+        "Endpoint": {
+            "Type": "AWS::SageMaker::Endpoint",
+            "Properties": {"EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]}},
+        },
+    }
+    resources.update({logical: {"Type": kind, "Properties": properties} for logical, kind, properties in extra})
+    return {"Resources": resources}
+
+
+VARIANT = {"VariantName": "AllTraffic", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2}
+
+
+def _target(minimum: int) -> tuple[str, str, dict[str, Any]]:
+    resource_id = {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": ["Endpoint", "EndpointName"]}, "/variant/AllTraffic"]]}
+    properties = {
+        "ResourceId": resource_id,
+        "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+        "MinCapacity": minimum,
+        "MaxCapacity": 4,
+    }
+    return ("Target", "AWS::ApplicationAutoScaling::ScalableTarget", properties)
+
+
+def test_only_a_variant_that_may_reach_zero_instances_is_priced_at_zero() -> None:
+    items = {item.what: item.monthly for item in estimate(_template(VARIANT, _target(1)), "us-east-1").items}
+    assert items["2 x ml.m5.large (SageMaker hosting)"] == 167.9
+    items = {item.what: item.monthly for item in estimate(_template(VARIANT, _target(0)), "us-east-1").items}
+    assert items == {"0 x ml.m5.large when idle (scales to zero instances)": 0.0}
+    managed = {**VARIANT, "ManagedInstanceScaling": {"Status": "ENABLED", "MinInstanceCount": 0, "MaxInstanceCount": 2}}
+    assert [item.monthly for item in estimate(_template(managed), "us-east-1").items] == [0.0]
+
+
+def test_a_target_at_zero_without_a_step_policy_is_called_out() -> None:
+    lines = decisions(_template(VARIANT, _target(0)))
+    assert "  scales to zero when idle; NOTHING brings it back from zero" in lines
+
+
+def test_an_alarm_whose_name_is_computed_is_not_named_after_its_metric() -> None:
+    alarm = {"AlarmName": {"Fn::Join": ["-", ["a", "b"]]}, "MetricName": "HasBacklogWithoutCapacity"}
+    assert fixed_name("AWS::CloudWatch::Alarm", alarm) is None
