@@ -612,8 +612,24 @@ def inference_components(template: Template) -> Iterator[Contract]:
     scaling = f"arn:aws:iam::{template.account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
     scaling_role = scaling + SCALING_ROLE
     deployer = f"arn:aws:iam::{template.account}:role/{_cdk_execution_role(template)}"
+    scaled = {
+        str(target["Properties"]["ResourceId"]).removeprefix("inference-component/")
+        for _, target in template.of_type("AWS::ApplicationAutoScaling::ScalableTarget")
+    }
     for name in components:
         component = f"{sagemaker}:inference-component/{name.lower()}"
+        # CreateInferenceComponent authorizes the endpoint and the component (both required).
+        for action, resource in (
+            ("sagemaker:CreateInferenceComponent", endpoint_arn),
+            ("sagemaker:CreateInferenceComponent", component),
+            ("sagemaker:UpdateInferenceComponent", component),
+            ("sagemaker:DeleteInferenceComponent", component),
+        ):
+            yield Contract(
+                "CloudFormation (CDK execution role)", f"{action} (deploy)", Request(deployer, action, resource)
+            )
+        if name not in scaled:
+            continue
         for action in ("sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"):
             yield Contract(
                 "application auto scaling", f"{action} to change the copies", Request(scaling_role, action, component)
@@ -631,10 +647,6 @@ def inference_components(template: Template) -> Iterator[Contract]:
             _with(call, resource=f"{alarm}{name}-no-capacity"),  # the module's own wake-up alarm stays its own
         )
         for action, resource in (
-            ("sagemaker:CreateInferenceComponent", endpoint_arn),
-            ("sagemaker:CreateInferenceComponent", component),
-            ("sagemaker:UpdateInferenceComponent", component),
-            ("sagemaker:DeleteInferenceComponent", component),
             (
                 "application-autoscaling:RegisterScalableTarget",
                 f"arn:aws:application-autoscaling:{template.region}:{template.account}:scalable-target/0a1b2c3d",
