@@ -184,7 +184,10 @@ def test_promotion_replaces_model_and_configuration_and_updates_the_endpoint_und
     assert "Update plan after step 'promote'" in plan(promoted)
 
 
-def test_a_warm_rehearsal_reuses_the_synthesis_until_an_input_changes(tmp_path: Path) -> None:
+def test_a_warm_rehearsal_reuses_the_synthesis_until_an_input_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REHEARSAL_CACHE")  # the output folder's own cache, cold at first
     lines: list[str] = []
     rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path)
     rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path, lines.append)
