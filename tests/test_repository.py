@@ -55,3 +55,10 @@ def test_every_module_ships_the_same_contract() -> None:
     copies = {folder: next(folder.glob("*/contract.py")).read_bytes() for folder in MODULE_DIRS}
     assert len(copies) >= 2
     assert len(set(copies.values())) == 1, "copy one module's contract.py over the others'"
+
+
+def test_every_module_ships_the_same_retained_log_group_check() -> None:
+    # The redeploy-after-destroy refusal (retained.py) is the same rule for every module's kept log groups.
+    copies = {folder: next(folder.glob("*/retained.py")).read_bytes() for folder in MODULE_DIRS}
+    assert len(copies) >= 2
+    assert len(set(copies.values())) == 1, "copy one module's retained.py over the others'"

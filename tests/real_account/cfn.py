@@ -18,6 +18,7 @@ from tests.matrix import ACCOUNT, REGION, VALID
 from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
+NETWORKING_MODULESTACK = ROOT / "modules" / "networking" / "modulestack.yaml"
 PARTITION = "aws"
 
 # CloudFormation's name property per resource type (a custom name fixes the physical id).
@@ -188,25 +189,30 @@ def matrix_templates(results: dict[str, Any]) -> list[Template]:
     return templates
 
 
-def modulestack_templates() -> list[Template]:
-    """The deployment role's extra permissions, as Seed-Farmer deploys them: following a group (with
-    capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed package."""
+def _modulestack(path: Path) -> dict[str, Any]:
     from cfnlint.decode import decode_str
 
-    raw, errors = decode_str(MODULESTACK.read_text())
+    raw, errors = decode_str(path.read_text())
     assert not errors, errors
-    raw = json.loads(json.dumps(raw))  # plain dicts and strings (cfn-lint decodes into its own node types)
+    decoded: dict[str, Any] = json.loads(json.dumps(raw))  # plain dicts and strings (cfn-lint's node types)
+    return decoded
+
+
+def modulestack_templates() -> list[Template]:
+    """The deployment roles' extra permissions, as Seed-Farmer deploys them: the endpoint's following a
+    group (with capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed
+    package, and networking's."""
+    raw = _modulestack(MODULESTACK)
     templates = []
+    defaults = {
+        "ProjectName": "mlops",
+        "DeploymentName": "demo",
+        "ModuleName": "endpoint",
+        "RoleName": "mlops-demo-endpoint-deployment-role",
+    }
     for case, group in (("modulestack-group", "Demo-Fraud-Detector"), ("modulestack-fixed-package", "")):
-        parameters = dict(raw["Parameters"])
-        defaults = {
-            "ProjectName": "mlops",
-            "DeploymentName": "demo",
-            "ModuleName": "endpoint",
-            "RoleName": "mlops-demo-endpoint-deployment-role",
-            "ModelPackageGroupName": group,
-        }
-        parameters = {name: {**spec, "Default": defaults[name]} for name, spec in parameters.items()}
+        values = {**defaults, "ModelPackageGroupName": group}
+        parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
         resources = {
             logical: resource
             for logical, resource in raw["Resources"].items()
@@ -217,4 +223,10 @@ def modulestack_templates() -> list[Template]:
                 case=case, module="sagemaker-endpoint", raw={**raw, "Parameters": parameters, "Resources": resources}
             )
         )
+    raw = _modulestack(NETWORKING_MODULESTACK)
+    values = {**defaults, "ModuleName": "vpc", "RoleName": "mlops-demo-vpc-deployment-role"}
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    templates.append(
+        Template(case="modulestack-networking", module="networking", raw={**raw, "Parameters": parameters})
+    )
     return templates

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.matrix import DATA, IMAGE, VALID
-from tests.real_account.calls import deployed_read_actions, function_actions, idempotency_actions, lookup_actions
+from tests.real_account.calls import (
+    deployed_read_actions,
+    function_actions,
+    idempotency_actions,
+    lookup_actions,
+    retained_read_actions,
+)
 from tests.real_account.cfn import Template
 from tests.real_account.evaluate import Request, decide
 from tests.real_account.policies import Document, documents
@@ -355,13 +361,31 @@ def _watched_objects(template: Template) -> list[str]:
 
 
 def deployment_role(template: Template) -> Iterator[Contract]:
-    """The Seed-Farmer deployment role's synth-time reads (model_package.py, deployed.py), with the
-    modulestack's policies."""
+    """The Seed-Farmer deployment role's synth-time reads (model_package.py, deployed.py, retained.py),
+    with the modulestack's policies."""
     if not template.case.startswith("modulestack"):
         return
     role = f"arn:aws:iam::{template.account}:role/{template.parameter('RoleName')}"
     sagemaker = f"arn:aws:sagemaker:{template.region}:{template.account}"
     stack = "-".join(template.parameter(name) for name in ("ProjectName", "DeploymentName", "ModuleName"))
+    kept = {
+        "cloudformation:ListStackResources": (
+            f"arn:aws:cloudformation:{template.region}:{template.account}:stack/{stack}/0a1b2c3d-4e5f"
+        ),
+        "logs:DescribeLogGroups": "*",
+    }
+    for action in sorted(retained_read_actions()):
+        call = Request(role, action, kept[action])
+        yield Contract(
+            "deployment role",
+            f"{action} (log groups an earlier deployment kept, before each deploy)",
+            call,
+            None
+            if call.resource == "*"
+            else _with(call, resource=call.resource.replace(f"/{stack}/", f"/{stack}-other/")),
+        )
+    if template.module != "sagemaker-endpoint":
+        return
     deployed = {
         "sagemaker:DescribeEndpoint": f"{sagemaker}:endpoint/{stack}",
         "sagemaker:DescribeEndpointConfig": f"{sagemaker}:endpoint-config/{stack}-config-0a1b2c3d",

@@ -22,6 +22,7 @@ ROLE_NAMES = {
     "FlowLogRole": "VPC flow logs delivery",
     "ModelPackageLookup": "Seed-Farmer deployment role (modulestack.yaml, only when following a group)",
     "DeployedEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "KeptLogGroupsRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "CustomVpcRestrictDefaultSG": "the CDK's default-security-group handler (networking)",
 }
 
