@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.matrix import ACCOUNT, REGION, VALID
+from tests.matrix import ACCOUNT, DATA, IMAGE, REGION, VALID
 from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
@@ -52,6 +52,10 @@ class Template:
     account: str = ACCOUNT
     region: str = REGION
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The module parameters it was synthesized from (the matrix's are read from tests/matrix.py VALID),
+    # and the images and model data of the package a `model-package-group-name` resolved to.
+    parameters: dict[str, Any] = field(default_factory=dict)
+    group_artifacts: tuple[tuple[str, ...], tuple[str, ...]] = ((IMAGE,), (DATA,))
 
     def __post_init__(self) -> None:
         raw_resources = self.raw.get("Resources", {})
@@ -187,6 +191,56 @@ def matrix_templates(results: dict[str, Any]) -> list[Template]:
         [path] = Path(result["outdir"]).glob("*.template.json")
         templates.append(Template(case=case, module=VALID[case][0].name, raw=json.loads(path.read_text())))
     return templates
+
+
+def rehearsal_templates(rehearsal: Any) -> list[Template]:
+    """Every template the rehearsal of manifests/deployment.yaml synthesized (tests/conftest.py
+    `default_rehearsal`), resolved with its account and region, with the parameters Seed-Farmer gave the
+    module and the artifacts of the package the seeded group resolved to (rehearsal/account.yaml)."""
+    from rehearsal.seed import load_seed
+
+    templates = []
+    for group in rehearsal.groups:
+        for module in group:
+            region = module.environment["CDK_DEFAULT_REGION"]
+            parameters = {
+                variable.removeprefix("SEEDFARMER_PARAMETER_").lower().replace("_", "-"): _decoded(value)
+                for variable, value in module.environment.items()
+                if variable.startswith("SEEDFARMER_PARAMETER_")
+            }
+            seed = load_seed(ROOT / "rehearsal" / "account.yaml", rehearsal.account, region)
+            approved = [
+                package
+                for package_group in seed.model_package_groups
+                if package_group.name == parameters.get("model-package-group-name")
+                for package in package_group.packages
+                if package.approval == "Approved"
+            ]
+            artifacts = (
+                ((approved[-1].image,), (approved[-1].model_data_url,) if approved[-1].model_data_url else ())
+                if approved
+                else ((), ())
+            )
+            for stack in module.stacks:
+                templates.append(
+                    Template(
+                        case=f"rehearsal-{stack.name}",
+                        module=Path(module.path).name,
+                        raw=stack.template,
+                        account=rehearsal.account,
+                        region=region,
+                        parameters=parameters,
+                        group_artifacts=artifacts,
+                    )
+                )
+    return templates
+
+
+def _decoded(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
 
 
 def _modulestack(path: Path) -> dict[str, Any]:

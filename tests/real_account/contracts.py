@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.matrix import DATA, IMAGE, VALID
+from tests.matrix import VALID
 from tests.real_account.calls import (
     deployed_read_actions,
     function_actions,
@@ -74,7 +74,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
         return
     arn = _role_arn(template, role)
     region, account = template.region, template.account
-    parameters = VALID[template.case][1] if template.case in VALID else {}
+    parameters = VALID[template.case][1] if template.case in VALID else template.parameters
     images: set[str] = set()
     data: set[str] = set()
     unknown_package = False
@@ -89,8 +89,9 @@ def execution_role(template: Template) -> Iterator[Contract]:
                 data.add(container["ModelDataUrl"])
             if "ModelPackageName" in container:
                 if "model-package-group-name" in parameters:
-                    images.add(IMAGE)  # what the matrix's group holds (tests/synthesize_cases.py)
-                    data.add(DATA)
+                    # What the group holds (tests/synthesize_cases.py, or the rehearsal's seed).
+                    images.update(template.group_artifacts[0])
+                    data.update(template.group_artifacts[1])
                 else:
                     unknown_package = True
     for image in sorted(images):
