@@ -52,7 +52,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in readme
 
 
-@pytest.mark.parametrize("shared", ["contract.py", "control_tower.py"])
+@pytest.mark.parametrize("shared", ["contract.py", "control_tower.py", "retained.py"])
 def test_every_module_ships_the_same_shared_helpers(shared: str) -> None:
     # Each module stands alone as Seed-Farmer ships it, so the shared helpers are copied, not imported.
     copies = {folder: next(folder.glob(f"*/{shared}")).read_bytes() for folder in MODULE_DIRS}

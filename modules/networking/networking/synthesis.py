@@ -7,7 +7,7 @@ second with one line that names it, and nothing is written.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from networking import contract, control_tower
 from networking.contract import DeploymentContext
@@ -57,9 +57,26 @@ def synthesize(outdir: str | None = None) -> None:
     """Read the parameters from the environment and write the cloud assembly, as `python app.py` does."""
     context = DeploymentContext.from_env()
     settings = NetworkingSettings.from_env()
-    build_app(settings, context, outdir).synth()
+    assembly = build_app(settings, context, outdir).synth()
+    refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
+
+
+def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
+    """A flow-log group kept by an earlier deployment is refused before anything deploys (retained.py)."""
+    import boto3
+
+    from networking import retained
+
+    retained.refuse_retained_log_groups(
+        boto3.client("cloudformation", region_name=context.region),
+        boto3.client("logs", region_name=context.region),
+        template,
+        context.stack_name,
+    )
 
 
 def main() -> None:
     """`python app.py`: synthesize, or end with one line naming the bad parameter."""
-    contract.main("networking", synthesize)
+    from networking.retained import RetainedLogGroupError
+
+    contract.main("networking", synthesize, errors=(RetainedLogGroupError,))

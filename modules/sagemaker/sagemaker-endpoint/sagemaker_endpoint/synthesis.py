@@ -7,7 +7,7 @@ second with one line that names it, and nothing is written.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sagemaker_endpoint import contract, control_tower
 from sagemaker_endpoint.contract import DeploymentContext
@@ -102,23 +102,54 @@ def synthesize(outdir: str | None = None) -> None:
     settings = EndpointSettings.from_env()
     package = resolve_package(settings, context)
     refuse_updates_sagemaker_refuses(settings, context, package)
-    build_app(settings, context, package, outdir).synth()
+    assembly = build_app(settings, context, package, outdir).synth()
+    refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
+
+
+def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
+    """A log group kept by an earlier deployment is refused before anything deploys (retained.py)."""
+    import boto3
+
+    from sagemaker_endpoint import retained
+
+    retained.refuse_retained_log_groups(
+        boto3.client("cloudformation", region_name=context.region),
+        boto3.client("logs", region_name=context.region),
+        template,
+        context.stack_name,
+    )
 
 
 def refuse_updates_sagemaker_refuses(
     settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None
 ) -> None:
-    """The deployed endpoint is read (three calls) to refuse an update SageMaker would refuse."""
-    if settings.serverless:
-        return
+    """The deployed endpoint is read (up to five calls) to refuse an update SageMaker would refuse."""
     import boto3
 
-    from sagemaker_endpoint.deployed import autoscaled_variants, refuse_autoscaled_changes
+    from sagemaker_endpoint.deployed import (
+        autoscaled_variants,
+        deployed_variant_names,
+        refuse_autoscaled_changes,
+        refuse_renamed_variants_under_guardrail,
+    )
 
     planned = plan(settings, package, context)
+    sagemaker = boto3.client("sagemaker", region_name=context.region)
+    # Inference components roll out through their own rolling update; every other endpoint updates
+    # under the DeploymentConfig the stack gives it (rollout.py), a deployment guardrail.
+    if not planned.components:
+        refuse_renamed_variants_under_guardrail(
+            deployed_variant_names(sagemaker, planned.endpoint_name),
+            [variant.name for variant in planned.variants],
+            planned.endpoint_name,
+            parameter="variants" if settings.variants else "variant-name",
+            strategy=planned.rollout.strategy,
+        )
+    if settings.serverless:
+        return
     instance_types = {variant.name: variant.size.instance_type or "" for variant in planned.variants}
     deployed = autoscaled_variants(
-        boto3.client("sagemaker", region_name=context.region),
+        sagemaker,
         boto3.client("application-autoscaling", region_name=context.region),
         planned.endpoint_name,
     )
@@ -127,4 +158,6 @@ def refuse_updates_sagemaker_refuses(
 
 def main() -> None:
     """`python app.py`: synthesize, or end with one line naming the bad parameter."""
-    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError,))
+    from sagemaker_endpoint.retained import RetainedLogGroupError
+
+    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError, RetainedLogGroupError))
