@@ -11,6 +11,7 @@ import pytest
 from moto import mock_aws
 
 from networking import synthesis
+from networking.contract import DeploymentContext
 
 REGION = "us-east-1"
 STACK = "mlops-test-vpc"
@@ -51,4 +52,4 @@ def test_a_kept_flow_log_group_is_refused_with_the_command_that_deletes_it(
     )
     template = json.loads((tmp_path / f"{STACK}.template.json").read_text())
     logs.delete_log_group(logGroupName=GROUP)  # what the message says to run: then the deploy goes ahead
-    synthesis.refuse_retained_log_groups(template, synthesis.DeploymentContext.from_env())
+    synthesis.refuse_retained_log_groups(template, DeploymentContext.from_env())

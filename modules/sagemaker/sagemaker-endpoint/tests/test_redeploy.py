@@ -16,7 +16,8 @@ import pytest
 from moto import mock_aws
 
 from sagemaker_endpoint import synthesis
-from sagemaker_endpoint.contract import ParameterError
+from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.retained import RetainedLogGroupError, kept_log_groups
 
 REGION = "us-east-1"
@@ -95,7 +96,7 @@ def test_a_redeploy_after_destroy_is_refused_naming_each_kept_group_and_the_comm
     )
     assert "Traceback" not in capsys.readouterr().err
 
-    template, context = _template(tmp_path), synthesis.DeploymentContext.from_env()
+    template, context = _template(tmp_path), DeploymentContext.from_env()
     assert kept_log_groups(template) == sorted(GROUPS)
     for name in GROUPS:  # what the message says to run: then the deploy goes ahead
         logs.delete_log_group(logGroupName=name)
@@ -171,5 +172,5 @@ def test_renaming_the_variant_of_a_deployed_endpoint_is_refused_before_anything_
 
 
 def _check_update() -> None:
-    settings, context = synthesis.EndpointSettings.from_env(), synthesis.DeploymentContext.from_env()
+    settings, context = EndpointSettings.from_env(), DeploymentContext.from_env()
     synthesis.refuse_updates_sagemaker_refuses(settings, context, synthesis.resolve_package(settings, context))
