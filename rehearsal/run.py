@@ -24,6 +24,7 @@ from rehearsal.seed import Seed, Seeded, seed_account
 from rehearsal.stable_ids import stable_ids
 from rehearsal.state import load_state, plan_updates, save_state, state_of
 from rehearsal.summary import metadata_as_deployed, module_summary, region_of
+from rehearsal.synth_cache import cache_folder
 from rehearsal.update_plan import ModuleUpdate
 
 
@@ -76,7 +77,7 @@ def rehearse(
         published = Published()
         for group in deployment.groups:
             results = _rehearse_group(
-                emulator, deployment, group, root, folder, published, progress, output.resolve() / ".cache", seeds
+                emulator, deployment, group, root, folder, published, progress, cache_folder(output), seeds
             )
             result.groups.append(results)
             for module in results:

@@ -4,13 +4,17 @@ A module's synthesis is deterministic (same inputs, byte-identical templates: a 
 repository), so a cloud assembly can be reused when its inputs are the same: every file of the module's
 folder, its Seed-Farmer environment, what the emulated account holds that a synth-time lookup reads
 (the seed), and the versions of Python and the CDK libraries. cfn-lint's findings depend only on the
-template and the region. Entries live in `<output>/.cache/`; the newest few per kind are kept.
+template and the region. Entries live in `<output>/.cache/`, or in the folder REHEARSAL_CACHE names (one
+cache for several output folders, as the test suite uses); the newest few per kind are kept. Several
+rehearsals may share a cache at once: an entry is written under a name of its own and renamed into place,
+and a writer that finds the entry already there keeps that one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -20,7 +24,7 @@ from typing import TypeVar
 
 KEEP = 12
 _SKIPPED_FOLDERS = {"cdk.out", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "node_modules", "tests"}
-_LIBRARIES = ("aws-cdk-lib", "constructs", "cdk-nag", "cfn-lint")
+_LIBRARIES = ("aws-cdk-lib", "constructs", "cdk-nag", "cdklabs-cdk-validator-cfnguard", "cfn-lint")
 
 T = TypeVar("T")
 
@@ -52,16 +56,21 @@ def synthesized(cache: Path | None, key: str, outdir: Path, synthesize: Callable
     entry = cache / "synth" / key if cache else None
     if entry is not None and (entry / "cdk.out").is_dir() and (entry / "result.json").is_file():
         shutil.rmtree(outdir, ignore_errors=True)
-        shutil.copytree(entry / "cdk.out", outdir)
-        return json.loads((entry / "result.json").read_text()), True
+        try:
+            shutil.copytree(entry / "cdk.out", outdir)
+            return json.loads((entry / "result.json").read_text()), True
+        except (OSError, shutil.Error):  # pruned by another rehearsal sharing the cache: synthesize instead
+            shutil.rmtree(outdir, ignore_errors=True)
     value = synthesize()
     if entry is not None:
-        staging = entry.with_name(entry.name + ".partial")
-        shutil.rmtree(staging, ignore_errors=True)
+        staging = entry.with_name(f"{entry.name}.{os.getpid()}.{id(value)}.partial")
         shutil.copytree(outdir, staging / "cdk.out")
         (staging / "result.json").write_text(json.dumps(value))
         shutil.rmtree(entry, ignore_errors=True)
-        staging.rename(entry)
+        try:
+            staging.rename(entry)
+        except OSError:  # another rehearsal wrote the same entry meanwhile: the same inputs, the same result
+            shutil.rmtree(staging, ignore_errors=True)
         _prune(entry.parent)
     return value, False
 
@@ -77,15 +86,28 @@ def linted(cache: Path | None, template_text: str, region: str, lint: Callable[[
         return findings
     findings = lint()
     entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.with_suffix(".partial").write_text(json.dumps(findings))
-    entry.with_suffix(".partial").rename(entry)
+    staging = entry.with_name(f"{entry.name}.{os.getpid()}.{id(findings)}.partial")
+    staging.write_text(json.dumps(findings))
+    staging.replace(entry)
     _prune(entry.parent)
     return findings
 
 
+def cache_folder(output: Path) -> Path:
+    """Where a rehearsal writing into `output` keeps its reusable results."""
+    shared = os.environ.get("REHEARSAL_CACHE")
+    return Path(shared).resolve() if shared else output.resolve() / ".cache"
+
+
 def _prune(folder: Path) -> None:
-    entries = sorted(folder.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
-    for stale in entries[KEEP:]:
+    def modified(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except FileNotFoundError:  # pruned by another rehearsal sharing the cache
+            return 0.0
+
+    entries = sorted((path for path in folder.iterdir() if not path.name.endswith(".partial")), key=modified)
+    for stale in entries[::-1][KEEP:]:
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
         else:

@@ -133,7 +133,8 @@ def _follow_replacements(after: dict[str, Any], changes: dict[str, Change], regi
 
 def _refused(before: dict[str, Any], after: dict[str, Any], changes: dict[str, Change]) -> list[str]:
     """Updates AWS would refuse: a custom-named resource replaced under the same name; an autoscaled
-    variant's instance type changed (SageMaker fails the endpoint update while the variant is registered)."""
+    variant's instance type changed (SageMaker fails the endpoint update while the variant is registered);
+    variant names changed under a deployment guardrail (SageMaker's deployment guardrails: Exclusions)."""
     errors = []
     for logical_id, change in changes.items():
         if change.action != REPLACED or logical_id not in before:
@@ -161,7 +162,30 @@ def _refused(before: dict[str, Any], after: dict[str, Any], changes: dict[str, C
             f"variant {variant} is removed while registered with Application Auto Scaling: SageMaker fails the "
             "endpoint update; deregister the scalable target first (or deploy in two steps)"
         )
+    old_names = _guarded_variant_names({"Resources": before})
+    for logical_id, names in _guarded_variant_names(template).items():
+        if logical_id in old_names and sorted(old_names[logical_id]) != sorted(names):
+            errors.append(
+                f"endpoint {logical_id}: variants {', '.join(old_names[logical_id])} -> {', '.join(names)} under its "
+                "deployment guardrail: SageMaker requires a blue/green or rolling update to keep the variant names; "
+                "keep them, or serve the new variants from another endpoint"
+            )
     return errors
+
+
+def _guarded_variant_names(template: Template) -> dict[str, list[str]]:
+    """Per endpoint updated under a deployment guardrail (a DeploymentConfig), the variant names it serves."""
+    configs = dict(resources(template, "AWS::SageMaker::EndpointConfig"))
+    return {
+        logical_id: [
+            str(variant.get("VariantName"))
+            for variant in configs.get(referenced_id(endpoint.get("EndpointConfigName")) or "", {}).get(
+                "ProductionVariants", []
+            )
+        ]
+        for logical_id, endpoint in resources(template, "AWS::SageMaker::Endpoint")
+        if endpoint.get("DeploymentConfig")
+    }
 
 
 def _scaled_variants(template: Template) -> set[str]:

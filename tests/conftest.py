@@ -13,6 +13,18 @@ from tests.matrix import ENDPOINT, NETWORKING, VALID, synthesize_in_one_process
 from tests.repository import ROOT
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_rehearsal_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One synthesis cache (rehearsal/synth_cache.py) for every rehearsal of the run, on every worker: many
+    tests rehearse the same fixture manifests, and a module's synthesis with the same inputs is the same
+    bytes. Tests of the cache itself use their own (`monkeypatch.delenv("REHEARSAL_CACHE")`)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "rehearsal-cache"
+    shared.mkdir(exist_ok=True)
+    os.environ["REHEARSAL_CACHE"] = str(shared)
+    return shared
+
+
 @pytest.fixture(scope="session")
 def deployment() -> Any:
     """manifests/deployment.yaml as Seed-Farmer loads it, with a placeholder account."""

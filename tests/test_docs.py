@@ -53,3 +53,11 @@ def test_readme_inputs_table_matches_the_settings(module_dir: Path) -> None:
             assert declared[name]["default"] is None, f"{name}: README describes a default the code sets to a value"
         else:
             assert default == declared[name]["default"], f"{name}: README {row[2]}, code {declared[name]['default']}"
+
+
+def test_readme_counts_the_parameter_sets_the_matrices_hold() -> None:
+    from tests.matrix import BAD, VALID
+
+    readme = (ROOT / "README.md").read_text()
+    assert f"validation on: {len(VALID)} valid parameter sets" in readme
+    assert f"and {len(BAD)} bad parameter\nsets" in readme

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -70,35 +69,37 @@ def test_each_valid_set_is_cfn_lint_clean(matrix: dict[str, Any], name: str) -> 
 
 @pytest.fixture(scope="session")
 def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
-    """Every bad set run as Seed-Farmer runs a module, four at a time, with an emulated account for lookups."""
+    """Every bad set run as Seed-Farmer runs a module (the module's `app.main()` with the environment
+    Seed-Farmer gives it), one process per module (tests/run_bad_cases.py), with an emulated account."""
     from rehearsal.emulator import emulated_account
 
     root = tmp_path_factory.mktemp("bad-inputs")
     base = {key: value for key, value in os.environ.items() if not key.startswith(("SEEDFARMER_", "AWS_"))}
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Path]] = {}
     with emulated_account("111111111111", REGION) as emulator:
-
-        def run(name: str) -> tuple[subprocess.CompletedProcess[str], Path]:
-            folder, parameters, _ = BAD[name]
-            outdir = root / name
-            env = {
-                **base,
-                **emulator.environment(REGION),
-                **module_environment(parameters, name),
-                "CDK_OUTDIR": str(outdir),
+        processes = []
+        for module in (NETWORKING, ENDPOINT):
+            outroot = root / module.name
+            outroot.mkdir()
+            cases = {
+                name: {
+                    **base,
+                    **emulator.environment(REGION),
+                    **module_environment(parameters, name),
+                    "CDK_OUTDIR": str(root / name),
+                }
+                for name, (folder, parameters, _) in BAD.items()
+                if folder == module
             }
-            result = subprocess.run(
-                [sys.executable, "app.py"],
-                cwd=folder,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=300,
-            )
-            return result, outdir
-
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            return dict(zip(BAD, pool.map(run, BAD), strict=True))
+            (outroot / "cases.json").write_text(json.dumps(cases))
+            script = [sys.executable, str(ROOT / "tests" / "run_bad_cases.py"), str(outroot)]
+            processes.append((outroot, subprocess.Popen(script, cwd=module, env=base, text=True)))
+        for outroot, process in processes:
+            assert process.wait(timeout=600) == 0, f"tests/run_bad_cases.py failed in {outroot}"
+            for name, result in json.loads((outroot / "results.json").read_text()).items():
+                completed = subprocess.CompletedProcess([name], result["returncode"], "", result["stderr"])
+                runs[name] = (completed, root / name)
+    return runs
 
 
 def test_the_bad_input_matrix_has_at_least_40_sets() -> None:

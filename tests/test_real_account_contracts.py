@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.matrix import VALID
-from tests.real_account.calls import function_actions, idempotency_actions, lookup_actions
+from tests.real_account.calls import function_actions, idempotency_actions, lookup_actions, retained_read_actions
 from tests.real_account.cfn import Template
 from tests.real_account.contracts import contracts, failures, ordering_failures
 from tests.real_account.evaluate import Request, condition_holds, decide
@@ -20,7 +20,7 @@ from tests.real_account.policies import Document
 
 pytestmark = pytest.mark.xdist_group("matrix")
 
-CASES = sorted([*VALID, "modulestack-group", "modulestack-fixed-package"])
+CASES = sorted([*VALID, "modulestack-group", "modulestack-fixed-package", "modulestack-networking"])
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -51,6 +51,7 @@ def test_the_calls_are_read_from_the_code() -> None:
         "sagemaker:ListModelPackages",
         "sagemaker:DescribeModelPackage",
     }
+    assert retained_read_actions() == {"cloudformation:ListStackResources", "logs:DescribeLogGroups"}
 
 
 def _document(kind: str, *statements: dict[str, Any], targets: tuple[str, ...] = ()) -> Document:

@@ -17,7 +17,7 @@ from tests.real_account.sar import actions_matching, document_findings, resource
 
 pytestmark = pytest.mark.xdist_group("matrix")
 
-CASES = sorted([*VALID, "modulestack-group", "modulestack-fixed-package"])
+CASES = sorted([*VALID, "modulestack-group", "modulestack-fixed-package", "modulestack-networking"])
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -73,7 +73,10 @@ def test_a_bad_manifest_is_one_line_on_the_command_line_without_a_traceback(tmp_
     assert "Traceback" not in process.stderr
 
 
-def test_a_failed_rehearsal_keeps_the_last_good_output_and_sets_its_own_aside(tmp_path: Path) -> None:
+def test_a_failed_rehearsal_keeps_the_last_good_output_and_sets_its_own_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REHEARSAL_CACHE")  # the cache sits in the output folder, beside the deployments
     good = rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path)
     plan_before = (Path(good.output) / "plan.json").read_text()
     with pytest.raises(RehearsalFailed):

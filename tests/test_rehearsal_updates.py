@@ -124,6 +124,24 @@ def test_removing_an_autoscaled_variant_is_an_error() -> None:
     ]
 
 
+def test_renaming_a_variant_under_a_deployment_guardrail_is_an_error() -> None:
+    """SageMaker's deployment guardrails (Exclusions): a blue/green or rolling update keeps the variant names."""
+    package = "arn:aws:sagemaker:us-east-1:1:model-package/g/2"
+    before, after = _endpoint(package), _endpoint(package)
+    for template in (before, after):
+        del template["Resources"]["Target"]  # not autoscaled: the guardrail alone refuses it
+        template["Resources"]["Endpoint"]["Properties"]["DeploymentConfig"] = {"BlueGreenUpdatePolicy": {}}
+    after["Resources"]["Config"]["Properties"]["ProductionVariants"][0]["VariantName"] = "Blue"
+    _, errors = plan_stack(before, after, "us-east-1")
+    assert errors == [
+        "endpoint Endpoint: variants AllTraffic -> Blue under its deployment guardrail: SageMaker requires a "
+        "blue/green or rolling update to keep the variant names; keep them, or serve the new variants from another "
+        "endpoint"
+    ]
+    del after["Resources"]["Endpoint"]["Properties"]["DeploymentConfig"]
+    assert plan_stack(before, after, "us-east-1")[1] == []
+
+
 def test_a_second_rehearsal_of_unchanged_inputs_plans_no_change_with_the_same_ids(tmp_path: Path) -> None:
     first = rehearse(FIXTURES / "two-regions.yaml", SEED, tmp_path)
     second = rehearse(FIXTURES / "two-regions.yaml", SEED, tmp_path)
@@ -184,7 +202,10 @@ def test_promotion_replaces_model_and_configuration_and_updates_the_endpoint_und
     assert "Update plan after step 'promote'" in plan(promoted)
 
 
-def test_a_warm_rehearsal_reuses_the_synthesis_until_an_input_changes(tmp_path: Path) -> None:
+def test_a_warm_rehearsal_reuses_the_synthesis_until_an_input_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REHEARSAL_CACHE")  # the output folder's own cache, cold at first
     lines: list[str] = []
     rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path)
     rehearse(FIXTURES / "wired.yaml", FIXTURES / "empty-seed.yaml", tmp_path, lines.append)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.repository import MODULE_DIRS, ROOT
 
 
@@ -50,8 +52,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in readme
 
 
-def test_every_module_ships_the_same_contract() -> None:
+@pytest.mark.parametrize("shared", ["contract.py", "control_tower.py", "retained.py"])
+def test_every_module_ships_the_same_shared_helpers(shared: str) -> None:
     # Each module stands alone as Seed-Farmer ships it, so the shared helpers are copied, not imported.
-    copies = {folder: next(folder.glob("*/contract.py")).read_bytes() for folder in MODULE_DIRS}
+    copies = {folder: next(folder.glob(f"*/{shared}")).read_bytes() for folder in MODULE_DIRS}
     assert len(copies) >= 2
-    assert len(set(copies.values())) == 1, "copy one module's contract.py over the others'"
+    assert len(set(copies.values())) == 1, f"copy one module's {shared} over the others'"

@@ -47,4 +47,8 @@ def test_the_table_names_what_forces_a_replacement_and_what_aws_refuses(updates:
         in rows["**autoscaled-instance-type**"]
     )
     assert "keeps its configuration (no new fleet)" in rows["**canary**"]
+    assert (
+        "SageMaker, and so the module before deploy: endpoint Endpoint: variants AllTraffic -> blue under its "
+        "deployment guardrail" in rows["**variant-name**"]
+    )
     assert updates[ENDPOINT]["base"] != updates[ENDPOINT]["image"]

@@ -38,9 +38,10 @@ shown keep their values. A change is refused:
 
 - by **the module before deploy** when synthesis fails with the message shown (nothing deploys);
 - by **CloudFormation** when a custom-named resource must be replaced under the same name;
-- by **SageMaker** when an autoscaled variant's instance type changes or the variant goes away: the
-  endpoint module reads the deployed endpoint before it synthesizes and refuses such a change with the
-  steps to take (sagemaker_endpoint/deployed.py), so it fails before anything deploys.
+- by **SageMaker** when an autoscaled variant's instance type changes or the variant goes away, or when
+  the variant names change under the endpoint's deployment guardrail (every endpoint but one of inference
+  components has one): the endpoint module reads the deployed endpoint before it synthesizes and refuses
+  such a change with the steps to take (sagemaker_endpoint/deployed.py), so it fails before anything deploys.
 
 An endpoint configuration is create-only as a whole: any change to it makes a new configuration, and
 the endpoint is updated in place to serve it, moving traffic as its deployment strategy says.
@@ -108,7 +109,7 @@ def row(before: dict[str, Any], after: dict[str, Any], change: list[str]) -> lis
         by_action.setdefault(UPDATED if planned.action == MAYBE_REPLACED else planned.action, []).append(text)
     refused = [
         f"SageMaker, and so the module before deploy: {error}"
-        if "Application Auto Scaling" in error
+        if "Application Auto Scaling" in error or "deployment guardrail" in error
         else f"CloudFormation: {error}"
         for error in errors
     ]

@@ -119,3 +119,15 @@ def deployed_read_actions() -> frozenset[str]:
         for variable, service in (("sagemaker", "sagemaker"), ("autoscaling", "application-autoscaling"))
         for method in _method_calls(tree, variable)
     )
+
+
+@cache
+def retained_read_actions() -> frozenset[str]:
+    """The calls that look for log groups an earlier deployment kept, before each deploy (retained.py, the
+    same in every module), with the deployment role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "retained.py").read_text())
+    return frozenset(
+        iam_action(service, method)
+        for variable, service in (("cloudformation", "cloudformation"), ("logs", "logs"))
+        for method in _method_calls(tree, variable)
+    )

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.matrix import ACCOUNT, REGION, VALID
+from tests.matrix import ACCOUNT, DATA, IMAGE, REGION, VALID
 from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
+NETWORKING_MODULESTACK = ROOT / "modules" / "networking" / "modulestack.yaml"
 PARTITION = "aws"
 
 # CloudFormation's name property per resource type (a custom name fixes the physical id).
@@ -51,6 +52,10 @@ class Template:
     account: str = ACCOUNT
     region: str = REGION
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The module parameters it was synthesized from (the matrix's are read from tests/matrix.py VALID),
+    # and the images and model data of the package a `model-package-group-name` resolved to.
+    parameters: dict[str, Any] = field(default_factory=dict)
+    group_artifacts: tuple[tuple[str, ...], tuple[str, ...]] = ((IMAGE,), (DATA,))
 
     def __post_init__(self) -> None:
         raw_resources = self.raw.get("Resources", {})
@@ -188,25 +193,80 @@ def matrix_templates(results: dict[str, Any]) -> list[Template]:
     return templates
 
 
-def modulestack_templates() -> list[Template]:
-    """The deployment role's extra permissions, as Seed-Farmer deploys them: following a group (with
-    capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed package."""
+def rehearsal_templates(rehearsal: Any) -> list[Template]:
+    """Every template the rehearsal of manifests/deployment.yaml synthesized (tests/conftest.py
+    `default_rehearsal`), resolved with its account and region, with the parameters Seed-Farmer gave the
+    module and the artifacts of the package the seeded group resolved to (rehearsal/account.yaml)."""
+    from rehearsal.seed import load_seed
+
+    templates = []
+    for group in rehearsal.groups:
+        for module in group:
+            region = module.environment["CDK_DEFAULT_REGION"]
+            parameters = {
+                variable.removeprefix("SEEDFARMER_PARAMETER_").lower().replace("_", "-"): _decoded(value)
+                for variable, value in module.environment.items()
+                if variable.startswith("SEEDFARMER_PARAMETER_")
+            }
+            seed = load_seed(ROOT / "rehearsal" / "account.yaml", rehearsal.account, region)
+            approved = [
+                package
+                for package_group in seed.model_package_groups
+                if package_group.name == parameters.get("model-package-group-name")
+                for package in package_group.packages
+                if package.approval == "Approved"
+            ]
+            artifacts = (
+                ((approved[-1].image,), (approved[-1].model_data_url,) if approved[-1].model_data_url else ())
+                if approved
+                else ((), ())
+            )
+            for stack in module.stacks:
+                templates.append(
+                    Template(
+                        case=f"rehearsal-{stack.name}",
+                        module=Path(module.path).name,
+                        raw=stack.template,
+                        account=rehearsal.account,
+                        region=region,
+                        parameters=parameters,
+                        group_artifacts=artifacts,
+                    )
+                )
+    return templates
+
+
+def _decoded(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def _modulestack(path: Path) -> dict[str, Any]:
     from cfnlint.decode import decode_str
 
-    raw, errors = decode_str(MODULESTACK.read_text())
+    raw, errors = decode_str(path.read_text())
     assert not errors, errors
-    raw = json.loads(json.dumps(raw))  # plain dicts and strings (cfn-lint decodes into its own node types)
+    decoded: dict[str, Any] = json.loads(json.dumps(raw))  # plain dicts and strings (cfn-lint's node types)
+    return decoded
+
+
+def modulestack_templates() -> list[Template]:
+    """The deployment roles' extra permissions, as Seed-Farmer deploys them: the endpoint's following a
+    group (with capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed
+    package, and networking's."""
+    raw = _modulestack(MODULESTACK)
     templates = []
+    defaults = {
+        "ProjectName": "mlops",
+        "DeploymentName": "demo",
+        "ModuleName": "endpoint",
+        "RoleName": "mlops-demo-endpoint-deployment-role",
+    }
     for case, group in (("modulestack-group", "Demo-Fraud-Detector"), ("modulestack-fixed-package", "")):
-        parameters = dict(raw["Parameters"])
-        defaults = {
-            "ProjectName": "mlops",
-            "DeploymentName": "demo",
-            "ModuleName": "endpoint",
-            "RoleName": "mlops-demo-endpoint-deployment-role",
-            "ModelPackageGroupName": group,
-        }
-        parameters = {name: {**spec, "Default": defaults[name]} for name, spec in parameters.items()}
+        values = {**defaults, "ModelPackageGroupName": group}
+        parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
         resources = {
             logical: resource
             for logical, resource in raw["Resources"].items()
@@ -217,4 +277,10 @@ def modulestack_templates() -> list[Template]:
                 case=case, module="sagemaker-endpoint", raw={**raw, "Parameters": parameters, "Resources": resources}
             )
         )
+    raw = _modulestack(NETWORKING_MODULESTACK)
+    values = {**defaults, "ModuleName": "vpc", "RoleName": "mlops-demo-vpc-deployment-role"}
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    templates.append(
+        Template(case="modulestack-networking", module="networking", raw={**raw, "Parameters": parameters})
+    )
     return templates

@@ -15,8 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.matrix import DATA, IMAGE, VALID
-from tests.real_account.calls import deployed_read_actions, function_actions, idempotency_actions, lookup_actions
+from tests.matrix import VALID
+from tests.real_account.calls import (
+    deployed_read_actions,
+    function_actions,
+    idempotency_actions,
+    lookup_actions,
+    retained_read_actions,
+)
 from tests.real_account.cfn import Template
 from tests.real_account.evaluate import Request, decide
 from tests.real_account.policies import Document, as_list, documents
@@ -71,7 +77,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
         return
     arn = _role_arn(template, role)
     region, account = template.region, template.account
-    parameters = VALID[template.case][1] if template.case in VALID else {}
+    parameters = VALID[template.case][1] if template.case in VALID else template.parameters
     images: set[str] = set()
     data: set[str] = set()
     unknown_package = False
@@ -86,8 +92,9 @@ def execution_role(template: Template) -> Iterator[Contract]:
                 data.add(container["ModelDataUrl"])
             if "ModelPackageName" in container:
                 if "model-package-group-name" in parameters:
-                    images.add(IMAGE)  # what the matrix's group holds (tests/synthesize_cases.py)
-                    data.add(DATA)
+                    # What the group holds (tests/synthesize_cases.py, or the rehearsal's seed).
+                    images.update(template.group_artifacts[0])
+                    data.update(template.group_artifacts[1])
                 else:
                     unknown_package = True
     for image in sorted(images):
@@ -358,13 +365,31 @@ def _watched_objects(template: Template) -> list[str]:
 
 
 def deployment_role(template: Template) -> Iterator[Contract]:
-    """The Seed-Farmer deployment role's synth-time reads (model_package.py, deployed.py), with the
-    modulestack's policies."""
+    """The Seed-Farmer deployment role's synth-time reads (model_package.py, deployed.py, retained.py),
+    with the modulestack's policies."""
     if not template.case.startswith("modulestack"):
         return
     role = f"arn:aws:iam::{template.account}:role/{template.parameter('RoleName')}"
     sagemaker = f"arn:aws:sagemaker:{template.region}:{template.account}"
     stack = "-".join(template.parameter(name) for name in ("ProjectName", "DeploymentName", "ModuleName"))
+    kept = {
+        "cloudformation:ListStackResources": (
+            f"arn:aws:cloudformation:{template.region}:{template.account}:stack/{stack}/0a1b2c3d-4e5f"
+        ),
+        "logs:DescribeLogGroups": "*",
+    }
+    for action in sorted(retained_read_actions()):
+        call = Request(role, action, kept[action])
+        yield Contract(
+            "deployment role",
+            f"{action} (log groups an earlier deployment kept, before each deploy)",
+            call,
+            None
+            if call.resource == "*"
+            else _with(call, resource=call.resource.replace(f"/{stack}/", f"/{stack}-other/")),
+        )
+    if template.module != "sagemaker-endpoint":
+        return
     deployed = {
         "sagemaker:DescribeEndpoint": f"{sagemaker}:endpoint/{stack}",
         "sagemaker:DescribeEndpointConfig": f"{sagemaker}:endpoint-config/{stack}-config-0a1b2c3d",

@@ -22,6 +22,7 @@ ROLE_NAMES = {
     "FlowLogRole": "VPC flow logs delivery",
     "ModelPackageLookup": "Seed-Farmer deployment role (modulestack.yaml, only when following a group)",
     "DeployedEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "KeptLogGroupsRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "CustomVpcRestrictDefaultSG": "the CDK's default-security-group handler (networking)",
 }
 
@@ -135,7 +136,8 @@ def sections(results: dict[str, Any]) -> str:
             "Every call AWS makes on the deployment's behalf, and every call the modules' code makes (the functions'",
             "boto3 calls and the synth-time lookup are read from the code), with the call just outside its scope.",
             "`make test` evaluates each against the synthesized identity, resource and key policies of every",
-            "template of the matrix (tests/real_account/contracts.py): the first must be allowed, the second denied.",
+            "template of the matrix (tests/real_account/contracts.py): the first must be allowed, the second denied;",
+            "the templates the rehearsal of manifests/deployment.yaml synthesizes are checked the same way.",
             "",
             *contract_rows(templates),
             "",

@@ -2,7 +2,10 @@
 
 SageMaker refuses to change the instance type of, remove or rename a variant that has a registered
 scalable target (Application Auto Scaling must deregister it first), and CloudFormation cannot order
-that within one update. The deployment then fails half-way; refusing it at synth time says what to do.
+that within one update. Under a deployment guardrail (blue/green or rolling), "your new endpoint
+configuration must have the same variant name as the old endpoint configuration" (SageMaker developer
+guide, deployment guardrails: Exclusions). The deployment would fail half-way; refusing it at synth
+time says what to do.
 """
 
 from __future__ import annotations
@@ -15,6 +18,33 @@ from sagemaker_endpoint.contract import ParameterError
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
+
+
+def deployed_variant_names(sagemaker: SageMakerClient, endpoint_name: str) -> list[str]:
+    """The production variants of the deployed endpoint, in order; empty when it is not deployed (or cannot
+    be read: the first deploy, or a deployment role without the read)."""
+    try:
+        endpoint = sagemaker.describe_endpoint(EndpointName=endpoint_name)
+        config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+    except (ClientError, BotoCoreError):
+        return []
+    return [variant["VariantName"] for variant in config["ProductionVariants"]]
+
+
+def refuse_renamed_variants_under_guardrail(
+    deployed: list[str], planned: list[str], endpoint_name: str, *, parameter: str, strategy: str
+) -> None:
+    """Raise ParameterError when the deployed endpoint's variant names differ from the planned ones: the
+    update runs under the endpoint's deployment guardrail (`strategy`), which keeps the names."""
+    if not deployed or sorted(deployed) == sorted(planned):
+        return
+    raise ParameterError(
+        f"parameter '{parameter}': endpoint {endpoint_name} is deployed with variant(s) {', '.join(deployed)} and "
+        f"would be updated to {', '.join(planned)}; SageMaker updates it under its deployment guardrail "
+        f"('deployment-strategy' {strategy}), which requires the same variant names: keep the names "
+        f"{', '.join(deployed)}, or deploy the new variants as another endpoint (the module under another name), "
+        "move the traffic, then destroy this one"
+    )
 
 
 def autoscaled_variants(sagemaker: SageMakerClient, autoscaling: Any, endpoint_name: str) -> dict[str, str]:

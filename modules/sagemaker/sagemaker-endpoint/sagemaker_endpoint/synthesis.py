@@ -7,9 +7,9 @@ second with one line that names it, and nothing is written.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sagemaker_endpoint import contract
+from sagemaker_endpoint import contract, control_tower
 from sagemaker_endpoint.contract import DeploymentContext
 from sagemaker_endpoint.model_package import ModelPackageError, ResolvedPackage, newest_approved_package
 from sagemaker_endpoint.parameters.settings import EndpointSettings
@@ -17,6 +17,19 @@ from sagemaker_endpoint.plan import plan
 
 if TYPE_CHECKING:
     import aws_cdk as cdk
+
+# The Control Tower rule folders (one per service) that hold a rule reporting on a resource type this module
+# deploys; tests/test_real_account_guard.py fails when a template of the matrix needs another.
+CONTROL_TOWER_RULE_FOLDERS = (
+    "cloudwatch",
+    "dynamodb",
+    "ec2",
+    "identityandaccessmanagement",
+    "keymanagementservice",
+    "lambda",
+    "sagemaker",
+    "sqs",
+)
 
 
 def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage | None:
@@ -71,14 +84,15 @@ def build_app(
         )
     # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
-    # AWS Control Tower's proactive controls (Guard rules) run a cfn-guard process, about 2 s a synthesis:
-    # on wherever templates are validated (a real deploy, the rehearsal, the matrix); unit tests, which set
-    # CDK_VALIDATION=false for speed, skip them.
+    # AWS Control Tower's proactive controls (Guard rules) run a cfn-guard process: on wherever templates
+    # are validated (a real deploy, the rehearsal, the matrix); unit tests, which set CDK_VALIDATION=false
+    # for speed, skip them. Only the rule folders of the services this module deploys run (control_tower.py).
     if os.environ.get("CDK_VALIDATION") != "false":
         from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
+        validator = CfnGuardValidator(disabled_rules=control_tower.rules_outside(CONTROL_TOWER_RULE_FOLDERS))
         # The plugin's bindings are typed against the Beta1 plugin interface the CDK still accepts.
-        cdk.Validations.of(app).add_plugins(CfnGuardValidator())  # type: ignore[arg-type]
+        cdk.Validations.of(app).add_plugins(validator)  # type: ignore[arg-type]
     return app
 
 
@@ -88,23 +102,54 @@ def synthesize(outdir: str | None = None) -> None:
     settings = EndpointSettings.from_env()
     package = resolve_package(settings, context)
     refuse_updates_sagemaker_refuses(settings, context, package)
-    build_app(settings, context, package, outdir).synth()
+    assembly = build_app(settings, context, package, outdir).synth()
+    refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
+
+
+def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
+    """A log group kept by an earlier deployment is refused before anything deploys (retained.py)."""
+    import boto3
+
+    from sagemaker_endpoint import retained
+
+    retained.refuse_retained_log_groups(
+        boto3.client("cloudformation", region_name=context.region),
+        boto3.client("logs", region_name=context.region),
+        template,
+        context.stack_name,
+    )
 
 
 def refuse_updates_sagemaker_refuses(
     settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None
 ) -> None:
-    """The deployed endpoint is read (three calls) to refuse an update SageMaker would refuse."""
-    if settings.serverless:
-        return
+    """The deployed endpoint is read (up to five calls) to refuse an update SageMaker would refuse."""
     import boto3
 
-    from sagemaker_endpoint.deployed import autoscaled_variants, refuse_autoscaled_changes
+    from sagemaker_endpoint.deployed import (
+        autoscaled_variants,
+        deployed_variant_names,
+        refuse_autoscaled_changes,
+        refuse_renamed_variants_under_guardrail,
+    )
 
     planned = plan(settings, package, context)
+    sagemaker = boto3.client("sagemaker", region_name=context.region)
+    # Inference components roll out through their own rolling update; every other endpoint updates
+    # under the DeploymentConfig the stack gives it (rollout.py), a deployment guardrail.
+    if not planned.components:
+        refuse_renamed_variants_under_guardrail(
+            deployed_variant_names(sagemaker, planned.endpoint_name),
+            [variant.name for variant in planned.variants],
+            planned.endpoint_name,
+            parameter="variants" if settings.variants else "variant-name",
+            strategy=planned.rollout.strategy,
+        )
+    if settings.serverless:
+        return
     instance_types = {variant.name: variant.size.instance_type or "" for variant in planned.variants}
     deployed = autoscaled_variants(
-        boto3.client("sagemaker", region_name=context.region),
+        sagemaker,
         boto3.client("application-autoscaling", region_name=context.region),
         planned.endpoint_name,
     )
@@ -113,4 +158,6 @@ def refuse_updates_sagemaker_refuses(
 
 def main() -> None:
     """`python app.py`: synthesize, or end with one line naming the bad parameter."""
-    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError,))
+    from sagemaker_endpoint.retained import RetainedLogGroupError
+
+    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError, RetainedLogGroupError))

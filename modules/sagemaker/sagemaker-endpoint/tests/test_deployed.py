@@ -8,7 +8,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from sagemaker_endpoint.contract import ParameterError
-from sagemaker_endpoint.deployed import autoscaled_variants, refuse_autoscaled_changes
+from sagemaker_endpoint.deployed import (
+    autoscaled_variants,
+    deployed_variant_names,
+    refuse_autoscaled_changes,
+    refuse_renamed_variants_under_guardrail,
+)
 
 ENDPOINT = "mlops-demo-endpoint"
 
@@ -60,3 +65,38 @@ def test_a_first_deploy_or_an_unchanged_variant_passes() -> None:
     refuse_autoscaled_changes(
         {"AllTraffic": "ml.m5.large"}, {"AllTraffic": "ml.m5.large", "new": "ml.c5.xlarge"}, ENDPOINT
     )
+
+
+def test_the_deployed_variant_names_are_read_in_order() -> None:
+    assert deployed_variant_names(FakeSageMaker({"current": "ml.m5.large", "challenger": ""}), ENDPOINT) == [  # type: ignore[arg-type]
+        "current",
+        "challenger",
+    ]
+    assert deployed_variant_names(FakeSageMaker(None), ENDPOINT) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("planned", "change"),
+    [(["green"], "renamed"), (["current"], "removed"), (["current", "challenger", "new"], "added")],
+)
+def test_changing_the_variant_names_under_a_guardrail_is_refused_with_what_to_do(
+    planned: list[str], change: str
+) -> None:
+    with pytest.raises(ParameterError) as raised:
+        refuse_renamed_variants_under_guardrail(
+            ["current", "challenger"], planned, ENDPOINT, parameter="variants", strategy="CANARY"
+        )
+    message = str(raised.value)
+    assert message.startswith(
+        f"parameter 'variants': endpoint {ENDPOINT} is deployed with variant(s) current, challenger"
+    )
+    assert "'deployment-strategy' CANARY" in message
+    assert "requires the same variant names: keep the names current, challenger" in message
+    assert "\n" not in message, change
+
+
+def test_the_same_names_or_a_first_deploy_pass_under_a_guardrail() -> None:
+    refuse_renamed_variants_under_guardrail(
+        ["current", "challenger"], ["challenger", "current"], ENDPOINT, parameter="variants", strategy="ROLLING"
+    )
+    refuse_renamed_variants_under_guardrail([], ["green"], ENDPOINT, parameter="variant-name", strategy="ALL_AT_ONCE")
