@@ -14,6 +14,11 @@ from rehearsal.cost import estimate
 from rehearsal.decisions import decisions
 from rehearsal.run import Rehearsal, as_json
 from rehearsal.templates import fixed_name
+from tests.real_account.cfn import Template, rehearsal_templates
+from tests.real_account.contracts import contracts, failures, ordering_failures
+from tests.real_account.lifecycle import retained_on_failed_create
+from tests.real_account.policies import documents
+from tests.real_account.sar import document_findings
 from tests.repository import ROOT
 
 # Its own group: one worker rehearses it once, beside (not after) the default rehearsal's group.
@@ -173,3 +178,34 @@ def test_a_target_at_zero_without_a_step_policy_is_called_out() -> None:
 def test_an_alarm_whose_name_is_computed_is_not_named_after_its_metric() -> None:
     alarm = {"AlarmName": {"Fn::Join": ["-", ["a", "b"]]}, "MetricName": "HasBacklogWithoutCapacity"}
     assert fixed_name("AWS::CloudWatch::Alarm", alarm) is None
+
+
+SERVING_STACKS = ["networking-vpc", "serving-modes-async", "serving-modes-shadow", "serving-modes-to-zero"]
+
+
+@pytest.fixture(scope="module")
+def serving_templates(serving_rehearsal: Rehearsal) -> dict[str, Template]:
+    templates = {
+        template.case.removeprefix("rehearsal-mlops-serving-"): template
+        for template in rehearsal_templates(serving_rehearsal)
+    }
+    assert sorted(templates) == SERVING_STACKS
+    return templates
+
+
+@pytest.mark.parametrize("stack", SERVING_STACKS[1:])
+def test_the_rehearsed_modes_pass_the_real_account_checks(serving_templates: dict[str, Template], stack: str) -> None:
+    """IAM against the Service Authorization Reference, every service contract, and nothing kept by a failed
+    first create, over the templates the rehearsal synthesized with the manifest's wiring."""
+    template = serving_templates[stack]
+    assert [finding for document in documents(template) for finding in document_findings(document)] == []
+    assert failures(template) == []
+    assert ordering_failures(template) == []
+    assert retained_on_failed_create(template) == []
+
+
+def test_the_rehearsed_async_endpoint_reads_requests_only_under_its_input_prefix(
+    serving_templates: dict[str, Template],
+) -> None:
+    whats = {contract.what for contract in contracts(serving_templates["serving-modes-async"])}
+    assert {"read an asynchronous request", "kms:GenerateDataKey to publish to the module's encrypted topic"} <= whats

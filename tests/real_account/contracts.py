@@ -529,7 +529,7 @@ def _async_role(template: Template) -> str | None:
     role = _first(template, "AWS::IAM::Role", "ExecutionRole")
     if role is not None:
         return _role_arn(template, role)
-    given = (VALID[template.case][1] if template.case in VALID else {}).get("model-execution-role-arn")
+    given = (VALID[template.case][1] if template.case in VALID else template.parameters).get("model-execution-role-arn")
     return str(given) if given else None
 
 
@@ -541,7 +541,7 @@ def async_inference(template: Template) -> Iterator[Contract]:
     if config is None or arn is None:
         return
     output = config["OutputConfig"]
-    parameters = VALID[template.case][1] if template.case in VALID else {}
+    parameters = VALID[template.case][1] if template.case in VALID else template.parameters
     # A role given by ARN is the user's to grant S3 and their own topics to; the module grants its own topic.
     module_role = _first(template, "AWS::IAM::Role", "ExecutionRole") is not None
     if module_role and "async-input-s3-uri" in parameters:
