@@ -127,6 +127,8 @@ def _scenario(
     )
     for kind, identifiers in sorted(report["kept"].items()):
         steps.note(f"kept by Seed-Farmer: {kind}: {', '.join(sorted(identifiers))}")
+    # What a container would have thrown away with itself; a failed run deletes it on its way out.
+    steps.check("delete the builds' HOMEs and image Pythons", lambda: discard(scratch))
 
 
 def _update(
