@@ -58,7 +58,7 @@ typecheck: install
 	@for module in $(MODULE_DIRS); do $(BIN)/mypy $$module/app.py $$module/tests/*.py || exit 1; done
 
 # Every test, the end-to-end run of the real Seed-Farmer included (tests/test_e2e.py, marker e2e: one `python -m e2e`
-# of about three minutes, on one xdist worker while the others run the rest). To leave it out while developing:
+# of about three minutes, started first on one xdist worker while the other runs the rest: conftest.py). To leave it out while developing:
 # `make test PYTEST_ARGS='-m "not e2e"'`.
 PYTEST_ARGS ?=
 pytest: install
