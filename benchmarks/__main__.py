@@ -221,8 +221,12 @@ def e2e_rows(report: dict[str, Any]) -> list[dict[str, object]]:
         phases, cdk = build["phases"], build["cdk"]
         name = f"`make e2e` build {build['folder']} ({build['kind']})"
         rows.append(_e2e_row(f"{name}: install", phases.get("install", 0.0), build.get("load")))
-        rows.append(_e2e_row(f"{name}: synth", cdk.get("synth", 0.0), build.get("load")))
-        rows.append(_e2e_row(f"{name}: {build['kind']}", cdk.get(build["kind"], 0.0), build.get("load")))
+        if build["kind"] == "deploy":
+            rows.append(_e2e_row(f"{name}: synth", cdk.get("synth", 0.0), build.get("load")))
+            rows.append(_e2e_row(f"{name}: deploy", cdk.get("deploy", 0.0), build.get("load")))
+        else:  # `cdk destroy` prints neither its synthesis's time nor its own: the whole command's
+            seconds = sum(c["seconds"] for c in build.get("commands", []) if c["command"].startswith("cdk destroy"))
+            rows.append(_e2e_row(f"{name}: cdk destroy (synth and delete)", seconds, build.get("load")))
     return rows
 
 

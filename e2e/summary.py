@@ -15,11 +15,18 @@ def summary(report: dict[str, Any]) -> str:
     lines.append(f"  {'build':42} {'kind':8} {'install':>8} {'synth':>7} {'deploy':>7} {'post':>6} {'total':>7}  load")
     for build in report.get("builds", []):
         phases, cdk = build["phases"], build["cdk"]
+        if build["kind"] == "deploy":
+            synth, deploy = f"{cdk.get('synth', 0):7.1f}", f"{cdk.get('deploy', 0):7.1f}"
+        else:  # `cdk destroy` prints neither its synthesis's time nor its own: the whole command's, once
+            command = sum(c["seconds"] for c in build.get("commands", []) if c["command"].startswith("cdk destroy"))
+            synth, deploy = f"{'-':>7}", f"{command:7.1f}"
         lines.append(
-            f"  {build['folder']:42} {build['kind']:8} {phases.get('install', 0):8.1f} "
-            f"{cdk.get('synth', 0):7.1f} {cdk.get('deploy', cdk.get('destroy', 0)):7.1f} "
+            f"  {build['folder']:42} {build['kind']:8} {phases.get('install', 0):8.1f} {synth} {deploy} "
             f"{phases.get('post_build', 0):6.1f} {sum(phases.values()):7.1f}  {_load(build.get('load'))}"
         )
+    lines.append(
+        "  (a destroy build's `cdk destroy` reports no synthesis time: its deploy column is the whole command)"
+    )
     update = report.get("update", {})
     if update:
         lines += ["", f"update: approved {update['approved']}"]

@@ -35,7 +35,15 @@ def test_each_step_and_build_phase_of_make_e2e_carries_the_load_it_began_under()
                 "load": [3.0, 2.25, 1.75],
                 "phases": {"install": 9.0, "build": 20.0},
                 "cdk": {"synth": 12.5, "deploy": 0.8},
-            }
+            },
+            {
+                "folder": "05-demo-networking-vpc",
+                "kind": "destroy",
+                "load": [1.0, 1.0, 1.0],
+                "phases": {"install": 8.0, "build": 11.5},
+                "cdk": {},
+                "commands": [{"command": 'cdk destroy --force --app "python app.py"', "seconds": 11.25}],
+            },
         ],
     }
     rendered = render(e2e_rows(report), {}, 0.01, 4.5, 18.0, 100.0, {}, e2e=170.0)
@@ -48,4 +56,7 @@ def test_each_step_and_build_phase_of_make_e2e_carries_the_load_it_began_under()
             f"| `make e2e` build 01-demo-networking-vpc (deploy): {phase} | {seconds} | 0.00 | 1 | 3.00 / 2.25 / 1.75 |"
         )
         assert row_text in rendered
+    destroyed = "| `make e2e` build 05-demo-networking-vpc (destroy): cdk destroy (synth and delete) | 11.25 |"
+    assert destroyed in rendered
+    assert "(destroy): synth" not in rendered  # `cdk destroy` reports no synthesis time: no made-up zero
     assert "| `make e2e` warm at most 3 minutes | 170 s | met |" in rendered
