@@ -17,8 +17,8 @@ What differs from the image, and why:
 - jsii's package cache (the aws-cdk-lib, constructs and cdk-nag tarballs its Node.js runtime unpacks on
   a synthesis's first import, 250 MB; keyed by the tarball's hash) is shared too: a fresh container
   unpacks them again in every synthesis, 20 to 30 s here, for the same files;
-- a finished build's HOME and image Python are moved aside and deleted when the run ends (`discard`),
-  not while Seed-Farmer waits for the build to return;
+- a finished build's HOME and image Python are moved aside and deleted by `make e2e` in the background
+  (`discarding`), not while Seed-Farmer waits for the build to return;
 - the CDK CLI sends no telemetry and fetches no notices: no call leaves the machine but to PyPI and npm.
 
 Each build leaves, under `<scratch>/builds/<n>-<bundle>/`: `environment.json` (the env file Seed-Farmer
@@ -27,6 +27,7 @@ wrote and the `-e` variables), `build.log`, and `build.json` (phases with their 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -34,7 +35,9 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -300,6 +303,28 @@ def run(argv: list[str], scratch: Path) -> int:
 def discard(scratch: Path) -> None:
     """Delete what finished builds left in the scratch folder's discarded/ (their HOMEs and image Pythons)."""
     shutil.rmtree(scratch / DISCARDED, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def discarding(scratch: Path, every: float = 1.0) -> Iterator[None]:
+    """For the length of a `with` block, delete what finished builds discard, in a thread, as they discard it
+    (tens of thousands of small files per build); the rest is deleted when the block ends."""
+    stopped = threading.Event()
+
+    def delete() -> None:
+        while not stopped.wait(every):
+            folder = scratch / DISCARDED
+            for discarded in sorted(folder.iterdir()) if folder.is_dir() else []:
+                shutil.rmtree(discarded, ignore_errors=True)
+
+    thread = threading.Thread(target=delete, name="discarding", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopped.set()
+        thread.join()
+        discard(scratch)
 
 
 def main() -> int:

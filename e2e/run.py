@@ -12,7 +12,7 @@ from typing import Any
 
 from e2e import checks
 from e2e.account import Account, added, inventory
-from e2e.codebuild import discard
+from e2e.codebuild import discard, discarding
 from e2e.server import emulator
 from e2e.steps import CheckFailed, Steps
 from e2e.update import approve_newer_package, observe_update
@@ -70,7 +70,8 @@ def end_to_end(scratch: Path, progress: Callable[[str], None]) -> dict[str, Any]
     report: dict[str, Any] = {"account": account, "region": region, "deployment": deployment}
     steps = Steps(scratch / "logs", {}, progress)
     progress(f"{0.0:7.1f}s  starting the emulator ...")
-    with emulator(scratch, account) as url:
+    # What a container would throw away with itself is deleted in the background as builds finish.
+    with emulator(scratch, account) as url, discarding(scratch):
         steps.environment = environment(url, scratch, account, region)
         aws = Account(url, region)
         try:
@@ -79,7 +80,6 @@ def end_to_end(scratch: Path, progress: Callable[[str], None]) -> dict[str, Any]
             report["steps"] = [vars(record) for record in steps.records]
             report["builds"] = [{k: v for k, v in b.items() if k != "environment"} for b in checks.builds(scratch)]
             (scratch / "report.json").write_text(json.dumps(report, indent=2, default=sorted) + "\n")
-            discard(scratch)
     return report
 
 
@@ -127,8 +127,6 @@ def _scenario(
     )
     for kind, identifiers in sorted(report["kept"].items()):
         steps.note(f"kept by Seed-Farmer: {kind}: {', '.join(sorted(identifiers))}")
-    # What a container would have thrown away with itself; a failed run deletes it on its way out.
-    steps.check("delete the builds' HOMEs and image Pythons", lambda: discard(scratch))
 
 
 def _update(
