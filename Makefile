@@ -57,9 +57,12 @@ typecheck: install
 	$(BIN)/mypy .
 	@for module in $(MODULE_DIRS); do $(BIN)/mypy $$module/app.py $$module/tests/*.py || exit 1; done
 
-# The end-to-end run of the real Seed-Farmer (tests/test_e2e.py, marker e2e) takes many minutes: `make e2e`.
+# Every test, the end-to-end run of the real Seed-Farmer included (tests/test_e2e.py, marker e2e: one `python -m e2e`
+# of about three minutes, started first on one xdist worker while the other runs the rest: conftest.py). To leave it out while developing:
+# `make test PYTEST_ARGS='-m "not e2e"'`.
+PYTEST_ARGS ?=
 pytest: install
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

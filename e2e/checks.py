@@ -103,6 +103,7 @@ def builds(scratch: Path) -> list[dict[str, Any]]:
                 "bundle": folder.name.split("-", 1)[1],
                 "kind": "destroy" if destroy else "deploy",
                 "status": record.get("status"),
+                "load": record.get("load"),
                 "phases": record.get("phases", {}),
                 "commands": record.get("commands", []),
                 "cdk": _cdk_times(log),

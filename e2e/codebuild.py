@@ -14,6 +14,11 @@ What differs from the image, and why:
 - pip, uv and npm share their download caches between builds (each build still installs everything),
   `npm install -g` lands in the build's HOME, and the machine's certificate and proxy settings are
   passed on so that PyPI and npm can be reached;
+- jsii's package cache (the aws-cdk-lib, constructs and cdk-nag tarballs its Node.js runtime unpacks on
+  a synthesis's first import, 250 MB; keyed by the tarball's hash) is shared too: a fresh container
+  unpacks them again in every synthesis, 20 to 30 s here, for the same files;
+- a finished build's HOME and image Python are moved aside and deleted by `make e2e` in the background
+  (`discarding`), not while Seed-Farmer waits for the build to return;
 - the CDK CLI sends no telemetry and fetches no notices: no call leaves the machine but to PyPI and npm.
 
 Each build leaves, under `<scratch>/builds/<n>-<bundle>/`: `environment.json` (the env file Seed-Farmer
@@ -22,6 +27,7 @@ wrote and the `-e` variables), `build.log`, and `build.json` (phases with their 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,16 +35,21 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from e2e.steps import load_average
+
 ROOT = Path(__file__).resolve().parents[1]
 AGENT_IMAGE = "public.ecr.aws/codebuild/local-builds:latest"
 ENV_MOUNT = "/LocalBuild/envFile/"
+DISCARDED = "discarded"  # the scratch folder where finished builds' HOME and image Python wait to be deleted
 PHASES = ("install", "pre_build", "build", "post_build")
 PYTHON_VERSION = "3.11"  # the Python of Seed-Farmer's default image, amazonlinux2-x86_64-standard:5.0
 # The machine's settings that let pip, uv and npm reach their registries (certificates, proxies, mirrors).
@@ -189,6 +200,7 @@ def environment(build: Build, invocation: Invocation, env_file: dict[str, str]) 
         # Python compiles what the synthesis imports, as it imports it.
         "PIP_COMPILE": "false",
         "UV_CACHE_DIR": str(build.cache / "uv"),
+        "JSII_RUNTIME_PACKAGE_CACHE_ROOT": str(build.cache / "jsii"),
         "npm_config_cache": str(build.cache / "npm"),
         "npm_config_prefer_offline": "true",
         "npm_config_prefix": str(npm_prefix),
@@ -231,6 +243,7 @@ def run(argv: list[str], scratch: Path) -> int:
         json.dumps({"env_file": env_file, "docker_env": invocation.variables}, indent=2, sort_keys=True) + "\n"
     )
     started = time.monotonic()
+    load = load_average()
     prepare(build)
     marker = f"::stand-in-phase::{os.getpid()}::"
     text, rewritten = script(yaml.safe_load(buildspec.read_text()), build.container_paths(), marker)
@@ -269,18 +282,49 @@ def run(argv: list[str], scratch: Path) -> int:
     phases: dict[str, float] = {"prepare": prepared}
     for step in commands:
         phases[step["phase"]] = round(phases.get(step["phase"], 0.0) + step["seconds"], 2)
-    # A container is thrown away after its build: so are the build's HOME and image Python (gigabytes).
-    shutil.rmtree(build.home, ignore_errors=True)
-    shutil.rmtree(build.image, ignore_errors=True)
+    # A container is thrown away after its build: so are the build's HOME and image Python (a gigabyte of
+    # small files, seconds to delete). They are moved aside at once and deleted when the run ends.
+    discarded = scratch / DISCARDED
+    discarded.mkdir(exist_ok=True)
+    for folder in (build.home, build.image):
+        folder.rename(discarded / f"{build.folder.name}-{folder.name}")
     record = {
         "source": str(source),
         "status": status,
+        "load": load,
         "phases": phases,
         "commands": commands,
         "rewritten": rewritten,
     }
     (build.folder / "build.json").write_text(json.dumps(record, indent=2) + "\n")
     return status
+
+
+def discard(scratch: Path) -> None:
+    """Delete what finished builds left in the scratch folder's discarded/ (their HOMEs and image Pythons)."""
+    shutil.rmtree(scratch / DISCARDED, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def discarding(scratch: Path, every: float = 1.0) -> Iterator[None]:
+    """For the length of a `with` block, delete what finished builds discard, in a thread, as they discard it
+    (tens of thousands of small files per build); the rest is deleted when the block ends."""
+    stopped = threading.Event()
+
+    def delete() -> None:
+        while not stopped.wait(every):
+            folder = scratch / DISCARDED
+            for discarded in sorted(folder.iterdir()) if folder.is_dir() else []:
+                shutil.rmtree(discarded, ignore_errors=True)
+
+    thread = threading.Thread(target=delete, name="discarding", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopped.set()
+        thread.join()
+        discard(scratch)
 
 
 def main() -> int:

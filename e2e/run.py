@@ -12,6 +12,7 @@ from typing import Any
 
 from e2e import checks
 from e2e.account import Account, added, inventory
+from e2e.codebuild import discard, discarding
 from e2e.server import emulator
 from e2e.steps import CheckFailed, Steps
 from e2e.update import approve_newer_package, observe_update
@@ -64,11 +65,13 @@ def end_to_end(scratch: Path, progress: Callable[[str], None]) -> dict[str, Any]
         (scratch / folder).mkdir(parents=True)
     for stale in ROOT.glob(".seedfarmerlocal-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    discard(scratch)
     deployment, modules = checks.manifest_modules(ROOT / MANIFEST, ROOT)
     report: dict[str, Any] = {"account": account, "region": region, "deployment": deployment}
     steps = Steps(scratch / "logs", {}, progress)
     progress(f"{0.0:7.1f}s  starting the emulator ...")
-    with emulator(scratch, account) as url:
+    # What a container would throw away with itself is deleted in the background as builds finish.
+    with emulator(scratch, account) as url, discarding(scratch):
         steps.environment = environment(url, scratch, account, region)
         aws = Account(url, region)
         try:
@@ -99,7 +102,7 @@ def _scenario(
     seeded = steps.check("seed the account from rehearsal/account.yaml", lambda: _seed(aws, account, region))
     steps.note("; ".join(seeded))
     before = inventory(aws)
-    steps.command("download the modules' wheels for the builds (pip download)", _download(scratch, modules), ROOT)
+    steps.command("download uv's wheel for the builds (pip download)", _download(scratch), ROOT)
 
     steps.command("seedfarmer apply (first deployment)", apply, ROOT)
     metadata = steps.check("seedfarmer list moduledata", lambda: _moduledata(steps, deployment, modules))
@@ -164,17 +167,13 @@ def _update(
     return {"approved": approved, "apply_redeployed": redeployed, **observed}
 
 
-def _download(scratch: Path, modules: list[checks.Module]) -> list[str]:
-    """pip caches nothing here (the proxy to PyPI strips caching headers): the builds find the wheels in a
-    local folder instead (PIP_FIND_LINKS), still resolving every requirement against PyPI."""
-    requirements = sorted({str(ROOT / module.path / "requirements.txt") for module in modules})
+def _download(scratch: Path) -> list[str]:
+    """pip caches nothing here (the proxy to PyPI strips caching headers), and pip installs one package in
+    each build: uv, in Seed-Farmer's build preamble (`pip install uv`). The builds find its wheel in a local
+    folder (PIP_FIND_LINKS), still resolving it against PyPI. Everything else is installed by uv (Seed-Farmer
+    itself, and our deployspecs' `uv pip install -r requirements.txt`), whose cache the builds share."""
     wheels = str(scratch / "cache" / "wheels")
-    download = [sys.executable, "-m", "pip", "download", "--quiet", "--dest", wheels, "--find-links", wheels]
-    return [*download, "uv", *_each("-r", requirements)]
-
-
-def _each(option: str, values: list[str]) -> list[str]:
-    return [item for value in values for item in (option, value)]
+    return [sys.executable, "-m", "pip", "download", "--quiet", "--dest", wheels, "--find-links", wheels, "uv"]
 
 
 def _seed(aws: Account, account: str, region: str) -> list[str]:

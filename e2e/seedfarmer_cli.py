@@ -4,6 +4,8 @@ seedfarmer.commands._stack_commands sleeps 12 s after attaching policies to a ro
 for every module, so that AWS IAM has propagated them; the emulator's IAM is consistent at once. Its
 other sleep (30 s while the project policy stack is in progress) cannot happen there either, as the
 emulator completes a stack before answering. Nothing else is changed: the same code runs every command.
+Every sleep skipped here, and every boto3 waiter's poll interval actually slept, is written to stderr
+(`[e2e] ...`, in the step's log), so a run shows what waiting is left.
 """
 
 from __future__ import annotations
@@ -13,22 +15,29 @@ import time
 from typing import Any
 
 
-class _Consistent:
-    """`time` as that module sees it: every attribute of the real one, but `sleep` returns at once."""
+class _Clock:
+    """`time` as one module sees it: every attribute of the real one, `sleep` skipped or kept, and told."""
+
+    def __init__(self, module: str, skip: bool) -> None:
+        self.module = module
+        self.skip = skip
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
 
-    @staticmethod
-    def sleep(seconds: float) -> None:
-        del seconds
+    def sleep(self, seconds: float) -> None:
+        print(f"[e2e] {self.module}: {'skipped' if self.skip else 'slept'} {seconds:g} s", file=sys.stderr)
+        if not self.skip:
+            time.sleep(seconds)
 
 
 def main() -> None:
+    import botocore.waiter
     from seedfarmer.__main__ import main as seedfarmer
     from seedfarmer.commands import _stack_commands
 
-    _stack_commands.time = _Consistent()
+    _stack_commands.time = _Clock(_stack_commands.__name__, skip=True)
+    setattr(botocore.waiter, "time", _Clock("boto3 waiter", skip=False))  # noqa: B010 (botocore has no stubs for it)
     sys.argv[0] = "seedfarmer"
     seedfarmer()
 

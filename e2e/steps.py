@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -23,8 +24,12 @@ class CheckFailed(Exception):
 
 @dataclass
 class StepRecord:
+    """One step: its seconds, and the machine's load average (1, 5, 15 min) when it began (a shared machine's
+    figures mean little without it)."""
+
     name: str
     seconds: float
+    load: tuple[float, float, float]
     command: str = ""
     log: str = ""
 
@@ -42,14 +47,14 @@ class Steps:
     def command(self, name: str, argv: list[str], cwd: Path) -> str:
         """Run `argv` as step `name`; its output goes to a log file, which is returned as text."""
         log = self.logs / f"{len(self.records) + 1:02d}-{_slug(name)}.log"
-        self._begin(name)
+        load = self._begin(name)
         began = time.monotonic()
         with log.open("w") as output:
             status = subprocess.run(
                 argv, cwd=cwd, env=self.environment, stdout=output, stderr=subprocess.STDOUT, check=False
             ).returncode
         text = log.read_text(errors="replace")
-        self._end(StepRecord(name, round(time.monotonic() - began, 1), " ".join(argv), str(log)))
+        self._end(StepRecord(name, round(time.monotonic() - began, 1), load, " ".join(argv), str(log)))
         if status != 0:
             raise StepFailed(
                 f"step '{name}' failed (exit status {status})\n  command: {' '.join(argv)}\n  log: {log}\n"
@@ -66,25 +71,32 @@ class Steps:
 
     def check(self, name: str, action: Callable[[], T]) -> T:
         """Run `action` as step `name`; a CheckFailed it raises stops the run with its message."""
-        self._begin(name)
+        load = self._begin(name)
         began = time.monotonic()
         try:
             result = action()
         except CheckFailed as failure:
             raise StepFailed(f"step '{name}' failed:\n  {failure}") from None
-        self._end(StepRecord(name, round(time.monotonic() - began, 1)))
+        self._end(StepRecord(name, round(time.monotonic() - began, 1), load))
         return result
 
     def note(self, text: str) -> None:
         """A finding to show under the step that made it."""
         self.progress(f"{'':>8}  {text}")
 
-    def _begin(self, name: str) -> None:
+    def _begin(self, name: str) -> tuple[float, float, float]:
         self.progress(f"{time.monotonic() - self.started:7.1f}s  {name} ...")
+        return load_average()
 
     def _end(self, record: StepRecord) -> None:
         self.records.append(record)
         self.progress(f"{time.monotonic() - self.started:7.1f}s  {record.name}: done in {record.seconds:.1f}s")
+
+
+def load_average() -> tuple[float, float, float]:
+    """The machine's load average over 1, 5 and 15 minutes, rounded to hundredths."""
+    one, five, fifteen = (round(value, 2) for value in os.getloadavg())
+    return one, five, fifteen
 
 
 def _slug(name: str) -> str:

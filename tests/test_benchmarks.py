@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks.__main__ import Timing, render, row, timed
+from benchmarks.__main__ import Timing, e2e_rows, render, row, timed
 from tests.repository import ROOT
 
 
@@ -20,3 +20,43 @@ def test_timing_samples_the_machines_load_average() -> None:
     assert len(timing.seconds) == 2
     assert len(timing.load) == 3
     assert all(value >= 0 for value in timing.load)
+
+
+def test_each_step_and_build_phase_of_make_e2e_carries_the_load_it_began_under() -> None:
+    report = {
+        "steps": [
+            {"name": "seedfarmer apply (first deployment)", "seconds": 61.5, "load": [2.5, 2.0, 1.5]},
+            {"name": "nothing was redeployed", "seconds": 0.0, "load": [2.5, 2.0, 1.5]},
+        ],
+        "builds": [
+            {
+                "folder": "01-demo-networking-vpc",
+                "kind": "deploy",
+                "load": [3.0, 2.25, 1.75],
+                "phases": {"install": 9.0, "build": 20.0},
+                "cdk": {"synth": 12.5, "deploy": 0.8},
+            },
+            {
+                "folder": "05-demo-networking-vpc",
+                "kind": "destroy",
+                "load": [1.0, 1.0, 1.0],
+                "phases": {"install": 8.0, "build": 11.5},
+                "cdk": {},
+                "commands": [{"command": 'cdk destroy --force --app "python app.py"', "seconds": 11.25}],
+            },
+        ],
+    }
+    rendered = render(e2e_rows(report), {}, 0.01, 4.5, 18.0, 100.0, {}, e2e=170.0)
+    assert (
+        "| `make e2e` step: seedfarmer apply (first deployment) | 61.50 | 0.00 | 1 | 2.50 / 2.00 / 1.50 |" in rendered
+    )
+    assert "nothing was redeployed" not in rendered  # a check that took no time is no figure
+    for phase, seconds in (("install", "9.00"), ("synth", "12.50"), ("deploy", "0.80")):
+        row_text = (
+            f"| `make e2e` build 01-demo-networking-vpc (deploy): {phase} | {seconds} | 0.00 | 1 | 3.00 / 2.25 / 1.75 |"
+        )
+        assert row_text in rendered
+    destroyed = "| `make e2e` build 05-demo-networking-vpc (destroy): cdk destroy (synth and delete) | 11.25 |"
+    assert destroyed in rendered
+    assert "(destroy): synth" not in rendered  # `cdk destroy` reports no synthesis time: no made-up zero
+    assert "| `make e2e` warm at most 3 minutes | 170 s | met |" in rendered

@@ -51,7 +51,8 @@ def test_deployspecs_install_the_pinned_cdk_cli_and_publish_metadata() -> None:
         for phase in ("deploy", "destroy"):
             install = spec[phase]["phases"]["install"]["commands"]
             assert f"npm install -g aws-cdk@{CDK_CLI_VERSION}" in install, folder
-            assert "pip install -r requirements.txt" in install, folder
+            # uv: Seed-Farmer's build preamble installs it and activates its ~/.venv before these commands.
+            assert "uv pip install -r requirements.txt" in install, folder
         build = spec["deploy"]["phases"]["build"]["commands"]
         assert build == [
             'cdk deploy --require-approval never --progress events --app "python app.py" '
