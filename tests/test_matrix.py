@@ -60,11 +60,24 @@ def test_control_tower_guard_rules_run_on_matrix_synthesis(matrix: dict[str, Any
 
 @pytest.mark.parametrize("name", sorted(VALID))
 def test_each_valid_set_is_cfn_lint_clean(matrix: dict[str, Any], name: str) -> None:
-    from cfnlint.api import ManualArgs, lint
+    from rehearsal.deploy import cfn_lint
 
     [template] = Path(matrix[name]["outdir"]).glob("*.template.json")
-    findings = lint(template.read_text(), config=ManualArgs(regions=[REGION], ignore_checks=CFN_LINT_IGNORED))
+    findings = cfn_lint(template.read_text(), REGION, tuple(CFN_LINT_IGNORED))
     assert [f"{match.rule.id} {match.message}" for match in findings] == []
+
+
+def test_the_shared_cfn_lint_runner_still_finds_a_fault_after_clean_templates(matrix: dict[str, Any]) -> None:
+    """The matrix lints every template with one runner (rules loaded once); it keeps no state between them."""
+    from rehearsal.deploy import cfn_lint
+
+    [path] = Path(matrix["endpoint-everything"]["outdir"]).glob("*.template.json")
+    assert cfn_lint(path.read_text(), REGION, tuple(CFN_LINT_IGNORED)) == []
+    template = json.loads(path.read_text())
+    template["Resources"]["Endpoint"]["Properties"]["EndpointConfigNameTypo"] = "x"
+    findings = cfn_lint(json.dumps(template), REGION, tuple(CFN_LINT_IGNORED))
+    assert [match.rule.id for match in findings] == ["E3002"]
+    assert cfn_lint(path.read_text(), REGION, tuple(CFN_LINT_IGNORED)) == []
 
 
 @pytest.fixture(scope="session")
