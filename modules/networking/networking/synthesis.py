@@ -63,16 +63,9 @@ def synthesize(outdir: str | None = None) -> None:
 
 def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
     """A flow-log group kept by an earlier deployment is refused before anything deploys (retained.py)."""
-    import boto3
-
     from networking import retained
 
-    retained.refuse_retained_log_groups(
-        boto3.client("cloudformation", region_name=context.region),
-        boto3.client("logs", region_name=context.region),
-        template,
-        context.stack_name,
-    )
+    retained.refuse_in_region(template, context.region, context.stack_name)
 
 
 def main() -> None:

@@ -94,6 +94,14 @@ def refuse_retained_log_groups(cloudformation: Any, logs: Any, template: Mapping
     )
 
 
+def refuse_in_region(template: Mapping[str, Any], region: str, stack_name: str) -> None:
+    """`refuse_retained_log_groups` with the region's CloudFormation and CloudWatch Logs clients."""
+    import boto3
+
+    cloudformation, logs = boto3.client("cloudformation", region_name=region), boto3.client("logs", region_name=region)
+    refuse_retained_log_groups(cloudformation, logs, template, stack_name)
+
+
 def _reason(error: ClientError, action: str, what: str) -> str:
     details = error.response.get("Error", {})
     code, message = details.get("Code", "Error"), details.get("Message", str(error))
