@@ -4,16 +4,13 @@ One table, built per synthesized template from what the template declares (its m
 queues, functions) and from the code (tests/real_account/calls.py). Each contract is a call that must
 be allowed and, next to it, the call just outside its scope that must be denied. tests/
 test_real_account_contracts.py evaluates both against the template's identity, resource and key
-policies; docs/security.md lists the contracts.
+policies; docs/security.md lists the contracts. The serving modes' contracts are in serving_contracts.py,
+what every contract is made of in contract_parts.py.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 from tests.matrix import VALID
 from tests.real_account.calls import (
@@ -24,58 +21,31 @@ from tests.real_account.calls import (
     retained_read_actions,
 )
 from tests.real_account.cfn import Template
+from tests.real_account.contract_parts import (
+    AWS_IMAGE_ACCOUNT,
+    EVENT_SOURCE_MAPPING_SQS,
+    OTHER_ACCOUNT,
+    Contract,
+    changed,
+    first_of,
+    key_of,
+    policies_for,
+    role_arn_of,
+)
 from tests.real_account.evaluate import Request, decide
-from tests.real_account.policies import Document, as_list, documents
-from tests.repository import ROOT
-
-OTHER_ACCOUNT = "999999999999"
-# An AWS-provided inference image (the PyTorch and other deep learning containers' account): what most
-# model packages of the model registry and of AWS Marketplace serve.
-AWS_IMAGE_ACCOUNT = "763104351884"
-# What the Lambda event source mapping calls on the queue with the function's role (Lambda developer
-# guide, "Execution role permissions" for Amazon SQS).
-EVENT_SOURCE_MAPPING_SQS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
-
-
-@dataclass(frozen=True)
-class Contract:
-    """`call` must be allowed; `outside`, the same call just outside its scope, must be denied."""
-
-    who: str  # the role or service, in the reader's words
-    what: str  # why the call is made
-    call: Request
-    outside: Request | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _with(request: Request, **changes: Any) -> Request:
-    context = {**request.context, **changes.pop("context", {})}
-    return Request(
-        changes.get("principal", request.principal),
-        changes.get("action", request.action),
-        changes.get("resource", request.resource),
-        context,
-    )
-
-
-def _role_arn(template: Template, logical: str) -> str:
-    return f"arn:aws:iam::{template.account}:role/{template.physical_name(logical)}"
-
-
-def _first(template: Template, kind: str, prefix: str = "") -> str | None:
-    return next((logical for logical, _ in template.of_type(kind) if logical.startswith(prefix)), None)
-
-
-def _key(template: Template) -> str | None:
-    return _first(template, "AWS::KMS::Key")
+from tests.real_account.serving_contracts import (
+    async_inference,
+    inference_components,
+    ordering_failures,
+)
 
 
 def execution_role(template: Template) -> Iterator[Contract]:
     """SageMaker hosting the models with the execution role the stack creates."""
-    role = _first(template, "AWS::IAM::Role", "ExecutionRole")
+    role = first_of(template, "AWS::IAM::Role", "ExecutionRole")
     if role is None:
         return
-    arn = _role_arn(template, role)
+    arn = role_arn_of(template, role)
     region, account = template.region, template.account
     parameters = VALID[template.case][1] if template.case in VALID else template.parameters
     images: set[str] = set()
@@ -103,7 +73,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
         image_account, image_region = registry.split(".")[0], registry.split(".")[3]
         call = Request(arn, "ecr:BatchGetImage", f"arn:aws:ecr:{image_region}:{image_account}:repository/{repository}")
         elsewhere = call.resource.replace(f":{image_region}:", ":eu-central-2:")
-        yield Contract("execution role", f"pull image {image}", call, _with(call, resource=elsewhere))
+        yield Contract("execution role", f"pull image {image}", call, changed(call, resource=elsewhere))
     if unknown_package:
         repository = f"arn:aws:ecr:{region}:{AWS_IMAGE_ACCOUNT}:repository/pytorch-inference"
         call = Request(arn, "ecr:BatchGetImage", repository)
@@ -111,7 +81,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
             "execution role",
             "pull the AWS-provided image of a fixed model package",
             call,
-            _with(call, resource=repository.replace(region, "eu-central-2")),
+            changed(call, resource=repository.replace(region, "eu-central-2")),
         )
     if images or unknown_package:
         yield Contract("execution role", "authenticate to ECR", Request(arn, "ecr:GetAuthorizationToken", "*"))
@@ -119,12 +89,12 @@ def execution_role(template: Template) -> Iterator[Contract]:
         bucket, _, key = url.removeprefix("s3://").partition("/")
         call = Request(arn, "s3:ListBucket", f"arn:aws:s3:::{bucket}", {"s3:prefix": key})
         yield Contract(
-            "execution role", f"list model data prefix {url}", call, _with(call, context={"s3:prefix": "x/"})
+            "execution role", f"list model data prefix {url}", call, changed(call, context={"s3:prefix": "x/"})
         )
     for url in sorted(data):
         bucket, _, key = url.removeprefix("s3://").partition("/")
         call = Request(arn, "s3:GetObject", f"arn:aws:s3:::{bucket}/{key}", {"s3:ResourceAccount": account})
-        outside = _with(
+        outside = changed(
             call, resource=f"arn:aws:s3:::{bucket}-other/{key}", context={"s3:ResourceAccount": OTHER_ACCOUNT}
         )
         yield Contract("execution role", f"read model data {url}", call, outside)
@@ -136,11 +106,11 @@ def execution_role(template: Template) -> Iterator[Contract]:
             "execution role",
             "read the model data of a fixed package (bucket unknown at synthesis)",
             call,
-            _with(
+            changed(
                 call, resource=f"{bucket}-other/packages/model.tar.gz", context={"s3:ResourceAccount": OTHER_ACCOUNT}
             ),
         )
-    module_key = _key(template)
+    module_key = key_of(template)
     if module_key:
         key_arn = template.arn(module_key)
         for action in ("kms:Decrypt", "kms:GenerateDataKey"):
@@ -150,9 +120,9 @@ def execution_role(template: Template) -> Iterator[Contract]:
             "execution role",
             "attach the key to instance volumes",
             grant,
-            _with(grant, context={"kms:GrantIsForAWSResource": "false"}),
+            changed(grant, context={"kms:GrantIsForAWSResource": "false"}),
         )
-    endpoint = _first(template, "AWS::SageMaker::Endpoint")
+    endpoint = first_of(template, "AWS::SageMaker::Endpoint")
     name = template.physical_name(endpoint) if endpoint else ""
     if "vpc-id" in parameters:
         ec2 = f"arn:aws:ec2:{region}:{account}"
@@ -163,7 +133,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
                 "execution role",
                 f"create a network interface in {subnet}",
                 call,
-                _with(call, resource=f"{ec2}:subnet/subnet-0ther"),
+                changed(call, resource=f"{ec2}:subnet/subnet-0ther"),
             )
         for context in ({}, {"ec2:Vpc": vpc}):  # whether or not the request carries ec2:Vpc (finding 9)
             call = Request(arn, "ec2:CreateNetworkInterface", f"{ec2}:network-interface/*", context)
@@ -175,7 +145,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
             "execution role",
             "delete its network interfaces",
             call,
-            _with(call, context={"ec2:Vpc": f"{ec2}:vpc/vpc-0ther"}),
+            changed(call, context={"ec2:Vpc": f"{ec2}:vpc/vpc-0ther"}),
         )
         yield Contract("execution role", "describe the network", Request(arn, "ec2:DescribeSubnets", "*"))
     if name:
@@ -186,11 +156,11 @@ def execution_role(template: Template) -> Iterator[Contract]:
                 "execution role",
                 f"{action} to the endpoint's log group",
                 call,
-                _with(call, resource=call.resource.replace(name, "another-endpoint")),
+                changed(call, resource=call.resource.replace(name, "another-endpoint")),
             )
     call = Request(arn, "cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "/aws/sagemaker/Endpoints"})
     yield Contract(
-        "execution role", "publish container metrics", call, _with(call, context={"cloudwatch:namespace": "AWS/EC2"})
+        "execution role", "publish container metrics", call, changed(call, context={"cloudwatch:namespace": "AWS/EC2"})
     )
     for _, config in template.of_type("AWS::SageMaker::EndpointConfig"):
         capture = config["Properties"].get("DataCaptureConfig")
@@ -201,7 +171,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
                 "execution role",
                 "write captured data",
                 call,
-                _with(call, resource=f"arn:aws:s3:::{bucket}/elsewhere/capture.jsonl"),
+                changed(call, resource=f"arn:aws:s3:::{bucket}/elsewhere/capture.jsonl"),
             )
             break
 
@@ -209,8 +179,8 @@ def execution_role(template: Template) -> Iterator[Contract]:
 def publishers(template: Template) -> Iterator[Contract]:
     """CloudWatch alarms and EventBridge rules delivering to the module's topic and queue."""
     account = template.account
-    topic = _first(template, "AWS::SNS::Topic")
-    key = _key(template)
+    topic = first_of(template, "AWS::SNS::Topic")
+    key = key_of(template)
     targets: list[tuple[str, str, str, str]] = []  # (service, source arn, action, target arn)
     for logical, alarm in template.of_type("AWS::CloudWatch::Alarm"):
         if topic and template.ref(topic) in alarm["Properties"].get("AlarmActions", []):
@@ -230,7 +200,7 @@ def publishers(template: Template) -> Iterator[Contract]:
             service,
             f"{sender} delivers to the module's {target}",
             call,
-            _with(
+            changed(
                 call,
                 context={"aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": source.replace(account, OTHER_ACCOUNT)},
             ),
@@ -242,24 +212,24 @@ def publishers(template: Template) -> Iterator[Contract]:
                     service,
                     f"{key_action} to deliver to the module's encrypted {target}",
                     call,
-                    _with(call, context={"aws:SourceAccount": OTHER_ACCOUNT}),
+                    changed(call, context={"aws:SourceAccount": OTHER_ACCOUNT}),
                 )
 
 
 def functions(template: Template) -> Iterator[Contract]:
     """The refresh and invoke functions' own calls (derived from their code), their event source and logs."""
-    endpoint = _first(template, "AWS::SageMaker::Endpoint")
+    endpoint = first_of(template, "AWS::SageMaker::Endpoint")
     if endpoint is None:
         return
     endpoint_arn = template.arn(endpoint)
     other_endpoint = endpoint_arn.rsplit("/", 1)[0] + "/another-endpoint"
-    key = _key(template)
-    refresh = _first(template, "AWS::IAM::Role", "ModelRefreshRole")
+    key = key_of(template)
+    refresh = first_of(template, "AWS::IAM::Role", "ModelRefreshRole")
     if refresh:
-        arn = _role_arn(template, refresh)
-        queue = template.arn(_first(template, "AWS::SQS::Queue", "RefreshQueue") or "")
-        dead_letters = template.arn(_first(template, "AWS::SQS::Queue", "RefreshDeadLetterQueue") or "")
-        table = template.arn(_first(template, "AWS::DynamoDB::Table") or "")
+        arn = role_arn_of(template, refresh)
+        queue = template.arn(first_of(template, "AWS::SQS::Queue", "RefreshQueue") or "")
+        dead_letters = template.arn(first_of(template, "AWS::SQS::Queue", "RefreshDeadLetterQueue") or "")
+        table = template.arn(first_of(template, "AWS::DynamoDB::Table") or "")
         configs = [template.arn(logical) for logical, _ in template.of_type("AWS::SageMaker::EndpointConfig")]
         watched = _watched_objects(template)
         resources = {
@@ -282,17 +252,17 @@ def functions(template: Template) -> Iterator[Contract]:
                 "refresh function",
                 "tell a deleted model data object (404) from a denied one (403)",
                 call,
-                _with(call, context={"s3:prefix": "elsewhere/"}),
+                changed(call, context={"s3:prefix": "elsewhere/"}),
             )
         for action in sorted(idempotency_actions()):
             call = Request(arn, action, table)
             yield Contract(
-                "refresh function", f"{action} (Powertools idempotency)", call, _with(call, resource=table + "-other")
+                "refresh function", f"{action} (Powertools idempotency)", call, changed(call, resource=table + "-other")
             )
         for action in EVENT_SOURCE_MAPPING_SQS:
             call = Request(arn, action, queue)
             yield Contract(
-                "refresh function", f"{action} (its SQS event source)", call, _with(call, resource=dead_letters)
+                "refresh function", f"{action} (its SQS event source)", call, changed(call, resource=dead_letters)
             )
         if key:
             for action in ("kms:Decrypt", "kms:GenerateDataKey"):
@@ -310,19 +280,19 @@ def functions(template: Template) -> Iterator[Contract]:
                     "refresh function",
                     "switch to a configuration whose volumes use the module key",
                     grant,
-                    _with(grant, context={"kms:GrantIsForAWSResource": "false"}),
+                    changed(grant, context={"kms:GrantIsForAWSResource": "false"}),
                 )
                 yield Contract(
                     "refresh function",
                     "describe the configuration's key",
                     Request(arn, "kms:DescribeKey", template.arn(key)),
                 )
-    invoke = _first(template, "AWS::IAM::Role", "InvokeFunctionRole")
+    invoke = first_of(template, "AWS::IAM::Role", "InvokeFunctionRole")
     if invoke:
-        arn = _role_arn(template, invoke)
+        arn = role_arn_of(template, invoke)
         for action in sorted(function_actions("invoke")):
             call = Request(arn, action, endpoint_arn)
-            yield Contract("invoke function", f"{action} (its code)", call, _with(call, resource=other_endpoint))
+            yield Contract("invoke function", f"{action} (its code)", call, changed(call, resource=other_endpoint))
     for logical, function in template.of_type("AWS::Lambda::Function"):
         role_name = str(function["Properties"]["Role"]).rsplit("/", 1)[1]
         group = function["Properties"]["LoggingConfig"]["LogGroup"]
@@ -334,7 +304,7 @@ def functions(template: Template) -> Iterator[Contract]:
             _function_name(logical),
             "write its logs",
             call,
-            _with(call, resource=stream.replace(group, "/aws/lambda/other")),
+            changed(call, resource=stream.replace(group, "/aws/lambda/other")),
         )
         if "KmsKeyArn" in function["Properties"]:
             role_arn = f"arn:aws:iam::{template.account}:role/{role_name}"
@@ -348,10 +318,10 @@ def _function_name(logical: str) -> str:
 
 def _outside(call: Request, other_endpoint: str) -> Request:
     if ":endpoint/" in call.resource or ":endpoint-config/" in call.resource:
-        return _with(call, resource=other_endpoint)
+        return changed(call, resource=other_endpoint)
     if call.resource.startswith("arn:aws:s3:::"):
-        return _with(call, resource=call.resource + ".other")
-    return _with(call, resource=call.resource + "-other")
+        return changed(call, resource=call.resource + ".other")
+    return changed(call, resource=call.resource + "-other")
 
 
 def _watched_objects(template: Template) -> list[str]:
@@ -386,7 +356,7 @@ def deployment_role(template: Template) -> Iterator[Contract]:
             call,
             None
             if call.resource == "*"
-            else _with(call, resource=call.resource.replace(f"/{stack}/", f"/{stack}-other/")),
+            else changed(call, resource=call.resource.replace(f"/{stack}/", f"/{stack}-other/")),
         )
     if template.module != "sagemaker-endpoint":
         return
@@ -402,7 +372,7 @@ def deployment_role(template: Template) -> Iterator[Contract]:
             "deployment role",
             f"{action} (the deployed endpoint, before each deploy)",
             call,
-            None if call.resource == "*" else _with(call, resource=elsewhere),
+            None if call.resource == "*" else changed(call, resource=elsewhere),
         )
     if "ModelPackageLookup" not in template.resources:
         return
@@ -419,7 +389,7 @@ def deployment_role(template: Template) -> Iterator[Contract]:
             if action == "sagemaker:ListModelPackages"
             # SageMaker's ARNs are lower case and CloudFormation cannot lower-case the group name: the
             # role reads the registry of this account and region, nothing elsewhere.
-            else _with(call, resource=call.resource.replace(f":{template.region}:", ":eu-central-2:"))
+            else changed(call, resource=call.resource.replace(f":{template.region}:", ":eu-central-2:"))
         )
         yield Contract("deployment role", f"{action} (synth-time lookup)", call, outside)
 
@@ -434,18 +404,6 @@ def contracts(template: Template) -> list[Contract]:
         *async_inference(template),
         *inference_components(template),
     ]
-
-
-def policies_for(template: Template, request: Request) -> tuple[list[Document], list[Document], list[Document]]:
-    """The identity policies of the request's principal and the resource and key policies of its target."""
-    all_documents = [*documents(template), *aws_managed_documents(template)]
-    role_name = request.principal.rsplit("/", 1)[-1]
-    identity = [document for document in all_documents if document.kind == "identity" and role_name in document.roles]
-    resource = [
-        document for document in all_documents if document.kind == "resource" and request.resource in document.targets
-    ]
-    key = [document for document in all_documents if document.kind == "key" and request.resource in document.targets]
-    return identity, resource, key
 
 
 def failures(template: Template) -> list[str]:
@@ -464,276 +422,4 @@ def failures(template: Template) -> list[str]:
     return found
 
 
-# The serving modes (issue 12): asynchronous inference, inference components and their autoscaling.
-
-# Application Auto Scaling's service-linked role for SageMaker, and the AWS managed policy attached to it
-# (AWSApplicationAutoscalingSageMakerEndpointPolicy, its statements as the AWS Managed Policy Reference
-# lists them): the role that scales the copies of an inference component.
-SCALING_ROLE = "AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
-SCALING_ROLE_STATEMENTS = (
-    {
-        "Effect": "Allow",
-        "Action": [
-            "sagemaker:DescribeEndpoint",
-            "sagemaker:DescribeEndpointConfig",
-            "sagemaker:DescribeInferenceComponent",
-            "sagemaker:UpdateEndpointWeightsAndCapacities",
-            "sagemaker:UpdateInferenceComponentRuntimeConfig",
-            "cloudwatch:DescribeAlarms",
-            "cloudwatch:GetMetricData",
-        ],
-        "Resource": "*",
-    },
-    {
-        "Effect": "Allow",
-        "Action": ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
-        "Resource": "arn:aws:cloudwatch:*:*:alarm:TargetTracking*",
-    },
-)
-# CloudFormation deploys with the CDK's execution role, whose policies docs/cdk-execution-policy holds.
-CDK_EXECUTION_POLICIES = ROOT / "docs" / "cdk-execution-policy"
-
-
-def _cdk_execution_role(template: Template) -> str:
-    return f"cdk-hnb659fds-cfn-exec-role-{template.account}-{template.region}"
-
-
-def aws_managed_documents(template: Template) -> list[Document]:
-    """Policies the template does not hold but its calls are evaluated against: the service-linked role's
-    AWS managed policy and the CDK execution policies of the template's module (docs/cdk-execution-policy)."""
-    found = [Document(template, SCALING_ROLE, "identity", SCALING_ROLE_STATEMENTS, (SCALING_ROLE,))]
-    for path in sorted(CDK_EXECUTION_POLICIES.glob(f"{template.module}*.json")):
-        statements = tuple(json.loads(path.read_text())["Statement"])
-        found.append(Document(template, path.name, "identity", statements, (_cdk_execution_role(template),)))
-    return found
-
-
-def _async_config(template: Template) -> dict[str, Any] | None:
-    return next(
-        (
-            config["Properties"]["AsyncInferenceConfig"]
-            for _, config in template.of_type("AWS::SageMaker::EndpointConfig")
-            if config["Properties"].get("AsyncInferenceConfig")
-        ),
-        None,
-    )
-
-
-def _object(url: str, name: str) -> str:
-    bucket, _, prefix = url.removeprefix("s3://").partition("/")
-    return f"arn:aws:s3:::{bucket}/{prefix.strip('/')}/{name}" if prefix.strip("/") else f"arn:aws:s3:::{bucket}/{name}"
-
-
-def _async_role(template: Template) -> str | None:
-    """The execution role's ARN: the module's, else the one given by model-execution-role-arn."""
-    role = _first(template, "AWS::IAM::Role", "ExecutionRole")
-    if role is not None:
-        return _role_arn(template, role)
-    given = (VALID[template.case][1] if template.case in VALID else template.parameters).get("model-execution-role-arn")
-    return str(given) if given else None
-
-
-def async_inference(template: Template) -> Iterator[Contract]:
-    """SageMaker, with the execution role, reading requests, writing results and failures, and publishing
-    the notices of an asynchronous endpoint (async-inference-create-endpoint-prerequisites)."""
-    config = _async_config(template)
-    arn = _async_role(template)
-    if config is None or arn is None:
-        return
-    output = config["OutputConfig"]
-    parameters = VALID[template.case][1] if template.case in VALID else template.parameters
-    # A role given by ARN is the user's to grant S3 and their own topics to; the module grants its own topic.
-    module_role = _first(template, "AWS::IAM::Role", "ExecutionRole") is not None
-    if module_role and "async-input-s3-uri" in parameters:
-        call = Request(arn, "s3:GetObject", _object(str(parameters["async-input-s3-uri"]), "request-1.json"))
-        yield Contract(
-            "execution role",
-            "read an asynchronous request",
-            call,
-            _with(call, resource=call.resource.split("/", 1)[0] + "/elsewhere/request-1.json"),
-        )
-    written = {output["S3OutputPath"], output.get("S3FailurePath") or output["S3OutputPath"]}
-    for url in sorted(written if module_role else set()):
-        for action in ("s3:PutObject", "s3:AbortMultipartUpload"):
-            call = Request(arn, action, _object(url, "0a1b2c3d.out"))
-            yield Contract(
-                "execution role",
-                f"{action} an asynchronous result under {url}",
-                call,
-                _with(call, resource=_object(url.rstrip("/") + "-other", "0a1b2c3d.out")),
-            )
-        bucket = url.removeprefix("s3://").split("/", 1)[0]
-        call = Request(arn, "s3:PutObject", _object(url, "0a1b2c3d.out"))
-        yield Contract(
-            "execution role",
-            f"write results into {bucket} only",
-            call,
-            _with(call, resource=call.resource.replace(f":::{bucket}/", f":::{bucket}-other/")),
-        )
-    key = _key(template)
-    if module_role and key and output.get("KmsKeyId") == template.arn(key):
-        # S3 encrypts the object with the key on the writer's behalf (and decrypts the parts of a multipart
-        # upload): kms:ViaService names S3 in this region.
-        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-            call = Request(arn, action, template.arn(key), {"kms:ViaService": f"s3.{template.region}.amazonaws.com"})
-            yield Contract(
-                "execution role",
-                f"{action} to encrypt asynchronous results with the module key",
-                call,
-                _with(call, resource=call.resource.rsplit("/", 1)[0] + "/another-key"),
-            )
-    topics = {output.get("NotificationConfig", {}).get(kind) for kind in ("SuccessTopic", "ErrorTopic")} - {None}
-    module_topic = _first(template, "AWS::SNS::Topic")
-    for topic in sorted(str(topic) for topic in topics):
-        own = module_topic is not None and topic == template.ref(module_topic)
-        if not (own or module_role):
-            continue
-        call = Request(arn, "sns:Publish", topic)
-        yield Contract(
-            "execution role", f"publish an asynchronous notice to {topic}", call, _with(call, resource=topic + "-other")
-        )
-        topic_key = (
-            template.resources[module_topic]["Properties"].get("KmsMasterKeyId") if own and module_topic else None
-        )
-        if topic_key:
-            for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-                via = {"kms:ViaService": f"sns.{template.region}.amazonaws.com"}
-                call = Request(arn, action, str(topic_key), via)
-                yield Contract(
-                    "execution role",
-                    f"{action} to publish to the module's encrypted topic",
-                    call,
-                    _with(call, resource=str(topic_key).rsplit("/", 1)[0] + "/another-key"),
-                )
-
-
-def inference_components(template: Template) -> Iterator[Contract]:
-    """Calls on inference components: the invoke function naming its component, Application Auto Scaling's
-    service-linked role changing the copies, and CloudFormation (the CDK execution role) creating both."""
-    components = [
-        template.resources[logical]["Properties"]["InferenceComponentName"]
-        for logical, _ in template.of_type("AWS::SageMaker::InferenceComponent")
-    ]
-    if not components:
-        return
-    sagemaker = f"arn:aws:sagemaker:{template.region}:{template.account}"
-    endpoint = _first(template, "AWS::SageMaker::Endpoint")
-    endpoint_arn = template.arn(endpoint) if endpoint else f"{sagemaker}:endpoint/?"
-    invoke = _first(template, "AWS::IAM::Role", "InvokeFunctionRole")
-    if invoke:
-        # InvokeEndpoint authorizes the endpoint (required) and, when the request names one, the inference
-        # component (optional): the Service Authorization Reference, Amazon SageMaker AI.
-        call = Request(
-            _role_arn(template, invoke),
-            "sagemaker:InvokeEndpoint",
-            f"{sagemaker}:inference-component/{components[0].lower()}",
-        )
-        yield Contract(
-            "invoke function",
-            "sagemaker:InvokeEndpoint naming its inference component",
-            call,
-            _with(call, resource=f"{sagemaker}:inference-component/another-component"),
-        )
-    scaling = f"arn:aws:iam::{template.account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/"
-    scaling_role = scaling + SCALING_ROLE
-    deployer = f"arn:aws:iam::{template.account}:role/{_cdk_execution_role(template)}"
-    scaled = {
-        str(target["Properties"]["ResourceId"]).removeprefix("inference-component/")
-        for _, target in template.of_type("AWS::ApplicationAutoScaling::ScalableTarget")
-    }
-    for name in components:
-        component = f"{sagemaker}:inference-component/{name.lower()}"
-        # CreateInferenceComponent authorizes the endpoint and the component (both required).
-        for action, resource in (
-            ("sagemaker:CreateInferenceComponent", endpoint_arn),
-            ("sagemaker:CreateInferenceComponent", component),
-            ("sagemaker:UpdateInferenceComponent", component),
-            ("sagemaker:DeleteInferenceComponent", component),
-        ):
-            yield Contract(
-                "CloudFormation (CDK execution role)", f"{action} (deploy)", Request(deployer, action, resource)
-            )
-        if name not in scaled:
-            continue
-        for action in ("sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"):
-            yield Contract(
-                "application auto scaling", f"{action} to change the copies", Request(scaling_role, action, component)
-            )
-        alarm = f"arn:aws:cloudwatch:{template.region}:{template.account}:alarm:"
-        call = Request(
-            scaling_role,
-            "cloudwatch:PutMetricAlarm",
-            f"{alarm}TargetTracking-inference-component/{name}-AlarmHigh-0a1b",
-        )
-        yield Contract(
-            "application auto scaling",
-            "create the target tracking alarms",
-            call,
-            _with(call, resource=f"{alarm}{name}-no-capacity"),  # the module's own wake-up alarm stays its own
-        )
-        for action, resource in (
-            (
-                "application-autoscaling:RegisterScalableTarget",
-                f"arn:aws:application-autoscaling:{template.region}:{template.account}:scalable-target/0a1b2c3d",
-            ),
-            ("application-autoscaling:PutScalingPolicy", "*"),
-            ("cloudwatch:PutMetricAlarm", f"{alarm}{name}-no-capacity"),
-        ):
-            yield Contract(
-                "CloudFormation (CDK execution role)", f"{action} (deploy)", Request(deployer, action, resource)
-            )
-        call = Request(
-            deployer,
-            "iam:CreateServiceLinkedRole",
-            scaling_role,
-            {"iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com"},
-        )
-        yield Contract(
-            "CloudFormation (CDK execution role)", "create the scaling service-linked role (first deploy)", call
-        )
-
-
-def _depends_on(template: Template, logical: str) -> set[str]:
-    """Every resource `logical` waits for: DependsOn and references, transitively."""
-    resources = template.raw["Resources"]
-    seen: set[str] = set()
-    pending = [logical]
-    while pending:
-        resource = resources[pending.pop()]
-        direct = set(as_list(resource.get("DependsOn", []))) | {
-            name
-            for name in re.findall(r'"(?:Ref|Fn::GetAtt)": \[?"([A-Za-z0-9]+)', json.dumps(resource))
-            if name in resources
-        }
-        pending += sorted(direct - seen)
-        seen |= direct
-    return seen
-
-
-def ordering_failures(template: Template) -> list[str]:
-    """Grants SageMaker checks at creation that the template does not create first: the sns:Publish of the
-    asynchronous notices (CreateEndpoint sends a test notification) and the component a scalable target
-    names."""
-    found = []
-    config = _async_config(template)
-    endpoint = _first(template, "AWS::SageMaker::Endpoint")
-    role = _async_role(template)
-    if config and endpoint and role:
-        notices = config["OutputConfig"].get("NotificationConfig", {})
-        topics = {notices.get(kind) for kind in ("SuccessTopic", "ErrorTopic")} - {None}
-        for topic in sorted(str(topic) for topic in topics):
-            publish = Request(role, "sns:Publish", topic)
-            identity, resource, _ = policies_for(template, publish)
-            grants = {
-                document.logical
-                for document in [*identity, *resource]
-                if decide(publish, *(([document], [], []) if document.kind == "identity" else ([], [document], [])))
-            }
-            if grants and not grants & _depends_on(template, endpoint):
-                found.append(f"{template.case}: the endpoint does not wait for the sns:Publish grant on {topic}")
-    for logical, target in template.of_type("AWS::ApplicationAutoScaling::ScalableTarget"):
-        if str(target["Properties"]["ResourceId"]).startswith("inference-component/"):
-            components = {name for name, _ in template.of_type("AWS::SageMaker::InferenceComponent")}
-            if not components & _depends_on(template, logical):
-                found.append(f"{template.case}: {logical} does not wait for its inference component")
-    return found
+__all__ = ["Contract", "contracts", "failures", "ordering_failures", "policies_for"]
