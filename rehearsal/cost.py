@@ -51,23 +51,15 @@ def estimate(template: Template, region: str, prices: dict[str, Any] | None = No
     rates: dict[str, Any] = prices["regions"].get(region, {})
     result = Estimate()
 
-    def hourly(what: str, rate_name: str, quantity: float) -> None:
+    def charge(what: str, rate_name: str, quantity: float, hours_of_use: float = 1.0) -> None:
+        """`quantity` of `rate_name`: a monthly rate, or an hourly one with `hours_of_use=hours`."""
         if quantity <= 0:
             return
         rate = rates.get(rate_name)
         if rate is None:
             result.unpriced.append(f"{what} (no {rate_name} for {region} in {PRICES.name})")
         else:
-            result.items.append(Item(what, round(quantity * float(rate) * hours, 2)))
-
-    def monthly(what: str, rate_name: str, quantity: float) -> None:
-        if quantity <= 0:
-            return
-        rate = rates.get(rate_name)
-        if rate is None:
-            result.unpriced.append(f"{what} (no {rate_name} for {region} in {PRICES.name})")
-        else:
-            result.items.append(Item(what, round(quantity * float(rate), 2)))
+            result.items.append(Item(what, round(quantity * float(rate) * hours_of_use, 2)))
 
     for count, instance_type, to_zero in _serving_instances(template):
         rate = (rates.get("sagemaker_instance_hour") or {}).get(instance_type)
@@ -85,19 +77,19 @@ def estimate(template: Template, region: str, prices: dict[str, Any] | None = No
         else:
             result.items.append(Item(what, round(count * float(rate) * hours, 2)))
     nats = len(list(resources(template, "AWS::EC2::NatGateway")))
-    hourly(f"{nats} NAT gateway(s)", "nat_gateway_hour", nats)
+    charge(f"{nats} NAT gateway(s)", "nat_gateway_hour", nats, hours)
     endpoint_zones = sum(
         len(props.get("SubnetIds", []))
         for _, props in resources(template, "AWS::EC2::VPCEndpoint")
         if props.get("VpcEndpointType") == "Interface"
     )
-    hourly(f"{endpoint_zones} interface endpoint-AZ(s)", "interface_endpoint_az_hour", endpoint_zones)
+    charge(f"{endpoint_zones} interface endpoint-AZ(s)", "interface_endpoint_az_hour", endpoint_zones, hours)
     addresses = len(list(resources(template, "AWS::EC2::EIP")))
-    hourly(f"{addresses} public IPv4 address(es)", "public_ipv4_hour", addresses)
+    charge(f"{addresses} public IPv4 address(es)", "public_ipv4_hour", addresses, hours)
     keys = len(list(resources(template, "AWS::KMS::Key")))
-    monthly(f"{keys} KMS key(s)", "kms_key_month", keys)
+    charge(f"{keys} KMS key(s)", "kms_key_month", keys)
     alarms = len(list(resources(template, "AWS::CloudWatch::Alarm")))
-    monthly(f"{alarms} CloudWatch alarm(s)", "alarm_month", alarms)
+    charge(f"{alarms} CloudWatch alarm(s)", "alarm_month", alarms)
     kinds = {resource.get("Type") for resource in template.get("Resources", {}).values()}
     result.usage_based += [f"{kind}: {what}" for kind, what in prices.get("usage_based", {}).items() if kind in kinds]
     return result
