@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from sagemaker_endpoint.contract import DeploymentContext
+from sagemaker_endpoint.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.synthesis import build_app
@@ -134,3 +135,22 @@ def parameters(monkeypatch: pytest.MonkeyPatch) -> Any:
             monkeypatch.setenv(variable, value if isinstance(value, str) else json.dumps(value))
 
     return set_parameters
+
+
+@pytest.fixture(scope="session")
+def refusal() -> Callable[..., str]:
+    """The message `EndpointSettings.check()` refuses `fields` with, over an endpoint of a fixed package in one
+    subnet (a field given as None is left out, so the fixed package can be taken away)."""
+
+    def refused(**fields: Any) -> str:
+        base: dict[str, Any] = {
+            "vpc_id": "vpc-0123456789abcdef0",
+            "subnet_ids": ("subnet-0123456789abcdef0",),
+            "model_package_arn": PACKAGE_ARN,
+        }
+        settings = EndpointSettings(**{k: v for k, v in {**base, **fields}.items() if v is not None})
+        with pytest.raises(ParameterError) as raised:
+            settings.check()
+        return str(raised.value)
+
+    return refused
