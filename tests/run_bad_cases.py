@@ -18,16 +18,17 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 
-def outcome(run: object) -> tuple[int, str]:
+def outcome(run: Callable[[], object]) -> tuple[int, str]:
     """The exit status and stderr of `python app.py` whose `__main__` block calls `run()`."""
     stderr = io.StringIO()
     status = 0
     with contextlib.redirect_stderr(stderr):
         try:
-            run()  # type: ignore[operator]
+            run()
         except SystemExit as ended:
             if isinstance(ended.code, str):
                 print(ended.code, file=sys.stderr)
