@@ -45,6 +45,7 @@ from typing import Any
 import yaml
 
 from e2e.steps import load_average
+from rehearsal import jsii_node
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENT_IMAGE = "public.ecr.aws/codebuild/local-builds:latest"
@@ -213,6 +214,8 @@ def environment(build: Build, invocation: Invocation, env_file: dict[str, str]) 
         "CDK_DISABLE_CLI_TELEMETRY": "true",
         "CDK_DISABLE_VERSION_CHECK": "true",
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        # The synthesis's Node.js with two V8 flags that halve its CPU, as in the rehearsal (rehearsal/jsii_node.py).
+        **jsii_node.environment(),
         **invocation.variables,
         **env_file,
     }
