@@ -40,9 +40,10 @@ DEFAULTS = """\
   `permissions-boundary-name` applies a boundary to every role the endpoint module creates.
 - **Rule packs on every synthesis.** cdk-nag's AwsSolutions, NIST 800-53 rev 5 and HIPAA Security
   packs run whenever a module synthesizes (tests, the rehearsal, `seedfarmer apply`); AWS Control
-  Tower's proactive controls (cfn-guard rules for SageMaker, KMS, Lambda, SQS, SNS, IAM and VPC) run
-  wherever templates are validated (`seedfarmer apply`, the rehearsal, the matrix; not in unit tests,
-  where they would cost about 2 s a synthesis); an unacknowledged finding stops the deployment.
+  Tower's proactive controls (the cfn-guard rules that report on a resource type the stack holds, such
+  as SageMaker, KMS, Lambda, SQS, IAM and VPC resources) run wherever templates are validated (`seedfarmer
+  apply`, the rehearsal, the matrix; not in unit tests, where the CDK's template validation is off as
+  well); an unacknowledged finding stops the deployment.
 - **Checked against what AWS publishes, offline.** `make test` checks every IAM statement against the
   Service Authorization Reference, evaluates every service contract below against the synthesized
   policies, and checks CloudFormation's lifecycle rules (nothing retained by a failed create; a

@@ -18,19 +18,6 @@ from sagemaker_endpoint.plan import plan
 if TYPE_CHECKING:
     import aws_cdk as cdk
 
-# The Control Tower rule folders (one per service) that hold a rule reporting on a resource type this module
-# deploys; tests/test_real_account_guard.py fails when a template of the matrix needs another.
-CONTROL_TOWER_RULE_FOLDERS = (
-    "cloudwatch",
-    "dynamodb",
-    "ec2",
-    "identityandaccessmanagement",
-    "keymanagementservice",
-    "lambda",
-    "sagemaker",
-    "sqs",
-)
-
 
 def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage | None:
     """The package of the short form; only a group needs AWS (the newest approved package is looked up)."""
@@ -86,11 +73,11 @@ def build_app(
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
     # AWS Control Tower's proactive controls (Guard rules) run a cfn-guard process: on wherever templates
     # are validated (a real deploy, the rehearsal, the matrix); unit tests, which set CDK_VALIDATION=false
-    # for speed, skip them. Only the rule folders of the services this module deploys run (control_tower.py).
+    # for speed, skip them. Only the rules that name a resource type the stack holds run (control_tower.py).
     if os.environ.get("CDK_VALIDATION") != "false":
         from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
-        validator = CfnGuardValidator(disabled_rules=control_tower.rules_outside(CONTROL_TOWER_RULE_FOLDERS))
+        validator = CfnGuardValidator(disabled_rules=control_tower.rules_outside(control_tower.resource_types(stack)))
         # The plugin's bindings are typed against the Beta1 plugin interface the CDK still accepts.
         cdk.Validations.of(app).add_plugins(validator)  # type: ignore[arg-type]
     return app
