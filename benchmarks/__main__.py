@@ -6,7 +6,9 @@ Measured, on this machine, as a user runs them:
 - the endpoint module's synthesis as `variants` grows from 1 to 10 (the cost of one more variant);
 - `make rehearse` of the default manifest, cold (bytecode caches and output removed) and warm;
 - `make e2e` (the real Seed-Farmer against the emulator), warm;
-- the whole test suite (`make test`).
+- the whole test suite (`make test`), warm, and from a fresh clone with empty download caches (as CI runs
+  it), with and without the end-to-end test;
+- the modules' synthesis through rehearsal/jsii-node, the Node.js flags the rehearsal and the tests use.
 The table is printed and written to docs/benchmarks.md with the machine's description and, beside each
 figure, the machine's load average (1, 5 and 15 minutes) just before its runs began: on a shared
 machine a figure means little without it.
@@ -49,6 +51,11 @@ ENDPOINT_PARAMETERS = {
     "SEEDFARMER_PARAMETER_VPC_ID": "vpc-0123456789abcdef0",
     "SEEDFARMER_PARAMETER_SUBNET_IDS": json.dumps(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]),
 }
+# `make test` from a fresh clone, as CI runs it: within 3 minutes without the end-to-end test (the real
+# Seed-Farmer against the emulator, itself about two minutes), within 6 minutes with it.
+WITHOUT_E2E = "without the end-to-end test"
+EVERY_TEST = "every test (CI's run)"
+FRESH_TARGETS = {WITHOUT_E2E: 180, EVERY_TEST: 360}
 EMPTY_APP = """
 import os
 import aws_cdk as cdk
@@ -153,7 +160,8 @@ def main() -> None:
     results = []
     floor = timed([PYTHON, "-c", EMPTY_APP], ROOT, BASE_ENV, RUNS)
     results.append(row("empty CDK app (3 rule packs, validation on)", floor, "the floor"))
-    networking = timed([PYTHON, "app.py"], NETWORKING, {**BASE_ENV, "SEEDFARMER_MODULE_NAME": "networking-vpc"}, RUNS)
+    networking_env = {**BASE_ENV, "SEEDFARMER_MODULE_NAME": "networking-vpc"}
+    networking = timed([PYTHON, "app.py"], NETWORKING, networking_env, RUNS)
     results.append(row("networking `python app.py` (defaults)", networking))
     endpoint_env = {
         **BASE_ENV,
@@ -163,6 +171,13 @@ def main() -> None:
     }
     endpoint = timed([PYTHON, "app.py"], ENDPOINT, endpoint_env, RUNS)
     results.append(row("sagemaker-endpoint `python app.py` (package ARN)", endpoint))
+    flags = {"JSII_NODE": str(ROOT / "rehearsal" / "jsii-node")}
+    for name, folder, env in (
+        ("networking", NETWORKING, networking_env),
+        ("sagemaker-endpoint", ENDPOINT, endpoint_env),
+    ):
+        with_flags = timed([PYTHON, "app.py"], folder, {**env, **flags}, RUNS)
+        results.append(row(f"{name} `python app.py` through rehearsal/jsii-node", with_flags, "the tests' Node.js"))
     by_count = {}
     for count in (1, 4, 7, 10):
         env = {**BASE_ENV, **variants(count), "SEEDFARMER_MODULE_NAME": "endpoints-endpoint"}
@@ -189,6 +204,12 @@ def main() -> None:
     suite_env = {key: value for key, value in os.environ.items() if key != "CDK_OUTDIR"}
     suite = timed(["make", "-s", "test"], ROOT, suite_env, SLOW_RUNS)
     results.append(row("`make test` (lint, mypy, every test)", suite))
+    fresh = {
+        WITHOUT_E2E: fresh_clone_suite(suite_env, 'PYTEST_ARGS=-m "not e2e"'),
+        EVERY_TEST: fresh_clone_suite(suite_env),
+    }
+    for what, timing in fresh.items():
+        results.append(row(f"`make test` from a fresh clone, empty caches: {what}", timing, "install included"))
 
     floor_median = statistics.median(floor.seconds)
     ratios = {
@@ -204,10 +225,23 @@ def main() -> None:
         statistics.median(suite.seconds),
         profile_breakdown(ENDPOINT, endpoint_env),
         e2e=statistics.median(e2e_warm.seconds),
+        fresh={what: statistics.median(timing.seconds) for what, timing in fresh.items()},
     )
     print(report)
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "benchmarks.md").write_text(report)
+
+
+def fresh_clone_suite(env: dict[str, str], *arguments: str) -> Timing:
+    """`make test` in a fresh clone of this repository's HEAD, with empty pip, uv, npm and jsii caches."""
+    with tempfile.TemporaryDirectory() as scratch:
+        clone = Path(scratch) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        caches = {
+            variable: str(Path(scratch) / "cache" / variable)
+            for variable in ("PIP_CACHE_DIR", "UV_CACHE_DIR", "npm_config_cache", "JSII_RUNTIME_PACKAGE_CACHE_ROOT")
+        }
+        return timed(["make", "-s", "test", *arguments], clone, {**env, **caches}, 1)
 
 
 def e2e_rows(report: dict[str, Any]) -> list[dict[str, object]]:
@@ -276,6 +310,7 @@ def render(
     suite: float,
     breakdown: dict[str, float],
     e2e: float | None = None,
+    fresh: dict[str, float] | None = None,
 ) -> str:
     def verdict(ok: bool) -> str:
         return "met" if ok else "missed"
@@ -309,6 +344,12 @@ def render(
         f"| `make rehearse` warm at most 30 s | {warm_rehearsal:.1f} s | {verdict(warm_rehearsal <= 30)} |",
         f"| `make test` at most 6 minutes | {suite:.0f} s | {verdict(suite <= 360)} |",
         *([f"| `make e2e` warm at most 3 minutes | {e2e:.0f} s | {verdict(e2e <= 180)} |"] if e2e is not None else []),
+        *(
+            f"| `make test` from a fresh clone, {what}, at most {limit // 60} minutes | {fresh[what]:.0f} s | "
+            f"{verdict(fresh[what] <= limit)} |"
+            for what, limit in FRESH_TARGETS.items()
+            if fresh and what in fresh
+        ),
         "",
         "## Where synthesis time goes",
         "",

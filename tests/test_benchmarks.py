@@ -60,3 +60,15 @@ def test_each_step_and_build_phase_of_make_e2e_carries_the_load_it_began_under()
     assert destroyed in rendered
     assert "(destroy): synth" not in rendered  # `cdk destroy` reports no synthesis time: no made-up zero
     assert "| `make e2e` warm at most 3 minutes | 170 s | met |" in rendered
+
+
+def test_the_fresh_clone_runs_are_held_against_their_targets() -> None:
+    figures = [
+        row("`make test` from a fresh clone, empty caches: every test (CI's run)", Timing([301.0], (0.1, 0.2, 0.3)))
+    ]
+    fresh = {"without the end-to-end test": 170.0, "every test (CI's run)": 301.0}
+    report = render(figures, {}, 0.01, 4.5, 18.0, 100.0, {}, fresh=fresh)
+    assert "| `make test` from a fresh clone, without the end-to-end test, at most 3 minutes | 170 s | met |" in report
+    assert "| `make test` from a fresh clone, every test (CI's run), at most 6 minutes | 301 s | met |" in report
+    late = render(figures, {}, 0.01, 4.5, 18.0, 100.0, {}, fresh={"without the end-to-end test": 181.0})
+    assert "| `make test` from a fresh clone, without the end-to-end test, at most 3 minutes | 181 s | missed |" in late
