@@ -30,10 +30,12 @@ $(VENV)/.installed: requirements-dev.txt $(MODULE_REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	@echo "Installing the Python environment in $(VENV): aws-cdk-lib, cdk-nag, Seed-Farmer, moto, cfn-lint and the"
 	@echo "  test tools, pinned in requirements-dev.txt and $(MODULE_REQUIREMENTS)."
-	@echo "  The first run takes about 1.5 minutes; later runs reinstall only when a requirements file changes."
+	@echo "  The first run takes under a minute on a fast network; later runs reinstall only when a requirements file changes."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt $(addprefix -r ,$(MODULE_REQUIREMENTS))
+	@echo "  Unpacking the CDK's JavaScript packages into jsii's cache, once: every synthesis after this reuses them."
+	@$(BIN)/python -c 'import aws_cdk, cdk_nag, cdklabs.cdk_validator_cfnguard'
 	@touch $@
 
 # `rehearse [MANIFEST] [--check] [--json] [--step NAME] ...` from any folder (say, a company deployment repository).
