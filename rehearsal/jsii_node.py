@@ -10,9 +10,9 @@ the current figures). The flags change how V8 compiles and collects, not what th
 templates are the same bytes.
 
 jsii starts `$JSII_NODE` (default `node`) with its own arguments; rehearsal/jsii-node adds the flags. The
-rehearsal's module syntheses and the test suite use it; a real deploy (the deployspecs) runs the CDK as
-it is. A JSII_NODE the user set is kept, and a Node.js that does not know the flags (it refuses to start)
-is used without them.
+rehearsal's module syntheses, the test suite and the end-to-end run's builds (e2e/codebuild.py) use it; a
+real deploy (the deployspecs in CodeBuild) runs the CDK as it is. A JSII_NODE the user set is kept, and a
+Node.js that does not know the flags (it refuses to start) is used without them.
 """
 
 from __future__ import annotations
