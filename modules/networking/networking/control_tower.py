@@ -15,6 +15,7 @@ holding every resource type of the parameter matrix: no rule left out applies to
 from __future__ import annotations
 
 import functools
+import os
 import re
 import tarfile
 from collections.abc import Collection
@@ -23,6 +24,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import aws_cdk as cdk
     from constructs import IConstruct
 
 RULES = PurePosixPath("package/rules/control-tower/cfn-guard")
@@ -70,3 +72,17 @@ def rules_outside(types: Collection[str]) -> list[str]:
     `disabled_rules` for a stack of those types."""
     present = {kind.casefold() for kind in types}
     return [name for name, reported in reported_types().items() if reported and not reported & present]
+
+
+def add_validator(app: cdk.App, stack: cdk.Stack) -> None:
+    """Run the Control Tower rules that report on a resource type of `stack` on every synthesis of `app`, wherever
+    templates are validated (a real deploy, the rehearsal, the matrix). Unit tests, which set CDK_VALIDATION=false
+    for speed, skip them, as the CDK skips its own template validation."""
+    if os.environ.get("CDK_VALIDATION") == "false":
+        return
+    import aws_cdk as cdk
+    from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
+
+    validator = CfnGuardValidator(disabled_rules=rules_outside(resource_types(stack)))
+    # The plugin's bindings are typed against the Beta1 plugin interface the CDK still accepts.
+    cdk.Validations.of(app).add_plugins(validator)  # type: ignore[arg-type]

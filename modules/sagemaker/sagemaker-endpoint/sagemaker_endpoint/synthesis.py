@@ -71,15 +71,8 @@ def build_app(
         )
     # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
-    # AWS Control Tower's proactive controls (Guard rules) run a cfn-guard process: on wherever templates
-    # are validated (a real deploy, the rehearsal, the matrix); unit tests, which set CDK_VALIDATION=false
-    # for speed, skip them. Only the rules that name a resource type the stack holds run (control_tower.py).
-    if os.environ.get("CDK_VALIDATION") != "false":
-        from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
-
-        validator = CfnGuardValidator(disabled_rules=control_tower.rules_outside(control_tower.resource_types(stack)))
-        # The plugin's bindings are typed against the Beta1 plugin interface the CDK still accepts.
-        cdk.Validations.of(app).add_plugins(validator)  # type: ignore[arg-type]
+    # AWS Control Tower's proactive controls, wherever templates are validated (control_tower.py).
+    control_tower.add_validator(app, stack)
     return app
 
 
