@@ -27,10 +27,7 @@ STACKS = ["networking-vpc", "sagemaker-endpoints-endpoint"]
 
 @pytest.fixture(scope="module")
 def rehearsed(default_rehearsal: Any) -> dict[str, Template]:
-    templates = {
-        template.case.removeprefix("rehearsal-mlops-demo-"): template
-        for template in rehearsal_templates(default_rehearsal)
-    }
+    templates = rehearsal_templates(default_rehearsal)
     assert sorted(templates) == STACKS
     return templates
 

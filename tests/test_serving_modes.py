@@ -185,10 +185,7 @@ SERVING_STACKS = ["networking-vpc", "serving-modes-async", "serving-modes-shadow
 
 @pytest.fixture(scope="module")
 def serving_templates(serving_rehearsal: Rehearsal) -> dict[str, Template]:
-    templates = {
-        template.case.removeprefix("rehearsal-mlops-serving-"): template
-        for template in rehearsal_templates(serving_rehearsal)
-    }
+    templates = rehearsal_templates(serving_rehearsal)
     assert sorted(templates) == SERVING_STACKS
     return templates
 

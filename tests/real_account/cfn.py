@@ -193,13 +193,14 @@ def matrix_templates(results: dict[str, Any]) -> list[Template]:
     return templates
 
 
-def rehearsal_templates(rehearsal: Any) -> list[Template]:
-    """Every template the rehearsal of manifests/deployment.yaml synthesized (tests/conftest.py
-    `default_rehearsal`), resolved with its account and region, with the parameters Seed-Farmer gave the
-    module and the artifacts of the package the seeded group resolved to (rehearsal/account.yaml)."""
+def rehearsal_templates(rehearsal: Any) -> dict[str, Template]:
+    """Every template a rehearsal synthesized (tests/conftest.py `default_rehearsal`, `serving_rehearsal`), by
+    stack name without its project and deployment (`networking-vpc`), resolved with its account and region,
+    with the parameters Seed-Farmer gave the module and the artifacts of the package the seeded group
+    resolved to (rehearsal/account.yaml)."""
     from rehearsal.seed import load_seed
 
-    templates = []
+    templates = {}
     for group in rehearsal.groups:
         for module in group:
             region = module.environment["CDK_DEFAULT_REGION"]
@@ -221,17 +222,18 @@ def rehearsal_templates(rehearsal: Any) -> list[Template]:
                 if approved
                 else ((), ())
             )
+            prefix = (
+                f"{module.environment['SEEDFARMER_PROJECT_NAME']}-{module.environment['SEEDFARMER_DEPLOYMENT_NAME']}-"
+            )
             for stack in module.stacks:
-                templates.append(
-                    Template(
-                        case=f"rehearsal-{stack.name}",
-                        module=Path(module.path).name,
-                        raw=stack.template,
-                        account=rehearsal.account,
-                        region=region,
-                        parameters=parameters,
-                        group_artifacts=artifacts,
-                    )
+                templates[stack.name.removeprefix(prefix)] = Template(
+                    case=f"rehearsal-{stack.name}",
+                    module=Path(module.path).name,
+                    raw=stack.template,
+                    account=rehearsal.account,
+                    region=region,
+                    parameters=parameters,
+                    group_artifacts=artifacts,
                 )
     return templates
 
