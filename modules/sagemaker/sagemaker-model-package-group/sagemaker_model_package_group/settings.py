@@ -100,7 +100,8 @@ class RegistrySettings(ModuleSettings):
         """`text` (contract.py's error lines, which name parameters in kebab-case) naming them as manifests do."""
         for field in sorted(cls.model_fields, key=len, reverse=True):
             text = re.sub(rf"(?<![\w-]){re.escape(parameter_name(field))}(?![\w-])", cls.manifest_name(field), text)
-        return text
+        # A parameter no field declares is named as this module's manifests name parameters too.
+        return re.sub(r"(?<=unknown parameter ')[\w-]+", lambda m: cls.manifest_name(m[0]), text)
 
     @field_validator("target_account_ids", "ecr_repository_arns", mode="before")
     @classmethod
