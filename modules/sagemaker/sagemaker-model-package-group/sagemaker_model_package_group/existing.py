@@ -16,13 +16,14 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlops_platform.contract import ModuleError
 from sagemaker_model_package_group import grants, reads
 from sagemaker_model_package_group.plan import RegistryPlan
 
 Statement = dict[str, Any]
 
 
-class ExistingPolicyError(Exception):
+class ExistingPolicyError(ModuleError):
     """An existing resource's policy lacks a statement the target accounts need, or cannot be read."""
 
 

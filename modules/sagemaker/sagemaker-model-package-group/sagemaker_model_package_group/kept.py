@@ -13,14 +13,14 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlops_platform.contract import DeploymentContext, ModuleError
 from sagemaker_model_package_group import reads
-from sagemaker_model_package_group.contract import DeploymentContext
 from sagemaker_model_package_group.plan import RegistryPlan
 
 GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
 
 
-class KeptGroupError(Exception):
+class KeptGroupError(ModuleError):
     """The group exists outside the stack, or would have to be replaced; the message says what to do."""
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sagemaker_model_package_group.contract import DeploymentContext, ParameterError
+from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_model_package_group.settings import RegistrySettings
 
 # EventBridge delivers a rule's events to at most five targets.

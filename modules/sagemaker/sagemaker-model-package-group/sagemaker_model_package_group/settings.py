@@ -3,7 +3,8 @@
 The reference module (aiops-modules' sagemaker-model-package-group) names its parameters in snake_case, as
 its README and sample manifests write them (`model_package_group_name`), except `permissions-boundary-name`;
 errors name each parameter that way. Seed-Farmer turns either spelling into the same environment variable,
-so `model-package-group-name` works too. How parameters are read from the environment is in contract.py.
+so `model-package-group-name` works too. How parameters are read from the environment is in
+mlops_platform/contract.py.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Annotated, Any, Self
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 from pydantic_settings import NoDecode
 
+from mlops_platform.contract import ModuleSettings, ParameterError, decode_json, parameter_name
 from sagemaker_model_package_group import values
-from sagemaker_model_package_group.contract import ModuleSettings, ParameterError, decode_json, parameter_name
 
 # Parameters a manifest writes in kebab-case (the reference's README does for this one); the rest in snake_case.
 KEBAB_CASE = frozenset({"permissions_boundary_name"})

@@ -6,11 +6,10 @@ second with one line that names it, and nothing is written.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
-from sagemaker_model_package_group import contract, control_tower
-from sagemaker_model_package_group.contract import DeploymentContext
+from mlops_platform import assembly, contract
+from mlops_platform.contract import DeploymentContext
 from sagemaker_model_package_group.plan import RegistryPlan, plan
 from sagemaker_model_package_group.settings import RegistrySettings
 
@@ -22,43 +21,27 @@ MODULE = "sagemaker-model-package-group"
 
 def build_app(settings: RegistrySettings, context: DeploymentContext, outdir: str | None = None) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
-    import aws_cdk as cdk
-    from aws_cdk import aws_iam as iam
-    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
-
     from sagemaker_model_package_group.infra.stack import RegistryStack
 
-    # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
-    app = cdk.App(
-        outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"),
-        # S3's log delivery writes the access logs under a bucket policy scoped to the artifacts bucket and this
-        # account, instead of the LogDeliveryWrite ACL (ACLs stay off: BucketOwnerEnforced).
-        context={"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True},
-    )
+    # S3's log delivery writes the access logs under a bucket policy scoped to the artifacts bucket and this
+    # account, instead of the LogDeliveryWrite ACL (ACLs stay off: BucketOwnerEnforced).
+    app = assembly.new_app(outdir, context={"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True})
     stack = RegistryStack(app, plan=plan(settings, context), context=context)
-    cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
-        "seedfarmer:project": context.project,
-        "seedfarmer:deployment": context.deployment,
-        "seedfarmer:module": context.module,
         # The reference module's tags: SageMaker projects read them.
         "sagemaker:deployment-stage": context.stack_name,
         "sagemaker:project-id": settings.sagemaker_project_id,
         "sagemaker:project-name": settings.sagemaker_project_name,
         **settings.tags,
     }
-    for key, value in tags.items():
-        if value:
-            cdk.Tags.of(stack).add(key, value)
-    if settings.permissions_boundary_name:
-        boundary = f"arn:{stack.partition}:iam::{context.account}:policy/{settings.permissions_boundary_name}"
-        iam.PermissionsBoundary.of(stack).apply(
-            iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", boundary)
-        )
-    # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
-    # AWS Control Tower's proactive controls, wherever templates are validated (control_tower.py).
-    control_tower.add_validator(app, stack)
+    assembly.complete(
+        app,
+        stack,
+        deployment=context,
+        metadata=stack.metadata,
+        tags=tags,
+        permissions_boundary_name=settings.permissions_boundary_name,
+    )
     return app
 
 
@@ -67,7 +50,7 @@ def synthesize(outdir: str | None = None) -> None:
     context = DeploymentContext.from_env()
     settings = RegistrySettings.from_env()
     refuse_what_aws_would_refuse(plan(settings, context), context)
-    build_app(settings, context, outdir).synth()
+    assembly.synthesize(build_app(settings, context, outdir), context)
 
 
 def refuse_what_aws_would_refuse(planned: RegistryPlan, context: DeploymentContext) -> None:
@@ -80,8 +63,5 @@ def refuse_what_aws_would_refuse(planned: RegistryPlan, context: DeploymentConte
 
 
 def main() -> None:
-    """`python app.py`: synthesize, or end with one line naming the bad parameter."""
-    from sagemaker_model_package_group.existing import ExistingPolicyError
-    from sagemaker_model_package_group.kept import KeptGroupError
-
-    contract.main(MODULE, synthesize, errors=(KeptGroupError, ExistingPolicyError))
+    """`python app.py`: synthesize, or end with one line naming the bad parameter or what is in the way."""
+    contract.main(MODULE, synthesize)

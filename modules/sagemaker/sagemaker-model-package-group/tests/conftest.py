@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from sagemaker_model_package_group.contract import DeploymentContext
+from mlops_platform.contract import DeploymentContext
 from sagemaker_model_package_group.settings import RegistrySettings
 from sagemaker_model_package_group.synthesis import build_app
 

@@ -11,8 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from mlops_platform.contract import DeploymentContext
 from sagemaker_model_package_group import existing, grants, kept
-from sagemaker_model_package_group.contract import DeploymentContext
 from sagemaker_model_package_group.plan import RegistryPlan, plan
 from sagemaker_model_package_group.settings import RegistrySettings
 

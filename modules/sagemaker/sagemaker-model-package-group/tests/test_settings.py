@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sagemaker_model_package_group.contract import DeploymentContext, ParameterError
+from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_model_package_group.plan import plan
 from sagemaker_model_package_group.settings import RegistrySettings
 

@@ -277,7 +277,7 @@ def test_the_metadata_names_the_group_its_grants_and_the_rule(synthesize: Synth)
 
 
 def test_the_same_inputs_give_the_same_bytes(synthesize: Synth, tmp_path: Path) -> None:
-    from sagemaker_model_package_group.contract import DeploymentContext
+    from mlops_platform.contract import DeploymentContext
     from sagemaker_model_package_group.settings import RegistrySettings
     from sagemaker_model_package_group.synthesis import build_app
 

@@ -11,8 +11,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from mlops_platform.contract import DeploymentContext
 from sagemaker_model_package_group import grants
-from sagemaker_model_package_group.contract import DeploymentContext
 from sagemaker_model_package_group.infra.artifacts import ModelArtifacts, removal_policy
 from sagemaker_model_package_group.infra.forwarding import EventForwarding
 from sagemaker_model_package_group.plan import RegistryPlan
