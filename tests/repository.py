@@ -26,7 +26,7 @@ def module_parameters(module_dir: Path) -> dict[str, dict[str, Any]]:
     importlib.import_module(f"{package}.synthesis")  # imports the settings class; the CDK only to build
     [settings] = [cls for cls in contract.ModuleSettings.__subclasses__() if cls.__module__.startswith(package)]
     parameters = {
-        contract.parameter_name(name): {
+        settings.manifest_name(name): {
             "default": None if field.is_required() else field.get_default(call_default_factory=True),
             "required": field.is_required(),
         }

@@ -9,8 +9,7 @@ mlops_platform/contract.py.
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 from pydantic_settings import NoDecode
@@ -86,23 +85,9 @@ class RegistrySettings(ModuleSettings):
 
     @classmethod
     def manifest_name(cls, field: str) -> str:
-        """The parameter's name as the reference module's README writes it."""
-        return parameter_name(field) if field in KEBAB_CASE else field.lower().replace("-", "_")
-
-    @classmethod
-    def from_env(cls) -> Self:
-        try:
-            return super().from_env()
-        except ParameterError as error:
-            raise ParameterError(cls.in_manifest_words(str(error))) from None
-
-    @classmethod
-    def in_manifest_words(cls, text: str) -> str:
-        """`text` (contract.py's error lines, which name parameters in kebab-case) naming them as manifests do."""
-        for field in sorted(cls.model_fields, key=len, reverse=True):
-            text = re.sub(rf"(?<![\w-]){re.escape(parameter_name(field))}(?![\w-])", cls.manifest_name(field), text)
-        # A parameter no field declares is named as this module's manifests name parameters too.
-        return re.sub(r"(?<=unknown parameter ')[\w-]+", lambda m: cls.manifest_name(m[0]), text)
+        """The parameter's name as the reference module's README writes it (snake_case, but for one)."""
+        field = field.lower().replace("-", "_")
+        return parameter_name(field) if field in KEBAB_CASE else field
 
     @field_validator("target_account_ids", "ecr_repository_arns", mode="before")
     @classmethod
