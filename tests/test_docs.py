@@ -12,17 +12,23 @@ from tests.repository import MODULE_DIRS, ROOT, module_parameters
 
 
 def table(readme: str, heading: str) -> list[list[str]]:
-    """The rows of the first Markdown table under `heading`, cells stripped, header row dropped."""
-    lines = readme.split(f"\n{heading}\n", 1)[1].splitlines()
-    rows = []
-    started = False
-    for line in lines:
+    """The rows of every Markdown table under `heading` (a `## ` heading, up to the next one; a section may
+    split its table under `### ` headings, as Required and Optional), cells stripped, header rows dropped."""
+    section = readme.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows: list[list[str]] = []
+    in_table = False
+    for line in section.splitlines():
         if line.startswith("|"):
-            started = True
-            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-        elif started:
-            break
-    return rows[2:]
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not in_table:
+                in_table, header = True, 2  # the header row and its `---` row
+            if header:
+                header -= 1
+            else:
+                rows.append(cells)
+        else:
+            in_table = False
+    return rows
 
 
 def documented_default(cell: str) -> Any:

@@ -19,6 +19,11 @@ from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
 NETWORKING_MODULESTACK = ROOT / "modules" / "networking" / "modulestack.yaml"
+REGISTRY_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "modulestack.yaml"
+# The registry's existing resources of its modulestack case (the parameters Seed-Farmer passes it).
+EXISTING_ARTIFACTS_BUCKET = "arn:aws:s3:::ml-model-artifacts"
+EXISTING_ARTIFACTS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+EXISTING_REPOSITORY = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/fraud-detector"
 PARTITION = "aws"
 
 # CloudFormation's name property per resource type (a custom name fixes the physical id).
@@ -39,6 +44,7 @@ NAME_PROPERTIES = {
     "AWS::KMS::Alias": "AliasName",
     "AWS::EC2::SecurityGroup": "GroupName",
     "AWS::S3::Bucket": "BucketName",
+    "AWS::SageMaker::ModelPackageGroup": "ModelPackageGroupName",
 }
 
 
@@ -101,6 +107,8 @@ class Template:
             "AWS::SageMaker::EndpointConfig": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name.lower()}",
             "AWS::SageMaker::Model": f"arn:aws:sagemaker:{region}:{account}:model/{name.lower()}",
             "AWS::EC2::VPC": f"arn:aws:ec2:{region}:{account}:vpc/vpc-{logical.lower()}",
+            "AWS::S3::Bucket": f"arn:aws:s3:::{name.lower()}",
+            "AWS::SageMaker::ModelPackageGroup": f"arn:aws:sagemaker:{region}:{account}:model-package-group/{name.lower()}",
         }
         return arns.get(kind, f"arn:aws:{kind.split('::')[1].lower()}:{region}:{account}:{logical}")
 
@@ -116,10 +124,12 @@ class Template:
             return f"sg-{logical.lower()}"
         if kind in {"AWS::EC2::VPC", "AWS::EC2::Subnet"}:
             return f"{kind.split('::')[2].lower()}-{logical.lower()}"
+        if kind == "AWS::S3::Bucket":
+            return self.physical_name(logical).lower()  # bucket names are lower case
         return self.physical_name(logical)
 
     def get_att(self, logical: str, attribute: str) -> str:
-        if attribute in {"Arn", "TopicArn"}:
+        if attribute in {"Arn", "TopicArn", "ModelPackageGroupArn"}:
             return self.arn(logical)  # a log group's Arn ends in `:*`, as CloudFormation returns it
         if attribute == "GroupId":
             return self.ref(logical)
@@ -257,7 +267,7 @@ def _modulestack(path: Path) -> dict[str, Any]:
 def modulestack_templates() -> list[Template]:
     """The deployment roles' extra permissions, as Seed-Farmer deploys them: the endpoint's following a
     group (with capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed
-    package, and networking's."""
+    package, networking's, and the model package group's with and without existing resources."""
     raw = _modulestack(MODULESTACK)
     templates = []
     defaults = {
@@ -285,4 +295,28 @@ def modulestack_templates() -> list[Template]:
     templates.append(
         Template(case="modulestack-networking", module="networking", raw={**raw, "Parameters": parameters})
     )
+    raw = _modulestack(REGISTRY_MODULESTACK)
+    given = {
+        "ModelArtifactsBucketArn": EXISTING_ARTIFACTS_BUCKET,
+        "ModelArtifactsKmsKeyArn": EXISTING_ARTIFACTS_KEY,
+        "EcrRepositoryArns": json.dumps([EXISTING_REPOSITORY]),  # as the manifest's JSON text
+    }
+    for case, existing in (("modulestack-registry", {}), ("modulestack-registry-existing", given)):
+        values = {**defaults, "ModuleName": "registry-group", "RoleName": "mlops-demo-registry-deployment-role"}
+        values |= {name: existing.get(name, "") for name in given}
+        parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+        conditions = {"GivesBucket": "ModelArtifactsBucketArn", "GivesKey": "ModelArtifactsKmsKeyArn"}
+        conditions |= {"GivesRepositories": "EcrRepositoryArns"}
+        resources = {
+            logical: resource
+            for logical, resource in raw["Resources"].items()
+            if "Condition" not in resource or values[conditions[resource["Condition"]]]
+        }
+        templates.append(
+            Template(
+                case=case,
+                module="sagemaker-model-package-group",
+                raw={**raw, "Parameters": parameters, "Resources": resources},
+            )
+        )
     return templates

@@ -13,7 +13,8 @@ from tests.real_account.cfn import Template
 class Document:
     """One policy document, where it lives and what it governs.
 
-    kind: "identity" (attached to `roles`), "resource" (governs `targets`: queues, topics, buckets) or
+    kind: "identity" (attached to `roles`), "resource" (governs `targets`: queues, topics, buckets, a model
+    package group and its versions) or
     "key" (a KMS key policy; `targets` holds the key's ARN).
     """
 
@@ -61,6 +62,12 @@ def documents(template: Template) -> Iterator[Document]:
         elif kind == "AWS::S3::BucketPolicy":
             bucket = f"arn:aws:s3:::{props['Bucket']}"
             yield Document(template, logical, "resource", _statements(props["PolicyDocument"]), targets=(bucket,))
+        elif kind == "AWS::SageMaker::ModelPackageGroup" and "ModelPackageGroupPolicy" in props:
+            group = template.arn(logical)
+            versions = group.replace(":model-package-group/", ":model-package/") + "/*"
+            yield Document(
+                template, logical, "resource", _statements(props["ModelPackageGroupPolicy"]), targets=(group, versions)
+            )
         elif kind == "AWS::KMS::Key":
             yield Document(template, logical, "key", _statements(props["KeyPolicy"]), targets=(template.arn(logical),))
 

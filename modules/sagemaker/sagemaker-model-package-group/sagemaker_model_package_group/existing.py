@@ -1,10 +1,11 @@
 """Existing resources the target accounts need (a bucket, its key, ECR repositories): printed and checked.
 
 CloudFormation can only write the policy of a resource its stack creates. For a bucket, key or repository
-given by ARN, the module prints the statements its policy must hold (grants.py) and, before anything
-deploys, reads the policy with the deployment role and refuses when a statement is missing, naming the
-parameter and the statement to add. A statement holds when a statement of the policy allows the same
-actions on the same resources under the same conditions to at least the same accounts (its Sid may differ).
+given by ARN, the module reads the policy with the deployment role before anything deploys and refuses when
+a statement it needs (grants.py) is missing, naming the parameter and printing the statement to add; when
+it cannot read the account (no credentials), it prints the statements each policy must hold. A statement
+holds when a statement of the policy allows the same actions on the same resources under the same conditions
+to at least the same accounts (its Sid may differ).
 """
 
 from __future__ import annotations
@@ -153,25 +154,25 @@ def describe(item: Required) -> str:
 
 
 def check(plan: RegistryPlan, clients: dict[str, Any]) -> None:
-    """Print each existing resource's required statements; raise ExistingPolicyError naming what is missing."""
-    for item in required(plan):
-        reads.note(describe(item))
+    """Raise ExistingPolicyError naming the first existing resource whose policy lacks a statement, and them."""
     for item in required(plan):
         service = item.action.split(":")[0]
         missing = missing_statements(item, clients[service])
         if missing:
             raise ExistingPolicyError(
                 f"parameter '{item.parameter}': the {item.kind} of {item.resource} does not let the target accounts "
-                f"in; add {json.dumps(missing, separators=(',', ':'))} (statements printed above), then apply again"
+                f"in; add {json.dumps(missing, separators=(',', ':'))} to it, then apply again"
             )
 
 
 def check_in_region(plan: RegistryPlan) -> None:
-    """`check` with the region's clients; without credentials or a route to AWS, only the notes."""
+    """`check` with the region's clients; without credentials or a route to AWS, the statements, printed."""
     if not required(plan):
         return
     clients = {service: reads.client(service, plan.region) for service in ("s3", "kms", "ecr")}
     try:
         check(plan, clients)
     except BotoCoreError as error:
-        reads.note(f"did not read the policies above, so they are not checked ({error})")
+        reads.note(f"could not check the policies of the existing resources ({error}); check them yourself:")
+        for item in required(plan):
+            reads.note(describe(item))

@@ -114,8 +114,9 @@ def test_without_credentials_the_reads_are_skipped_with_a_note(
     existing.check_in_region(planned(target_account_ids=(DEV,), model_artifacts_bucket_arn=BUCKET_ARN))
     notes = capsys.readouterr().err.splitlines()
     assert notes[0].startswith("sagemaker-model-package-group: note: did not look for an existing model package group")
-    assert notes[1].startswith(f"sagemaker-model-package-group: note: the bucket policy of {BUCKET_ARN} must hold")
-    assert notes[2].startswith("sagemaker-model-package-group: note: did not read the policies above")
+    assert notes[1].startswith("sagemaker-model-package-group: note: could not check the policies of the existing")
+    assert notes[2].startswith(f"sagemaker-model-package-group: note: the bucket policy of {BUCKET_ARN} must hold")
+    assert '"Sid":"TargetAccountsReadModelArtifacts"' in notes[2]
 
 
 def clients() -> dict[str, Any]:
