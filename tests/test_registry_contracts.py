@@ -10,48 +10,11 @@ import pytest
 
 from tests.matrix import DEV, VALID
 from tests.real_account.cfn import Template
-from tests.real_account.evaluate import Request, decide
-from tests.real_account.policies import Document
-from tests.real_account.registry_contracts import Call, CrossAccountContract, Registry, cross_account
+from tests.real_account.registry_contracts import Registry, cross_account, failures
 
 pytestmark = pytest.mark.xdist_group("matrix")
 
 REGISTRY_CASES = sorted(case for case, (folder, _) in VALID.items() if folder.name == "sagemaker-model-package-group")
-PROBE = Template(case="probe", module="probe", raw={"Resources": {}})
-
-
-def allowed(call: Call) -> bool:
-    """Both sides: in one account, either policy may allow (a key's policy must); across accounts, the
-    caller's identity policies and the resource's (or key's) policy must both allow; a Deny anywhere wins."""
-    request = Request(call.caller.principal, call.action, call.target.arn, call.context)
-    identity = [Document(PROBE, "Identity", "identity", tuple(policy["Statement"])) for policy in call.caller.policies]
-    statements = tuple((call.target.policy or {}).get("Statement", []))
-    target = (
-        [Document(PROBE, "Target", "key" if call.target.is_key else "resource", statements, targets=(call.target.arn,))]
-        if statements
-        else []
-    )
-    resource, key = ([], target) if call.target.is_key else (target, [])
-    if call.caller.account in (None, call.target.account):
-        return decide(request, identity, resource, key)
-    if call.target.is_key:  # the key policy delegates to the caller's account, whose identity policy must allow
-        return decide(request, identity, [], []) and decide(request, identity, [], key)
-    return decide(request, identity, [], []) and decide(request, [], resource, [])
-
-
-def failures(contracts: list[CrossAccountContract]) -> list[str]:
-    found = []
-    for contract in contracts:
-        if not allowed(contract.call):
-            found.append(
-                f"DENIED {contract.who}: {contract.what}: {contract.call.action} on {contract.call.target.arn}"
-            )
-        for neighbour, call in contract.outside:
-            if allowed(call):
-                found.append(
-                    f"ALLOWED {neighbour}: {contract.who}: {contract.what}: {call.action} on {call.target.arn}"
-                )
-    return found
 
 
 def target_accounts(template: Template) -> list[str]:

@@ -21,8 +21,8 @@ from tests.matrix import DEV
 from tests.real_account.calls import registry_read_actions
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, changed
-from tests.real_account.evaluate import Request
-from tests.real_account.policies import documents
+from tests.real_account.evaluate import Request, decide
+from tests.real_account.policies import Document, documents
 
 MODULE = "sagemaker-model-package-group"
 STATE_CHANGE = {"events:source": "aws.sagemaker", "events:detail-type": "SageMaker Model Package State Change"}
@@ -385,7 +385,12 @@ def _plan_of(registry: Registry) -> Any:
         region=template.region,
         partition=partition_of(template.region),
         targets=tuple(metadata["TargetAccountIds"]),
-        group=GroupSpec(metadata["SagemakerModelPackageGroupName"], None, group, group + "/*"),
+        group=GroupSpec(
+            metadata["SagemakerModelPackageGroupName"],
+            None,
+            group,
+            group.replace(":model-package-group/", ":model-package/") + "/*",
+        ),
         artifacts=ArtifactsSpec(
             metadata["ModelArtifactsBucketArn"],
             metadata.get("ModelArtifactsKmsKeyArn"),
@@ -395,3 +400,42 @@ def _plan_of(registry: Registry) -> Any:
         forwarding=None,
         retain=True,
     )
+
+
+# The evaluation of both sides below is ours until the maintained simulator (tests/real_account/simulator.py)
+# takes over every contract; it follows IAM's cross-account evaluation logic for these policies.
+PROBE = Template(case="probe", module="probe", raw={"Resources": {}})
+
+
+def allowed(call: Call) -> bool:
+    """Both sides: in one account, either policy may allow (a key's policy must); across accounts, the
+    caller's identity policies and the resource's (or key's) policy must both allow; a Deny anywhere wins."""
+    request = Request(call.caller.principal, call.action, call.target.arn, call.context)
+    identity = [Document(PROBE, "Identity", "identity", tuple(policy["Statement"])) for policy in call.caller.policies]
+    statements = tuple((call.target.policy or {}).get("Statement", []))
+    target = (
+        [Document(PROBE, "Target", "key" if call.target.is_key else "resource", statements, targets=(call.target.arn,))]
+        if statements
+        else []
+    )
+    resource, key = ([], target) if call.target.is_key else (target, [])
+    if call.caller.account in (None, call.target.account):
+        return decide(request, identity, resource, key)
+    if call.target.is_key:  # the key policy delegates to the caller's account, whose identity policy must allow
+        return decide(request, identity, [], []) and decide(request, identity, [], key)
+    return decide(request, identity, [], []) and decide(request, [], resource, [])
+
+
+def failures(contracts: list[CrossAccountContract]) -> list[str]:
+    found = []
+    for contract in contracts:
+        if not allowed(contract.call):
+            found.append(
+                f"DENIED {contract.who}: {contract.what}: {contract.call.action} on {contract.call.target.arn}"
+            )
+        for neighbour, call in contract.outside:
+            if allowed(call):
+                found.append(
+                    f"ALLOWED {neighbour}: {contract.who}: {contract.what}: {call.action} on {call.target.arn}"
+                )
+    return found
