@@ -18,10 +18,12 @@ from typing import Any
 import pytest
 
 from tests.matrix import ACCOUNT, DEV, PROD, REGION
+from tests.real_account.across import failures
 from tests.real_account.cfn import Template
 from tests.real_account.policies import documents
-from tests.real_account.registry_contracts import Registry, cross_account, failures
+from tests.real_account.registry_contracts import cross_account
 from tests.real_account.sar import document_findings
+from tests.real_account.workload import Registry
 from tests.repository import ROOT
 
 MANIFEST = ROOT / "manifests" / "multi-account" / "deployment.yaml"

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from tests.matrix import DEV, VALID
+from tests.real_account.across import failures
 from tests.real_account.cfn import Template
-from tests.real_account.registry_contracts import Registry, cross_account, failures
+from tests.real_account.registry_contracts import cross_account
+from tests.real_account.workload import Registry
 
 pytestmark = pytest.mark.xdist_group("matrix")
 

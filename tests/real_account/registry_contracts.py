@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from tests.matrix import DEV
+from tests.real_account.across import Call, Caller, CrossAccountContract, Target, policy
 from tests.real_account.calls import registry_read_actions
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, changed
-from tests.real_account.evaluate import Request, decide
-from tests.real_account.policies import Document, documents
+from tests.real_account.evaluate import Request
+from tests.real_account.workload import PULL, Registry, elsewhere, workload_policies
 
 MODULE = "sagemaker-model-package-group"
 STATE_CHANGE = {"events:source": "aws.sagemaker", "events:detail-type": "SageMaker Model Package State Change"}
-PULL = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability")
 
 
 def deployment_role(template: Template) -> Iterator[Contract]:
@@ -55,138 +54,12 @@ def deployment_role(template: Template) -> Iterator[Contract]:
         yield Contract("deployment role", f"{action} (before each deploy)", call, outside)
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who calls, and the identity policies of its account that apply to it (none for a service)."""
-
-    principal: str
-    policies: tuple[dict[str, Any], ...] = ()
-
-    @property
-    def account(self) -> str | None:
-        return self.principal.split(":")[4] if self.principal.startswith("arn:") else None
-
-
-@dataclass(frozen=True)
-class Target:
-    """What is called: its ARN, the account that owns it, and its resource (or key) policy."""
-
-    arn: str
-    account: str
-    policy: dict[str, Any] | None
-    is_key: bool = False
-
-
-@dataclass(frozen=True)
-class Call:
-    caller: Caller
-    action: str
-    target: Target
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CrossAccountContract:
-    """`call` must be allowed; each of `outside` (named by what changed) must be denied."""
-
-    who: str
-    what: str
-    call: Call
-    outside: tuple[tuple[str, Call], ...]
-
-
-def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
-
-
-@dataclass(frozen=True)
-class Registry:
-    """What the workload side reads of the registry (its metadata) and the registry's policies, resolved."""
-
-    template: Template
-    metadata: dict[str, Any]
-
-    @classmethod
-    def of(cls, template: Template) -> Registry:
-        metadata = json.loads(str(template.resolve(template.raw["Outputs"]["metadata"]["Value"])))
-        return cls(template, metadata)
-
-    def resource_policy(self, kind: str) -> dict[str, Any] | None:
-        """The policy of the template's one resource of `kind` (the group, the artifacts bucket, the key)."""
-        for document in documents(self.template):
-            if document.kind != "identity" and self.template.resources[document.logical]["Type"] == kind:
-                if kind == "AWS::S3::BucketPolicy" and self.metadata["ModelArtifactsBucketArn"] not in document.targets:
-                    continue  # the access-log bucket's
-                return _policy(*document.statements)
-        return None
-
-    def identity_policy(self, role_logical_prefix: str) -> dict[str, Any]:
-        statements = [
-            statement
-            for document in documents(self.template)
-            if document.kind == "identity" and any(role_logical_prefix in role for role in document.roles)
-            for statement in document.statements
-        ]
-        return _policy(*statements)
-
-
-def workload_policies(registry: Registry, account: str) -> dict[str, Caller]:
-    """The least a workload account's endpoint module must hold to use the registry, built from its metadata:
-    the deployment role that looks the version up, CloudFormation's role that creates the model, and the
-    execution role SageMaker hosts the model with."""
-    metadata = registry.metadata
-    group = metadata["SagemakerModelPackageGroupArn"]
-    versions = group.replace(":model-package-group/", ":model-package/") + "/*"
-    bucket, prefix = metadata["ModelArtifactsBucketArn"], metadata["ModelArtifactsPrefix"]
-    region = group.split(":")[3]
-    lookup = _policy(
-        {
-            "Effect": "Allow",
-            "Action": ["sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages"],
-            "Resource": [group, versions],
-        },
-        {"Effect": "Allow", "Action": "sagemaker:DescribeModelPackage", "Resource": versions},
-    )
-    create = _policy({"Effect": "Allow", "Action": "sagemaker:CreateModel", "Resource": versions})
-    execution = [
-        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{bucket}/{prefix}*"},
-        {
-            "Effect": "Allow",
-            "Action": "s3:ListBucket",
-            "Resource": bucket,
-            "Condition": {"StringLike": {"s3:prefix": f"{prefix}*"}},
-        },
-    ]
-    if "ModelArtifactsKmsKeyArn" in metadata:
-        execution.append(
-            {
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": metadata["ModelArtifactsKmsKeyArn"],
-                "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
-            }
-        )
-    if metadata["EcrRepositoryArns"]:
-        execution.append({"Effect": "Allow", "Action": list(PULL), "Resource": metadata["EcrRepositoryArns"]})
-    role = f"arn:aws:iam::{account}:role"
-    return {
-        "lookup": Caller(f"{role}/mlops-workload-endpoint-deployment-role", (lookup,)),
-        "cloudformation": Caller(f"{role}/cdk-hnb659fds-cfn-exec-role-{account}-{region}", (create,)),
-        "execution": Caller(f"{role}/mlops-workload-endpoint-ExecutionRole", (_policy(*execution),)),
-    }
-
-
-def elsewhere(caller: Caller) -> Caller:
-    """The same role, with the same identity policies, in an account outside the mapping."""
-    return Caller(caller.principal.replace(f"::{caller.account}:", f"::{OTHER_ACCOUNT}:"), caller.policies)
-
-
 def group_contracts(registry: Registry, account: str) -> Iterator[CrossAccountContract]:
     """The synth-time lookup, describing a version, and creating a model from it."""
     callers = workload_policies(registry, account)
     group = registry.metadata["SagemakerModelPackageGroupArn"]
     owner = registry.template.account
-    policy = registry.resource_policy("AWS::SageMaker::ModelPackageGroup")
+    group_policy = registry.resource_policy("AWS::SageMaker::ModelPackageGroup")
     version = group.replace(":model-package-group/", ":model-package/") + "/7"
     other_group = group.rsplit("/", 1)[0] + "/another-group"
     other_version = version.replace(group.rsplit("/", 1)[1] + "/", "another-group/")
@@ -200,14 +73,14 @@ def group_contracts(registry: Registry, account: str) -> Iterator[CrossAccountCo
     ]
     for who, action, resource, other, what in reads:
         caller = callers[who]
-        call = Call(caller, action, Target(resource, owner, policy))
+        call = Call(caller, action, Target(resource, owner, group_policy))
         yield CrossAccountContract(
             f"workload {who} role",
             f"{action} on {what}",
             call,
             (
                 ("an account outside the mapping", Call(elsewhere(caller), action, call.target)),
-                ("another group", Call(caller, action, Target(other, owner, policy))),
+                ("another group", Call(caller, action, Target(other, owner, group_policy))),
             ),
         )
 
@@ -274,8 +147,8 @@ def image_contracts(
     """The execution role pulls a version's image from a repository of the registry."""
     execution = workload_policies(registry, account)["execution"]
     for repository in registry.metadata["EcrRepositoryArns"]:
-        policy = _policy(*[{**statement, "Resource": repository} for statement in repository_policy["Statement"]])
-        target = Target(repository, repository.split(":")[4], policy)
+        granted = policy(*[{**statement, "Resource": repository} for statement in repository_policy["Statement"]])
+        target = Target(repository, repository.split(":")[4], granted)
         other = Target(repository + "-other", target.account, None)
         for action in PULL:
             yield CrossAccountContract(
@@ -353,13 +226,13 @@ def cross_account(template: Template, account: str = DEV) -> list[CrossAccountCo
         return []
     plan = _plan_of(registry)
     created_bucket = registry.resource_policy("AWS::S3::BucketPolicy")
-    bucket_policy = created_bucket or _policy(
+    bucket_policy = created_bucket or policy(
         *grants.bucket_statements(plan, registry.metadata["ModelArtifactsBucketArn"])
     )
-    key_policy = registry.resource_policy("AWS::KMS::Key") or _policy(
+    key_policy = registry.resource_policy("AWS::KMS::Key") or policy(
         grants.key_statement(plan, registry.metadata["ModelArtifactsBucketArn"])
     )
-    bus_policy = _policy(
+    bus_policy = policy(
         grants.bus_policy_statement(
             template.account,
             f"arn:{partition_of(template.region)}:events:{template.region}:{account}:event-bus/default",
@@ -369,7 +242,7 @@ def cross_account(template: Template, account: str = DEV) -> list[CrossAccountCo
     return [
         *group_contracts(registry, account),
         *artifact_contracts(registry, account, bucket_policy=bucket_policy, key_policy=key_policy),
-        *image_contracts(registry, account, _policy(grants.pull_statement(plan))),
+        *image_contracts(registry, account, policy(grants.pull_statement(plan))),
         *event_contracts(registry, account, bus_policy),
     ]
 
@@ -400,42 +273,3 @@ def _plan_of(registry: Registry) -> Any:
         forwarding=None,
         retain=True,
     )
-
-
-# The evaluation of both sides below is ours until the maintained simulator (tests/real_account/simulator.py)
-# takes over every contract; it follows IAM's cross-account evaluation logic for these policies.
-PROBE = Template(case="probe", module="probe", raw={"Resources": {}})
-
-
-def allowed(call: Call) -> bool:
-    """Both sides: in one account, either policy may allow (a key's policy must); across accounts, the
-    caller's identity policies and the resource's (or key's) policy must both allow; a Deny anywhere wins."""
-    request = Request(call.caller.principal, call.action, call.target.arn, call.context)
-    identity = [Document(PROBE, "Identity", "identity", tuple(policy["Statement"])) for policy in call.caller.policies]
-    statements = tuple((call.target.policy or {}).get("Statement", []))
-    target = (
-        [Document(PROBE, "Target", "key" if call.target.is_key else "resource", statements, targets=(call.target.arn,))]
-        if statements
-        else []
-    )
-    resource, key = ([], target) if call.target.is_key else (target, [])
-    if call.caller.account in (None, call.target.account):
-        return decide(request, identity, resource, key)
-    if call.target.is_key:  # the key policy delegates to the caller's account, whose identity policy must allow
-        return decide(request, identity, [], []) and decide(request, identity, [], key)
-    return decide(request, identity, [], []) and decide(request, [], resource, [])
-
-
-def failures(contracts: list[CrossAccountContract]) -> list[str]:
-    found = []
-    for contract in contracts:
-        if not allowed(contract.call):
-            found.append(
-                f"DENIED {contract.who}: {contract.what}: {contract.call.action} on {contract.call.target.arn}"
-            )
-        for neighbour, call in contract.outside:
-            if allowed(call):
-                found.append(
-                    f"ALLOWED {neighbour}: {contract.who}: {contract.what}: {call.action} on {call.target.arn}"
-                )
-    return found
