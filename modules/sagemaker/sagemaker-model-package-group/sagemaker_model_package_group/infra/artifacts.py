@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from mlops_platform.compliance import acknowledge, acknowledge_guard
+from mlops_platform.key import ModuleKey
 from sagemaker_model_package_group import grants
 from sagemaker_model_package_group.infra import compliance
 from sagemaker_model_package_group.plan import RegistryPlan
@@ -26,9 +27,10 @@ def removal_policy(plan: RegistryPlan) -> cdk.RemovalPolicy:
 class ModelArtifacts(Construct):
     """A versioned bucket, its access-log bucket and the key that encrypts the artifacts."""
 
-    def __init__(self, scope: Construct, id: str, *, plan: RegistryPlan) -> None:
+    def __init__(self, scope: Construct, id: str, *, plan: RegistryPlan, stack_name: str) -> None:
         super().__init__(scope, id)
         self.plan = plan
+        self.stack_name = stack_name
         self.key = self._key()
         self.access_logs = self._access_log_bucket()
         self.bucket = s3.Bucket(
@@ -54,10 +56,8 @@ class ModelArtifacts(Construct):
         resource.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
             event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(event_bridge_enabled=True)
         )
-        compliance.acknowledge(self.bucket, "S3BucketReplicationEnabled", compliance.ARTIFACTS_REPLICATION)
-        compliance.acknowledge_guard(
-            self.bucket, "s3_bucket_object_lock_enabled_check", compliance.ARTIFACTS_OBJECT_LOCK
-        )
+        acknowledge(self.bucket, "S3BucketReplicationEnabled", compliance.ARTIFACTS_REPLICATION)
+        acknowledge_guard(self.bucket, "s3_bucket_object_lock_enabled_check", compliance.ARTIFACTS_OBJECT_LOCK)
         if plan.targets:
             self.grant_read_to_target_accounts()
 
@@ -71,28 +71,15 @@ class ModelArtifacts(Construct):
             self.bucket.add_to_resource_policy(iam.PolicyStatement.from_json(statement))
         self.key.add_to_resource_policy(iam.PolicyStatement.from_json(grants.key_statement(self.plan, None)))
 
-    def _key(self) -> kms.Key:
-        key = kms.Key(
+    def _key(self) -> ModuleKey:
+        key = ModuleKey(
             self,
             "Key",
             description=f"Encrypts the model artifacts of model package group {self.plan.group.name}",
-            enable_key_rotation=True,
-            removal_policy=removal_policy(self.plan),
+            alias=f"alias/{self.stack_name}/model-artifacts",
         )
-        # AWS Control Tower CT.KMS.PR.3: grants of this key may be created only for AWS resources or by
-        # AWS services, whatever an identity policy allows.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="GrantsOnlyForAwsResources",
-                effect=iam.Effect.DENY,
-                principals=[iam.AnyPrincipal()],
-                actions=["kms:CreateGrant"],
-                resources=["*"],
-                conditions={
-                    "BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
-                },
-            )
-        )
+        if not self.plan.retain:
+            key.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
         return key
 
     def _access_log_bucket(self) -> s3.Bucket:

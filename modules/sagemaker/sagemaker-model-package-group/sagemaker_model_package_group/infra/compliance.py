@@ -1,29 +1,12 @@
-"""Acknowledgements of rule-pack findings: each on the one resource it concerns, with the reviewer's answer.
-
-cdk-nag runs AwsSolutions, NIST 800-53 rev 5 and HIPAA Security on every synthesis; a finding that is
-neither fixed nor acknowledged here stops it. docs/security.md lists every acknowledgement.
+"""The model package group module's answers to rule-pack findings, each acknowledged on the one resource it
+concerns (mlops_platform.compliance); docs/security.md lists every acknowledgement.
 """
 
 from __future__ import annotations
 
-import aws_cdk as cdk
 from constructs import IConstruct
 
-PACKS = ("NIST.800.53.R5", "HIPAA.Security")
-# AWS Control Tower's proactive controls, as the cfn-guard validation plugin names them.
-GUARD = "cdk-validator-cfnguard"
-
-
-def acknowledge(scope: IConstruct, rule: str, reason: str, packs: tuple[str, ...] = PACKS) -> None:
-    """Acknowledge `rule` (for example `S3BucketReplicationEnabled`) of each pack on `scope` only."""
-    for pack in packs:
-        cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{pack}::{pack}-{rule}", reason=reason))
-
-
-def acknowledge_guard(scope: IConstruct, rule: str, reason: str) -> None:
-    """Acknowledge a Control Tower Guard rule (for example `s3_bucket_logging_enabled_check`) on `scope` only."""
-    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{GUARD}::{rule}", reason=reason))
-
+from mlops_platform.compliance import acknowledge, acknowledge_guard
 
 ARTIFACTS_REPLICATION = (
     "The artifacts are the output of training jobs that can be run again, and every version is kept 365 days "

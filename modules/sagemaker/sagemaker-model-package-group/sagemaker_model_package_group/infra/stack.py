@@ -31,7 +31,11 @@ class RegistryStack(cdk.Stack):
         )
         self.plan = plan
         self.group = self._model_package_group()
-        self.artifacts = ModelArtifacts(self, "ModelArtifacts", plan=plan) if plan.artifacts.created else None
+        self.artifacts = (
+            ModelArtifacts(self, "ModelArtifacts", plan=plan, stack_name=context.stack_name)
+            if plan.artifacts.created
+            else None
+        )
         self.forwarding = (
             EventForwarding(
                 self,
