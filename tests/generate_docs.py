@@ -36,6 +36,8 @@ def synthesize_matrix(folder: Path) -> dict[str, Any]:
 
 
 def main() -> None:
+    # The modules' packages, importable as pytest's pythonpath makes them (after the library's source).
+    sys.path.extend(str(module) for module in MODULES if str(module) not in sys.path)
     with tempfile.TemporaryDirectory() as folder:
         updating = updates.start(Path(folder))
         results = synthesize_matrix(Path(folder))

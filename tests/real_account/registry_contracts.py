@@ -76,7 +76,7 @@ def group_contracts(registry: Registry, account: str) -> Iterator[CrossAccountCo
         call = Call(caller, action, Target(resource, owner, group_policy))
         yield CrossAccountContract(
             f"workload {who} role",
-            f"{action} on {what}",
+            what,
             call,
             (
                 ("an account outside the mapping", Call(elsewhere(caller), action, call.target)),
@@ -97,7 +97,7 @@ def artifact_contracts(
     call = Call(execution, "s3:GetObject", objects, context)
     yield CrossAccountContract(
         "workload execution role",
-        "s3:GetObject a version's model data",
+        "read a version's model data",
         call,
         (
             ("an account outside the mapping", Call(elsewhere(execution), "s3:GetObject", objects, context)),
@@ -112,7 +112,7 @@ def artifact_contracts(
     )
     yield CrossAccountContract(
         "workload execution role",
-        "s3:ListBucket a version's uncompressed model",
+        "list a version's uncompressed model",
         listing,
         (
             (
@@ -132,7 +132,7 @@ def artifact_contracts(
     decrypt = Call(execution, "kms:Decrypt", target, through_s3)
     yield CrossAccountContract(
         "workload execution role",
-        "kms:Decrypt a version's model data through S3",
+        "decrypt a version's model data through S3",
         decrypt,
         (
             ("an account outside the mapping", Call(elsewhere(execution), "kms:Decrypt", target, through_s3)),
@@ -153,7 +153,7 @@ def image_contracts(
         for action in PULL:
             yield CrossAccountContract(
                 "workload execution role",
-                f"{action} (pull a version's image)",
+                "pull a version's image",
                 Call(execution, action, target),
                 (
                     ("an account outside the mapping", Call(elsewhere(execution), action, target)),
@@ -176,7 +176,7 @@ def event_contracts(registry: Registry, account: str, bus_policy: dict[str, Any]
     )
     yield CrossAccountContract(
         "events.amazonaws.com",
-        "sts:AssumeRole the forwarding role for the rule",
+        "take the forwarding role for the rule",
         assume,
         (
             (
@@ -195,7 +195,7 @@ def event_contracts(registry: Registry, account: str, bus_policy: dict[str, Any]
     another_role = Caller(role_arn.rsplit("/", 1)[0] + "/another-role", forwarder.policies)
     yield CrossAccountContract(
         "forwarding role",
-        "events:PutEvents a state change onto the target account's bus",
+        "put a state change on the target account's bus",
         deliver,
         (
             (
