@@ -30,7 +30,7 @@ def test_each_modulestack_parameter_is_filled_by_seedfarmer_or_a_documented_modu
     template = yaml.load((folder / "modulestack.yaml").read_text(), Loader=_CloudFormationLoader)  # noqa: S506
     inputs = {row[0].strip("`") for row in table((folder / "README.md").read_text(), "## Inputs")}
     for name in set(template["Parameters"]) - SEEDFARMER_PARAMETERS:
-        assert _kebab(name) in inputs, f"modulestack parameter {name} matches no module parameter"
+        assert _kebab(name, folder) in inputs, f"modulestack parameter {name} matches no module parameter"
 
 
 def test_handler_actions_are_the_published_schema_permissions() -> None:

@@ -47,7 +47,8 @@ def wrong_values(annotation: Any, metadata: list[Any]) -> Iterator[tuple[str, An
     base = _base(annotation)
     for item in metadata:
         if getattr(item, "pattern", None):
-            yield "pattern", "not a valid value!"
+            # A control character too: a free-text pattern (a description) refuses only that.
+            yield "pattern", "not a valid value!\u0007"
         if getattr(item, "ge", None) is not None:
             yield "bound", str(item.ge - 1)
         if getattr(item, "gt", None) is not None:
