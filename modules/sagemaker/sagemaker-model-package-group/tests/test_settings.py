@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -240,3 +244,30 @@ def test_without_forwarding_more_accounts_need_no_rule(from_manifest: Read) -> N
     planned = plan(settings, CONTEXT)
     assert planned.forwarding is None
     assert len(planned.targets) == 12
+
+
+MODULE_DIR = Path(__file__).resolve().parents[1]
+
+
+def test_a_bad_parameter_stops_python_app_before_anything_is_synthesized(tmp_path: Path) -> None:
+    """As Seed-Farmer runs the module: its own copy of the library, one line on stderr, nothing written."""
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_PARAMETER_")},
+        "SEEDFARMER_PROJECT_NAME": "mlops",
+        "SEEDFARMER_DEPLOYMENT_NAME": "test",
+        "SEEDFARMER_MODULE_NAME": "registry",
+        "CDK_DEFAULT_ACCOUNT": "111111111111",
+        "CDK_DEFAULT_REGION": "us-east-1",
+        "CDK_OUTDIR": str(tmp_path / "cdk.out"),
+        "SEEDFARMER_PARAMETER_MODEL_PACKAGE_GROUP_NAME": "fraud-detector",
+        "SEEDFARMER_PARAMETER_TARGET_ACCOUNT_IDS": '["dummy123"]',
+    }
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=MODULE_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "sagemaker-model-package-group: parameter 'target_account_ids[0]': 'dummy123' is not a 12-digit AWS account id"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "cdk.out").exists()
