@@ -26,6 +26,9 @@ from tests.real_account.sar import document_findings
 from tests.real_account.workload import Registry
 from tests.repository import ROOT
 
+# The registry is synthesized once (about 10 s, validation on), on one worker for all of these tests.
+pytestmark = pytest.mark.xdist_group("multi-account")
+
 MANIFEST = ROOT / "manifests" / "multi-account" / "deployment.yaml"
 
 
