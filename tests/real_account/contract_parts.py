@@ -1,16 +1,18 @@
 """What every service contract is made of (tests/real_account/contracts.py, serving_contracts.py): the
 contract itself, the accounts a call just outside a scope comes from, the template lookups both use, and
-the policies a call is evaluated against (the template's, and those AWS or the CDK bootstrap attach)."""
+the policies a call is evaluated against (the template's, and those AWS or the CDK bootstrap attach),
+which `call_of` hands to the simulator (tests/real_account/simulator.py) with both sides' accounts."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.real_account.cfn import Template
-from tests.real_account.evaluate import Request
 from tests.real_account.policies import Document, documents
+from tests.real_account.simulator import Call, Caller, Target, is_service, policy
 from tests.repository import ROOT
 
 OTHER_ACCOUNT = "999999999999"
@@ -20,6 +22,18 @@ AWS_IMAGE_ACCOUNT = "763104351884"
 # What the Lambda event source mapping calls on the queue with the function's role (Lambda developer
 # guide, "Execution role permissions" for Amazon SQS).
 EVENT_SOURCE_MAPPING_SQS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One call of a template's contract: who makes it (a role's ARN, or a service principal), the action,
+    the resource's ARN and the request's own context keys. The policies on both sides are the template's
+    (`call_of`)."""
+
+    principal: str
+    action: str
+    resource: str
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,9 +112,12 @@ def aws_managed_documents(template: Template) -> list[Document]:
     return found
 
 
-def policies_for(template: Template, request: Request) -> tuple[list[Document], list[Document], list[Document]]:
-    """The identity policies of the request's principal and the resource and key policies of its target."""
-    all_documents = [*documents(template), *aws_managed_documents(template)]
+def policies_for(
+    template: Template, request: Request, among: list[Document] | None = None
+) -> tuple[list[Document], list[Document], list[Document]]:
+    """The identity policies of the request's principal and the resource and key policies of its target,
+    among the template's policies and those AWS attaches (or only `among`)."""
+    all_documents = [*documents(template), *aws_managed_documents(template)] if among is None else among
     role_name = request.principal.rsplit("/", 1)[-1]
     identity = [document for document in all_documents if document.kind == "identity" and role_name in document.roles]
     resource = [
@@ -108,3 +125,43 @@ def policies_for(template: Template, request: Request) -> tuple[list[Document], 
     ]
     key = [document for document in all_documents if document.kind == "key" and request.resource in document.targets]
     return identity, resource, key
+
+
+# The accounts that publish AWS's own inference images (SageMaker's "Docker Registry Paths and Example
+# Code": the deep learning containers and the built-in algorithms' images), and what their repository
+# policies hold: any account may pull, its identity policy deciding. A pull from any other account needs
+# that account's repository policy, which a template of this account does not hold.
+AWS_IMAGE_ACCOUNTS = frozenset({AWS_IMAGE_ACCOUNT, "683313688378"})
+AWS_IMAGE_REPOSITORY_POLICY = policy(
+    {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+        "Resource": "*",
+    }
+)
+
+
+def _owner(template: Template, request: Request) -> str:
+    """The account that owns the resource: the one its ARN names, else (S3) the s3:ResourceAccount the
+    request carries, else the template's."""
+    named = re.match(r"arn:aws:[^:]+:[^:]*:(\d{12}):", request.resource)
+    if named:
+        return named[1]
+    return str(request.context.get("s3:ResourceAccount", template.account))
+
+
+def call_of(template: Template, request: Request, among: list[Document] | None = None) -> Call:
+    """`request` with both sides' policies: the caller's identity policies in the template, and the resource
+    or key policy of its target (the template's; AWS's for its published images); or only those `among`."""
+    identity, resource, key = policies_for(template, request, among)
+    owner = _owner(template, request)
+    statements = [statement for document in [*resource, *key] for statement in document.statements]
+    target_policy: Any = policy(*statements) if statements else None
+    if target_policy is None and request.action.startswith("ecr:") and owner in AWS_IMAGE_ACCOUNTS:
+        target_policy = AWS_IMAGE_REPOSITORY_POLICY
+    caller = Caller(
+        request.principal,
+        identity_policies=() if is_service(request.principal) else tuple(policy(*d.statements) for d in identity),
+    )
+    return Call(caller, request.action, Target(request.resource, owner, target_policy), request.context)
