@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tests.real_account.cfn import Template
 from tests.real_account.policies import Document, documents
-from tests.real_account.simulator import Call, Caller, Target, is_service, policy
+from tests.real_account.simulator import Call, Caller, Policy, Target, is_service, policy
 from tests.repository import ROOT
 
 OTHER_ACCOUNT = "999999999999"
@@ -120,11 +121,41 @@ def policies_for(
     all_documents = [*documents(template), *aws_managed_documents(template)] if among is None else among
     role_name = request.principal.rsplit("/", 1)[-1]
     identity = [document for document in all_documents if document.kind == "identity" and role_name in document.roles]
-    resource = [
-        document for document in all_documents if document.kind == "resource" and request.resource in document.targets
-    ]
-    key = [document for document in all_documents if document.kind == "key" and request.resource in document.targets]
+    resource = [d for d in all_documents if d.kind == "resource" and d.governs(request.resource)]
+    key = [d for d in all_documents if d.kind == "key" and d.governs(request.resource)]
     return identity, resource, key
+
+
+def caller_in(
+    template: Template,
+    principal: str,
+    *,
+    boundary: Policy | None = None,
+    source_account: str | None = None,
+    source_arn: str | None = None,
+    among: list[Document] | None = None,
+) -> Caller:
+    """A role of `template`'s account with the identity policies the template (and AWS, for its service-linked
+    role and the CDK's execution role) attach to it; or a service principal acting for a source."""
+    if is_service(principal):
+        return Caller(principal, source_account=source_account, source_arn=source_arn)
+    identity, _, _ = policies_for(template, Request(principal, "", ""), among)
+    return Caller(principal, tuple(policy(*document.statements) for document in identity), boundary)
+
+
+def target_in(
+    template: Template,
+    arn: str,
+    *,
+    account: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    among: list[Document] | None = None,
+) -> Target:
+    """A resource of `template`'s account (or `account`) with the resource or key policy the template holds
+    for it: a bucket policy governs its objects, a model package group policy its packages."""
+    _, resource, key = policies_for(template, Request("", "", arn), among)
+    statements = [statement for document in [*resource, *key] for statement in document.statements]
+    return Target(arn, account or template.account, policy(*statements) if statements else None, dict(tags or {}))
 
 
 # The accounts that publish AWS's own inference images (SageMaker's "Docker Registry Paths and Example
@@ -152,16 +183,9 @@ def _owner(template: Template, request: Request) -> str:
 
 
 def call_of(template: Template, request: Request, among: list[Document] | None = None) -> Call:
-    """`request` with both sides' policies: the caller's identity policies in the template, and the resource
-    or key policy of its target (the template's; AWS's for its published images); or only those `among`."""
-    identity, resource, key = policies_for(template, request, among)
-    owner = _owner(template, request)
-    statements = [statement for document in [*resource, *key] for statement in document.statements]
-    target_policy: Any = policy(*statements) if statements else None
-    if target_policy is None and request.action.startswith("ecr:") and owner in AWS_IMAGE_ACCOUNTS:
-        target_policy = AWS_IMAGE_REPOSITORY_POLICY
-    caller = Caller(
-        request.principal,
-        identity_policies=() if is_service(request.principal) else tuple(policy(*d.statements) for d in identity),
-    )
-    return Call(caller, request.action, Target(request.resource, owner, target_policy), request.context)
+    """`request` with both sides' policies, both read from one template: the caller's identity policies and
+    the resource or key policy of its target (AWS's for its published images); or only those `among`."""
+    target = target_in(template, request.resource, account=_owner(template, request), among=among)
+    if target.policy is None and request.action.startswith("ecr:") and target.account in AWS_IMAGE_ACCOUNTS:
+        target = replace(target, policy=AWS_IMAGE_REPOSITORY_POLICY)
+    return Call(caller_in(template, request.principal, among=among), request.action, target, request.context)
