@@ -119,6 +119,22 @@ def test_a_key_policy_must_allow_the_role_or_its_account_and_another_account_nee
     ]
 
 
+def test_a_key_policy_for_the_callers_account_through_a_service_reads_kms_caller_account() -> None:
+    """The form of AWS managed keys' policies: any principal of the account, through one service."""
+    through_s3 = {
+        **DECRYPT,
+        "Principal": {"AWS": "*"},
+        "Condition": {"StringEquals": {"kms:CallerAccount": REGISTRY, "kms:ViaService": "s3.us-east-1.amazonaws.com"}},
+    }
+    key = Target(KEY, REGISTRY, policy(through_s3))
+    via = {"kms:ViaService": "s3.us-east-1.amazonaws.com"}
+    assert results(
+        Call(Caller(ROLE, (policy(DECRYPT),)), "kms:Decrypt", key, via),
+        Call(Caller(ROLE, (policy(DECRYPT),)), "kms:Decrypt", key),
+        Call(Caller(DEV_ROLE, (policy(DECRYPT),)), "kms:Decrypt", key, via),
+    ) == ["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]
+
+
 def test_a_service_principal_is_allowed_by_the_resource_policy_alone_for_its_source() -> None:
     topic = f"arn:aws:sns:us-east-1:{REGISTRY}:approvals"
     rule = f"arn:aws:events:us-east-1:{REGISTRY}:rule/approved"

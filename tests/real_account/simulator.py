@@ -18,8 +18,9 @@ are not modelled: the simulator takes them, a `Call` does not yet.
 
 The context holds what AWS adds to every authenticated request (`aws:SecureTransport`,
 `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`,
-`aws:ResourceAccount`, `aws:RequestedRegion` when the ARN names a region, `aws:ResourceTag/<key>` for
-each of the target's tags) plus the call's own keys, which win. A key the action does not carry is
+`aws:ResourceAccount`, `aws:RequestedRegion` when the ARN names a region, `kms:CallerAccount` on a KMS
+call, `aws:ResourceTag/<key>` for each of the target's tags) plus the call's own keys, which win: a call
+made through another service states `kms:ViaService`, `aws:CalledVia` and `aws:ViaAWSService` itself. A key the action does not carry is
 dropped by the simulator as AWS would never send it, and reported in `Verdict.ignored_context_keys`.
 
 Many calls are evaluated in one round trip to one Node.js process, which lives as long as the Python
@@ -122,6 +123,8 @@ class Call:
         else:
             added |= {"aws:PrincipalIsAWSService": "false", "aws:PrincipalArn": principal}
             added |= {"aws:PrincipalAccount": self.caller.account or ""}
+            if self.action.startswith("kms:"):
+                added["kms:CallerAccount"] = self.caller.account or ""
         added["aws:ResourceAccount"] = self.target.account
         region = self.target.arn.split(":")[3] if self.target.arn.count(":") >= 5 else ""
         if region:
