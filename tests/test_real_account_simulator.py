@@ -135,6 +135,56 @@ def test_a_key_policy_for_the_callers_account_through_a_service_reads_kms_caller
     ) == ["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]
 
 
+def test_the_library_drops_kms_encryption_context_keys_and_the_bridge_puts_them_back() -> None:
+    """The bridge's one correction (simulate.mjs). CloudWatch Logs encrypts a log group with
+    `kms:EncryptionContext:aws:logs:arn` naming the group (CloudWatch Logs User Guide, "Encrypt log data
+    in CloudWatch Logs using AWS Key Management Service"); the Service Authorization Reference lists
+    `kms:EncryptionContext:${EncryptionContextKey}` for GenerateDataKey. The library (0.1.173) drops the
+    key, so a key policy for one log group denies that group. When this test fails on the library's own
+    verdict, a release fixed it: remove the correction."""
+    group = f"arn:aws:logs:us-east-1:{REGISTRY}:log-group:/aws/sagemaker/Endpoints/fraud"
+    logs = {
+        "Effect": "Allow",
+        "Principal": {"Service": "logs.us-east-1.amazonaws.com"},
+        "Action": "kms:GenerateDataKey",
+        "Resource": "*",
+        "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group}},
+    }
+    key = Target(KEY, REGISTRY, policy(logs))
+    service = Caller("logs.us-east-1.amazonaws.com")
+    own, other = ({"kms:EncryptionContext:aws:logs:arn": arn} for arn in (group, group + "-other"))
+    [library] = simulate([Call(service, "kms:GenerateDataKey", key, own)], corrected=False)
+    assert (library.result, library.ignored_context_keys) == (
+        "ImplicitlyDenied",
+        ("kms:EncryptionContext:aws:logs:arn",),
+    )
+    verdicts = simulate([Call(service, "kms:GenerateDataKey", key, context) for context in (own, other)])
+    assert [(verdict.result, verdict.ignored_context_keys) for verdict in verdicts] == [
+        ("Allowed", ()),
+        ("ImplicitlyDenied", ()),
+    ]
+    assert verdicts[0].corrected_context_keys == ("kms:EncryptionContext:aws:logs:arn",)
+
+
+def test_the_correction_leaves_keys_the_action_does_not_carry_dropped() -> None:
+    listing = {**DECRYPT, "Condition": {"StringEquals": {"s3:prefix": "fraud/"}}}
+    context = {"kms:EncryptionContext:aws:s3:arn": OBJECT, "s3:prefix": "fraud/"}
+    [verdict] = simulate(
+        [
+            Call(
+                Caller(ROLE, (policy(listing),)),
+                "kms:Decrypt",
+                Target(KEY, REGISTRY, policy({**DECRYPT, "Principal": {"AWS": ROLE}})),
+                context,
+            )
+        ]
+    )
+    assert (verdict.ignored_context_keys, verdict.corrected_context_keys) == (
+        ("s3:prefix",),
+        ("kms:EncryptionContext:aws:s3:arn",),
+    )
+
+
 def test_a_service_principal_is_allowed_by_the_resource_policy_alone_for_its_source() -> None:
     topic = f"arn:aws:sns:us-east-1:{REGISTRY}:approvals"
     rule = f"arn:aws:events:us-east-1:{REGISTRY}:rule/approved"

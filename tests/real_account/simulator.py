@@ -158,11 +158,13 @@ class Call:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The simulator's answer: Allowed, ExplicitlyDenied or ImplicitlyDenied, and the context keys it
-    dropped because the action does not carry them."""
+    """The simulator's answer: Allowed, ExplicitlyDenied or ImplicitlyDenied, the context keys it dropped
+    because the action does not carry them, and those the bridge put back (simulate.mjs: the library drops
+    `kms:EncryptionContext:<key>`, which KMS's cryptographic operations carry)."""
 
     result: str
     ignored_context_keys: tuple[str, ...] = ()
+    corrected_context_keys: tuple[str, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -207,18 +209,20 @@ class _Bridge:
 _bridges: list[_Bridge] = []
 
 
-def simulate(calls: Sequence[Call]) -> list[Verdict]:
-    """The simulator's verdict on each call, in order, in one round trip."""
+def simulate(calls: Sequence[Call], *, corrected: bool = True) -> list[Verdict]:
+    """The simulator's verdict on each call, in order, in one round trip (`corrected=False`: the library's
+    own, without the bridge's one correction)."""
     if not calls:
         return []
     if not _bridges:
         _bridges.append(_Bridge())
-    answers = _bridges[0].run([call.simulation() for call in calls])
+    answers = _bridges[0].run([{**call.simulation(), "raw": not corrected} for call in calls])
     verdicts = []
     for call, answer in zip(calls, answers, strict=True):
         if answer["result"] == "Error":
             raise SimulationError(f"{call.action} on {call.target.arn} by {call.caller.principal}: {answer['errors']}")
-        verdicts.append(Verdict(answer["result"], tuple(answer.get("ignoredContextKeys", ()))))
+        ignored, restored = tuple(answer["ignoredContextKeys"]), tuple(answer["corrected"])
+        verdicts.append(Verdict(answer["result"], ignored, restored))
     return verdicts
 
 
