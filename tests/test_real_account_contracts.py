@@ -40,6 +40,7 @@ def test_the_contracts_cover_every_party(deployed_templates: dict[str, Template]
         "deployment role",
         "events.amazonaws.com",
         "cloudwatch.amazonaws.com",
+        "CloudWatch Logs",
     } <= who
 
 

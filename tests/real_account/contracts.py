@@ -4,8 +4,9 @@ One table, built per synthesized template from what the template declares (its m
 queues, functions) and from the code (tests/real_account/calls.py). Each contract is a call that must
 be allowed and, next to it, the call just outside its scope that must be denied. tests/
 test_real_account_contracts.py has the IAM simulator (tests/real_account/simulator.py) evaluate both
-against the template's identity, resource and key policies; docs/security.md lists the contracts. The serving modes' contracts are in serving_contracts.py,
-what every contract is made of in contract_parts.py.
+against the template's identity, resource and key policies; docs/security.md lists the contracts. The
+serving modes' contracts are in serving_contracts.py, CloudWatch Logs' use of the log groups' keys in
+log_contracts.py, what every contract is made of in contract_parts.py.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tests.real_account.contract_parts import (
     policies_for,
     role_arn_of,
 )
+from tests.real_account.log_contracts import encrypted_log_groups
 from tests.real_account.serving_contracts import (
     async_inference,
     inference_components,
@@ -405,6 +407,7 @@ def contracts(template: Template) -> list[Contract]:
         *deployment_role(template),
         *async_inference(template),
         *inference_components(template),
+        *encrypted_log_groups(template),
     ]
 
 
