@@ -44,6 +44,8 @@ NAME_PROPERTIES = {
     "AWS::KMS::Alias": "AliasName",
     "AWS::EC2::SecurityGroup": "GroupName",
     "AWS::S3::Bucket": "BucketName",
+    "AWS::ECR::Repository": "RepositoryName",
+    "AWS::Events::EventBus": "Name",
     "AWS::SageMaker::ModelPackageGroup": "ModelPackageGroupName",
 }
 
@@ -107,14 +109,21 @@ class Template:
             "AWS::SageMaker::EndpointConfig": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name.lower()}",
             "AWS::SageMaker::Model": f"arn:aws:sagemaker:{region}:{account}:model/{name.lower()}",
             "AWS::EC2::VPC": f"arn:aws:ec2:{region}:{account}:vpc/vpc-{logical.lower()}",
-            "AWS::S3::Bucket": f"arn:aws:s3:::{name.lower()}",
+            "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
+            "AWS::ECR::Repository": f"arn:aws:ecr:{region}:{account}:repository/{name}",
+            "AWS::Events::EventBus": f"arn:aws:events:{region}:{account}:event-bus/{name}",
             "AWS::SageMaker::ModelPackageGroup": f"arn:aws:sagemaker:{region}:{account}:model-package-group/{name.lower()}",
         }
         return arns.get(kind, f"arn:aws:{kind.split('::')[1].lower()}:{region}:{account}:{logical}")
 
     def ref(self, logical: str) -> str:
         kind = self.raw["Resources"][logical]["Type"]
-        if kind in {"AWS::SNS::Topic", "AWS::SageMaker::Endpoint", "AWS::SageMaker::EndpointConfig"}:
+        if kind in {
+            "AWS::SNS::Topic",
+            "AWS::SageMaker::Endpoint",
+            "AWS::SageMaker::EndpointConfig",
+            "AWS::SageMaker::ModelPackageGroup",
+        }:
             return self.arn(logical)
         if kind == "AWS::SQS::Queue":
             return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.physical_name(logical)}"
@@ -124,8 +133,6 @@ class Template:
             return f"sg-{logical.lower()}"
         if kind in {"AWS::EC2::VPC", "AWS::EC2::Subnet"}:
             return f"{kind.split('::')[2].lower()}-{logical.lower()}"
-        if kind == "AWS::S3::Bucket":
-            return self.physical_name(logical).lower()  # bucket names are lower case
         return self.physical_name(logical)
 
     def get_att(self, logical: str, attribute: str) -> str:

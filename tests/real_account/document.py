@@ -156,7 +156,7 @@ def cross_account_rows(template: Template) -> list[str]:
             call = contract.call
             caller = "the registry" if call.caller.account in (None, template.account) else "the workload"
             service = call.target.arn.split(":")[2]
-            allowed_by = SIDES[service] + (f" and {caller}'s identity policy" if call.caller.policies else "")
+            allowed_by = SIDES[service] + (f" and {caller}'s identity policy" if call.caller.identity_policies else "")
             outside = ", ".join(name for name, _ in contract.outside)
             lines.append(
                 f"| {contract.who} ({caller}) | `{call.action}`: {contract.what} | "
@@ -173,9 +173,11 @@ def sections(results: dict[str, Any]) -> str:
             "",
             "Every call AWS makes on the deployment's behalf, and every call the modules' code makes (the functions'",
             "boto3 calls and the synth-time lookup are read from the code), with the call just outside its scope.",
-            "`make test` evaluates each against the synthesized identity, resource and key policies of every",
-            "template of the matrix (tests/real_account/contracts.py): the first must be allowed, the second denied;",
-            "the templates the rehearsal of manifests/deployment.yaml synthesizes are checked the same way.",
+            "`make test` has an IAM simulator (`@cloud-copilot/iam-simulate`, tests/real_account/simulator.py)",
+            "evaluate each against the synthesized identity, resource and key policies of every template of the",
+            "matrix, with the accounts of the caller and of the resource (tests/real_account/contracts.py): the",
+            "first must be allowed, the second denied; the templates the rehearsal of manifests/deployment.yaml",
+            "synthesizes are checked the same way.",
             "",
             *contract_rows(templates),
             "",

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from tests.matrix import DEV
-from tests.real_account.across import Call, Caller, CrossAccountContract, Target, policy
+from tests.real_account.across import CrossAccountContract
 from tests.real_account.calls import registry_read_actions
 from tests.real_account.cfn import Template
-from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, changed
-from tests.real_account.evaluate import Request
+from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, Request, changed
+from tests.real_account.simulator import Call, Caller, Target, policy
 from tests.real_account.workload import PULL, Registry, elsewhere, workload_policies
 
 MODULE = "sagemaker-model-package-group"
@@ -65,11 +65,11 @@ def group_contracts(registry: Registry, account: str) -> Iterator[CrossAccountCo
     other_version = version.replace(group.rsplit("/", 1)[1] + "/", "another-group/")
     reads = [
         ("lookup", "sagemaker:DescribeModelPackageGroup", group, other_group, "the group (lookup)"),
-        # ListModelPackages of a group named by its ARN, allowed on the group and on its versions.
-        ("lookup", "sagemaker:ListModelPackages", group, other_group, "the group's versions (lookup)"),
+        # ListModelPackages is authorized on model packages (the Service Authorization Reference lists no
+        # other resource type for it): the versions of the group named by its ARN.
         ("lookup", "sagemaker:ListModelPackages", version, other_version, "the group's versions (lookup)"),
         ("lookup", "sagemaker:DescribeModelPackage", version, other_version, "describe a version"),
-        ("cloudformation", "sagemaker:CreateModel", version, other_version, "create a model from a version"),
+        ("cloudformation", "sagemaker:DescribeModelPackage", version, other_version, "the version a model is made of"),
     ]
     for who, action, resource, other, what in reads:
         caller = callers[who]
@@ -83,6 +83,15 @@ def group_contracts(registry: Registry, account: str) -> Iterator[CrossAccountCo
                 ("another group", Call(caller, action, Target(other, owner, group_policy))),
             ),
         )
+    cloudformation = callers["cloudformation"]
+    model = Target(f"arn:aws:sagemaker:{group.split(':')[3]}:{account}:model/endpoint-model-0a1b2c3d", account)
+    elsewhere_model = Target(model.arn.replace(f":{account}:", f":{OTHER_ACCOUNT}:"), OTHER_ACCOUNT)
+    yield CrossAccountContract(
+        "workload cloudformation role",
+        "create the model in its own account",
+        Call(cloudformation, "sagemaker:CreateModel", model),
+        (("a model in another account", Call(cloudformation, "sagemaker:CreateModel", elsewhere_model)),),
+    )
 
 
 def artifact_contracts(
@@ -128,7 +137,7 @@ def artifact_contracts(
         return
     region = key.split(":")[3]
     through_s3 = {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": objects.arn}
-    target = Target(key, key.split(":")[4], key_policy, is_key=True)
+    target = Target(key, key.split(":")[4], key_policy)
     decrypt = Call(execution, "kms:Decrypt", target, through_s3)
     yield CrossAccountContract(
         "workload execution role",
@@ -171,9 +180,8 @@ def event_contracts(registry: Registry, account: str, bus_policy: dict[str, Any]
     role_arn, rule = metadata["EventForwardingRoleArn"], metadata["SagemakerModelPackageGroupEventRuleArn"]
     [(logical, role)] = registry.template.of_type("AWS::IAM::Role")
     trust = Target(role_arn, owner, role["Properties"]["AssumeRolePolicyDocument"])
-    assume = Call(
-        Caller("events.amazonaws.com"), "sts:AssumeRole", trust, {"aws:SourceAccount": owner, "aws:SourceArn": rule}
-    )
+    events = Caller("events.amazonaws.com", source_account=owner, source_arn=rule)
+    assume = Call(events, "sts:AssumeRole", trust)
     yield CrossAccountContract(
         "events.amazonaws.com",
         "take the forwarding role for the rule",
@@ -181,7 +189,7 @@ def event_contracts(registry: Registry, account: str, bus_policy: dict[str, Any]
         (
             (
                 "another rule",
-                Call(assume.caller, assume.action, trust, {**assume.context, "aws:SourceArn": rule + "-other"}),
+                Call(Caller(events.principal, source_account=owner, source_arn=rule + "-other"), assume.action, trust),
             ),
         ),
     )
@@ -192,7 +200,7 @@ def event_contracts(registry: Registry, account: str, bus_policy: dict[str, Any]
     if bus.arn not in [target["Arn"] for target in forwarding["Properties"]["Targets"]]:
         return  # forward_events_to_target_accounts: false
     deliver = Call(forwarder, "events:PutEvents", bus, dict(STATE_CHANGE))
-    another_role = Caller(role_arn.rsplit("/", 1)[0] + "/another-role", forwarder.policies)
+    another_role = Caller(role_arn.rsplit("/", 1)[0] + "/another-role", forwarder.identity_policies)
     yield CrossAccountContract(
         "forwarding role",
         "put a state change on the target account's bus",

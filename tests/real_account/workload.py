@@ -8,10 +8,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tests.real_account.across import Caller, policy
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import OTHER_ACCOUNT
 from tests.real_account.policies import documents
+from tests.real_account.simulator import Caller, policy
 
 PULL = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability")
 
@@ -56,6 +56,7 @@ def workload_policies(registry: Registry, account: str) -> dict[str, Caller]:
     versions = group.replace(":model-package-group/", ":model-package/") + "/*"
     bucket, prefix = metadata["ModelArtifactsBucketArn"], metadata["ModelArtifactsPrefix"]
     region = group.split(":")[3]
+    models = f"arn:aws:sagemaker:{region}:{account}:model"
     lookup = policy(
         {
             "Effect": "Allow",
@@ -64,7 +65,14 @@ def workload_policies(registry: Registry, account: str) -> dict[str, Caller]:
         },
         {"Effect": "Allow", "Action": "sagemaker:DescribeModelPackage", "Resource": versions},
     )
-    create = policy({"Effect": "Allow", "Action": "sagemaker:CreateModel", "Resource": versions})
+    # CloudFormation creates the model in its own account from a version of the registry: it reads the version,
+    # and SageMaker's cross-account deployment page grants CreateModel on the version too (the Service
+    # Authorization Reference lists only the `model` resource for CreateModel, so no simulator can evaluate
+    # that part: tests/real_account/sar.py DOCUMENTED_RESOURCES).
+    create = policy(
+        {"Effect": "Allow", "Action": "sagemaker:CreateModel", "Resource": [f"{models}/*", versions]},
+        {"Effect": "Allow", "Action": "sagemaker:DescribeModelPackage", "Resource": versions},
+    )
     execution = [
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{bucket}/{prefix}*"},
         {
@@ -95,4 +103,4 @@ def workload_policies(registry: Registry, account: str) -> dict[str, Caller]:
 
 def elsewhere(caller: Caller) -> Caller:
     """The same role, with the same identity policies, in an account outside the mapping."""
-    return Caller(caller.principal.replace(f"::{caller.account}:", f"::{OTHER_ACCOUNT}:"), caller.policies)
+    return Caller(caller.principal.replace(f"::{caller.account}:", f"::{OTHER_ACCOUNT}:"), caller.identity_policies)

@@ -117,7 +117,9 @@ def pull_statement(plan: RegistryPlan) -> Statement:
 
 def bus_policy_statement(registry_account: str, bus_arn: str, forwarding_role_arn: str) -> Statement:
     """What a target account's event bus policy must hold so that this module's rule may deliver to it: the
-    forwarding role alone may put events, and only SageMaker's model package state changes."""
+    forwarding role alone may put events, and only SageMaker's model package state changes. `events:source`
+    and `events:detail-type` are multivalued (one value per entry of a PutEvents request): every entry must
+    be one (ForAllValues), and the keys must be there (Null false), or an empty request would match."""
     return {
         "Sid": f"ModelPackageStateChangesFrom{registry_account}",
         "Effect": "Allow",
@@ -125,9 +127,10 @@ def bus_policy_statement(registry_account: str, bus_arn: str, forwarding_role_ar
         "Action": "events:PutEvents",
         "Resource": bus_arn,
         "Condition": {
-            "StringEquals": {
-                "events:source": "aws.sagemaker",
-                "events:detail-type": "SageMaker Model Package State Change",
-            }
+            "ForAllValues:StringEquals": {
+                "events:source": ["aws.sagemaker"],
+                "events:detail-type": ["SageMaker Model Package State Change"],
+            },
+            "Null": {"events:source": "false", "events:detail-type": "false"},
         },
     }
