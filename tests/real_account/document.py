@@ -156,7 +156,9 @@ def cross_account_rows(template: Template) -> list[str]:
             call = contract.call
             caller = "the registry" if call.caller.account in (None, template.account) else "the workload"
             service = call.target.arn.split(":")[2]
-            allowed_by = SIDES[service] + (f" and {caller}'s identity policy" if call.caller.identity_policies else "")
+            sides = [SIDES[service]] if call.target.policy is not None else []
+            sides += [f"{caller}'s identity policy"] if call.caller.identity_policies else []
+            allowed_by = " and ".join(sides)
             outside = ", ".join(name for name, _ in contract.outside)
             lines.append(
                 f"| {contract.who} ({caller}) | `{call.action}`: {contract.what} | "
