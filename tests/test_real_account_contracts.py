@@ -16,7 +16,7 @@ from tests.real_account.calls import function_actions, idempotency_actions, look
 from tests.real_account.cfn import Template
 from tests.real_account.contracts import contracts, failures, ordering_failures
 from tests.real_account.evaluate import Request, condition_holds, decide
-from tests.real_account.policies import Document
+from tests.real_account.policies import Document, documents
 
 pytestmark = pytest.mark.xdist_group("matrix")
 
@@ -97,6 +97,43 @@ def test_a_key_policy_must_allow_the_role_or_delegate_to_the_account() -> None:
     assert not decide(request, [], [], [_document("key", root)])
     service = Request("events.amazonaws.com", "kms:Decrypt", "arn:aws:kms:r:111111111111:key/k")
     assert not decide(service, [], [], [_document("key", root)])
+
+
+DELIVERY_CASES = ["endpoint-everything", "endpoint-refresh-image", "endpoint-async-to-zero"]
+
+
+@pytest.mark.parametrize("case", DELIVERY_CASES)
+def test_services_delivering_to_the_module_may_not_encrypt_or_reencrypt_with_its_key(
+    deployed_templates: dict[str, Template], case: str
+) -> None:
+    """SQS and SNS need GenerateDataKey and Decrypt from the services that deliver (the CDK's SqsQueue target
+    also granted EventBridge Encrypt, ReEncrypt* and GenerateDataKey* on the key)."""
+    template = deployed_templates[case]
+    [key] = [template.arn(logical) for logical, _ in template.of_type("AWS::KMS::Key")]
+    keys = [document for document in documents(template) if document.kind == "key"]
+    region, account = template.region, template.account
+    # Every condition key the statements might test, with values inside their scope.
+    context = {
+        "aws:SourceAccount": account,
+        "kms:EncryptionContext:aws:sqs:arn": f"arn:aws:sqs:{region}:{account}:queue",
+        "kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:{region}:{account}:topic",
+    }
+    for service in ("events.amazonaws.com", "cloudwatch.amazonaws.com"):
+        sources = [str(contract.call.context.get("aws:SourceArn")) for contract in contracts(template)]
+        for source in {*sources, "none"}:
+            context["aws:SourceArn"] = source
+            for action in (
+                "kms:Encrypt",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+                "kms:GenerateDataKeyWithoutPlaintext",
+            ):
+                assert not decide(Request(service, action, key, dict(context)), [], [], keys), (service, action)
+    # The same services' own calls, within scope, are allowed (the contracts name each).
+    assert any(
+        contract.call.principal == "events.amazonaws.com" and contract.call.resource == key
+        for contract in contracts(template)
+    )
 
 
 SERVING_CASES = [case for case in CASES if any(mode in case for mode in ("async", "component", "shadow"))]

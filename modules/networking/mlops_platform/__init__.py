@@ -7,7 +7,7 @@
 - `control_tower`: AWS Control Tower's proactive controls, the rules that apply to a stack.
 - `compliance`, `network`: rule-pack acknowledgements; the HTTPS-only security group.
 - Constructs: `key.ModuleKey`, `log_group.EncryptedLogGroup`, `function.LeastPrivilegeFunction`,
-  `topic.NotificationTopic`.
+  `topic.NotificationTopic`; `queue.SendTo` and `queue.allow_rules` for EventBridge deliveries to a queue.
 
 Only the construct files (and compliance, network) import the CDK when imported.
 """
