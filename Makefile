@@ -105,6 +105,6 @@ docs: install
 	$(BIN)/python -m rehearsal.diagram
 
 clean:
-	rm -rf $(VENV) node_modules .library.stamp .rehearsal .e2e .seedfarmer.out .seedfarmerlocal-* .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .library.stamp .rehearsal .e2e .bench .seedfarmer.out .seedfarmerlocal-* .mypy_cache .ruff_cache .pytest_cache
 	find . -name cdk.out -type d -prune -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
