@@ -32,7 +32,14 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, help="where to write what was built (default: .rehearsal/ in the manifest's project)"
     )
     parser.add_argument("--json", action="store_true", help="print the plan as JSON instead of text")
-    parser.add_argument("--step", help="apply this step of the seed file first (e.g. promote), then plan the update")
+    parser.add_argument(
+        "--step",
+        help="apply this step of the seed file to the account (e.g. promote), then plan the update; the account "
+        "keeps the steps of the last complete rehearsal",
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="start from the seed alone, without the steps earlier rehearsals applied"
+    )
     parser.add_argument(
         "--check", action="store_true", help="only the preflight: every module's parameters, in seconds, nothing built"
     )
@@ -50,21 +57,24 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if arguments.check:
-            loaded = load(arguments.manifest, arguments.seed, arguments.step)
+            loaded = load(arguments.manifest, arguments.seed, [arguments.step] if arguments.step else [])
             check(loaded, progress)
             groups = loaded.deployment.groups
             modules = sum(len(group.modules) for group in groups)
             print(f"preflight passed: {modules} module(s) in {len(groups)} group(s) accept their parameters")
             return 0
         output = arguments.output or project_root(arguments.manifest.parent) / ".rehearsal"
-        result = rehearse(arguments.manifest, arguments.seed, output, progress, arguments.step)
+        result = rehearse(arguments.manifest, arguments.seed, output, progress, arguments.step, arguments.reset)
     except (RehearsalFailed, ManifestError, SeedError) as error:
         print(f"rehearsal failed: {error}", file=sys.stderr)
         return 1
     print(json.dumps(as_json(result), indent=2) if arguments.json else plan(result))
-    refused = [error for update in result.updates or [] for error in update.errors]
-    if refused:
-        print(f"rehearsal failed: the update plan has {len(refused)} change(s) AWS would refuse", file=sys.stderr)
+    if result.refused:
+        print(
+            f"rehearsal failed: the update plan has {len(result.refused)} change(s) AWS would refuse; "
+            f"its output is in {result.output}, and the last complete rehearsal's state is kept",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,12 @@ class Loaded:
     seeds: dict[str, Seed]
 
 
-def load(manifest: Path, seed_file: Path | None, step: str | None = None) -> Loaded:
+def load(manifest: Path, seed_file: Path | None, steps: Sequence[str] = ()) -> Loaded:
     """The deployment manifest and the seed, loaded; any problem is one line naming its file.
 
     Without a seed file, the project's own `rehearsal/account.yaml` is used if it has one; else nothing
     is seeded (a manifest that needs nothing pre-existing needs no seed; one that does is told what).
+    The account is the seed with `steps` applied in order (see `after_steps`).
     """
     root = project_root(manifest.parent)
     if seed_file is None and (root / PROJECT_SEED).is_file():
@@ -57,9 +58,15 @@ def load(manifest: Path, seed_file: Path | None, step: str | None = None) -> Loa
     account = accounts.pop()
     regions = sorted({str(module.target_region) for group in deployment.groups for module in group.modules})
     seeds = {region: load_seed(seed_file, account, region) if seed_file else Seed() for region in regions}
-    if step:
+    return after_steps(Loaded(manifest, root, deployment, account, regions, seeds), steps)
+
+
+def after_steps(loaded: Loaded, steps: Sequence[str]) -> Loaded:
+    """`loaded` with the seed's `steps` applied in order in every region: the account a pipeline left."""
+    seeds = dict(loaded.seeds)
+    for step in steps:
         seeds = {region: seed.after(step) for region, seed in seeds.items()}
-    return Loaded(manifest, root, deployment, account, regions, seeds)
+    return replace(loaded, seeds=seeds)
 
 
 def check(loaded: Loaded, progress: Callable[[str], None] = lambda _: None) -> None:

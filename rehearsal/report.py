@@ -21,6 +21,7 @@ def plan(rehearsal: Rehearsal) -> str:
         "=" * WIDTH,
         "Seeded (what the manifests expect to exist already):",
         *(f"  - {line}" for line in rehearsal.seeded or ["nothing"]),
+        *_account_steps(rehearsal),
     ]
     total = 0.0
     for number, group in enumerate(rehearsal.groups, 1):
@@ -85,8 +86,28 @@ def _updates(rehearsal: Rehearsal) -> list[str]:
             causes = f": {'; '.join(change.causes)}" if change.causes else ""
             lines.append(f"    {change.action:<16} {change.logical_id} ({change.resource_type}){causes}")
         lines += [f"    SageMaker: {line}" for line in update.endpoint]
+        lines += [f"    Seed-Farmer: {line}" for line in update.seedfarmer]
         lines += [f"    ERROR (AWS would refuse): {error}" for error in update.errors]
+    if rehearsal.refused:
+        lines += [
+            "",
+            f"REFUSED: {len(rehearsal.refused)} change(s) AWS would refuse. This rehearsal's output is in "
+            f"{rehearsal.output}; the last complete rehearsal's state is kept, and the next rehearsal plans "
+            "against it again.",
+        ]
     return lines
+
+
+def _account_steps(rehearsal: Rehearsal) -> list[str]:
+    if not rehearsal.steps:
+        return []
+    earlier = [step for step in rehearsal.steps if step != rehearsal.step]
+    kept = (
+        f"; {', '.join(earlier)} kept from the last complete rehearsal (`--reset` starts again from the seed alone)"
+        if earlier
+        else ""
+    )
+    return [f"  then the seed's step(s) {', '.join(rehearsal.steps)}{kept}"]
 
 
 def _wiring(rehearsal: Rehearsal, module: Any) -> list[str]:

@@ -17,12 +17,12 @@ from rehearsal.diagram import of_rehearsal
 from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.environment import Published, WiringError, module_environment
 from rehearsal.git_paths import module_folder
-from rehearsal.loading import RehearsalFailed, check, load
+from rehearsal.loading import Loaded, RehearsalFailed, after_steps, check, load
 from rehearsal.manifests import ManifestError
-from rehearsal.output import staged
+from rehearsal.output import failed_folder, staged
 from rehearsal.seed import Seed, Seeded, seed_account
 from rehearsal.stable_ids import stable_ids
-from rehearsal.state import load_state, plan_updates, save_state, state_of
+from rehearsal.state import account_steps, load_state, module_inputs, plan_updates, save_state, state_of
 from rehearsal.summary import metadata_as_deployed, module_summary, region_of
 from rehearsal.synth_cache import cache_folder
 from rehearsal.update_plan import ModuleUpdate
@@ -39,9 +39,19 @@ class Rehearsal:
     consumers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     seconds: float = 0.0
     output: str = ""
-    step: str | None = None
+    step: str | None = None  # the seed step this rehearsal applied (--step)
+    steps: list[str] = field(default_factory=list)  # every seed step the emulated account has, in order
     # None on the first rehearsal of a deployment; else, per module, what an update would do.
     updates: list[ModuleUpdate] | None = None
+
+    @property
+    def refused(self) -> list[str]:
+        """The updates AWS would refuse: a rehearsal with any is a failed one."""
+        return [error for update in self.updates or [] for error in update.errors]
+
+
+class _Refused(Exception):
+    """The update plan holds changes AWS would refuse: the output goes to `<deployment>.failed/`."""
 
 
 def rehearse(
@@ -50,11 +60,40 @@ def rehearse(
     output: Path,
     progress: Callable[[str], None] = lambda _: None,
     step: str | None = None,
+    reset: bool = False,
 ) -> Rehearsal:
-    """Rehearse `manifest`: preflight, then every module synthesized and created, in order, metadata handed on."""
+    """Rehearse `manifest`: preflight, then every module synthesized and created, in order, metadata handed on.
+
+    The emulated account starts as the seed with the steps of the last complete rehearsal of the deployment
+    applied (none with `reset`), then `step`. A rehearsal whose update plan holds a change AWS would refuse
+    returns with `refused` set and leaves the last complete rehearsal's output as it was (see rehearsal.output).
+    """
     started = time.monotonic()
-    loaded = load(manifest, seed_file, step)
+    loaded = load(manifest, seed_file)
     check(loaded, progress)
+    final = output.resolve() / loaded.deployment.name
+    previous = load_state(final)
+    steps = account_steps(previous, step, reset)
+    loaded = after_steps(loaded, steps)
+    result = Rehearsal(
+        str(manifest), loaded.deployment.name, loaded.account, loaded.regions, output=str(final), step=step, steps=steps
+    )
+    try:
+        _rehearse_into(final, loaded, result, previous, output, progress)
+    except _Refused:
+        result.output = str(failed_folder(final))
+    result.seconds = round(time.monotonic() - started, 1)
+    return result
+
+
+def _rehearse_into(
+    final: Path,
+    loaded: Loaded,
+    result: Rehearsal,
+    previous: dict[str, Any] | None,
+    output: Path,
+    progress: Callable[[str], None],
+) -> None:
     deployment, root, account, regions, seeds = (
         loaded.deployment,
         loaded.root,
@@ -62,10 +101,6 @@ def rehearse(
         loaded.regions,
         loaded.seeds,
     )
-    final = output.resolve() / deployment.name
-    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(final), step=step)
-    previous = load_state(final)
-
     with staged(final) as folder, emulated_account(account, regions[0]) as emulator, stable_ids():
         progress(f"emulated account {account} at {emulator.url}; bootstrapping {', '.join(regions)}")
         for region in regions:
@@ -86,11 +121,11 @@ def rehearse(
         modules = [module for group_results in result.groups for module in group_results]
         if previous is not None:
             result.updates = plan_updates(previous, modules)
-        save_state(folder, state_of(modules, _physical_ids(emulator, modules), step))
-        result.seconds = round(time.monotonic() - started, 1)
+        save_state(folder, state_of(modules, _physical_ids(emulator, modules), result.steps))
         (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
         (folder / "diagram.mmd").write_text(of_rehearsal(deployment, result.groups))
-    return result
+        if result.refused:
+            raise _Refused(f"the update plan has {len(result.refused)} change(s) AWS would refuse")
 
 
 def _rehearse_group(
@@ -116,6 +151,8 @@ def _rehearse_group(
         environment["CDK_DEFAULT_REGION"] = str(module.target_region)
         result = ModuleResult(group.name, module.name, module.path, environment)
         result.folder = str(module_folder(root, module))
+        entry = [parameter.model_dump(mode="json", by_alias=True) for parameter in module.parameters]
+        result.inputs = module_inputs(Path(result.folder), environment, [module.path, entry])
         results.append(result)
     problems = [
         problem
@@ -211,6 +248,8 @@ def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
         "regions": rehearsal.regions,
         "seeded": rehearsal.seeded,
         "step": rehearsal.step,
+        "steps": rehearsal.steps,
+        "refused": rehearsal.refused,
         "update": None if rehearsal.updates is None else [update.as_json() for update in rehearsal.updates],
         "seconds": rehearsal.seconds,
         "output": rehearsal.output,
