@@ -10,7 +10,7 @@ from typing import Any
 
 from rehearsal.git_paths import resolve_git_paths
 from rehearsal.manifests import ManifestError, load_deployment, project_root, yaml_documents
-from rehearsal.preflight import preflight
+from rehearsal.preflight import Finding, preflight
 from rehearsal.seed import Seed, load_seed
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -19,6 +19,14 @@ PROJECT_SEED = Path("rehearsal") / "account.yaml"
 
 class RehearsalFailed(Exception):
     """The rehearsal stopped; the message says where and why, as early as it could be known."""
+
+
+class PreflightFailed(RehearsalFailed):
+    """The preflight found problems; `findings` holds them and the notes, for `--check --json`."""
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 @dataclass
@@ -69,18 +77,24 @@ def after_steps(loaded: Loaded, steps: Sequence[str]) -> Loaded:
     return replace(loaded, seeds=seeds)
 
 
-def check(loaded: Loaded, progress: Callable[[str], None] = lambda _: None) -> None:
-    """The preflight: raise RehearsalFailed listing every problem of every module, one line each."""
+def check(loaded: Loaded, progress: Callable[[str], None] = lambda _: None) -> list[Finding]:
+    """The preflight: its notes; PreflightFailed listing every problem of every module, one line each."""
     seed = loaded.seeds[loaded.regions[0]]
     known = {parameter.name: parameter.value for parameter in [*seed.ssm_parameters, *seed.secrets]}
 
     def secrets(kind: str, name: str) -> str:
         return known.get(name.partition(":")[0], f"placeholder-{name}")
 
-    problems = preflight(loaded.deployment, loaded.root, secrets, progress)
+    findings = preflight(loaded.deployment, loaded.root, secrets, progress, loaded.manifest)
+    problems = [str(finding) for finding in findings if not finding.note]
+    notes = [finding for finding in findings if finding.note]
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-        raise RehearsalFailed(f"preflight found {count} before anything was built:\n" + "\n".join(problems))
+        message = f"preflight found {count} before anything was built:\n" + "\n".join(problems)
+        if notes:
+            message += f"\nand {len(notes)} note(s), not problems:\n" + "\n".join(f"note: {note}" for note in notes)
+        raise PreflightFailed(message, findings)
+    return notes
 
 
 def _default_account_variables(manifest: Path) -> None:

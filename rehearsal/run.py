@@ -6,12 +6,10 @@ import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rehearsal import preconditions
-from rehearsal.cost import PRICES, price_list
 from rehearsal.deploy import ModuleFailed, ModuleResult, bootstrap, rehearse_module
 from rehearsal.diagram import of_rehearsal
 from rehearsal.emulator import Emulator, emulated_account
@@ -20,34 +18,12 @@ from rehearsal.git_paths import module_folder
 from rehearsal.loading import Loaded, RehearsalFailed, after_steps, check, load
 from rehearsal.manifests import ManifestError
 from rehearsal.output import failed_folder, staged
+from rehearsal.result import Rehearsal, as_json
 from rehearsal.seed import Seed, Seeded, seed_account
 from rehearsal.stable_ids import stable_ids
 from rehearsal.state import account_steps, load_state, module_inputs, plan_updates, save_state, state_of
-from rehearsal.summary import metadata_as_deployed, module_summary, region_of
+from rehearsal.summary import region_of
 from rehearsal.synth_cache import cache_folder
-from rehearsal.update_plan import ModuleUpdate
-
-
-@dataclass
-class Rehearsal:
-    manifest: str
-    deployment: str
-    account: str
-    regions: list[str]
-    seeded: list[str] = field(default_factory=list)
-    groups: list[list[ModuleResult]] = field(default_factory=list)
-    consumers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    seconds: float = 0.0
-    output: str = ""
-    step: str | None = None  # the seed step this rehearsal applied (--step)
-    steps: list[str] = field(default_factory=list)  # every seed step the emulated account has, in order
-    # None on the first rehearsal of a deployment; else, per module, what an update would do.
-    updates: list[ModuleUpdate] | None = None
-
-    @property
-    def refused(self) -> list[str]:
-        """The updates AWS would refuse: a rehearsal with any is a failed one."""
-        return [error for update in self.updates or [] for error in update.errors]
 
 
 class _Refused(Exception):
@@ -70,7 +46,8 @@ def rehearse(
     """
     started = time.monotonic()
     loaded = load(manifest, seed_file)
-    check(loaded, progress)
+    for note in check(loaded, progress):
+        progress(f"preflight note: {note}")
     final = output.resolve() / loaded.deployment.name
     previous = load_state(final)
     steps = account_steps(previous, step, reset)
@@ -237,52 +214,3 @@ def _secrets(emulator: Emulator) -> Callable[[str, str], str]:
         return str(json.loads(value)[json_key.split(":")[0]]) if json_key else value
 
     return read
-
-
-def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
-    """The plan for machines: everything the text plan shows."""
-    return {
-        "manifest": rehearsal.manifest,
-        "deployment": rehearsal.deployment,
-        "account": rehearsal.account,
-        "regions": rehearsal.regions,
-        "seeded": rehearsal.seeded,
-        "step": rehearsal.step,
-        "steps": rehearsal.steps,
-        "refused": rehearsal.refused,
-        "update": None if rehearsal.updates is None else [update.as_json() for update in rehearsal.updates],
-        "seconds": rehearsal.seconds,
-        "output": rehearsal.output,
-        "monthly_cost_usd": round(
-            sum(module_summary(module)["cost"]["monthly_usd"] for group in rehearsal.groups for module in group), 2
-        ),
-        "prices": f"{PRICES.name}, list prices of {price_list()['date']}",
-        "groups": [
-            [
-                {
-                    "group": module.group,
-                    "module": module.module,
-                    "path": module.path,
-                    "stacks": [
-                        {
-                            "name": stack.name,
-                            "status": stack.status,
-                            "resources": [vars(outcome) for outcome in stack.resources],
-                            "custom_resources_answered": stack.custom_resources_answered,
-                            "emulator_workarounds": stack.adaptations,
-                        }
-                        for stack in module.stacks
-                    ],
-                    **module_summary(module),
-                    "metadata": module.metadata,
-                    "metadata_as_deployed": metadata_as_deployed(module),
-                    "consumed_by": rehearsal.consumers.get(f"{module.group}/{module.module}", []),
-                    "cfn_lint": module.lint,
-                    "cdk_nag_acknowledged": module.acknowledged,
-                    "seconds": module.seconds,
-                }
-                for module in group
-            ]
-            for group in rehearsal.groups
-        ],
-    }

@@ -11,7 +11,8 @@ import pytest
 
 from rehearsal.replacement import maybe_replacing_properties, replacing_properties
 from rehearsal.report import plan
-from rehearsal.run import Rehearsal, rehearse
+from rehearsal.result import Rehearsal
+from rehearsal.run import rehearse
 from rehearsal.seed import SeedError, load_seed
 from rehearsal.update_plan import REPLACED, UPDATED, plan_stack
 from tests.repository import ROOT
