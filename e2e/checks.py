@@ -193,8 +193,7 @@ def retained_resources(account: Account) -> dict[str, str]:
         if stack["StackStatus"] == "DELETE_COMPLETE":
             continue
         name = stack["StackName"]
-        template = cloudformation.get_template(StackName=name)["TemplateBody"]
-        resources = (json.loads(template) if isinstance(template, str) else template).get("Resources", {})
+        resources = _template(cloudformation.get_template(StackName=name)["TemplateBody"], name).get("Resources", {})
         policies = {
             logical_id: resource["DeletionPolicy"]
             for logical_id, resource in resources.items()
@@ -205,6 +204,18 @@ def retained_resources(account: Account) -> dict[str, str]:
             if policy and summary.get("PhysicalResourceId"):
                 kept[summary["PhysicalResourceId"]] = f"{name} {summary['LogicalResourceId']}, DeletionPolicy {policy}"
     return kept
+
+
+def _template(body: Any, stack: str) -> dict[str, Any]:
+    """A stack's template as boto3 returns it: parsed JSON, or text (YAML with CloudFormation's tags)."""
+    if isinstance(body, dict):
+        return body
+    from cfnlint.decode.decode import decode_str
+
+    template, errors = decode_str(str(body))
+    if template is None:
+        raise CheckFailed(f"the template of stack {stack} cannot be read: {errors}")
+    return dict(template)
 
 
 def kept_by_deletion_policy(leftovers: Inventory, retained: dict[str, str]) -> tuple[Inventory, Inventory]:
