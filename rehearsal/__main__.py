@@ -9,8 +9,8 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from rehearsal.loading import PreflightFailed, RehearsalFailed, check, load
 from rehearsal.manifests import ManifestError, project_root
@@ -105,7 +105,7 @@ def default_manifest(folder: Path) -> Path:
     )
 
 
-def _check(manifest: Path, arguments: argparse.Namespace, progress: Any) -> int:
+def _check(manifest: Path, arguments: argparse.Namespace, progress: Callable[[str], None]) -> int:
     """`--check`: the preflight alone, as text or JSON, naming the manifest it checked."""
     shown = _shown(manifest)
     try:
