@@ -57,7 +57,7 @@ $(VENV)/.installed: requirements-dev.txt $(MODULE_REQUIREMENTS)
 
 # `rehearse [MANIFEST] [--check] [--json] [--step NAME] ...` from any folder (say, a company deployment repository).
 $(BIN)/rehearse: $(VENV)/.installed
-	@printf '#!/bin/sh\nPYTHONPATH="%s$${PYTHONPATH:+:$$PYTHONPATH}" exec "%s" -m rehearsal "$$@"\n' "$(CURDIR)" "$(abspath $(BIN))/python" > $@
+	@printf '#!/bin/sh\nREHEARSAL_COMMAND="$$0" PYTHONPATH="%s$${PYTHONPATH:+:$$PYTHONPATH}" exec "%s" -m rehearsal "$$@"\n' "$(CURDIR)" "$(abspath $(BIN))/python" > $@
 	@chmod +x $@
 
 node_modules/.installed: package.json package-lock.json

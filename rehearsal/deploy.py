@@ -47,6 +47,7 @@ class ModuleResult:
     path: str
     environment: dict[str, str]
     folder: str = ""  # where the module's code is on this machine (a clone, for a git:: path)
+    inputs: str = ""  # a digest of what Seed-Farmer compares before redeploying it (rehearsal.state)
     stacks: list[StackResult] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     lint: list[str] = field(default_factory=list)
