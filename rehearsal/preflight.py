@@ -57,8 +57,9 @@ class Finding:
         return asdict(self)
 
 
-def placeholder(key: str, region: str) -> Any:
-    """A stand-in for metadata key `key` that has the shape a real value would have."""
+def placeholder(key: str, region: str, account: str = "123456789012") -> Any:
+    """A stand-in for metadata key `key` of a module of `account` that has the shape a real value would have (an
+    ARN names the producer's account: a consumer of another account sees an ARN of another account)."""
     lowered = key.lower()
     shapes: list[tuple[str, Any]] = [
         ("subnetids", [f"subnet-0{index}23456789abcdef0" for index in range(2)]),
@@ -69,9 +70,13 @@ def placeholder(key: str, region: str) -> Any:
         ("securitygroupid", "sg-0123456789abcdef0"),
         ("cidr", "10.0.0.0/16"),
         ("kmskeyid", "0123abcd-0123-4567-89ab-0123456789ab"),
-        ("topicarn", f"arn:aws:sns:{region}:123456789012:placeholder"),
-        ("rolearn", "arn:aws:iam::123456789012:role/placeholder"),
+        ("kmskeyarn", f"arn:aws:kms:{region}:{account}:key/0123abcd-0123-4567-89ab-0123456789ab"),
+        ("topicarn", f"arn:aws:sns:{region}:{account}:placeholder"),
+        ("rolearn", f"arn:aws:iam::{account}:role/placeholder"),
         ("bucketarn", "arn:aws:s3:::placeholder-bucket"),
+        ("modelpackagegrouparn", f"arn:aws:sagemaker:{region}:{account}:model-package-group/placeholder"),
+        ("modelpackagearn", f"arn:aws:sagemaker:{region}:{account}:model-package/placeholder/1"),
+        ("accountid", account),
         ("url", "https://placeholder.example.com"),
     ]
     return next((shape for suffix, shape in shapes if lowered.endswith(suffix)), f"placeholder-{key}")
@@ -95,6 +100,7 @@ def preflight(
             entry = written.get(key, Entry("", 0))
             found = findings.setdefault(key, [])
             found += _metadata_keys(deployment, group.name, module, root, entry)
+            found += _across_accounts(deployment, group.name, module, entry)
             environment = _environment(deployment, group.name, module, root, published, secrets, entry, found)
             if environment is not None:
                 checks.append((key, module_folder(root, module), environment))
@@ -102,8 +108,8 @@ def preflight(
         for module in group.modules:
             folder = module_folder(root, module)
             keys = (published_keys(folder) or set()) | _wanted(deployment, group.name, module.name)
-            region = str(module.target_region)
-            published.metadata[(group.name, module.name)] = {key: placeholder(key, region) for key in keys}
+            region, account = str(module.target_region), str(module.get_target_account_id())
+            published.metadata[(group.name, module.name)] = {key: placeholder(key, region, account) for key in keys}
     progress(f"preflight: checking {len(checks)} module(s) against their own parameter validation")
     with ThreadPoolExecutor(max_workers=max(1, min(4, len(checks)))) as pool:
         results = pool.map(lambda check: _validate(check[0], check[1], check[2], written), checks)
@@ -156,6 +162,29 @@ def _metadata_keys(deployment: Any, group: str, module: Any, root: Path, entry: 
             f"metadata key '{reference.key}'; {hint}its README's Outputs list: {', '.join(sorted(keys))}"
         )
         found.append(Finding(group, module.name, text, entry.file, entry.line_of(text)))
+    return found
+
+
+def _across_accounts(deployment: Any, group: str, module: Any, entry: Entry) -> list[Finding]:
+    """A note for each `moduleMetadata` read from a module of another account. Seed-Farmer allows it: each
+    module's metadata is kept in its own account and read through that account's deployment role (see
+    rehearsal.accounts). What the value names lives in the producer's account, whose policies must grant this
+    one: the rehearsal checks the group, bucket and key policies before the module deploys."""
+    found = []
+    account = str(module.get_target_account_id())
+    for parameter in module.parameters:
+        reference = parameter.value_from.module_metadata if parameter.value_from else None
+        producer = _module(deployment, reference.group, reference.name) if reference else None
+        if producer is None or str(producer.get_target_account_id()) == account:
+            continue
+        text = (
+            f"parameter '{parameter.name}' takes {reference.key or 'the metadata'} of module '{reference.name}' of "
+            f"group '{reference.group}', which deploys to account {producer.target_account} "
+            f"({producer.get_target_account_id()}), while this module deploys to {module.target_account} ({account}): "
+            f"Seed-Farmer hands it over; a resource it names is {producer.target_account}'s, whose policies must "
+            f"grant {account}"
+        )
+        found.append(Finding(group, module.name, text, entry.file, entry.line_of(text), note=True))
     return found
 
 

@@ -1,0 +1,234 @@
+"""A fix to moto's CloudFormation: resource types it does not know, which hold the policies another account's
+access depends on (a model package group and its policy, a bucket policy, an event bus policy).
+
+tests/test_moto_fixes_resource_types.py shows moto's behaviour without it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rehearsal.moto_fixes.patching import Patcher
+from rehearsal.moto_fixes.sagemaker import group_name
+
+
+def resource_types_moto_lacks(patch: Patcher) -> None:
+    # moto's CloudFormation knows no AWS::SageMaker::ModelPackageGroup, AWS::S3::BucketPolicy or
+    # AWS::Events::EventBusPolicy ("not supported"): a stack that declares them completes without them, so a
+    # registry's group does not exist and no policy another account relies on is kept. CloudFormation creates,
+    # updates and deletes each with its stack: so does the emulator now, through moto's own backends (the group
+    # with its ModelPackageGroupPolicy, the bucket's policy, the bus's policy statement).
+    from moto.cloudformation import parsing
+
+    types = {kind.cloudformation_type(): kind for kind in (_Group, _BucketPolicy, _EventBusPolicy)}
+
+    def make(original: Any) -> Any:
+        def resource_class(resource_type: str) -> Any:
+            return types.get(resource_type) or original(resource_type)
+
+        return resource_class
+
+    patch.wrap(parsing, "resource_class_from_type", make, ("resource_type",))
+
+
+def bucket_policy_conditions_are_not_ignored(patch: Patcher) -> None:
+    # moto enforces a bucket policy on object calls but ignores its conditions: a bucket that denies requests
+    # without TLS (`aws:SecureTransport` false, as every bucket of ours does) refuses every object call, over
+    # TLS or not. AWS applies a statement only when its conditions hold. moto cannot evaluate them, so it now
+    # applies only the statements without conditions; the rehearsal evaluates policies with the IAM simulator.
+    from moto.s3.models import FakeBucket
+
+    def make(original: Any) -> Any:
+        def permission(self: Any, action: str, resource: str) -> Any:
+            if self.policy is None:
+                return original(self, action, resource)
+            document = json.loads(self.policy)
+            statements = document.get("Statement") or []
+            kept = [
+                statement
+                for statement in ([statements] if isinstance(statements, dict) else statements)
+                if "Condition" not in statement
+            ]
+            saved, self.policy = self.policy, json.dumps({**document, "Statement": kept}).encode()
+            try:
+                return original(self, action, resource)
+            finally:
+                self.policy = saved
+
+        return permission
+
+    patch.wrap(FakeBucket, "get_permission", make, ("self", "action", "resource"))
+
+
+class _Resource:
+    """A resource type as moto's CloudFormation drives one (duck-typed: a subclass of moto's CloudFormationModel
+    would stay registered with moto after the fix is taken out)."""
+
+    TYPE = ""
+    NAME = ""
+    ATTRIBUTES: tuple[str, ...] = ()
+
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.TYPE
+
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.NAME
+
+    @classmethod
+    def has_cfn_attr(cls, attribute: str) -> bool:
+        return attribute in cls.ATTRIBUTES
+
+
+def _created(resource: Any, physical_id: str, attributes: dict[str, Any] | None = None) -> Any:
+    """What moto asks of each resource while it creates a stack: its id (Ref), attributes (GetAtt), readiness."""
+    resource.physical_resource_id = physical_id
+    resource.get_cfn_attribute = dict(attributes or {}).__getitem__
+    resource.is_created = lambda: True
+    return resource
+
+
+class _Group(_Resource):
+    TYPE, NAME = "AWS::SageMaker::ModelPackageGroup", "ModelPackageGroupName"
+    ATTRIBUTES = ("ModelPackageGroupArn", "CreationTime", "ModelPackageGroupStatus")
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **_: Any
+    ) -> Any:
+        from moto.sagemaker.models import sagemaker_backends
+
+        properties = cloudformation_json.get("Properties") or {}
+        backend = sagemaker_backends[account_id][region_name]
+        name = properties.get("ModelPackageGroupName", resource_name)
+        backend.create_model_package_group(
+            model_package_group_name=name,
+            model_package_group_description=properties.get("ModelPackageGroupDescription"),
+            tags=properties.get("Tags"),
+        )
+        group = backend.describe_model_package_group(name)
+        group.resource_policy = _text(properties.get("ModelPackageGroupPolicy"))
+        attributes = {
+            "ModelPackageGroupArn": group.arn,
+            "CreationTime": str(group.creation_time),
+            "ModelPackageGroupStatus": group.model_package_group_status,
+        }
+        return _created(group, group.arn, attributes)  # Ref: the group's ARN
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls, original_resource: Any, new_resource_name: str, cloudformation_json: dict[str, Any], **_: Any
+    ) -> Any:
+        original_resource.resource_policy = _text(
+            (cloudformation_json.get("Properties") or {}).get("ModelPackageGroupPolicy")
+        )
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        from moto.sagemaker.models import sagemaker_backends
+
+        sagemaker_backends[account_id][region_name].model_package_groups.pop(group_name(resource_name), None)
+
+
+class _BucketPolicy(_Resource):
+    TYPE = "AWS::S3::BucketPolicy"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **_: Any
+    ) -> Any:
+        from moto.s3.models import s3_backends
+
+        properties = cloudformation_json["Properties"]
+        bucket = str(properties["Bucket"])
+        s3_backends[account_id]["aws"].put_bucket_policy(bucket, _text(properties["PolicyDocument"]).encode())
+        return _created(_Record(bucket=bucket), bucket)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **_: Any,
+    ) -> Any:
+        from moto.s3.models import s3_backends
+
+        backend = s3_backends[account_id]["aws"]
+        backend.delete_bucket_policy(original_resource.bucket)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        from moto.s3.exceptions import MissingBucket
+        from moto.s3.models import s3_backends
+
+        bucket = str((cloudformation_json.get("Properties") or {}).get("Bucket", resource_name))
+        try:
+            s3_backends[account_id]["aws"].delete_bucket_policy(bucket)
+        except MissingBucket:
+            pass  # moto deletes a stack's resources in no set order: the bucket, and its policy, went first
+
+
+class _EventBusPolicy(_Resource):
+    TYPE = "AWS::Events::EventBusPolicy"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **_: Any
+    ) -> Any:
+        from moto.events.models import events_backends
+
+        properties = cloudformation_json["Properties"]
+        bus_name = str(properties.get("EventBusName") or "default").rsplit("/", 1)[-1]
+        statement_id = str(properties["StatementId"])
+        statement = {**properties["Statement"], "Sid": statement_id}
+        events_backends[account_id][region_name].describe_event_bus(bus_name).add_policy({"Statement": [statement]})
+        return _created(_Record(bus=bus_name, sid=statement_id), statement_id)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **_: Any,
+    ) -> Any:
+        cls.delete_from_cloudformation_json(
+            original_resource.sid, {"Properties": {"EventBusName": original_resource.bus}}, account_id, region_name
+        )
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        from moto.events.models import events_backends
+
+        properties = cloudformation_json.get("Properties") or {}
+        bus_name = str(properties.get("EventBusName") or "default").rsplit("/", 1)[-1]
+        statement_id = str(properties.get("StatementId") or resource_name)
+        events_backends[account_id][region_name].describe_event_bus(bus_name).remove_statement(statement_id)
+
+
+class _Record:
+    """A resource moto has no object for: what its update and delete need to find it again."""
+
+    def __init__(self, **fields: str) -> None:
+        self.__dict__.update(fields)
+
+
+def _text(policy: Any) -> Any:
+    """A policy as the APIs keep it: JSON text (CloudFormation takes an object)."""
+    return json.dumps(policy) if isinstance(policy, dict) else policy
