@@ -6,6 +6,7 @@ tests/test_moto_fixes_resource_types.py shows moto's behaviour without it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -173,10 +174,9 @@ class _BucketPolicy(_Resource):
         from moto.s3.models import s3_backends
 
         bucket = str((cloudformation_json.get("Properties") or {}).get("Bucket", resource_name))
-        try:
+        # moto deletes a stack's resources in no set order: the bucket, and with it its policy, may be gone.
+        with contextlib.suppress(MissingBucket):
             s3_backends[account_id]["aws"].delete_bucket_policy(bucket)
-        except MissingBucket:
-            pass  # moto deletes a stack's resources in no set order: the bucket, and its policy, went first
 
 
 class _EventBusPolicy(_Resource):
