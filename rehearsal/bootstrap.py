@@ -82,7 +82,7 @@ def store_deployment_manifest(emulator: Emulator, region: str, deployment: Any) 
     """The deployment manifest, where Seed-Farmer keeps it: an SSM parameter of the toolchain account."""
     from seedfarmer.mgmt import module_info
 
-    name = module_info._deployment_manifest_key(str(deployment.name))
+    name = str(module_info._deployment_manifest_key(str(deployment.name)))
     document = json.dumps(deployment.model_dump(by_alias=True, exclude_none=True), default=str)
     emulator.client("ssm", region).put_parameter(Name=name, Value=document, Type="String", Overwrite=True)
     return name
@@ -92,6 +92,6 @@ def store_metadata(emulator: Emulator, region: str, deployment: str, group: str,
     """A module's metadata, where Seed-Farmer keeps it: an SSM parameter of the module's own account."""
     from seedfarmer.mgmt import module_info
 
-    name = module_info._metadata_key(deployment, group, module)
+    name = str(module_info._metadata_key(deployment, group, module))
     emulator.client("ssm", region).put_parameter(Name=name, Value=json.dumps(metadata), Type="String", Overwrite=True)
     return name

@@ -125,12 +125,14 @@ def of_rehearsal(deployment: Any, groups: list[list[Any]], accounts: Accounts | 
         for group in groups
         for module in group
     }
+    if accounts is None:
+        return diagram(wiring(deployment), templates)
     placed = {
         (module.group, module.module): accounts.name(module.environment.get("CDK_DEFAULT_ACCOUNT", ""))
         for group in groups
         for module in group
     }
-    return diagram(wiring(deployment), templates, placed if accounts else None)
+    return diagram(wiring(deployment), templates, placed)
 
 
 def in_markdown(text: str) -> str:

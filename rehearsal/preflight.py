@@ -174,7 +174,9 @@ def _across_accounts(deployment: Any, group: str, module: Any, entry: Entry) -> 
     account = str(module.get_target_account_id())
     for parameter in module.parameters:
         reference = parameter.value_from.module_metadata if parameter.value_from else None
-        producer = _module(deployment, reference.group, reference.name) if reference else None
+        if reference is None:
+            continue
+        producer = _module(deployment, reference.group, reference.name)
         if producer is None or str(producer.get_target_account_id()) == account:
             continue
         text = (

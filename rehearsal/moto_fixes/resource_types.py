@@ -106,10 +106,10 @@ class _Group(_Resource):
         name = properties.get("ModelPackageGroupName", resource_name)
         backend.create_model_package_group(
             model_package_group_name=name,
-            model_package_group_description=properties.get("ModelPackageGroupDescription"),
+            model_package_group_description=str(properties.get("ModelPackageGroupDescription") or ""),
             tags=properties.get("Tags"),
         )
-        group = backend.describe_model_package_group(name)
+        group: Any = backend.describe_model_package_group(name)
         group.resource_policy = _text(properties.get("ModelPackageGroupPolicy"))
         attributes = {
             "ModelPackageGroupArn": group.arn,
