@@ -277,6 +277,12 @@ class EndpointPlan:
         return any(variant.kind == "serverless" for variant in self.variants)
 
     @property
+    def keeps_autoscaled_instance_counts(self) -> bool:
+        """Application Auto Scaling owns the variants' instance counts, so an update keeps them
+        (UpdateEndpoint's RetainAllVariantProperties) instead of resetting them to the initial counts."""
+        return self.scaling is not None and self.scaling.dimension == "sagemaker:variant:DesiredInstanceCount"
+
+    @property
     def alarm_names(self) -> tuple[str, ...]:
         """Every alarm of the module's variants: production first, then the shadow."""
         return tuple(name for variant in (*self.variants, *self.shadow_variants) for name in variant.alarm_names)

@@ -273,6 +273,7 @@ class EndpointStack(cdk.Stack):
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
             # Inference components roll out through their own rolling update, not the endpoint's blue/green.
             deployment_config=None if self.plan.components else rollout.deployment_config(self.plan.rollout),
+            **rollout.retained_variant_properties(self.plan.keeps_autoscaled_instance_counts),
         )
         # The alarms a rollout watches must exist before SageMaker starts one.
         for alarm in self.alarms:
