@@ -144,3 +144,28 @@ def test_docs_seedfarmer_iam_matches_the_modulestacks_and_the_matrix(matrix: dic
     from tests.iam_doc import stale
 
     assert stale(matrix) == [], "run `make docs` to regenerate docs/seedfarmer-iam.md and docs/cdk-execution-policy/"
+
+
+@pytest.mark.parametrize("case", sorted(name for name, (folder, _) in VALID.items() if folder == ENDPOINT))
+def test_every_alarm_notifies_or_rolls_a_deployment_back(deployed_templates: dict[str, Any], case: str) -> None:
+    from tests.real_account.alarms import idle_alarms
+
+    assert idle_alarms(deployed_templates[case]) == []
+
+
+def test_an_alarm_that_does_nothing_is_found() -> None:
+    from tests.real_account.alarms import idle_alarms
+    from tests.real_account.cfn import Template
+
+    alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"AlarmName": "challenger-5xx-errors"}}
+    endpoint = {
+        "Type": "AWS::SageMaker::Endpoint",
+        "Properties": {
+            "EndpointConfigName": "c",
+            "DeploymentConfig": {"AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "production-5xx-errors"}]}},
+        },
+    }
+    template = Template(case="probe", module="probe", raw={"Resources": {"Alarm": alarm, "Endpoint": endpoint}})
+    assert idle_alarms(template) == [
+        "probe Alarm: no AlarmActions, and no rollback configuration names challenger-5xx-errors"
+    ]

@@ -49,7 +49,7 @@ def shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]
                     shadow.initial_variant_weight or settings.initial_variant_weight,
                 ),
                 package=ResolvedPackage(arn=shadow.model_package_arn) if shadow.model_package_arn else None,
-                alarm_names=alarm_names(settings, endpoint_name, shadow.name),
+                alarm_names=alarm_names(settings, endpoint_name, shadow.name, shadow=True),
             )
         )
     return shadows

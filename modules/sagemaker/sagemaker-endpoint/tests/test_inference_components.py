@@ -62,7 +62,7 @@ def test_rolling_updates_roll_the_components_copies_and_roll_back_on_its_alarms(
 
 
 def test_alarms_watch_the_components_metrics(synthesize: Any) -> None:
-    alarm = synthesize(**COMPONENT).one("AWS::CloudWatch::Alarm")
+    alarm = synthesize(**COMPONENT, deployment_strategy="ROLLING").one("AWS::CloudWatch::Alarm")
     assert alarm["Dimensions"] == [{"Name": "InferenceComponentName", "Value": COMPONENT_NAME}]
 
 
@@ -172,3 +172,12 @@ def test_combinations_sagemaker_refuses_are_clear_errors(
     refusal: Callable[..., str], fields: dict[str, Any], expected: str
 ) -> None:
     assert expected in refusal(**fields)
+
+
+def test_without_a_rolling_update_or_a_topic_the_component_gets_no_alarm_that_would_do_nothing(synthesize: Any) -> None:
+    assert not synthesize(**COMPONENT).resources("AWS::CloudWatch::Alarm")
+    assert '"AlarmNames":[]' in synthesize(**COMPONENT).metadata_text
+    rolling = synthesize(**COMPONENT, deployment_strategy="ROLLING").one("AWS::CloudWatch::Alarm")
+    assert "AlarmActions" not in rolling  # the component's rolling update rolls back on it
+    notifying = synthesize(**COMPONENT, notifications=True).one("AWS::CloudWatch::Alarm")
+    assert notifying["AlarmActions"]

@@ -6,8 +6,8 @@ rule matches `Object Created` events of the model data objects the endpoint serv
 an SQS FIFO queue (one message group per endpoint, content-based deduplication, a delivery delay
 equal to the debounce window). A Lambda function handles one upload at a time (see
 functions/refresh/refresh.py); uploads that arrive while the endpoint is busy wait in the queue and
-come back after the visibility timeout. What cannot be handled lands in a dead-letter queue watched
-by an alarm.
+come back after the visibility timeout. What cannot be handled lands in a dead-letter queue, watched
+by an alarm that notifies the module's alarm topic when it has one.
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ def model_refresh(
     *,
     endpoint_arn: str,
     alarm_actions: list[str] | None,
-) -> cloudwatch.CfnAlarm:
-    """The twin of `endpoint_config` and the refresh pipeline; returns the alarm on its dead-letter queue."""
+) -> cloudwatch.CfnAlarm | None:
+    """The twin of `endpoint_config` and the refresh pipeline; returns the alarm on its dead-letter queue,
+    which exists only when it notifies a topic."""
     spec = plan.refresh
     assert spec is not None
     network = plan.network
@@ -210,7 +211,10 @@ def model_refresh(
         ),
     )
     rule.add_target(targets.SqsQueue(queue, message_group_id=endpoint_name))
-    alarm = cloudwatch.CfnAlarm(
+    if not alarm_actions:
+        # An alarm that notifies nobody does nothing; the dead-letter queue keeps the uploads for 14 days.
+        return None
+    return cloudwatch.CfnAlarm(
         scope,
         "RefreshDeadLetterAlarm",
         alarm_name=f"{endpoint_name}-refresh-dead-letters",
@@ -226,11 +230,6 @@ def model_refresh(
         treat_missing_data="notBreaching",
         alarm_actions=alarm_actions,
     )
-    if not alarm_actions:
-        compliance.acknowledge(alarm, "CloudWatchAlarmAction", compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION)
-        reason = compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION
-        compliance.acknowledge_guard(alarm, "cloudwatch_alarm_action_check", reason)
-    return alarm
 
 
 def _key_patterns(urls: tuple[str, ...]) -> list[object]:

@@ -54,7 +54,9 @@ def retained_variant_properties(autoscaled: bool) -> dict[str, Any]:
         return {}
     return {
         "retain_all_variant_properties": True,
-        "exclude_retained_variant_properties": [Endpoint.VariantPropertyProperty(variant_property_type="DesiredWeight")],
+        "exclude_retained_variant_properties": [
+            Endpoint.VariantPropertyProperty(variant_property_type="DesiredWeight")
+        ],
     }
 
 

@@ -83,6 +83,7 @@ class EndpointStack(cdk.Stack):
         if plan.scaling is not None:
             scaling.add_autoscaling(self, plan.scaling, self.endpoint.attr_endpoint_name, plan.variants)
         self.components = self._inference_components()
+        alarms.acknowledge_rollback_triggers(self.alarms, self._rollback_alarm_names())
         if plan.notifications is not None and self.topic is not None:
             notifications.notifications(self, plan.notifications, self.topic, plan.endpoint_name)
         if plan.refresh is not None:
@@ -136,6 +137,18 @@ class EndpointStack(cdk.Stack):
                 inference_components.add_copy_scaling(self, self.plan.component_scaling, spec, component)
             components.append(component)
         return components
+
+    def _rollback_alarm_names(self) -> dict[str, tuple[str, ...]]:
+        """The alarms each rollback configuration names, read from the endpoint and components as built."""
+        named = {}
+        for resource in (self.endpoint, *self.components):
+            config = resource.deployment_config
+            rollback = getattr(config, "auto_rollback_configuration", None)
+            if rollback is not None:
+                named[f"{resource.cfn_resource_type} {resource.node.id}"] = tuple(
+                    alarm.alarm_name for alarm in rollback.alarms or ()
+                )
+        return named
 
     def _asynchronous(self, execution_policy: iam.ManagedPolicy | None) -> None:
         """Asynchronous inference on the configuration (it may name the module's topic, made after it)."""
