@@ -394,11 +394,29 @@ def deployment_role(template: Template) -> Iterator[Contract]:
         yield Contract("deployment role", f"{action} (synth-time lookup)", call, outside)
 
 
+def log_groups(template: Template) -> Iterator[Contract]:
+    """CloudWatch Logs encrypting each log group with the module key: for that group only."""
+    service = f"logs.{template.region}.amazonaws.com"
+    for logical, group in template.of_type("AWS::Logs::LogGroup"):
+        key = group["Properties"].get("KmsKeyId")
+        if not key:
+            continue
+        arn = f"arn:aws:logs:{template.region}:{template.account}:log-group:{group['Properties']['LogGroupName']}"
+        call = Request(service, "kms:GenerateDataKey", str(key), {"kms:EncryptionContext:aws:logs:arn": arn})
+        yield Contract(
+            "cloudwatch logs",
+            f"encrypt log group {logical} with the module key",
+            call,
+            changed(call, context={"kms:EncryptionContext:aws:logs:arn": f"{arn}-another"}),
+        )
+
+
 def contracts(template: Template) -> list[Contract]:
     """Every contract of `template`."""
     return [
         *execution_role(template),
         *publishers(template),
+        *log_groups(template),
         *functions(template),
         *deployment_role(template),
         *async_inference(template),

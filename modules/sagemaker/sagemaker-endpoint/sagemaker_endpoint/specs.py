@@ -125,6 +125,11 @@ class ComponentSpec:
     accelerators: int | None
     copy_count: int
 
+    @property
+    def log_group_name(self) -> str:
+        """Where SageMaker sends the component's container logs (not the endpoint's log group)."""
+        return f"/aws/sagemaker/InferenceComponents/{self.name}"
+
 
 @dataclass(frozen=True)
 class ComponentScalingSpec:

@@ -58,7 +58,7 @@ def test_rolling_updates_roll_the_components_copies_and_roll_back_on_its_alarms(
     config = component["Properties"]["DeploymentConfig"]
     assert config["RollingUpdatePolicy"]["MaximumBatchSize"] == {"Type": "CAPACITY_PERCENT", "Value": 50}
     assert config["AutoRollbackConfiguration"]["Alarms"] == [{"AlarmName": f"{STACK}-AllTraffic-5xx-errors"}]
-    assert sorted(component["DependsOn"]) == ["AllTrafficServerErrorsAlarm"]
+    assert "AllTrafficServerErrorsAlarm" in component["DependsOn"]
 
 
 def test_alarms_watch_the_components_metrics(synthesize: Any) -> None:
@@ -181,3 +181,26 @@ def test_without_a_rolling_update_or_a_topic_the_component_gets_no_alarm_that_wo
     assert "AlarmActions" not in rolling  # the component's rolling update rolls back on it
     notifying = synthesize(**COMPONENT, notifications=True).one("AWS::CloudWatch::Alarm")
     assert notifying["AlarmActions"]
+
+
+def test_each_component_logs_to_its_own_encrypted_kept_group_which_the_role_may_write_to(synthesize: Any) -> None:
+    stack = synthesize(**COMPONENT)
+    groups = {g["Properties"]["LogGroupName"]: g for g in stack.resources("AWS::Logs::LogGroup").values()}
+    group = groups[f"/aws/sagemaker/InferenceComponents/{COMPONENT_NAME}"]
+    assert group["Properties"]["RetentionInDays"] == 365
+    assert group["Properties"]["KmsKeyId"]["Fn::GetAtt"][0].startswith("EncryptionKey")
+    assert group["DeletionPolicy"] == "RetainExceptOnCreate"
+    arn = f"arn:${{AWS::Partition}}:logs:us-east-1:111111111111:log-group:/aws/sagemaker/InferenceComponents/{COMPONENT_NAME}"
+    write = stack.statement("WriteInferenceComponentLogs")
+    assert write["Resource"] == [arn, f"{arn}:log-stream:*"]
+    assert write["Action"] == ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    [component] = stack.resources("AWS::SageMaker::InferenceComponent").values()
+    assert "AllTrafficComponentLogGroup" in " ".join(component.get("DependsOn", []))
+
+
+def test_an_endpoint_without_components_has_no_component_log_group(synthesize: Any) -> None:
+    stack = synthesize()
+    assert [g["Properties"]["LogGroupName"] for g in stack.resources("AWS::Logs::LogGroup").values()] == [
+        "/aws/sagemaker/Endpoints/mlops-test-sagemaker-endpoint"
+    ]
+    assert not any(s.get("Sid") == "WriteInferenceComponentLogs" for s in stack.policy_statements)

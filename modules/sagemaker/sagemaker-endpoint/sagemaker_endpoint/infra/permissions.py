@@ -50,6 +50,7 @@ class Scope:
     partition: str
     log_group_name: str
     security_group_id: str
+    component_log_group_names: tuple[str, ...] = ()  # one per inference component, when the endpoint has any
 
 
 def execution_statements(
@@ -196,16 +197,30 @@ def network_interfaces(network: NetworkSpec, scope: Scope) -> list[iam.PolicySta
     ]
 
 
+LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+
+
 def endpoint_logs(scope: Scope) -> list[iam.PolicyStatement]:
-    """Write to the endpoint's own log group (created by the stack, so no CreateLogGroup)."""
-    group = f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:{scope.log_group_name}"
-    return [
+    """Write to the endpoint's own log group, and to each inference component's (created by the stack, so
+    no CreateLogGroup)."""
+    groups = [
+        f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:{name}"
+        for name in (scope.log_group_name, *scope.component_log_group_names)
+    ]
+    statements = [
         iam.PolicyStatement(
-            sid="WriteEndpointLogs",
-            actions=["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            resources=[group, f"{group}:log-stream:*"],
+            sid="WriteEndpointLogs", actions=LOG_WRITE_ACTIONS, resources=[groups[0], f"{groups[0]}:log-stream:*"]
         )
     ]
+    if groups[1:]:
+        statements.append(
+            iam.PolicyStatement(
+                sid="WriteInferenceComponentLogs",
+                actions=LOG_WRITE_ACTIONS,
+                resources=[arn for group in groups[1:] for arn in (group, f"{group}:log-stream:*")],
+            )
+        )
+    return statements
 
 
 def metrics() -> iam.PolicyStatement:

@@ -133,6 +133,16 @@ class EndpointStack(cdk.Stack):
             # The rolling update watches these alarms; they must exist before SageMaker starts one.
             for alarm in self.alarms:
                 component.node.add_dependency(alarm)
+            # SageMaker sends the copies' container logs here from the start (with the execution role).
+            component.node.add_dependency(
+                encrypted_log_group(
+                    self,
+                    f"{spec.construct_prefix}ComponentLogGroup",
+                    name=spec.log_group_name,
+                    key=self.key,
+                    sid=f"CloudWatchLogsUseFor{spec.construct_prefix}ComponentLogGroupOnly",
+                )
+            )
             if self.plan.component_scaling is not None:
                 inference_components.add_copy_scaling(self, self.plan.component_scaling, spec, component)
             components.append(component)
@@ -217,6 +227,7 @@ class EndpointStack(cdk.Stack):
                 partition=self.partition,
                 log_group_name=plan.log_group_name,
                 security_group_id=self.security_group.attr_group_id if self.security_group else "",
+                component_log_group_names=tuple(component.log_group_name for component in plan.components),
             ),
             plan.asynchronous,
         )

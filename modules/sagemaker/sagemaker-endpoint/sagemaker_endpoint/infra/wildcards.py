@@ -31,6 +31,9 @@ WILDCARD_REASONS = {
     ),
     "DescribeNetwork": "EC2 Describe actions support no resource-level permissions; they are read-only.",
     "WriteEndpointLogs": "Log streams are created by SageMaker under the endpoint's own log group only.",
+    "WriteInferenceComponentLogs": (
+        "Log streams are created by SageMaker under the inference component's own log group only."
+    ),
     "PublishEndpointMetrics": (
         "cloudwatch:PutMetricData supports no resource-level permissions; limited to the SageMaker endpoints "
         "namespace (cloudwatch:namespace)."
