@@ -24,7 +24,7 @@ POWERTOOLS_DYNAMODB = (
 
 
 # API operations authorized by an action of another name (the Service Authorization Reference).
-AUTHORIZED_AS = {"s3:HeadObject": "s3:GetObject"}
+AUTHORIZED_AS = {"s3:HeadObject": "s3:GetObject", "s3:ListObjectsV2": "s3:ListBucket"}
 
 
 @cache

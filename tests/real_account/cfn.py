@@ -266,13 +266,21 @@ def modulestack_templates() -> list[Template]:
         "ModuleName": "endpoint",
         "RoleName": "mlops-demo-endpoint-deployment-role",
     }
-    for case, group in (("modulestack-group", "Demo-Fraud-Detector"), ("modulestack-fixed-package", "")):
-        values = {**defaults, "ModelPackageGroupName": group}
+    fixed = "arn:aws:sagemaker:us-east-1:444455556666:model-package/fraud-detector/3"  # a registry account's
+    # The group case has capitals in its project and deployment names too (SageMaker's ARNs have none).
+    for case, names, group, package in (
+        ("modulestack-group", {"ProjectName": "MLOps", "DeploymentName": "Demo"}, "Demo-Fraud-Detector", ""),
+        ("modulestack-fixed-package", {}, "", fixed),
+    ):
+        values = {**defaults, **names, "ModelPackageGroupName": group, "ModelPackageArn": package}
+        if names:
+            values["RoleName"] = f"{names['ProjectName']}-{names['DeploymentName']}-endpoint-deployment-role"
         parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+        conditions = {"FollowsGroup": bool(group), "ServesFixedPackage": bool(package)}
         resources = {
             logical: resource
             for logical, resource in raw["Resources"].items()
-            if resource.get("Condition") != "FollowsGroup" or group
+            if conditions.get(resource.get("Condition", ""), True)
         }
         templates.append(
             Template(

@@ -14,9 +14,6 @@ from tests.real_account.policies import Document, documents
 from tests.repository import ROOT
 
 OTHER_ACCOUNT = "999999999999"
-# An AWS-provided inference image (the PyTorch and other deep learning containers' account): what most
-# model packages of the model registry and of AWS Marketplace serve.
-AWS_IMAGE_ACCOUNT = "763104351884"
 # What the Lambda event source mapping calls on the queue with the function's role (Lambda developer
 # guide, "Execution role permissions" for Amazon SQS).
 EVENT_SOURCE_MAPPING_SQS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")

@@ -7,6 +7,7 @@ second with one line that names it, and nothing is written.
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 from networking import contract, control_tower
@@ -50,10 +51,19 @@ def synthesize(outdir: str | None = None) -> None:
     refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
 
 
+NO_CREDENTIALS_NOTE = (
+    "note: no AWS credentials found, so the log groups an earlier deployment kept were not looked for (a deploy, "
+    "which has credentials, looks for them)"
+)
+
+
 def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
     """A flow-log group kept by an earlier deployment is refused before anything deploys (retained.py)."""
     from networking import retained
 
+    if not retained.credentials_found():
+        print(f"networking: {NO_CREDENTIALS_NOTE}", file=sys.stderr)
+        return
     retained.refuse_in_region(template, context.region, context.stack_name)
 
 

@@ -5,6 +5,8 @@ Part of the plan (plan.py calls these); no CDK import here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sagemaker_endpoint.model_package import ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
@@ -24,7 +26,9 @@ def component_name(endpoint_name: str) -> str:
     return sagemaker_name(endpoint_name, suffix="component")
 
 
-def shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]:
+def shadows(
+    settings: EndpointSettings, endpoint_name: str, packages: Mapping[str, ResolvedPackage] | None = None
+) -> list[VariantPlan]:
     """The shadow variant (SageMaker allows one): its own model, size and alarms, sized like `variants`."""
     shadows = []
     for shadow in settings.shadow_variants or ():
@@ -48,7 +52,9 @@ def shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]
                     shadow.initial_instance_count or settings.initial_instance_count,
                     shadow.initial_variant_weight or settings.initial_variant_weight,
                 ),
-                package=ResolvedPackage(arn=shadow.model_package_arn) if shadow.model_package_arn else None,
+                package=(packages or {}).get(shadow.model_package_arn) or ResolvedPackage(arn=shadow.model_package_arn)
+                if shadow.model_package_arn
+                else None,
                 alarm_names=alarm_names(settings, endpoint_name, shadow.name, shadow=True),
             )
         )

@@ -244,11 +244,10 @@ class NotificationsSpec:
 
 @dataclass(frozen=True)
 class ArtifactsSpec:
-    """What the execution role may read: the known artifacts, and how far to widen for undescribed packages."""
+    """What the execution role may read: the artifacts of every model it serves (each package described at
+    synth), and the repository `ecr-repo-arn` names."""
 
     known: ModelArtifacts
-    undescribed: bool  # a package given by ARN adds artifacts that synthesis did not look up
-    bucket_arn: str | None
     ecr_repo_arn: str | None
 
 

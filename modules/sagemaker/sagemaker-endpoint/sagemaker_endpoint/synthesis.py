@@ -7,11 +7,19 @@ second with one line that names it, and nothing is written.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sagemaker_endpoint import contract, control_tower
+from sagemaker_endpoint import aws_reads, contract, control_tower
 from sagemaker_endpoint.contract import DeploymentContext
-from sagemaker_endpoint.model_package import ModelPackageError, ResolvedPackage, newest_approved_package
+from sagemaker_endpoint.model_package import (
+    ModelPackageError,
+    ResolvedPackage,
+    described_package,
+    newest_approved_package,
+)
+from sagemaker_endpoint.parameters.formats import region_of
 from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.plan import plan
 
@@ -20,21 +28,55 @@ if TYPE_CHECKING:
 
 
 def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage | None:
-    """The package of the short form; only a group needs AWS (the newest approved package is looked up)."""
-    if settings.model_package_arn:
-        return ResolvedPackage(arn=settings.model_package_arn)
-    if not settings.model_package_group_name:
+    """The package of the short form, described: the fixed `model-package-arn`, or the newest approved
+    package of `model-package-group-name`. Both need AWS (the package's artifacts scope the role)."""
+    if not settings.model_package_arn and not settings.model_package_group_name:
         return None
-    import boto3
-
-    client = boto3.client("sagemaker", region_name=context.region)
+    _need_credentials("model-package-arn" if settings.model_package_arn else "model-package-group-name")
+    if settings.model_package_arn:
+        return described_package(
+            aws_reads.client("sagemaker", region_of(settings.model_package_arn)),
+            settings.model_package_arn,
+            parameter="model-package-arn",
+        )
+    assert settings.model_package_group_name is not None
+    client = aws_reads.client("sagemaker", context.region)
     return newest_approved_package(
         client, settings.model_package_group_name, account=context.account, region=context.region
     )
 
 
+def resolve_variant_packages(settings: EndpointSettings) -> dict[str, ResolvedPackage]:
+    """Every package `variants` and `shadow-variants` name, described (by ARN)."""
+    named = [
+        (parameter, arn)
+        for parameter, entries in (("variants", settings.variants), ("shadow-variants", settings.shadow_variants))
+        for arn in dict.fromkeys(entry.model_package_arn for entry in entries or () if entry.model_package_arn)
+        if arn
+    ]
+    packages: dict[str, ResolvedPackage] = {}
+    for parameter, arn in named:
+        if arn not in packages:
+            _need_credentials(parameter)
+            packages[arn] = described_package(aws_reads.client("sagemaker", region_of(arn)), arn, parameter=parameter)
+    return packages
+
+
+def _need_credentials(parameter: str) -> None:
+    if not aws_reads.credentials_found():
+        raise ModelPackageError(
+            f"parameter '{parameter}': the module describes the model package at synth time, to grant the endpoint "
+            "exactly its image and model data, and no AWS credentials were found; run with the deployment's "
+            "credentials (Seed-Farmer's deployment role has them)"
+        )
+
+
 def build_app(
-    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None, outdir: str | None = None
+    settings: EndpointSettings,
+    context: DeploymentContext,
+    package: ResolvedPackage | None,
+    outdir: str | None = None,
+    packages: Mapping[str, ResolvedPackage] | None = None,
 ) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
     import aws_cdk as cdk
@@ -49,7 +91,7 @@ def build_app(
         # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
         context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True},
     )
-    stack = EndpointStack(app, plan=plan(settings, package, context), context=context)
+    stack = EndpointStack(app, plan=plan(settings, package, context, packages), context=context)
     cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
         "seedfarmer:project": context.project,
@@ -76,14 +118,26 @@ def build_app(
     return app
 
 
+NO_CREDENTIALS_NOTE = (
+    "note: no AWS credentials found, so the deployed endpoint and the log groups an earlier deployment kept "
+    "were not read (a deploy, which has credentials, reads them and refuses what AWS would refuse)"
+)
+
+
 def synthesize(outdir: str | None = None) -> None:
     """Read the parameters from the environment and write the cloud assembly, as `python app.py` does."""
     context = DeploymentContext.from_env()
     settings = EndpointSettings.from_env()
     package = resolve_package(settings, context)
-    refuse_updates_sagemaker_refuses(settings, context, package)
-    assembly = build_app(settings, context, package, outdir).synth()
-    refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
+    packages = resolve_variant_packages(settings)
+    reads = aws_reads.credentials_found()
+    if reads:
+        refuse_updates_sagemaker_refuses(settings, context, package, packages)
+    else:
+        print(f"sagemaker-endpoint: {NO_CREDENTIALS_NOTE}", file=sys.stderr)
+    assembly = build_app(settings, context, package, outdir, packages).synth()
+    if reads:
+        refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
 
 
 def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
@@ -94,11 +148,12 @@ def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentCont
 
 
 def refuse_updates_sagemaker_refuses(
-    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None
+    settings: EndpointSettings,
+    context: DeploymentContext,
+    package: ResolvedPackage | None,
+    packages: Mapping[str, ResolvedPackage] | None = None,
 ) -> None:
     """The deployed endpoint is read (up to five calls) to refuse an update SageMaker would refuse."""
-    import boto3
-
     from sagemaker_endpoint.deployed import (
         autoscaled_variants,
         deployed_variant_names,
@@ -106,8 +161,8 @@ def refuse_updates_sagemaker_refuses(
         refuse_renamed_variants_under_guardrail,
     )
 
-    planned = plan(settings, package, context)
-    sagemaker = boto3.client("sagemaker", region_name=context.region)
+    planned = plan(settings, package, context, packages)
+    sagemaker = aws_reads.client("sagemaker", context.region)
     # Inference components roll out through their own rolling update; every other endpoint updates
     # under the DeploymentConfig the stack gives it (rollout.py), a deployment guardrail.
     if not planned.components:
@@ -123,7 +178,7 @@ def refuse_updates_sagemaker_refuses(
     instance_types = {variant.name: variant.size.instance_type or "" for variant in planned.variants}
     deployed = autoscaled_variants(
         sagemaker,
-        boto3.client("application-autoscaling", region_name=context.region),
+        aws_reads.client("application-autoscaling", context.region),
         planned.endpoint_name,
     )
     refuse_autoscaled_changes(deployed, instance_types, planned.endpoint_name)
@@ -133,4 +188,6 @@ def main() -> None:
     """`python app.py`: synthesize, or end with one line naming the bad parameter."""
     from sagemaker_endpoint.retained import RetainedLogGroupError
 
-    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError, RetainedLogGroupError))
+    contract.main(
+        "sagemaker-endpoint", synthesize, errors=(ModelPackageError, RetainedLogGroupError, aws_reads.AwsReadError)
+    )

@@ -92,17 +92,36 @@ class Synthesized:
 _cache: dict[str, Synthesized] = {}
 
 
+def described(arn: str) -> ResolvedPackage:
+    """A package as the synthesis describes it (its image and model data), for tests that name one by ARN:
+    `.../model-package/<group>/<version>` serves <group>:1.4 and s3://mlops-artifacts/<group>/<version>/."""
+    group, _, version = arn.split("model-package/", 1)[1].partition("/")
+    return ResolvedPackage(
+        arn=arn,
+        artifacts=ModelArtifacts(
+            images=(f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{group}:1.4",),
+            model_data_urls=(f"s3://mlops-artifacts/{group}/{version}/model.tar.gz",),
+        ),
+    )
+
+
+def _variant_packages(parameters: dict[str, Any]) -> dict[str, ResolvedPackage]:
+    entries = [*(parameters.get("variants") or ()), *(parameters.get("shadow_variants") or ())]
+    arns = [entry.get("model-package-arn") or entry.get("model_package_arn") for entry in entries]
+    return {arn: described(arn) for arn in arns if arn}
+
+
 def _synthesize(package: ResolvedPackage | None = None, **fields: Any) -> Synthesized:
     """Fields set to None are left out, as a manifest would leave them out."""
     defaults = {} if "model_package_group_name" in fields else {"model_package_arn": PACKAGE_ARN}
     parameters = {key: value for key, value in {**REQUIRED, **defaults, **fields}.items() if value is not None}
     if package is None and "model_package_arn" in parameters:
-        package = ResolvedPackage(arn=parameters["model_package_arn"])
+        package = described(parameters["model_package_arn"])
     key = json.dumps([repr(package), parameters], sort_keys=True, default=str)
     if key not in _cache:
         settings = EndpointSettings(**parameters)
         with tempfile.TemporaryDirectory() as outdir:
-            build_app(settings, CONTEXT, package, outdir=outdir).synth()
+            build_app(settings, CONTEXT, package, outdir=outdir, packages=_variant_packages(parameters)).synth()
             text = Path(outdir, f"{CONTEXT.stack_name}.template.json").read_text()
             report = json.loads(Path(outdir, "validation-report.json").read_text())
         raw = json.loads(text)

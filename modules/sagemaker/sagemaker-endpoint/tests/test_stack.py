@@ -207,25 +207,30 @@ def test_execution_role_is_scoped_to_this_endpoint(synthesize: Any) -> None:
     assert any(name.startswith("ExecutionPolicy") for name in depends)
 
 
-def test_a_fixed_arn_reads_this_accounts_buckets_and_this_regions_repositories(synthesize: Any) -> None:
+def test_a_fixed_arn_is_granted_exactly_the_artifact_and_image_of_its_described_package(synthesize: Any) -> None:
     stack = synthesize()
-    read = stack.statement("ReadModelArtifactsInThisAccount")
-    assert read["Action"] == "s3:GetObject"
-    assert read["Condition"] == {"StringEquals": {"s3:ResourceAccount": "111111111111"}}
+    read = stack.statement("ReadModelArtifacts")
+    assert read["Resource"] == "arn:${AWS::Partition}:s3:::mlops-artifacts/fraud-detector/3/model.tar.gz"
+    assert "Condition" not in read
     pull = stack.statement("PullInferenceImages")
-    # Most packages serve an image from an AWS account's repository (which must also allow the pull).
-    assert pull["Resource"] == "arn:${AWS::Partition}:ecr:us-east-1:*:repository/*"
+    assert pull["Resource"] == "arn:${AWS::Partition}:ecr:us-east-1:111111111111:repository/fraud-detector"
+    assert not any("*" in str(s["Resource"]) for s in stack.policy_statements if s["Sid"].startswith(("Read", "Pull")))
 
 
-def test_bucket_and_repository_parameters_narrow_access(synthesize: Any) -> None:
+def test_the_repository_parameter_adds_a_repository_and_the_bucket_parameter_grants_no_wider_read(
+    synthesize: Any,
+) -> None:
     stack = synthesize(
         model_artifacts_bucket_arn="arn:aws:s3:::mlops-artifacts",
-        ecr_repo_arn="arn:aws:ecr:us-east-1:111111111111:repository/fraud-detector",
+        ecr_repo_arn="arn:aws:ecr:us-east-1:111111111111:repository/shared-runtime",
     )
-    assert stack.statement("ReadModelArtifacts")["Resource"] == "arn:aws:s3:::mlops-artifacts/*"
-    assert stack.statement("PullInferenceImages")["Resource"] == (
-        "arn:aws:ecr:us-east-1:111111111111:repository/fraud-detector"
+    assert stack.statement("ReadModelArtifacts")["Resource"] == (
+        "arn:${AWS::Partition}:s3:::mlops-artifacts/fraud-detector/3/model.tar.gz"
     )
+    assert stack.statement("PullInferenceImages")["Resource"] == [
+        "arn:${AWS::Partition}:ecr:us-east-1:111111111111:repository/fraud-detector",
+        "arn:aws:ecr:us-east-1:111111111111:repository/shared-runtime",
+    ]
 
 
 def test_a_group_scopes_access_to_the_exact_artifact_and_image(synthesize: Any, described_package: Any) -> None:

@@ -146,15 +146,14 @@ def model_refresh(
             ),
             iam.PolicyStatement(sid="UseTwinConfigurations", actions=["sagemaker:UpdateEndpoint"], resources=configs),
             iam.PolicyStatement(sid="ReadWatchedModelData", actions=["s3:GetObject"], resources=objects),
-            # Without ListBucket S3 answers 403, not 404, for a deleted object, and the upload is retried
-            # into the dead-letter queue. IfExists: S3 checks it for a missing object with no s3:prefix.
+            # A HEAD of a deleted object is answered 403 (the role may not list without a prefix); the
+            # function then lists exactly the watched key to tell deleted from denied. StringLike, not
+            # IfExists: a listing without a prefix, or of another one, is denied.
             iam.PolicyStatement(
                 sid="TellDeletedModelData",
                 actions=["s3:ListBucket"],
                 resources=sorted({f"arn:{stack.partition}:s3:::{s3_location(url)[0]}" for url in model_data_urls}),
-                conditions={
-                    "StringLikeIfExists": {"s3:prefix": sorted({s3_location(url)[1] for url in model_data_urls})}
-                },
+                conditions={"StringLike": {"s3:prefix": _listed_prefixes(model_data_urls)}},
             ),
             iam.PolicyStatement(
                 sid="ConsumeRefreshQueue",
@@ -230,6 +229,11 @@ def model_refresh(
         treat_missing_data="notBreaching",
         alarm_actions=alarm_actions,
     )
+
+
+def _listed_prefixes(urls: tuple[str, ...]) -> list[str]:
+    """The s3:prefix values the function lists: a watched object's key, or any key under a watched prefix."""
+    return sorted({key + "*" if key.endswith("/") else key for key in (s3_location(url)[1] for url in urls)})
 
 
 def _key_patterns(urls: tuple[str, ...]) -> list[object]:
