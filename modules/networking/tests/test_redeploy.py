@@ -53,3 +53,43 @@ def test_a_kept_flow_log_group_is_refused_with_the_command_that_deletes_it(
     template = json.loads((tmp_path / f"{STACK}.template.json").read_text())
     logs.delete_log_group(logGroupName=GROUP)  # what the message says to run: then the deploy goes ahead
     synthesis.refuse_retained_log_groups(template, DeploymentContext.from_env())
+
+
+def test_an_unreachable_aws_is_one_clear_error_within_seconds_not_a_silent_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+    import time
+
+    from networking.retained import RetainedLogGroupError
+
+    kept = {
+        "Type": "AWS::Logs::LogGroup",
+        "DeletionPolicy": "RetainExceptOnCreate",
+        "Properties": {"LogGroupName": GROUP},
+    }
+    with socket.socket() as closed:  # a loopback port nobody listens on: the connection is refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "unreachable")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "unreachable")
+    context = DeploymentContext(project="mlops", deployment="test", module="vpc", account="111111111111", region=REGION)
+    started = time.monotonic()
+    with pytest.raises(RetainedLogGroupError, match=r"^cannot reach AWS to look for log groups an earlier deployment"):
+        synthesis.refuse_retained_log_groups({"Resources": {"FlowLogGroup": kept}}, context)
+    assert time.monotonic() - started < 5
+
+
+def test_without_credentials_the_look_for_kept_groups_is_skipped_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from networking import retained
+
+    monkeypatch.setattr(retained, "credentials_found", lambda: False)
+    monkeypatch.setattr(boto3, "client", lambda *_, **__: pytest.fail("no AWS read without credentials"))
+    synthesis.refuse_retained_log_groups(
+        {"Resources": {}},
+        DeploymentContext(project="mlops", deployment="test", module="vpc", account="111111111111", region=REGION),
+    )
+    assert capsys.readouterr().err.strip() == f"networking: {synthesis.NO_CREDENTIALS_NOTE}"
