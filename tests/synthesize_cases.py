@@ -15,6 +15,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +45,7 @@ def main(outroot: Path) -> None:
     results = {}
     with mock_aws():
         sagemaker = boto3.client("sagemaker", region_name="us-east-1")
-        specification = {
+        specification: Any = {
             "Containers": [{"Image": IMAGE, "ModelDataUrl": DATA}],
             "SupportedContentTypes": ["application/json"],
             "SupportedResponseMIMETypes": ["application/json"],

@@ -131,3 +131,11 @@ def retained_read_actions() -> frozenset[str]:
         for variable, service in (("cloudformation", "cloudformation"), ("logs", "logs"))
         for method in _method_calls(tree, variable)
     )
+
+
+@cache
+def quota_read_actions() -> frozenset[str]:
+    """The calls that read the account's instance quotas before each deploy (quotas.py), with the deployment
+    role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "quotas.py").read_text())
+    return frozenset(iam_action("service-quotas", method) for method in _method_calls(tree, "servicequotas"))

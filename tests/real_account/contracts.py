@@ -18,6 +18,7 @@ from tests.real_account.calls import (
     function_actions,
     idempotency_actions,
     lookup_actions,
+    quota_read_actions,
     retained_read_actions,
 )
 from tests.real_account.cfn import Template
@@ -372,6 +373,9 @@ def deployment_role(template: Template) -> Iterator[Contract]:
             f"{action} (the first deploy: nothing deployed yet)",
             Request(role, action, call.resource),
         )
+    assert quota_read_actions() == {"servicequotas:ListAWSDefaultServiceQuotas", "servicequotas:GetServiceQuota"}
+    for action in sorted(quota_read_actions()):
+        yield Contract("deployment role", f"{action} (instance quotas, before each deploy)", Request(role, action, "*"))
     yield from _package_reads(template, role, sagemaker)
 
 

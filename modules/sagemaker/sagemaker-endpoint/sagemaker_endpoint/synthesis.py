@@ -119,8 +119,9 @@ def build_app(
 
 
 NO_CREDENTIALS_NOTE = (
-    "note: no AWS credentials found, so the deployed endpoint and the log groups an earlier deployment kept "
-    "were not read (a deploy, which has credentials, reads them and refuses what AWS would refuse)"
+    "note: no AWS credentials found, so the deployed endpoint, the account's instance quotas and the log groups "
+    "an earlier deployment kept were not read (a deploy, which has credentials, reads them and refuses what AWS "
+    "would refuse)"
 )
 
 
@@ -133,6 +134,7 @@ def synthesize(outdir: str | None = None) -> None:
     reads = aws_reads.credentials_found()
     if reads:
         refuse_updates_sagemaker_refuses(settings, context, package, packages)
+        refuse_over_instance_quota(settings, context, package, packages)
     else:
         print(f"sagemaker-endpoint: {NO_CREDENTIALS_NOTE}", file=sys.stderr)
     assembly = build_app(settings, context, package, outdir, packages).synth()
@@ -182,6 +184,22 @@ def refuse_updates_sagemaker_refuses(
         planned.endpoint_name,
     )
     refuse_autoscaled_changes(deployed, instance_types, planned.endpoint_name)
+
+
+def refuse_over_instance_quota(
+    settings: EndpointSettings,
+    context: DeploymentContext,
+    package: ResolvedPackage | None,
+    packages: Mapping[str, ResolvedPackage] | None = None,
+) -> None:
+    """The account's "<instance type> for endpoint usage" quotas are read (quotas.py) to refuse an endpoint
+    that may run more instances than they allow; a quota the region does not list is noted, not checked."""
+    from sagemaker_endpoint import quotas
+
+    planned = plan(settings, package, context, packages)
+    servicequotas = aws_reads.client("service-quotas", context.region)
+    for note in quotas.refuse_over_quota(servicequotas, planned, context.region):
+        print(f"sagemaker-endpoint: {note}", file=sys.stderr)
 
 
 def main() -> None:

@@ -133,7 +133,10 @@ def test_an_unreachable_aws_is_one_clear_error_after_one_short_retry(monkeypatch
 
     from sagemaker_endpoint.aws_reads import SHORT_READS, client
 
-    assert (SHORT_READS.connect_timeout, SHORT_READS.retries) == (5, {"max_attempts": 1, "mode": "standard"})
+    assert (getattr(SHORT_READS, "connect_timeout"), getattr(SHORT_READS, "retries")) == (  # noqa: B009
+        5,
+        {"max_attempts": 1, "mode": "standard"},
+    )
     with socket.socket() as closed:  # a loopback port nobody listens on: the connection is refused
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]

@@ -48,15 +48,15 @@ def account(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         # The fixed package the manifest names, which the synthesis describes.
         sagemaker = boto3.client("sagemaker", region_name=REGION)
         sagemaker.create_model_package_group(ModelPackageGroupName="fraud-detector")
-        container = {"Image": "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud:1", "ModelDataUrl": "s3://b/m.tar.gz"}
+        specification: Any = {
+            "Containers": [
+                {"Image": "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud:1", "ModelDataUrl": "s3://b/m"}
+            ],
+            "SupportedContentTypes": ["application/json"],
+            "SupportedResponseMIMETypes": ["application/json"],
+        }
         package = sagemaker.create_model_package(
-            ModelPackageGroupName="fraud-detector",
-            ModelApprovalStatus="Approved",
-            InferenceSpecification={
-                "Containers": [container],
-                "SupportedContentTypes": ["application/json"],
-                "SupportedResponseMIMETypes": ["application/json"],
-            },
+            ModelPackageGroupName="fraud-detector", ModelApprovalStatus="Approved", InferenceSpecification=specification
         )
         monkeypatch.setenv("SEEDFARMER_PARAMETER_MODEL_PACKAGE_ARN", package["ModelPackageArn"])
         yield

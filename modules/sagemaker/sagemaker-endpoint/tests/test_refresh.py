@@ -383,7 +383,8 @@ def test_a_deleted_object_answered_403_is_told_from_a_denied_one_by_listing_exac
 
     class NoBareListing:
         def head_object(self, **_: Any) -> Any:
-            raise ClientError({"Error": {"Code": "403"}, "ResponseMetadata": {"HTTPStatusCode": 403}}, "HeadObject")
+            response: Any = {"Error": {"Code": "403"}, "ResponseMetadata": {"HTTPStatusCode": 403}}
+            raise ClientError(response, "HeadObject")
 
         def list_objects_v2(self, **request: Any) -> Any:
             listed.append(request)

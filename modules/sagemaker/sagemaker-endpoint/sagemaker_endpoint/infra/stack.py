@@ -151,9 +151,9 @@ class EndpointStack(cdk.Stack):
     def _rollback_alarm_names(self) -> dict[str, tuple[str, ...]]:
         """The alarms each rollback configuration names, read from the endpoint and components as built."""
         named = {}
-        for resource in (self.endpoint, *self.components):
-            config = resource.deployment_config
-            rollback = getattr(config, "auto_rollback_configuration", None)
+        resources: list[sagemaker.CfnEndpoint | sagemaker.CfnInferenceComponent] = [self.endpoint, *self.components]
+        for resource in resources:
+            rollback = getattr(resource.deployment_config, "auto_rollback_configuration", None)
             if rollback is not None:
                 named[f"{resource.cfn_resource_type} {resource.node.id}"] = tuple(
                     alarm.alarm_name for alarm in rollback.alarms or ()
