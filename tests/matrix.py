@@ -220,6 +220,19 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "autoscaling-min-capacity": 2,
         },
     ),
+    # the reference's managed-instance-scaling with only its min and max counts: each copy's compute is
+    # defaulted from the size of the instance type (EC2 DescribeInstanceTypes, in the emulated account)
+    "endpoint-managed-scaling-min-max-only": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "instance-type": "ml.g5.xlarge",
+            "managed-instance-scaling": True,
+            "scaling-min-instance-count": 1,
+            "scaling-max-instance-count": 2,
+        },
+    ),
     # asynchronous inference
     "endpoint-async-to-zero": (
         ENDPOINT,
@@ -467,10 +480,11 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-arn": PACKAGE, "initial-variant-weight": 0},
         "initial-variant-weight",
     ),
-    "endpoint-managed-scaling": (
+    # EC2 knows no such type, so the size of a copy cannot be defaulted from it (the pattern alone passes).
+    "endpoint-managed-scaling-unknown-instance-type": (
         ENDPOINT,
-        {**NET, "model-package-arn": PACKAGE, "managed-instance-scaling": True},
-        "inference-component-memory-mb",
+        {**NET, "model-package-arn": PACKAGE, "managed-instance-scaling": True, "instance-type": "ml.m5.larg"},
+        "instance-type",
     ),
     "endpoint-component-memory-too-small": (
         ENDPOINT,

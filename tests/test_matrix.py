@@ -12,7 +12,17 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.matrix import BAD, ENDPOINT, NETWORKING, RAW_LIBRARY_PHRASES, REGION, VALID, module_environment
+from tests.matrix import (
+    BAD,
+    ENDPOINT,
+    IMAGE,
+    NETWORKING,
+    PACKAGE,
+    RAW_LIBRARY_PHRASES,
+    REGION,
+    VALID,
+    module_environment,
+)
 from tests.repository import ROOT
 
 # The synthesized matrix (the `matrix` fixture of tests/conftest.py) is shared: keep its tests on one
@@ -90,6 +100,7 @@ def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subpro
     base = {key: value for key, value in os.environ.items() if not key.startswith(("SEEDFARMER_", "AWS_"))}
     runs: dict[str, tuple[subprocess.CompletedProcess[str], Path]] = {}
     with emulated_account("111111111111", REGION) as emulator:
+        _register_fixed_package(emulator.client("sagemaker"))
         processes = []
         for module in (NETWORKING, ENDPOINT):
             outroot = root / module.name
@@ -113,6 +124,24 @@ def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subpro
                 completed = subprocess.CompletedProcess([name], result["returncode"], "", result["stderr"])
                 runs[name] = (completed, root / name)
     return runs
+
+
+def _register_fixed_package(sagemaker: Any) -> None:
+    """The package the bad sets name (PACKAGE, version 3 of its group), which the module describes: an image
+    with its model inside (no model data object), so a refresh of it is refused."""
+    group = PACKAGE.split("/")[-2]
+    sagemaker.create_model_package_group(ModelPackageGroupName=group)
+    for _ in range(3):
+        arn = sagemaker.create_model_package(
+            ModelPackageGroupName=group,
+            ModelApprovalStatus="Approved",
+            InferenceSpecification={
+                "Containers": [{"Image": IMAGE}],
+                "SupportedContentTypes": ["application/json"],
+                "SupportedResponseMIMETypes": ["application/json"],
+            },
+        )["ModelPackageArn"]
+    assert arn == PACKAGE, arn
 
 
 def test_the_bad_input_matrix_has_at_least_40_sets() -> None:

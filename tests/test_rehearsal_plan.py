@@ -117,3 +117,20 @@ def test_metadata_shows_the_names_the_templates_fix_not_the_emulators(default_re
     )
     assert deployed["ModelName"].startswith("mlops-demo-sagemaker-endpoints-endpoint-model-")
     assert "EndpointName = mlops-demo-sagemaker-endpoints-endpoint" in plan(default_rehearsal)
+
+
+def test_the_plan_says_when_a_components_compute_was_defaulted_from_its_instance() -> None:
+    component = {
+        "Type": "AWS::SageMaker::InferenceComponent",
+        "Metadata": {"mlops:compute": "defaulted from ml.g5.xlarge (16384 MiB ...): half its memory per copy"},
+        "Properties": {
+            "InferenceComponentName": "c",
+            "VariantName": "AllTraffic",
+            "Specification": {"ComputeResourceRequirements": {"MinMemoryRequiredInMb": 8192}},
+            "RuntimeConfig": {"CopyCount": 1},
+        },
+    }
+    lines = decisions({"Resources": {"Component": component}})
+    assert "  compute defaulted from ml.g5.xlarge (16384 MiB ...): half its memory per copy" in lines
+    del component["Metadata"]
+    assert not any(line.startswith("  compute ") for line in decisions({"Resources": {"Component": component}}))

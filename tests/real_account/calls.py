@@ -139,3 +139,10 @@ def quota_read_actions() -> frozenset[str]:
     role."""
     tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "quotas.py").read_text())
     return frozenset(iam_action("service-quotas", method) for method in _method_calls(tree, "servicequotas"))
+
+
+@cache
+def instance_size_actions() -> frozenset[str]:
+    """The call that reads the size of an instance type (instance_sizes.py), with the deployment role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "instance_sizes.py").read_text())
+    return frozenset(iam_action("ec2", method) for method in _method_calls(tree, "ec2"))

@@ -17,6 +17,7 @@ from tests.real_account.calls import (
     deployed_read_actions,
     function_actions,
     idempotency_actions,
+    instance_size_actions,
     lookup_actions,
     quota_read_actions,
     retained_read_actions,
@@ -376,6 +377,14 @@ def deployment_role(template: Template) -> Iterator[Contract]:
     assert quota_read_actions() == {"servicequotas:ListAWSDefaultServiceQuotas", "servicequotas:GetServiceQuota"}
     for action in sorted(quota_read_actions()):
         yield Contract("deployment role", f"{action} (instance quotas, before each deploy)", Request(role, action, "*"))
+    for action in sorted(instance_size_actions()):
+        call = Request(role, action, "*", {"ec2:Region": template.region})
+        yield Contract(
+            "deployment role",
+            f"{action} (an instance type's size, for an inference component's default compute)",
+            call,
+            changed(call, context={"ec2:Region": "eu-central-2"}),
+        )
     yield from _package_reads(template, role, sagemaker)
 
 

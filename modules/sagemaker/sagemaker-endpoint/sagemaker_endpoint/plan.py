@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from sagemaker_endpoint import serving_plan
 from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint.instance_sizes import InstanceSize
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name, spec_digest
 from sagemaker_endpoint.parameters.formats import bucket_of
@@ -42,9 +43,11 @@ def plan(
     package: ResolvedPackage | None,
     context: DeploymentContext,
     packages: Mapping[str, ResolvedPackage] | None = None,
+    instance: InstanceSize | None = None,
 ) -> EndpointPlan:
-    """Every decision, once; `package` is the resolved model package of the short form, if it has one, and
-    `packages` the described packages `variants` and `shadow-variants` name, by ARN."""
+    """Every decision, once; `package` is the resolved model package of the short form, if it has one,
+    `packages` the described packages `variants` and `shadow-variants` name, by ARN, and `instance` the
+    size of the instance type, when an inference component's compute is defaulted from it."""
     endpoint_name = sagemaker_name(context.stack_name)
     network = NetworkSpec(settings.vpc_id, settings.subnet_ids) if settings.vpc_id and settings.subnet_ids else None
     packages = packages or {}
@@ -125,7 +128,9 @@ def plan(
         ),
         invoke_function=settings.invoke_function,
         artifacts=ArtifactsSpec(known, settings.ecr_repo_arn),
-        components=tuple(serving_plan.component(settings, variant) for variant in variants if variant.component_name),
+        components=tuple(
+            serving_plan.component(settings, variant, instance) for variant in variants if variant.component_name
+        ),
         component_scaling=serving_plan.component_scaling(settings) if managed else None,
         shadow_variants=tuple(shadows),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sagemaker_endpoint.instance_sizes import InstanceSize
 from sagemaker_endpoint.model_package import ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
@@ -75,18 +76,27 @@ def async_config(settings: EndpointSettings) -> AsyncAsGiven | None:
     )
 
 
-def component(settings: EndpointSettings, variant: VariantPlan) -> ComponentSpec:
+def component(settings: EndpointSettings, variant: VariantPlan, instance: InstanceSize | None) -> ComponentSpec:
+    """The component of `variant`; without `inference-component-memory-mb`, its compute is defaulted from the
+    size of the instance (`instance`, from EC2: instance_sizes.py)."""
     assert variant.component_name is not None
-    assert settings.inference_component_memory_mb is not None
+    memory, accelerators = settings.inference_component_memory_mb, settings.inference_component_accelerators
+    defaulted = None
+    if memory is None:
+        if instance is None:
+            raise ValueError("the instance's size was not looked up before the plan (synthesis.py)")
+        memory, defaulted = instance.copy_memory_mb, instance.describe()
+        accelerators = accelerators or instance.accelerators or None
     return ComponentSpec(
         name=variant.component_name,
         variant=variant.name,
         model_name=variant.model_name,
         construct_prefix=variant.construct_prefix,
-        memory_mb=settings.inference_component_memory_mb,
+        memory_mb=memory,
         cpus=settings.inference_component_cpus,
-        accelerators=settings.inference_component_accelerators,
+        accelerators=accelerators,
         copy_count=settings.inference_component_copy_count,
+        defaulted=defaulted,
     )
 
 

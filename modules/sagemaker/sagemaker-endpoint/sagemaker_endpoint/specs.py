@@ -124,6 +124,7 @@ class ComponentSpec:
     cpus: float | None
     accelerators: int | None
     copy_count: int
+    defaulted: str | None = None  # how the compute was defaulted from the instance's size, when it was
 
     @property
     def log_group_name(self) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sagemaker_endpoint import aws_reads, contract, control_tower
-from sagemaker_endpoint.contract import DeploymentContext
+from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint.instance_sizes import InstanceSize, instance_size
 from sagemaker_endpoint.model_package import (
     ModelPackageError,
     ResolvedPackage,
@@ -62,6 +63,20 @@ def resolve_variant_packages(settings: EndpointSettings) -> dict[str, ResolvedPa
     return packages
 
 
+def resolve_instance_size(settings: EndpointSettings, context: DeploymentContext) -> InstanceSize | None:
+    """The size of `instance-type`, from EC2, when an inference component's compute is defaulted from it
+    (`managed-instance-scaling: true` without `inference-component-memory-mb`; instance_sizes.py)."""
+    if not settings.managed_instance_scaling or settings.inference_component_memory_mb is not None:
+        return None
+    if not aws_reads.credentials_found():
+        raise ParameterError(
+            "parameter 'inference-component-memory-mb': not given, so each copy's compute is defaulted from the size "
+            f"of {settings.instance_type}, which the module asks EC2 for at synth time, and no AWS credentials were "
+            "found; give inference-component-memory-mb, or run with the deployment's credentials"
+        )
+    return instance_size(aws_reads.client("ec2", context.region), settings.instance_type)
+
+
 def _need_credentials(parameter: str) -> None:
     if not aws_reads.credentials_found():
         raise ModelPackageError(
@@ -77,6 +92,7 @@ def build_app(
     package: ResolvedPackage | None,
     outdir: str | None = None,
     packages: Mapping[str, ResolvedPackage] | None = None,
+    instance: InstanceSize | None = None,
 ) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
     import aws_cdk as cdk
@@ -91,7 +107,7 @@ def build_app(
         # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
         context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True},
     )
-    stack = EndpointStack(app, plan=plan(settings, package, context, packages), context=context)
+    stack = EndpointStack(app, plan=plan(settings, package, context, packages, instance), context=context)
     cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
         "seedfarmer:project": context.project,
@@ -131,13 +147,16 @@ def synthesize(outdir: str | None = None) -> None:
     settings = EndpointSettings.from_env()
     package = resolve_package(settings, context)
     packages = resolve_variant_packages(settings)
+    instance = resolve_instance_size(settings, context)
+    if instance is not None:
+        print(f"sagemaker-endpoint: note: inference component compute {instance.describe()}", file=sys.stderr)
     reads = aws_reads.credentials_found()
     if reads:
-        refuse_updates_sagemaker_refuses(settings, context, package, packages)
-        refuse_over_instance_quota(settings, context, package, packages)
+        refuse_updates_sagemaker_refuses(settings, context, package, packages, instance)
+        refuse_over_instance_quota(settings, context, package, packages, instance)
     else:
         print(f"sagemaker-endpoint: {NO_CREDENTIALS_NOTE}", file=sys.stderr)
-    assembly = build_app(settings, context, package, outdir, packages).synth()
+    assembly = build_app(settings, context, package, outdir, packages, instance).synth()
     if reads:
         refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
 
@@ -154,6 +173,7 @@ def refuse_updates_sagemaker_refuses(
     context: DeploymentContext,
     package: ResolvedPackage | None,
     packages: Mapping[str, ResolvedPackage] | None = None,
+    instance: InstanceSize | None = None,
 ) -> None:
     """The deployed endpoint is read (up to five calls) to refuse an update SageMaker would refuse."""
     from sagemaker_endpoint.deployed import (
@@ -163,7 +183,7 @@ def refuse_updates_sagemaker_refuses(
         refuse_renamed_variants_under_guardrail,
     )
 
-    planned = plan(settings, package, context, packages)
+    planned = plan(settings, package, context, packages, instance)
     sagemaker = aws_reads.client("sagemaker", context.region)
     # Inference components roll out through their own rolling update; every other endpoint updates
     # under the DeploymentConfig the stack gives it (rollout.py), a deployment guardrail.
@@ -191,12 +211,13 @@ def refuse_over_instance_quota(
     context: DeploymentContext,
     package: ResolvedPackage | None,
     packages: Mapping[str, ResolvedPackage] | None = None,
+    instance: InstanceSize | None = None,
 ) -> None:
     """The account's "<instance type> for endpoint usage" quotas are read (quotas.py) to refuse an endpoint
     that may run more instances than they allow; a quota the region does not list is noted, not checked."""
     from sagemaker_endpoint import quotas
 
-    planned = plan(settings, package, context, packages)
+    planned = plan(settings, package, context, packages, instance)
     servicequotas = aws_reads.client("service-quotas", context.region)
     for note in quotas.refuse_over_quota(servicequotas, planned, context.region):
         print(f"sagemaker-endpoint: {note}", file=sys.stderr)

@@ -133,7 +133,6 @@ def test_endpoints_without_components_publish_no_component_key(synthesize: Any) 
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"managed_instance_scaling": True}, "parameter 'inference-component-memory-mb': required"),
         ({"inference_component_cpus": 2.0}, "parameter 'inference-component-cpus' configures the inference component"),
         (
             {**COMPONENT, "serverless_memory_size_mb": 2048, "serverless_max_concurrency": 5},
@@ -204,3 +203,67 @@ def test_an_endpoint_without_components_has_no_component_log_group(synthesize: A
         "/aws/sagemaker/Endpoints/mlops-test-sagemaker-endpoint"
     ]
     assert not any(s.get("Sid") == "WriteInferenceComponentLogs" for s in stack.policy_statements)
+
+
+def test_the_references_min_and_max_alone_size_each_copy_from_the_instance(synthesize: Any) -> None:
+    from sagemaker_endpoint.instance_sizes import InstanceSize
+
+    g5 = InstanceSize(instance_type="ml.g5.xlarge", memory_mib=16384, vcpus=4, accelerators=1)
+    stack = synthesize(
+        instance=g5,
+        managed_instance_scaling=True,
+        instance_type="ml.g5.xlarge",
+        scaling_min_instance_count=1,
+        scaling_max_instance_count=4,
+    )
+    [component] = stack.resources("AWS::SageMaker::InferenceComponent").values()
+    requirements = component["Properties"]["Specification"]["ComputeResourceRequirements"]
+    assert requirements == {"MinMemoryRequiredInMb": 8192, "NumberOfAcceleratorDevicesRequired": 1}
+    assert component["Metadata"]["mlops:compute"] == (
+        "defaulted from ml.g5.xlarge (16384 MiB, 4 vCPUs, 1 accelerator(s), as EC2 DescribeInstanceTypes gives "
+        "g5.xlarge): half its memory and all its accelerators per copy"
+    )
+    given = synthesize(**COMPONENT)  # a manifest that gives the memory is sized as it says
+    [component] = given.resources("AWS::SageMaker::InferenceComponent").values()
+    assert "Metadata" not in component
+
+
+def test_the_size_of_an_instance_type_comes_from_ec2(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    from sagemaker_endpoint.contract import ParameterError
+    from sagemaker_endpoint.instance_sizes import instance_size
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        ec2 = boto3.client("ec2", region_name="eu-central-1")
+        sizes = {kind: instance_size(ec2, kind) for kind in ("ml.g5.xlarge", "ml.m5.xlarge", "ml.inf2.xlarge")}
+        assert [(s.memory_mib, s.vcpus, s.accelerators) for s in sizes.values()] == [
+            (16384, 4, 1),
+            (16384, 4, 0),
+            (16384, 4, 1),  # one Inferentia2 device, which EC2 lists twice (Neuron and inference accelerator)
+        ]
+        assert sizes["ml.m5.xlarge"].copy_memory_mb == 8192
+        with pytest.raises(ParameterError, match=r"^parameter 'instance-type': EC2 knows no instance type m5\.larg"):
+            instance_size(ec2, "ml.m5.larg")
+
+
+def test_without_credentials_an_unsized_component_asks_for_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sagemaker_endpoint import aws_reads
+    from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+    from sagemaker_endpoint.parameters import EndpointSettings
+    from sagemaker_endpoint.synthesis import resolve_instance_size
+
+    monkeypatch.setattr(aws_reads, "credentials_found", lambda: False)
+    settings = EndpointSettings(
+        vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=("subnet-0123456789abcdef0",),
+        model_image_uri="111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud:1",
+        managed_instance_scaling=True,
+    )
+    context = DeploymentContext(project="p", deployment="d", module="m", account="111111111111", region="us-east-1")
+    with pytest.raises(ParameterError, match=r"^parameter 'inference-component-memory-mb': not given, so"):
+        resolve_instance_size(settings, context)

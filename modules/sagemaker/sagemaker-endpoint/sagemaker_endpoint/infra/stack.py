@@ -130,6 +130,8 @@ class EndpointStack(cdk.Stack):
                 endpoint_name=self.endpoint.attr_endpoint_name,
                 model_name=model.attr_model_name,
             )
+            if spec.defaulted:  # for the rehearsal's plan and a reviewer: where the compute came from
+                component.add_metadata("mlops:compute", spec.defaulted)
             # The rolling update watches these alarms; they must exist before SageMaker starts one.
             for alarm in self.alarms:
                 component.node.add_dependency(alarm)
