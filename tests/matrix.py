@@ -49,6 +49,14 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     "networking-no-nat": (NETWORKING, {"nat-gateways": 0}),
     "networking-isolated-vpc": (NETWORKING, {"internet-accessible": False, "nat-gateways": 0}),
     "networking-no-flow-logs": (NETWORKING, {"flow-logs": False}),
+    "networking-governed": (
+        NETWORKING,
+        {
+            "permissions-boundary-name": "mlops-boundary",
+            "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"],
+            "log-retention-days": 731,
+        },
+    ),
     "networking-custom": (
         NETWORKING,
         {"vpc-cidr": "10.20.0.0/20", "max-azs": 1, "vpc-endpoints": ["sts", "sqs"], "tags": {"team": "ml"}},
@@ -155,6 +163,16 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "model-execution-role-arn": f"arn:aws:iam::{ACCOUNT}:role/FraudModel",
             "permissions-boundary-name": "mlops-boundary",
             "invoke-function": True,
+        },
+    ),
+    "endpoint-governed": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "invoke-function": True,
+            "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"],
+            "log-retention-days": 1096,
         },
     ),
     "endpoint-boundary-created-roles": (
@@ -430,6 +448,17 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
     "networking-flow-logs-not-bool": (NETWORKING, {"flow-logs": "sometimes"}, "flow-logs"),
     "networking-tags-not-map": (NETWORKING, {"tags": "team=ml"}, "tags"),
     "networking-unknown-parameter": (NETWORKING, {"nat-gateway": 1}, "nat-gateways"),
+    "networking-retention-under-a-year": (NETWORKING, {"log-retention-days": 30}, "log-retention-days"),
+    "networking-boundary-is-an-arn": (
+        NETWORKING,
+        {"permissions-boundary-name": f"arn:aws:iam::{ACCOUNT}:policy/b"},
+        "permissions-boundary-name",
+    ),
+    "endpoint-key-administrator-wildcard": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/*"]},
+        "key-administrator-arns",
+    ),
     "endpoint-no-source": (ENDPOINT, {**NET}, "model-package-arn"),
     "endpoint-two-sources": (
         ENDPOINT,

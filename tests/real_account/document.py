@@ -23,6 +23,10 @@ ROLE_NAMES = {
     "ModelPackageLookup": "Seed-Farmer deployment role (modulestack.yaml, only when following a group)",
     "DeployedEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "KeptLogGroupsRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "ModelPackageRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "FixedModelPackageRead": "Seed-Farmer deployment role (modulestack.yaml, only with a fixed model-package-arn)",
+    "InstanceQuotaRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "InstanceSizeRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "CustomVpcRestrictDefaultSG": "the CDK's default-security-group handler (networking)",
 }
 

@@ -36,6 +36,9 @@ def build_app(settings: NetworkingSettings, context: DeploymentContext, outdir: 
         **settings.tags,
     }.items():
         cdk.Tags.of(stack).add(key, value)
+    contract.govern(
+        stack, settings.permissions_boundary_name, settings.key_administrator_arns, settings.log_retention_days
+    )
     # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
     # AWS Control Tower's proactive controls, wherever templates are validated (control_tower.py).

@@ -1,4 +1,6 @@
-"""What every module of this repository shares with Seed-Farmer: how parameters arrive and how errors leave.
+"""What every module of this repository shares with Seed-Farmer: how parameters arrive and how errors leave,
+and the guardrails every module's parameters apply alike (permissions boundary, key administrators, log
+retention).
 
 This file is copied byte-for-byte into each module (a repository test keeps the copies identical), so
 each module still stands alone as Seed-Farmer ships it. Seed-Farmer hands a module its manifest
@@ -12,6 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Self, get_args
@@ -205,6 +208,62 @@ def decode_list(value: Any) -> Any:
     return value
 
 
+# CloudWatch Logs' retention periods (AWS::Logs::LogGroup RetentionInDays) of a year or more: AWS Control
+# Tower's proactive control CT.CLOUDWATCH.PR.2 refuses a shorter one, and audit logs (NIST 800-53 AU-11)
+# are kept at least that long. `log-retention-days` of every module takes one of these.
+LOG_RETENTION_DAYS = (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+IAM_PRINCIPAL_ARN = r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]{1,512}"
+# What `key-administrator-arns` may do with a module's key, named one by one (no wildcard action): manage
+# it (policy, rotation, aliases, tags, enable, disable, schedule deletion), never use it for data or grants.
+KEY_ADMINISTRATION_ACTIONS = (
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListGrants",
+    "kms:ListKeyPolicies",
+    "kms:ListKeyRotations",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:RevokeGrant",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+)
+
+
+def check_log_retention(days: int) -> int:
+    """`log-retention-days`: one of CloudWatch Logs' retention periods, of a year or more."""
+    if days not in LOG_RETENTION_DAYS:
+        raise ValueError(
+            f"{days} is not one of CloudWatch Logs' retention periods of a year or more: "
+            f"{', '.join(map(str, LOG_RETENTION_DAYS))} (AWS Control Tower's CT.CLOUDWATCH.PR.2 refuses shorter)"
+        )
+    return days
+
+
+def check_key_administrators(arns: tuple[str, ...]) -> tuple[str, ...]:
+    """`key-administrator-arns`: IAM roles or users by ARN, each once, no wildcard."""
+    for arn in arns:
+        if not re.fullmatch(IAM_PRINCIPAL_ARN, arn):
+            raise ValueError(
+                f"'{arn}' is not the ARN of an IAM role or user (no wildcards), such as "
+                "arn:aws:iam::123456789012:role/KeyAdministrators"
+            )
+    if len(set(arns)) != len(arns):
+        raise ValueError("lists an administrator more than once")
+    return arns
+
+
 class ModuleSettings(BaseSettings):
     """A module's parameters: subclasses declare one field per parameter, `from_env` reads and checks them."""
 
@@ -286,3 +345,30 @@ def main(module: str, synthesize: Callable[[], None], errors: tuple[type[Excepti
         if "ValidationFailed" not in str(error):
             raise
         sys.exit(f"{module}: rule-pack findings (listed above) must be fixed or acknowledged")
+
+
+def govern(stack: Any, boundary: str | None, key_administrators: tuple[str, ...], retention_days: int) -> None:
+    """What a platform team's guardrails ask of every resource of the stack, the CDK's own included: a
+    permissions boundary on every role, the named key administrators on every key, and every log group
+    kept `log-retention-days`."""
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_logs as logs
+
+    if boundary:
+        arn = f"arn:{stack.partition}:iam::{stack.account}:policy/{boundary}"
+        iam.PermissionsBoundary.of(stack).apply(
+            iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", arn)
+        )
+    for node in stack.node.find_all():
+        if isinstance(node, logs.CfnLogGroup):
+            node.retention_in_days = retention_days
+        if isinstance(node, kms.Key) and key_administrators:
+            node.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="KeyAdministrators",
+                    principals=[iam.ArnPrincipal(arn) for arn in key_administrators],
+                    actions=list(KEY_ADMINISTRATION_ACTIONS),
+                    resources=["*"],
+                )
+            )

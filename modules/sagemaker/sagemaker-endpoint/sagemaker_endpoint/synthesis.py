@@ -96,7 +96,6 @@ def build_app(
 ) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
     import aws_cdk as cdk
-    from aws_cdk import aws_iam as iam
     from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 
     from sagemaker_endpoint.infra.stack import EndpointStack
@@ -122,11 +121,9 @@ def build_app(
     for key, value in tags.items():
         if value:
             cdk.Tags.of(stack).add(key, value)
-    if settings.permissions_boundary_name:
-        boundary = f"arn:{stack.partition}:iam::{context.account}:policy/{settings.permissions_boundary_name}"
-        iam.PermissionsBoundary.of(stack).apply(
-            iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", boundary)
-        )
+    contract.govern(
+        stack, settings.permissions_boundary_name, settings.key_administrator_arns, settings.log_retention_days
+    )
     # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
     # AWS Control Tower's proactive controls, wherever templates are validated (control_tower.py).

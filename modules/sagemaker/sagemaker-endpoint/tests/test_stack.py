@@ -334,3 +334,17 @@ def test_three_rule_packs_pass_and_each_acknowledgement_sits_on_the_resource_it_
             assert len(finding["reason"]) > 40
     wildcards = [f["acknowledgedAt"] for f in reports["AwsSolutions"]["suppressedViolations"]]
     assert set(wildcards) == {"mlops-test-sagemaker-endpoint/ExecutionPolicy/Resource"}
+
+
+def test_every_log_group_is_kept_for_log_retention_days_and_key_administrators_may_manage_the_key(
+    synthesize: Any,
+) -> None:
+    admin = "arn:aws:iam::111111111111:role/KeyAdministrators"
+    stack = synthesize(log_retention_days=1827, key_administrator_arns=(admin,), invoke_function=True)
+    groups = stack.resources("AWS::Logs::LogGroup").values()
+    assert len(groups) == 2  # the endpoint's and the invoke function's
+    assert {group["Properties"]["RetentionInDays"] for group in groups} == {1827}
+    [key] = stack.resources("AWS::KMS::Key").values()
+    [statement] = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "KeyAdministrators"]
+    assert statement["Principal"] == {"AWS": admin}
+    assert not {"kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"} & set(statement["Action"])
