@@ -33,7 +33,7 @@ DEFAULTS = """\
 - **Network isolation.** {isolation} Models run in the VPC's private subnets;
   their security group and the functions' have no ingress at all. The networking module hands out no
   public IPs, closes the default security group, admits only HTTPS from the VPC to its interface
-  endpoints, and logs every flow to an encrypted log group kept for a year.
+  endpoints, and logs every flow to an encrypted log group kept `log-retention-days` (a year by default).
 - **Least privilege.** No IAM statement has a wildcard action. Every role has a customer managed policy
   scoped to the resources it serves: the exact model artifact and image when known, the endpoint's own
   log group, network interfaces in its own VPC, this endpoint for the invoke and refresh functions, the
