@@ -50,14 +50,21 @@ def main(outroot: Path) -> None:
             "SupportedContentTypes": ["application/json"],
             "SupportedResponseMIMETypes": ["application/json"],
         }
-        # The group the group cases follow, and the fixed package (version 3 of its group) the others name.
-        for group, versions in ((GROUP, 1), (PACKAGE.split("/")[-2], 3)):
-            sagemaker.create_model_package_group(ModelPackageGroupName=group)
-            for _ in range(versions):
-                arn = sagemaker.create_model_package(
-                    ModelPackageGroupName=group, ModelApprovalStatus="Approved", InferenceSpecification=specification
-                )["ModelPackageArn"]
-        assert arn == PACKAGE, arn
+        # The group the group cases follow, and the fixed package (version 3 of its group) the others name;
+        # version 4 is the next model (tests/updates.py moves a deployed endpoint to it).
+        sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+        sagemaker.create_model_package_group(ModelPackageGroupName=PACKAGE.split("/")[-2])
+        versions = [(GROUP, DATA), *((PACKAGE.split("/")[-2], DATA) for _ in range(3))]
+        versions.append((PACKAGE.split("/")[-2], DATA.replace("/1.4/", "/1.5/")))
+        arns = [
+            sagemaker.create_model_package(
+                ModelPackageGroupName=group,
+                ModelApprovalStatus="Approved",
+                InferenceSpecification={**specification, "Containers": [{"Image": IMAGE, "ModelDataUrl": data}]},
+            )["ModelPackageArn"]
+            for group, data in versions
+        ]
+        assert arns[3] == PACKAGE, arns
         base = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_PARAMETER_")}
         for name, parameters in cases.items():
             os.environ.clear()
