@@ -56,14 +56,14 @@ def main(outroot: Path) -> None:
         sagemaker.create_model_package_group(ModelPackageGroupName=PACKAGE.split("/")[-2])
         versions = [(GROUP, DATA), *((PACKAGE.split("/")[-2], DATA) for _ in range(3))]
         versions.append((PACKAGE.split("/")[-2], DATA.replace("/1.4/", "/1.5/")))
-        arns = [
-            sagemaker.create_model_package(
-                ModelPackageGroupName=group,
-                ModelApprovalStatus="Approved",
-                InferenceSpecification={**specification, "Containers": [{"Image": IMAGE, "ModelDataUrl": data}]},
-            )["ModelPackageArn"]
-            for group, data in versions
-        ]
+        arns = []
+        for group, data in versions:
+            inference: Any = {**specification, "Containers": [{"Image": IMAGE, "ModelDataUrl": data}]}
+            arns.append(
+                sagemaker.create_model_package(
+                    ModelPackageGroupName=group, ModelApprovalStatus="Approved", InferenceSpecification=inference
+                )["ModelPackageArn"]
+            )
         assert arns[3] == PACKAGE, arns
         base = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_PARAMETER_")}
         for name, parameters in cases.items():

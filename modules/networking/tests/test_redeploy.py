@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from mlops_platform import retained
 from networking import synthesis
-from networking.contract import DeploymentContext
 
 REGION = "us-east-1"
 STACK = "mlops-test-vpc"
@@ -52,7 +52,7 @@ def test_a_kept_flow_log_group_is_refused_with_the_command_that_deletes_it(
     )
     template = json.loads((tmp_path / f"{STACK}.template.json").read_text())
     logs.delete_log_group(logGroupName=GROUP)  # what the message says to run: then the deploy goes ahead
-    synthesis.refuse_retained_log_groups(template, DeploymentContext.from_env())
+    retained.refuse_in_region(template, REGION, STACK)
 
 
 def test_an_unreachable_aws_is_one_clear_error_within_seconds_not_a_silent_pass(
@@ -60,8 +60,6 @@ def test_an_unreachable_aws_is_one_clear_error_within_seconds_not_a_silent_pass(
 ) -> None:
     import socket
     import time
-
-    from networking.retained import RetainedLogGroupError
 
     kept = {
         "Type": "AWS::Logs::LogGroup",
@@ -74,22 +72,29 @@ def test_an_unreachable_aws_is_one_clear_error_within_seconds_not_a_silent_pass(
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "unreachable")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "unreachable")
-    context = DeploymentContext(project="mlops", deployment="test", module="vpc", account="111111111111", region=REGION)
     started = time.monotonic()
-    with pytest.raises(RetainedLogGroupError, match=r"^cannot reach AWS to look for log groups an earlier deployment"):
-        synthesis.refuse_retained_log_groups({"Resources": {"FlowLogGroup": kept}}, context)
+    with pytest.raises(
+        retained.RetainedLogGroupError, match=r"^cannot reach AWS to look for log groups an earlier deployment"
+    ):
+        retained.refuse_in_region({"Resources": {"FlowLogGroup": kept}}, REGION, STACK)
     assert time.monotonic() - started < 5
 
 
 def test_without_credentials_the_look_for_kept_groups_is_skipped_with_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from networking import retained
+    from mlops_platform import aws_reads
 
-    monkeypatch.setattr(retained, "credentials_found", lambda: False)
+    for name, value in {
+        "SEEDFARMER_PROJECT_NAME": "mlops",
+        "SEEDFARMER_DEPLOYMENT_NAME": "test",
+        "SEEDFARMER_MODULE_NAME": "vpc",
+        "CDK_DEFAULT_ACCOUNT": "111111111111",
+        "CDK_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(aws_reads, "credentials_found", lambda: False)
     monkeypatch.setattr(boto3, "client", lambda *_, **__: pytest.fail("no AWS read without credentials"))
-    synthesis.refuse_retained_log_groups(
-        {"Resources": {}},
-        DeploymentContext(project="mlops", deployment="test", module="vpc", account="111111111111", region=REGION),
-    )
+    synthesis.synthesize(str(tmp_path / "out"))
     assert capsys.readouterr().err.strip() == f"networking: {synthesis.NO_CREDENTIALS_NOTE}"
+    assert (tmp_path / "out" / f"{STACK}.template.json").is_file()

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sagemaker_endpoint.aws_reads import read_error
-from sagemaker_endpoint.contract import ParameterError
+from mlops_platform.aws_reads import read_error
+from mlops_platform.contract import ParameterError
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

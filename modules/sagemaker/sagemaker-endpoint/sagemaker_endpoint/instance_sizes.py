@@ -19,8 +19,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sagemaker_endpoint.aws_reads import read_error
-from sagemaker_endpoint.contract import ParameterError
+from mlops_platform.aws_reads import read_error
+from mlops_platform.contract import ParameterError
 
 PURPOSE = "to size each copy of the inference component, which inference-component-memory-mb does not"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint import serving_plan
-from sagemaker_endpoint.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint.instance_sizes import InstanceSize
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name, spec_digest
@@ -133,6 +133,7 @@ def plan(
         ),
         component_scaling=serving_plan.component_scaling(settings) if managed else None,
         shadow_variants=tuple(shadows),
+        key_administrators=settings.key_administrator_arns,
     )
     if config.asynchronous is not None:
         assert settings.async_input_s3_uri is not None

@@ -17,8 +17,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sagemaker_endpoint.aws_reads import read_error
-from sagemaker_endpoint.contract import ParameterError
+from mlops_platform.aws_reads import read_error
+from mlops_platform.contract import ParameterError
 from sagemaker_endpoint.specs import EndpointPlan
 
 PURPOSE = "before each deploy, to refuse an endpoint its instance quota cannot hold"

@@ -276,6 +276,7 @@ class EndpointPlan:
     component_scaling: ComponentScalingSpec | None = None
     asynchronous: AsyncSpec | None = None
     shadow_variants: tuple[VariantPlan, ...] = ()  # SageMaker allows one; its answers are discarded
+    key_administrators: tuple[str, ...] = ()  # IAM principals that may manage (never use) the module's key
 
     @property
     def serverless(self) -> bool:

@@ -6,13 +6,12 @@ second with one line that names it, and nothing is written.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sagemaker_endpoint import aws_reads, contract, control_tower
-from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from mlops_platform import assembly, aws_reads, contract
+from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint.instance_sizes import InstanceSize, instance_size
 from sagemaker_endpoint.model_package import (
     ModelPackageError,
@@ -95,39 +94,27 @@ def build_app(
     instance: InstanceSize | None = None,
 ) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
-    import aws_cdk as cdk
-    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
-
     from sagemaker_endpoint.infra.stack import EndpointStack
 
-    # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
-    app = cdk.App(
-        outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"),
-        # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
-        context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True},
-    )
+    # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
+    app = assembly.new_app(outdir, context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True})
     stack = EndpointStack(app, plan=plan(settings, package, context, packages, instance), context=context)
-    cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
-        "seedfarmer:project": context.project,
-        "seedfarmer:deployment": context.deployment,
-        "seedfarmer:module": context.module,
         "sagemaker:project-id": settings.sagemaker_project_id,
         "sagemaker:project-name": settings.sagemaker_project_name,
         "sagemaker:domain-id": settings.sagemaker_domain_id,
         "sagemaker:domain-arn": settings.sagemaker_domain_arn,
         **settings.tags,
     }
-    for key, value in tags.items():
-        if value:
-            cdk.Tags.of(stack).add(key, value)
-    contract.govern(
-        stack, settings.permissions_boundary_name, settings.key_administrator_arns, settings.log_retention_days
+    assembly.complete(
+        app,
+        stack,
+        deployment=context,
+        metadata=stack.metadata,
+        tags=tags,
+        permissions_boundary_name=settings.permissions_boundary_name,
+        log_retention_days=settings.log_retention_days,
     )
-    # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
-    # AWS Control Tower's proactive controls, wherever templates are validated (control_tower.py).
-    control_tower.add_validator(app, stack)
     return app
 
 
@@ -153,16 +140,7 @@ def synthesize(outdir: str | None = None) -> None:
         refuse_over_instance_quota(settings, context, package, packages, instance)
     else:
         print(f"sagemaker-endpoint: {NO_CREDENTIALS_NOTE}", file=sys.stderr)
-    assembly = build_app(settings, context, package, outdir, packages, instance).synth()
-    if reads:
-        refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
-
-
-def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
-    """A log group kept by an earlier deployment is refused before anything deploys (retained.py)."""
-    from sagemaker_endpoint import retained
-
-    retained.refuse_in_region(template, context.region, context.stack_name)
+    assembly.synthesize(build_app(settings, context, package, outdir, packages, instance), context, reads=reads)
 
 
 def refuse_updates_sagemaker_refuses(
@@ -222,8 +200,4 @@ def refuse_over_instance_quota(
 
 def main() -> None:
     """`python app.py`: synthesize, or end with one line naming the bad parameter."""
-    from sagemaker_endpoint.retained import RetainedLogGroupError
-
-    contract.main(
-        "sagemaker-endpoint", synthesize, errors=(ModelPackageError, RetainedLogGroupError, aws_reads.AwsReadError)
-    )
+    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError,))

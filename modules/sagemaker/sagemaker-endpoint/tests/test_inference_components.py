@@ -232,7 +232,7 @@ def test_the_size_of_an_instance_type_comes_from_ec2(monkeypatch: pytest.MonkeyP
     import boto3
     from moto import mock_aws
 
-    from sagemaker_endpoint.contract import ParameterError
+    from mlops_platform.contract import ParameterError
     from sagemaker_endpoint.instance_sizes import instance_size
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
@@ -252,8 +252,8 @@ def test_the_size_of_an_instance_type_comes_from_ec2(monkeypatch: pytest.MonkeyP
 
 
 def test_without_credentials_an_unsized_component_asks_for_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sagemaker_endpoint import aws_reads
-    from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+    from mlops_platform import aws_reads
+    from mlops_platform.contract import DeploymentContext, ParameterError
     from sagemaker_endpoint.parameters import EndpointSettings
     from sagemaker_endpoint.synthesis import resolve_instance_size
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from sagemaker_endpoint.contract import DeploymentContext
+from mlops_platform.contract import DeploymentContext
 from sagemaker_endpoint.model_package import ModelPackageError, newest_approved_package
 from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.parameters.formats import ecr_repository_arn
@@ -114,7 +114,7 @@ def test_a_fixed_package_that_does_not_exist_is_a_clear_error(sagemaker: Any) ->
 def test_without_credentials_a_package_cannot_be_described_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("sagemaker_endpoint.aws_reads.credentials_found", lambda: False)
+    monkeypatch.setattr("mlops_platform.aws_reads.credentials_found", lambda: False)
     arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
     settings = EndpointSettings(vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_arn=arn)
     context = DeploymentContext(project="p", deployment="d", module="m", account=ACCOUNT, region=REGION)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from sagemaker_endpoint.aws_reads import AwsReadError
-from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from mlops_platform.aws_reads import AwsReadError
+from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.plan import plan
 from sagemaker_endpoint.quotas import endpoint_quota, peaks, refuse_over_quota

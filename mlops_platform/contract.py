@@ -1,12 +1,10 @@
-"""What every module of this repository shares with Seed-Farmer: how parameters arrive and how errors leave,
-and the guardrails every module's parameters apply alike (permissions boundary, key administrators, log
-retention).
+"""What every module shares with Seed-Farmer: how parameters arrive and how errors leave, and the checks of
+the parameters every module takes alike (key administrators, log retention).
 
-This file is copied byte-for-byte into each module (a repository test keeps the copies identical), so
-each module still stands alone as Seed-Farmer ships it. Seed-Farmer hands a module its manifest
-parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>`` environment variables (non-strings
-JSON-encoded) and names the deployment in a few more; a bad input ends `python app.py` with one line on
-stderr that names the parameter as a user writes it in a manifest (kebab-case).
+Seed-Farmer hands a module its manifest parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>``
+environment variables (non-strings JSON-encoded) and names the deployment in a few more; a bad input
+ends `python app.py` with one line on stderr that names the parameter as a user writes it in a manifest
+(kebab-case). Nothing here imports the CDK or boto3: a module validates its parameters before either.
 """
 
 from __future__ import annotations
@@ -27,7 +25,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PARAMETER_PREFIX = "SEEDFARMER_PARAMETER_"
 
 
-class ParameterError(Exception):
+class ModuleError(Exception):
+    """A module cannot deploy as asked; the message says what is wrong and what to do. `main` ends
+    `python app.py` with it in one line, no traceback."""
+
+
+class ParameterError(ModuleError):
     """A module input is wrong; the message names the parameter as written in a manifest."""
 
 
@@ -213,32 +216,6 @@ def decode_list(value: Any) -> Any:
 # are kept at least that long. `log-retention-days` of every module takes one of these.
 LOG_RETENTION_DAYS = (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 IAM_PRINCIPAL_ARN = r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]{1,512}"
-# What `key-administrator-arns` may do with a module's key, named one by one (no wildcard action): manage
-# it (policy, rotation, aliases, tags, enable, disable, schedule deletion), never use it for data or grants.
-KEY_ADMINISTRATION_ACTIONS = (
-    "kms:CancelKeyDeletion",
-    "kms:CreateAlias",
-    "kms:DeleteAlias",
-    "kms:DescribeKey",
-    "kms:DisableKey",
-    "kms:DisableKeyRotation",
-    "kms:EnableKey",
-    "kms:EnableKeyRotation",
-    "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus",
-    "kms:ListGrants",
-    "kms:ListKeyPolicies",
-    "kms:ListKeyRotations",
-    "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
-    "kms:RevokeGrant",
-    "kms:RotateKeyOnDemand",
-    "kms:ScheduleKeyDeletion",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:UpdateAlias",
-    "kms:UpdateKeyDescription",
-)
 
 
 def check_log_retention(days: int) -> int:
@@ -335,8 +312,9 @@ class DeploymentContext(BaseModel):
 
 
 def main(module: str, synthesize: Callable[[], None], errors: tuple[type[Exception], ...] = ()) -> None:
-    """Run `synthesize`; a bad input (ParameterError or one of `errors`) ends the process with one line."""
-    handled: tuple[type[Exception], ...] = (ParameterError, *errors)
+    """Run `synthesize`; a bad input (a ModuleError, ParameterError among them, or one of `errors`) ends the
+    process with one line."""
+    handled: tuple[type[Exception], ...] = (ModuleError, *errors)
     try:
         synthesize()
     except handled as error:
@@ -345,30 +323,3 @@ def main(module: str, synthesize: Callable[[], None], errors: tuple[type[Excepti
         if "ValidationFailed" not in str(error):
             raise
         sys.exit(f"{module}: rule-pack findings (listed above) must be fixed or acknowledged")
-
-
-def govern(stack: Any, boundary: str | None, key_administrators: tuple[str, ...], retention_days: int) -> None:
-    """What a platform team's guardrails ask of every resource of the stack, the CDK's own included: a
-    permissions boundary on every role, the named key administrators on every key, and every log group
-    kept `log-retention-days`."""
-    from aws_cdk import aws_iam as iam
-    from aws_cdk import aws_kms as kms
-    from aws_cdk import aws_logs as logs
-
-    if boundary:
-        arn = f"arn:{stack.partition}:iam::{stack.account}:policy/{boundary}"
-        iam.PermissionsBoundary.of(stack).apply(
-            iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", arn)
-        )
-    for node in stack.node.find_all():
-        if isinstance(node, logs.CfnLogGroup):
-            node.retention_in_days = retention_days
-        if isinstance(node, kms.Key) and key_administrators:
-            node.add_to_resource_policy(
-                iam.PolicyStatement(
-                    sid="KeyAdministrators",
-                    principals=[iam.ArnPrincipal(arn) for arn in key_administrators],
-                    actions=list(KEY_ADMINISTRATION_ACTIONS),
-                    resources=["*"],
-                )
-            )

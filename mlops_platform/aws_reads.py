@@ -1,11 +1,11 @@
-"""The module's reads of AWS at synth time: how their clients are made and how a failed read is told.
+"""A module's reads of AWS at synth time: how their clients are made and how a failed read is told.
 
-Seed-Farmer runs `python app.py` with the module's deployment role, which modulestack.yaml grants these
-reads. Each read is one short attempt (a five-second connect timeout, one retry), so a machine with
+Seed-Farmer runs `python app.py` with the module's deployment role, which the module's modulestack.yaml
+grants these reads. Each read is one short attempt (a five-second connect timeout, one retry), so a machine with
 credentials and no route to AWS gets one clear error within seconds instead of half a minute of retries.
 A denied read is one error naming the action, the caller and what to grant; a read that finds nothing
 (the endpoint's first deploy) is not an error. Without credentials nothing can deploy, and synthesis
-skips the reads it can do without, with a one-line note (synthesis.py).
+skips the reads it can do without, with a one-line note (the module's synthesis).
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from mlops_platform.contract import ModuleError
+
 # One retry in botocore's standard mode (max_attempts counts the retries): throttling and a dropped
 # connection are retried once, an unreachable endpoint fails in seconds.
 SHORT_READS = Config(connect_timeout=5, read_timeout=20, retries={"max_attempts": 1, "mode": "standard"})
 DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
 
 
-class AwsReadError(Exception):
+class AwsReadError(ModuleError):
     """A read the module makes before deploying was denied, failed, or could not reach AWS; the message
     says which read, why the module makes it, and what to do."""
 
