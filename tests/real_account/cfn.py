@@ -278,7 +278,8 @@ def modulestack_templates() -> list[Template]:
         "ModuleName": "endpoint",
         "RoleName": "mlops-demo-endpoint-deployment-role",
     }
-    fixed = "arn:aws:sagemaker:us-east-1:444455556666:model-package/fraud-detector/3"  # a registry account's
+    # A package of this account's registry (a registry account's: tests/test_real_account_cross_account.py).
+    fixed = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
     # The group case has capitals in its project and deployment names too (SageMaker's ARNs have none).
     for case, names, group, package in (
         ("modulestack-group", {"ProjectName": "MLOps", "DeploymentName": "Demo"}, "Demo-Fraud-Detector", ""),

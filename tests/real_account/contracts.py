@@ -406,9 +406,9 @@ def _package_reads(template: Template, role: str, sagemaker: str) -> Iterator[Co
         call = Request(role, "sagemaker:DescribeModelPackage", fixed)
         yield Contract(
             "deployment role",
-            "sagemaker:DescribeModelPackage (the fixed model-package-arn, in its registry's account)",
+            "sagemaker:DescribeModelPackage (the fixed model-package-arn)",
             call,
-            changed(call, resource=fixed.rsplit("/", 1)[0] + "/4"),
+            changed(call, resource=fixed.replace(f":{template.account}:", f":{OTHER_ACCOUNT}:")),
         )
     if "ModelPackageLookup" not in template.resources:
         return
