@@ -28,6 +28,8 @@ DEFAULTS = """\
   instances' storage volumes, captured data, every log group (endpoint and functions), the refresh
   queues and idempotency table, and the notification topic; its key policy names the execution role
   (so a role given by ARN works too) and lets AWS services use it only for this account's resources.
+  Model package group: the artifacts bucket's key, which the target accounts may use to decrypt only
+  through S3 of the region.
 - **Encryption in transit.** Queues and the topic refuse non-TLS requests (`aws:SecureTransport`);
   security groups allow HTTPS egress only.
 - **Network isolation.** {isolation} Models run in the VPC's private subnets;
@@ -38,9 +40,13 @@ DEFAULTS = """\
   scoped to the resources it serves: the exact model artifact and image when known, the endpoint's own
   log group, network interfaces in its own VPC, this endpoint for the invoke and refresh functions, the
   two endpoint configurations the refresh switches between. {managed_policies}
-  `permissions-boundary-name` applies a boundary to every role either module creates (the CDK's own
+  `permissions-boundary-name` applies a boundary to every role the modules create (the CDK's own
   included); `key-administrator-arns` names who may manage a module's keys beside the account, and
   `log-retention-days` (a year or more) how long every log group the stacks create is kept.
+- **Across accounts, exactly the target accounts.** The model package group grants each account of
+  `target_account_ids` once (never the registry's own) the group's versions, their artifacts under one
+  prefix, their key through S3, the listed repositories' images, and its approvals on their event buses,
+  through a role EventBridge may take for that rule only; see "Across accounts" below.
 - **Rule packs on every synthesis.** cdk-nag's AwsSolutions, NIST 800-53 rev 5 and HIPAA Security
   packs run whenever a module synthesizes (tests, the rehearsal, `seedfarmer apply`); AWS Control
   Tower's proactive controls (the cfn-guard rules that report on a resource type the stack holds, such

@@ -14,16 +14,27 @@ from tests.repository import MODULE_DIRS, ROOT, module_documents, module_paramet
 
 def table(readme: str, heading: str) -> list[list[str]]:
     """The rows of the first Markdown table under `heading`, cells stripped, header row dropped."""
-    lines = readme.split(f"\n{heading}\n", 1)[1].splitlines()
-    rows = []
-    started = False
-    for line in lines:
+    return tables(readme, heading)[0]
+
+
+def tables(readme: str, heading: str) -> list[list[list[str]]]:
+    """The rows of each Markdown table under `heading` (a `## ` heading, up to the next one: a section may
+    split a table under `### ` headings, as Required and Optional), cells stripped, header rows dropped."""
+    section = readme.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    found: list[list[list[str]]] = []
+    previous = ""
+    for line in section.splitlines():
+        if line.startswith("|") and not previous.startswith("|"):
+            found.append([])
         if line.startswith("|"):
-            started = True
-            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-        elif started:
-            break
-    return rows[2:]
+            found[-1].append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        previous = line
+    return [rows[2:] for rows in found]
+
+
+def inputs(readme: str) -> list[list[str]]:
+    """The rows of every table of a README's Inputs (its Required and Optional tables, or its one table)."""
+    return [row for rows in tables(readme, "## Inputs") for row in rows]
 
 
 def documented_default(cell: str) -> Any:
@@ -43,7 +54,7 @@ DESCRIBED = object()
 @pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: str(Path(path).relative_to(ROOT)))
 def test_readme_inputs_table_matches_the_settings(module_dir: Path) -> None:
     declared = module_parameters(module_dir)
-    rows = table(module_documents(module_dir), "## Inputs")
+    rows = inputs(module_documents(module_dir))
     documented = {row[0].strip("`"): row for row in rows}
     assert sorted(documented) == sorted(declared)
     for name, row in documented.items():
@@ -67,10 +78,11 @@ def test_readme_counts_the_parameter_sets_the_matrices_hold() -> None:
 @pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: str(Path(path).relative_to(ROOT)))
 def test_a_module_readme_that_splits_required_from_optional_names_every_parameter_once(module_dir: Path) -> None:
     readme = (module_dir / "README.md").read_text()
-    if "\n### Required\n" not in readme:
-        return  # a short README keeps its whole inputs table instead
-    required = readme.split("\n### Required\n", 1)[1].split("\n### Optional\n", 1)[0]
-    optional = readme.split("\n### Optional\n", 1)[1].split("\n## ", 1)[0]
+    if "\n## Parameters\n" not in readme:
+        return  # a README that keeps its inputs tables: test_readme_inputs_table_matches_the_settings reads them
+    parameters = readme.split("\n## Parameters\n", 1)[1].split("\n## ", 1)[0]
+    required = parameters.split("\n### Required\n", 1)[1].split("\n### Optional\n", 1)[0]
+    optional = parameters.split("\n### Optional\n", 1)[1]
     named = [re.findall(r"`([a-z0-9-]+)`", section) for section in (required, optional)]
     declared = set(module_parameters(module_dir))
     assert sorted(named[0] + named[1]) == sorted(declared), "each parameter once, in Required or Optional"

@@ -146,3 +146,20 @@ def instance_size_actions() -> frozenset[str]:
     """The call that reads the size of an instance type (instance_sizes.py), with the deployment role."""
     tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "instance_sizes.py").read_text())
     return frozenset(iam_action("ec2", method) for method in _method_calls(tree, "ec2"))
+
+
+REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "sagemaker_model_package_group"
+
+
+@cache
+def registry_read_actions() -> frozenset[str]:
+    """The calls the model package group module makes before each deploy with the deployment role: a kept
+    group and the deployed description (kept.py), the policies of existing resources (existing.py)."""
+    receivers = {"sagemaker": "sagemaker", "cloudformation": "cloudformation", "s3": "s3", "kms": "kms", "ecr": "ecr"}
+    trees = [ast.parse((REGISTRY / name).read_text()) for name in ("kept.py", "existing.py")]
+    return frozenset(
+        iam_action(service, method)
+        for tree in trees
+        for variable, service in receivers.items()
+        for method in _method_calls(tree, variable)
+    )

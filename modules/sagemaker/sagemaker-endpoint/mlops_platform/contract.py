@@ -96,7 +96,7 @@ MESSAGES = {
 }
 # Our own validators' messages (ValueError) already say what is wrong in our words.
 OWN_MESSAGES = {"value_error", "assertion_error"}
-MENTIONS_AN_EXAMPLE = ("for example", "such as", "expected arn", "e.g.")
+MENTIONS_AN_EXAMPLE = ("for example", "such as", "expected arn", "e.g.", "did you mean")
 
 
 def _field(model: type[BaseModel] | None, location: tuple[int | str, ...]) -> FieldInfo | None:
@@ -181,7 +181,7 @@ def describe(error: ValidationError, model: type[BaseModel] | None = None) -> st
         location = item["loc"]
         if location in enclosing:
             continue
-        name = parameter_name(str(location[0])) if location else "parameters"
+        name = manifest_name(model, str(location[0])) if location else "parameters"
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[1:])
         info = _field(model, location)
         text = message(item, info)
@@ -190,6 +190,12 @@ def describe(error: ValidationError, model: type[BaseModel] | None = None) -> st
         given = f" (got {json.dumps(item['input'], default=str)})" if location and item["type"] != "missing" else ""
         lines.append(f"parameter '{name}{path}': {text}{given}{accepted(text, info)}")
     return "\n".join(lines)
+
+
+def manifest_name(model: type[BaseModel] | None, field: str) -> str:
+    """A field's name as the module's manifests write it: the settings class's `manifest_name`, else kebab-case."""
+    named = getattr(model, "manifest_name", None)
+    return str(named(field)) if callable(named) else parameter_name(field)
 
 
 def decode_json(value: Any, accepted: str) -> Any:
@@ -252,17 +258,28 @@ class ModuleSettings(BaseSettings):
 
     @classmethod
     def from_env(cls) -> Self:
-        """Read and validate the parameters; raise ParameterError naming each bad or unknown one."""
+        """Read and validate the parameters; raise ParameterError naming every bad or unknown one at once
+        (an unknown name does not hide the errors of the others, nor of how they combine)."""
         given = given_parameters(os.environ, cls.alternative_names)
         known = {parameter_name(name) for name in cls.model_fields}
-        unknown = [unknown_parameter(name, known, cls.alternative_names) for name in sorted(given) if name not in known]
-        if unknown:
-            raise ParameterError("\n".join(unknown))
+        named = {cls.manifest_name(name) for name in cls.model_fields}
+        problems = [
+            unknown_parameter(cls.manifest_name(name.replace("-", "_")), named, cls.alternative_names)
+            for name in sorted(given)
+            if name not in known
+        ]
         try:
-            settings = cls.model_validate({name.replace("-", "_"): value for name, value in given.items()})
+            settings = cls.model_validate(
+                {name.replace("-", "_"): value for name, value in given.items() if name in known}
+            )
         except ValidationError as error:
-            raise ParameterError(describe(error, cls)) from None
-        settings.check()
+            raise ParameterError("\n".join([*problems, describe(error, cls)])) from None
+        try:
+            settings.check()
+        except ParameterError as error:
+            problems.append(str(error))
+        if problems:
+            raise ParameterError("\n".join(problems))
         return settings
 
     @classmethod
@@ -270,6 +287,13 @@ class ModuleSettings(BaseSettings):
         # from_env() reads the environment itself (to accept other spellings and name unknown parameters);
         # the class then validates exactly what it was given.
         return (init_settings,)
+
+    @classmethod
+    def manifest_name(cls, field: str) -> str:
+        """How the module's manifests write the parameter of `field`, which every error line uses: kebab-case
+        (`instance-type`). A module whose reference writes snake_case (`model_package_group_name`) overrides it;
+        Seed-Farmer gives both spellings the same environment variable, so either is accepted."""
+        return parameter_name(field)
 
     def check(self) -> None:
         """How the parameters combine (each value is checked by its field): raise ParameterError naming them."""
