@@ -17,7 +17,8 @@ from e2e.server import emulator
 from e2e.steps import CheckFailed, Steps
 from e2e.update import approve_newer_package, observe_update
 from rehearsal.emulator import Emulator, ResourceLog
-from rehearsal.seed import load_seed, seed_account
+from rehearsal.seed import load_seed
+from rehearsal.seeding import seed_account
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = Path("manifests/deployment.yaml")

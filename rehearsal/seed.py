@@ -46,6 +46,13 @@ class NamedValue(_Strict):
     value: str
 
 
+class ServiceQuota(_Strict):
+    """One of SageMaker's quotas, by the name Service Quotas gives it: `ml.g5.xlarge for endpoint usage`."""
+
+    name: str
+    value: float
+
+
 class ManifestEdit(_Strict):
     """One parameter of a module entry given a new value, as a person's reviewed change of the manifest."""
 
@@ -75,6 +82,7 @@ class AccountSeed(_Strict):
     model_package_groups: list[PackageGroup] = []
     ssm_parameters: list[NamedValue] = []
     secrets: list[NamedValue] = []
+    service_quotas: list[ServiceQuota] = []  # SageMaker's, as the endpoint module reads them before deploying
 
 
 class Seed(AccountSeed):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rehearsal import quotas
 from rehearsal.emulator import Emulator
 from rehearsal.seed import Package, PackageGroup, Seed, SeedError
 
@@ -61,6 +62,10 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
     for secret in seed.secrets:
         secrets.create_secret(Name=secret.name, SecretString=secret.value)
         seeded.lines.append(f"secret {secret.name}")
+    if seed.service_quotas:
+        quotas.seed(emulator.account, region, {quota.name: quota.value for quota in seed.service_quotas})
+        for quota in seed.service_quotas:
+            seeded.lines.append(f"SageMaker quota '{quota.name}': {quota.value:g}")
     return seeded
 
 
