@@ -8,18 +8,23 @@ from typing import Any
 import boto3
 
 Inventory = dict[str, set[str]]
-CREDENTIALS = {"aws_access_key_id": "e2e", "aws_secret_access_key": "e2e"}
 
 
 class Account:
-    """Clients bound to the emulator, for one account and region."""
+    """Clients bound to the emulator, for one account (the one its credentials are of) and region."""
 
-    def __init__(self, url: str, region: str) -> None:
+    def __init__(self, url: str, region: str, credentials: dict[str, str] | None = None) -> None:
         self.url = url
         self.region = region
+        given = credentials or {"AWS_ACCESS_KEY_ID": "e2e", "AWS_SECRET_ACCESS_KEY": "e2e"}
+        self.credentials = {
+            "aws_access_key_id": given["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": given["AWS_SECRET_ACCESS_KEY"],
+            "aws_session_token": given.get("AWS_SESSION_TOKEN"),
+        }
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.url, region_name=self.region, **CREDENTIALS)  # type: ignore[call-overload]
+        return boto3.client(service, endpoint_url=self.url, region_name=self.region, **self.credentials)  # type: ignore[call-overload]
 
 
 def inventory(account: Account) -> Inventory:

@@ -45,6 +45,7 @@ from typing import Any
 import yaml
 
 from e2e.steps import load_average
+from e2e.world import in_target_account
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENT_IMAGE = "public.ecr.aws/codebuild/local-builds:latest"
@@ -240,6 +241,7 @@ def run(argv: list[str], scratch: Path) -> int:
     source = Path(invocation.variables["SOURCE"])
     buildspec = Path(invocation.variables["BUILDSPEC"])
     env_file = read_env_file(Path(invocation.mounts[ENV_MOUNT]) / invocation.variables["ENV_VAR_FILE"])
+    invocation.variables.update(in_target_account(scratch, source, buildspec.read_text(), invocation.variables))
     build = new_build(scratch, source)
     (build.folder / "environment.json").write_text(
         json.dumps({"env_file": env_file, "docker_env": invocation.variables}, indent=2, sort_keys=True) + "\n"
@@ -333,7 +335,7 @@ def main() -> int:
     scratch = Path(os.environ.get("E2E_SCRATCH", ROOT / ".e2e"))
     try:
         return run(sys.argv[1:], scratch)
-    except StandInError as error:
+    except (StandInError, ValueError) as error:
         print(f"docker (CodeBuild stand-in): {error}", file=sys.stderr)
         return 125
 

@@ -53,13 +53,15 @@ def serve(url_file: Path) -> None:
 
 
 @contextlib.contextmanager
-def emulator(scratch: Path, account: str) -> Iterator[str]:
-    """Start the emulator process for `account`, yield its URL, and always stop it."""
+def emulator(scratch: Path) -> Iterator[str]:
+    """Start the emulator process, yield its URL, and always stop it. It answers each request in the account of
+    its credentials: no MOTO_ACCOUNT_ID pins one (e2e/world.py)."""
     url_file = scratch / "emulator.url"
     url_file.unlink(missing_ok=True)
     log = scratch / "logs" / "emulator.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, "MOTO_ACCOUNT_ID": account, "PYTHONPATH": str(ROOT)}
+    environment = {key: value for key, value in os.environ.items() if key != "MOTO_ACCOUNT_ID"}
+    environment["PYTHONPATH"] = str(ROOT)
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "e2e.server", str(url_file)], env=environment, stdout=output, stderr=output

@@ -87,6 +87,39 @@ def test_resource_types_moto_lacks() -> None:
     )
 
 
+def test_yaml_get_att_in_sequence_form() -> None:
+    template = """
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - Effect: Deny
+            Principal: "*"
+            Action: s3:*
+            Resource: !GetAtt
+              - Bucket
+              - Arn
+            Condition: {Bool: {"aws:SecureTransport": "false"}}
+"""
+
+    def observe() -> Any:
+        client("cloudformation").create_stack(StackName="stack", TemplateBody=template)
+        bucket = client("s3").list_buckets()["Buckets"][0]["Name"]
+        return json.loads(client("s3").get_bucket_policy(Bucket=bucket)["Policy"])["Statement"][0]["Resource"]
+
+    failed = str(moto_alone("yaml_get_att_in_sequence_form", observe))
+    assert failed.startswith(
+        "ClientError: An error occurred (ValidationError) when calling the CreateStack operation: "
+    )
+    assert "references undefined resource ScalarNode" in failed
+    assert str(with_fixes(observe)).startswith("arn:aws:s3:::stack-bucket-")
+
+
 def test_bucket_policy_conditions_are_not_ignored() -> None:
     tls_only = {
         "Effect": "Deny",

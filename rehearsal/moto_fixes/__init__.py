@@ -43,6 +43,7 @@ FIXES: tuple[Callable[[Patcher], None], ...] = (
     resources.variants_without_a_model_host_inference_components,
     resources.current_instance_types_are_accepted,
     resource_types.resource_types_moto_lacks,
+    resource_types.yaml_get_att_in_sequence_form,
     resource_types.bucket_policy_conditions_are_not_ignored,
     sagemaker.model_package_group_policies,
     sagemaker.model_package_groups_of_another_account_are_read_there,

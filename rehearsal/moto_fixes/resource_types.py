@@ -33,6 +33,26 @@ def resource_types_moto_lacks(patch: Patcher) -> None:
     patch.wrap(parsing, "resource_class_from_type", make, ("resource_type",))
 
 
+def yaml_get_att_in_sequence_form(patch: Patcher) -> None:
+    # A YAML template may write `!GetAtt [Bucket, Arn]` as a sequence (Seed-Farmer's own bucket stack does, in its
+    # BucketPolicy). moto turns that into a list of YAML nodes, not of names, and fails the stack ("Fn::GetAtt
+    # references undefined resource ScalarNode(...)") once it resolves it, which it does for every resource type it
+    # creates (AWS::S3::BucketPolicy among them, resource_types_moto_lacks). CloudFormation reads the names.
+    import yaml
+    from moto.cloudformation import models, responses
+
+    def make(original: Any) -> Any:
+        def constructor(loader: Any, tag: Any, node: Any) -> Any:
+            if tag == "!GetAtt" and isinstance(node, yaml.SequenceNode):
+                return {"Fn::GetAtt": loader.construct_sequence(node)}
+            return original(loader, tag, node)
+
+        return constructor
+
+    patch.wrap(models, "yaml_tag_constructor", make, ("loader", "tag", "node"))
+    patch.wrap(responses, "yaml_tag_constructor", make, ("loader", "tag", "node"))
+
+
 def bucket_policy_conditions_are_not_ignored(patch: Patcher) -> None:
     # moto enforces a bucket policy on object calls but ignores its conditions: a bucket that denies requests
     # without TLS (`aws:SecureTransport` false, as every bucket of ours does) refuses every object call, over
