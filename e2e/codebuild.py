@@ -241,7 +241,9 @@ def run(argv: list[str], scratch: Path) -> int:
     source = Path(invocation.variables["SOURCE"])
     buildspec = Path(invocation.variables["BUILDSPEC"])
     env_file = read_env_file(Path(invocation.mounts[ENV_MOUNT]) / invocation.variables["ENV_VAR_FILE"])
-    invocation.variables.update(in_target_account(scratch, source, buildspec.read_text(), invocation.variables))
+    invocation.variables.update(
+        in_target_account(scratch, source, buildspec.read_text(), invocation.variables, env_file)
+    )
     build = new_build(scratch, source)
     (build.folder / "environment.json").write_text(
         json.dumps({"env_file": env_file, "docker_env": invocation.variables}, indent=2, sort_keys=True) + "\n"

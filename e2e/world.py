@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import yaml
 
 from e2e.account import Account
 from rehearsal.accounts import Accounts
@@ -112,14 +113,27 @@ def assume(url: str, region: str, account: str, role: str, credentials: dict[str
     }
 
 
-def in_target_account(scratch: Path, source: Path, buildspec: str, variables: dict[str, str]) -> dict[str, str]:
+def in_target_account(
+    scratch: Path, source: Path, buildspec: str, variables: dict[str, str], env_file: dict[str, str]
+) -> dict[str, str]:
     """The module role's credentials in the bundle's target account (what CodeBuild's build there runs with),
-    assumed with the caller's; and which account and role, for the build's record."""
+    assumed with the caller's; and which account and role, for the build's record. The role is the one a deploy's
+    buildspec records in the module's metadata (`ModuleDeploymentRoleName`), and a destroy's finds there, as
+    Seed-Farmer does."""
     targets = json.loads((scratch / TARGETS).read_text())
-    target = targets.get(source.name.rstrip("/"))
-    role = re.search(r"-k ModuleDeploymentRoleName -v (\S+)", buildspec)
-    if target is None or role is None:
+    target = targets.get(source.name)
+    phases = (yaml.safe_load(buildspec) or {}).get("phases") or {}
+    commands = [str(command) for phase in phases.values() for command in (phase or {}).get("commands") or []]
+    roles = [match.group(1) for command in commands if (match := _MODULE_ROLE.search(command))]
+    metadata = next((value for name, value in env_file.items() if name.endswith("MODULE_METADATA") and value), "")
+    if metadata and not roles:
+        roles = [str(json.loads(metadata).get("ModuleDeploymentRoleName") or "")] if metadata.startswith("{") else []
+        roles = [role for role in roles if role]
+    if target is None or not roles:
         raise ValueError(f"no target account or module role recorded for bundle {source.name}")
     caller = {key: value for key, value in variables.items() if key.startswith("AWS_")}
-    credentials = assume(variables["AWS_ENDPOINT_URL"], target["region"], target["account"], role.group(1), caller)
-    return {**credentials, "E2E_TARGET_ACCOUNT": target["account"], "E2E_MODULE_ROLE": role.group(1)}
+    credentials = assume(variables["AWS_ENDPOINT_URL"], target["region"], target["account"], roles[0], caller)
+    return {**credentials, "E2E_TARGET_ACCOUNT": target["account"], "E2E_MODULE_ROLE": roles[0]}
+
+
+_MODULE_ROLE = re.compile(r"-k ModuleDeploymentRoleName -v (\S+)")

@@ -250,5 +250,6 @@ class _Record:
 
 
 def _text(policy: Any) -> Any:
-    """A policy as the APIs keep it: JSON text (CloudFormation takes an object)."""
-    return json.dumps(policy) if isinstance(policy, dict) else policy
+    """A policy as the APIs keep it: JSON text (CloudFormation takes an object; from YAML, an unquoted
+    `Version: 2012-10-17` is a date, written back as the text it was)."""
+    return json.dumps(policy, default=str) if isinstance(policy, dict) else policy
