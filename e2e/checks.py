@@ -12,8 +12,18 @@ import yaml
 from e2e.account import Account
 from e2e.steps import CheckFailed
 
-# Keys Seed-Farmer adds to every module's metadata in the build's post_build phase.
-SEEDFARMER_KEYS = frozenset({"SeedFarmerDeployed", "ModuleDeploymentRoleName", "SeedFarmerModuleCommitHash"})
+# Keys Seed-Farmer adds to every module's metadata in the build's post_build phase (the last three in a CodeBuild
+# build: its remote mode).
+SEEDFARMER_KEYS = frozenset(
+    {
+        "SeedFarmerDeployed",
+        "ModuleDeploymentRoleName",
+        "SeedFarmerModuleCommitHash",
+        "CodeBuildBuildUrl",
+        "CloudWatchLogStream",
+        "CloudWatchLogStreamArn",
+    }
+)
 
 
 @dataclass(frozen=True)

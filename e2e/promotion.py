@@ -181,7 +181,7 @@ def promote(
             f"seedfarmer taint module ({module.group}/{module.name})", [*SEEDFARMER, "taint", "module", *selector], ROOT
         )
     edited, serves = edited_manifest(loaded, taken, scratch)
-    final = [*apply[:3], str(edited.relative_to(ROOT)), "--local"] if edited else apply
+    final = [*apply[:4], str(edited.relative_to(ROOT))] if edited else apply
     built = len(records.builds(scratch))
     steps.command(
         "seedfarmer apply after the promotion" + (f" ({edited.relative_to(ROOT)})" if edited else ""), final, ROOT

@@ -47,7 +47,6 @@ def end_to_end(scratch: Path, progress: Callable[[str], None], manifest: Path = 
     # What a container would throw away with itself is deleted in the background as builds finish.
     with emulator(scratch) as url, discarding(scratch):
         world = World(url, accounts, scratch)
-        world.write_targets(loaded.deployment)
         steps.environment = world.environment(accounts.toolchain)  # a person of the toolchain account runs apply
         try:
             _scenario(steps, world, loaded, manifest, scratch, deployment, modules, report)
@@ -68,7 +67,7 @@ def _scenario(
     modules: list[checks.Module],
     report: dict[str, Any],
 ) -> None:
-    apply = [*SEEDFARMER, "apply", str(manifest), "--local"]
+    apply = [*SEEDFARMER, "apply", str(manifest)]
     preparation.bootstrap(steps, world, scratch)
     seeded = steps.check("seed each account from rehearsal/account.yaml", lambda: preparation.seed(world, loaded))
     steps.note("; ".join(seeded))
@@ -104,7 +103,7 @@ def _scenario(
     report["update"] = promotion.promote(steps, world, loaded, manifest, scratch, deployment, modules, metadata, apply)
 
     retained = steps.check("read what the stacks keep on deletion", lambda: leftovers.retained(world))
-    steps.command(f"seedfarmer destroy {deployment}", [*SEEDFARMER, "destroy", deployment, "--local"], ROOT)
+    steps.command(f"seedfarmer destroy {deployment}", [*SEEDFARMER, "destroy", deployment], ROOT)
     report["kept"], report["leftovers"] = steps.check(
         "nothing is left but what is kept by design", lambda: leftovers.nothing_left(world, before, retained)
     )
@@ -128,7 +127,7 @@ def _first_apply(
         first = preparation.manifest_up_to(loaded, group, scratch)
         steps.command(
             f"seedfarmer apply, groups up to {group} (the registry)",
-            [*apply[:3], str(first.relative_to(ROOT)), "--local"],
+            [*apply[:4], str(first.relative_to(ROOT))],
             ROOT,
         )
         [module] = [module for module in modules if (module.group, module.name) == (group, name)]

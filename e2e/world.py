@@ -9,16 +9,12 @@ toolchain account through its own roles, as in AWS.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import boto3
-import yaml
 
 from e2e.account import Account
 from rehearsal.accounts import Accounts
@@ -26,8 +22,6 @@ from rehearsal.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parents[1]
 PERSON = "e2e-admin"
-# Where the stand-in finds each bundle's target account and region (e2e/codebuild.py reads it).
-TARGETS = "targets.json"
 
 
 @dataclass
@@ -55,11 +49,11 @@ class World:
 
     def environment(self, account: str) -> dict[str, str]:
         """What every command run as a person of `account` sees: the emulator's endpoint and that account's
-        credentials, the stand-in first on PATH, a HOME under the scratch folder, none of the caller's AWS
+        credentials, the environment's tools on PATH, a HOME under the scratch folder, none of the caller's AWS
         settings, and the account variables the manifests read."""
         clean = Emulator.clean(dict(os.environ))
         inherited = {name: value for name, value in clean.items() if not name.startswith("AWS_")}
-        path = [str(ROOT / "e2e" / "bin"), str(Path(sys.executable).parent), str(ROOT / "node_modules" / ".bin")]
+        path = [str(Path(sys.executable).parent), str(ROOT / "node_modules" / ".bin")]
         region = self.accounts.toolchain_region
         return {
             **inherited,
@@ -81,18 +75,6 @@ class World:
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         }
 
-    def write_targets(self, deployment: Any) -> None:
-        """Each module's bundle (`<deployment>-<group>-<module>`) -> its target account and region."""
-        targets = {
-            f"{deployment.name}-{group.name}-{module.name}": {
-                "account": str(module.get_target_account_id()),
-                "region": str(module.target_region),
-            }
-            for group in deployment.groups
-            for module in group.modules
-        }
-        (self.scratch / TARGETS).write_text(json.dumps(targets, indent=2, sort_keys=True) + "\n")
-
 
 def assume(url: str, region: str, account: str, role: str, credentials: dict[str, str] | None = None) -> dict[str, str]:
     """Credentials of `role` in `account`, assumed against the emulator (with `credentials`, else fake keys)."""
@@ -111,29 +93,3 @@ def assume(url: str, region: str, account: str, role: str, credentials: dict[str
         "AWS_SECRET_ACCESS_KEY": str(assumed["SecretAccessKey"]),
         "AWS_SESSION_TOKEN": str(assumed["SessionToken"]),
     }
-
-
-def in_target_account(
-    scratch: Path, source: Path, buildspec: str, variables: dict[str, str], env_file: dict[str, str]
-) -> dict[str, str]:
-    """The module role's credentials in the bundle's target account (what CodeBuild's build there runs with),
-    assumed with the caller's; and which account and role, for the build's record. The role is the one a deploy's
-    buildspec records in the module's metadata (`ModuleDeploymentRoleName`), and a destroy's finds there, as
-    Seed-Farmer does."""
-    targets = json.loads((scratch / TARGETS).read_text())
-    target = targets.get(source.name)
-    phases = (yaml.safe_load(buildspec) or {}).get("phases") or {}
-    commands = [str(command) for phase in phases.values() for command in (phase or {}).get("commands") or []]
-    roles = [match.group(1) for command in commands if (match := _MODULE_ROLE.search(command))]
-    metadata = next((value for name, value in env_file.items() if name.endswith("MODULE_METADATA") and value), "")
-    if metadata and not roles:
-        roles = [str(json.loads(metadata).get("ModuleDeploymentRoleName") or "")] if metadata.startswith("{") else []
-        roles = [role for role in roles if role]
-    if target is None or not roles:
-        raise ValueError(f"no target account or module role recorded for bundle {source.name}")
-    caller = {key: value for key, value in variables.items() if key.startswith("AWS_")}
-    credentials = assume(variables["AWS_ENDPOINT_URL"], target["region"], target["account"], roles[0], caller)
-    return {**credentials, "E2E_TARGET_ACCOUNT": target["account"], "E2E_MODULE_ROLE": roles[0]}
-
-
-_MODULE_ROLE = re.compile(r"-k ModuleDeploymentRoleName -v (\S+)")

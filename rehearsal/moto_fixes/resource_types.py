@@ -58,28 +58,25 @@ def bucket_policy_conditions_are_not_ignored(patch: Patcher) -> None:
     # without TLS (`aws:SecureTransport` false, as every bucket of ours does) refuses every object call, over
     # TLS or not. AWS applies a statement only when its conditions hold. moto cannot evaluate them, so it now
     # applies only the statements without conditions; the rehearsal evaluates policies with the IAM simulator.
+    # moto's function reads the policy from the bucket itself (replaced, not wrapped: a wrapper would have to
+    # change the bucket's policy while other requests may read it).
     from moto.s3.models import FakeBucket
 
-    def make(original: Any) -> Any:
-        def permission(self: Any, action: str, resource: str) -> Any:
-            if self.policy is None:
-                return original(self, action, resource)
-            document = json.loads(self.policy)
-            statements = document.get("Statement") or []
-            kept = [
-                statement
-                for statement in ([statements] if isinstance(statements, dict) else statements)
-                if "Condition" not in statement
-            ]
-            saved, self.policy = self.policy, json.dumps({**document, "Statement": kept}).encode()
-            try:
-                return original(self, action, resource)
-            finally:
-                self.policy = saved
+    def permission(self: Any, action: str, resource: str) -> Any:
+        from moto.iam.access_control import IAMPolicy, PermissionResult
 
-        return permission
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        document = json.loads(self.policy)
+        statements = document.get("Statement") or []
+        kept = [
+            statement
+            for statement in ([statements] if isinstance(statements, dict) else statements)
+            if isinstance(statement, dict) and "Condition" not in statement
+        ]
+        return IAMPolicy(json.dumps({**document, "Statement": kept})).is_action_permitted(action, resource)
 
-    patch.wrap(FakeBucket, "get_permission", make, ("self", "action", "resource"))
+    patch.replace(FakeBucket, "get_permission", permission)
 
 
 class _Resource:
@@ -167,7 +164,10 @@ class _BucketPolicy(_Resource):
 
         properties = cloudformation_json["Properties"]
         bucket = str(properties["Bucket"])
-        s3_backends[account_id]["aws"].put_bucket_policy(bucket, _text(properties["PolicyDocument"]).encode())
+        document = dict(properties["PolicyDocument"])
+        # A statement left out with AWS::NoValue (in an Fn::If) is no statement.
+        document["Statement"] = [statement for statement in document.get("Statement") or [] if statement]
+        s3_backends[account_id]["aws"].put_bucket_policy(bucket, _text(document).encode())
         return _created(_Record(bucket=bucket), bucket)
 
     @classmethod
