@@ -50,7 +50,9 @@ def is_missing(error: ClientError) -> bool:
     details = error.response.get("Error", {})
     code, message = details.get("Code", ""), details.get("Message", "")
     return code in {"ResourceNotFound", "ResourceNotFoundException", "NoSuchKey", "404", "NotFound"} or (
-        code == "ValidationException" and ("not found" in message.lower() or "does not exist" in message)
+        # SageMaker answers a missing endpoint, configuration or model with "Could not find ...".
+        code == "ValidationException"
+        and any(text in message.lower() for text in ("not found", "could not find", "does not exist"))
     )
 
 

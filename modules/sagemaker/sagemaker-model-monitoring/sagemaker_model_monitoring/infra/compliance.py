@@ -56,7 +56,7 @@ WILDCARD_REASONS = {
         "endpoint's subnets by ec2:Subnet where the action supports it."
     ),
     "StartBaseliningJobs": "Processing jobs named with this module's baselining prefix only.",
-    "ReadComputedBaselines": "Reads (HEAD) only the baseline files computed into the baseline output prefix.",
+    "WatchBaseliningJobs": "Describes processing jobs named with this module's baselining prefix only.",
 }
 FUNCTION_CONCURRENCY = (
     "Reserving concurrency fails in accounts at the default quota of 10 concurrent executions; CloudFormation "
