@@ -106,6 +106,8 @@ def choose(settings: MonitoringSettings, from_package: dict[str, Baseline], pack
             problems += computable(job)
         else:
             problems.append(missing(job, package))
+    if settings.baseline_training_data_s3_uri and not any(b.computed_on_deploy for b in chosen.values()):
+        note("baseline-training-data-s3-uri is not used: every job has a baseline from a better source")
     bucket = bucket_of(settings.model_bucket_arn)
     for kind, baseline in chosen.items():
         problems += [
