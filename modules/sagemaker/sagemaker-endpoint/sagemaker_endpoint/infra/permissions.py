@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 
 from sagemaker_endpoint.parameters.formats import ecr_repository_arn, object_arn, s3_location
@@ -24,20 +23,6 @@ NETWORK_DESCRIBE_ACTIONS = [
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
 ]
-# Using a key to encrypt and decrypt (what a role, or CloudWatch Logs for a log group, needs), named
-# one by one: no wildcard actions.
-KEY_USE_ACTIONS = [
-    "kms:Decrypt",
-    "kms:DescribeKey",
-    "kms:Encrypt",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-]
-# What CloudWatch Logs may do with the key under a kms:EncryptionContext:aws:logs:arn condition: the
-# key-use actions whose requests carry that key (DescribeKey carries none, so the condition denies it).
-LOGS_KEY_ACTIONS = [action for action in KEY_USE_ACTIONS if action != "kms:DescribeKey"]
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 
 
@@ -223,40 +208,3 @@ def data_capture_write(capture: CaptureSpec | None) -> list[iam.PolicyStatement]
     if capture is None:
         return []
     return [iam.PolicyStatement(sid="WriteDataCapture", actions=["s3:PutObject"], resources=[capture.objects_arn])]
-
-
-def tracing() -> list[iam.PolicyStatement]:
-    """Send X-Ray traces (no resource-level permissions exist for these actions)."""
-    return [
-        iam.PolicyStatement(
-            sid="SendTraces", actions=["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources=["*"]
-        )
-    ]
-
-
-def function_network_interfaces(vpc_id: str, stack: cdk.Stack) -> list[iam.PolicyStatement]:
-    """What Lambda needs to attach a function to the VPC: its interfaces, in this VPC only."""
-    ec2 = f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}"
-    return [
-        iam.PolicyStatement(
-            sid="FunctionInterfacesInVpc",
-            actions=[
-                "ec2:CreateNetworkInterface",
-                "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses",
-                "ec2:UnassignPrivateIpAddresses",
-            ],
-            resources=["*"],
-            conditions={"ArnEqualsIfExists": {"ec2:Vpc": f"{ec2}:vpc/{vpc_id}"}},
-        ),
-        iam.PolicyStatement(
-            sid="DescribeNetwork",
-            actions=[
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeVpcs",
-            ],
-            resources=["*"],
-        ),
-    ]
