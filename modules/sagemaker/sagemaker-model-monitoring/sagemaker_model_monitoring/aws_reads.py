@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
+from mlops_platform.contract import ModuleError
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sagemaker import SageMakerClient
@@ -23,7 +25,7 @@ MODULE = "sagemaker-model-monitoring"
 ONE_SHORT_ATTEMPT = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 1, "mode": "standard"})
 
 
-class ReadError(Exception):
+class ReadError(ModuleError):
     """AWS could not be read, or answered that what a parameter names is wrong; the message says which."""
 
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring.aws_reads import ReadError, failure, is_missing, note
-from sagemaker_model_monitoring.contract import ParameterError
 from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of
 from sagemaker_model_monitoring.parameters.jobs import JobParameters
 from sagemaker_model_monitoring.rules import outside_bucket

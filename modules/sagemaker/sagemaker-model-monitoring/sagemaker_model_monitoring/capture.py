@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sagemaker_model_monitoring.contract import ParameterError
+from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring.endpoint import Capture, ServedEndpoint
 from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of
 from sagemaker_model_monitoring.parameters.settings import MonitoringSettings

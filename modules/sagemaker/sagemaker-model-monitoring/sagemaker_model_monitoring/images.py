@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sagemaker_model_monitoring.contract import ParameterError
+from mlops_platform.contract import ParameterError
 
 DATA = Path(__file__).with_name("images.json")
 # Which image each job type runs: Model Monitor's analyzer, or SageMaker Clarify's processing image.

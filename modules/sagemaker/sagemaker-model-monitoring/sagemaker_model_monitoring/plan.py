@@ -10,10 +10,10 @@ import dataclasses
 import json
 from typing import Any
 
+from mlops_platform.contract import DeploymentContext
 from sagemaker_model_monitoring import alarm_metrics, names, schedule
 from sagemaker_model_monitoring.baselines import Baseline
 from sagemaker_model_monitoring.capture import CapturedData
-from sagemaker_model_monitoring.contract import DeploymentContext
 from sagemaker_model_monitoring.images import image
 from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of, key_arn
 from sagemaker_model_monitoring.parameters.jobs import JobParameters

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring import schedule
 from sagemaker_model_monitoring.alarm_metrics import check_thresholds
-from sagemaker_model_monitoring.contract import ParameterError
 from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of
 from sagemaker_model_monitoring.parameters.jobs import KINDS, JobParameters
 

@@ -8,12 +8,11 @@ is refused before anything deploys.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sagemaker_model_monitoring import contract, control_tower
-from sagemaker_model_monitoring.contract import DeploymentContext
+from mlops_platform import assembly, contract
+from mlops_platform.contract import DeploymentContext
 from sagemaker_model_monitoring.parameters.settings import MonitoringSettings
 
 if TYPE_CHECKING:
@@ -62,24 +61,18 @@ def monitoring_plan(settings: MonitoringSettings, context: DeploymentContext, fi
 
 def build_app(plan: MonitoringPlan, context: DeploymentContext, outdir: str | None = None) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
-    import aws_cdk as cdk
-    from aws_cdk import aws_iam as iam
-    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
-
     from sagemaker_model_monitoring.infra.stack import MonitoringStack
 
-    app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
+    app = assembly.new_app(outdir)
     stack = MonitoringStack(app, plan=plan, context=context)
-    cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
-    for key, value in plan.tags:
-        cdk.Tags.of(stack).add(key, value)
-    if plan.permissions_boundary_name:
-        arn = f"arn:{stack.partition}:iam::{context.account}:policy/{plan.permissions_boundary_name}"
-        iam.PermissionsBoundary.of(stack).apply(
-            iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", arn)
-        )
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
-    control_tower.add_validator(app, stack)
+    assembly.complete(
+        app,
+        stack,
+        deployment=context,
+        metadata=stack.metadata,
+        tags=dict(plan.tags),
+        permissions_boundary_name=plan.permissions_boundary_name,
+    )
     return app
 
 
@@ -88,16 +81,9 @@ def synthesize(outdir: str | None = None) -> None:
     context = DeploymentContext.from_env()
     settings = MonitoringSettings.from_env()
     findings = read_account(settings, context)
-    app = build_app(monitoring_plan(settings, context, findings), context, outdir)
-    template: dict[str, Any] = app.synth().get_stack_by_name(context.stack_name).template
-    from sagemaker_model_monitoring import retained
-
-    retained.refuse_in_region(template, context.region, context.stack_name)
+    assembly.synthesize(build_app(monitoring_plan(settings, context, findings), context, outdir), context)
 
 
 def main() -> None:
     """`python app.py`: synthesize, or end with one line naming the bad parameter."""
-    from sagemaker_model_monitoring.aws_reads import ReadError
-    from sagemaker_model_monitoring.retained import RetainedLogGroupError
-
-    contract.main("sagemaker-model-monitoring", synthesize, errors=(ReadError, RetainedLogGroupError))
+    contract.main("sagemaker-model-monitoring", synthesize)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring.aws_reads import ReadError
 from sagemaker_model_monitoring.baselines import choose, package_baselines, refuse_missing
-from sagemaker_model_monitoring.contract import ParameterError
 
 BUCKET = "mlops-artifacts"
 PIPELINE = f"s3://{BUCKET}/pipelines/fraud/checks"

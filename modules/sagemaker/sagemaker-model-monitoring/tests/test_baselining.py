@@ -12,7 +12,10 @@ import pytest
 
 FUNCTION = Path(__file__).resolve().parents[1] / "functions" / "baselining"
 BUCKET = "mlops-artifacts"
-FILES = [f"s3://{BUCKET}/baselines/data-quality/constraints.json", f"s3://{BUCKET}/baselines/data-quality/statistics.json"]
+FILES = [
+    f"s3://{BUCKET}/baselines/data-quality/constraints.json",
+    f"s3://{BUCKET}/baselines/data-quality/statistics.json",
+]
 
 
 @pytest.fixture
@@ -55,7 +58,9 @@ def properties() -> dict[str, str]:
             "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}
         },
         "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
-        "AppSpecification": {"ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"},
+        "AppSpecification": {
+            "ImageUri": "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
+        },
         "RoleArn": "arn:aws:iam::123456789012:role/monitoring",
     }
     jobs = [{"Kind": "data-quality", "Files": FILES, "Request": request}]
@@ -67,7 +72,9 @@ def never_sleep(_: float) -> None:
 
 
 def test_a_missing_baseline_is_computed_by_one_processing_job(baselining: Any, account: dict[str, Any]) -> None:
-    outcome = baselining.compute(account["sagemaker"], account["s3"], properties(), "abcd-1234-ef", lambda: 600, never_sleep)
+    outcome = baselining.compute(
+        account["sagemaker"], account["s3"], properties(), "abcd-1234-ef", lambda: 600, never_sleep
+    )
     assert outcome.status == "SUCCESS"
     [name] = outcome.jobs.values()
     assert name.startswith("mlops-demo-monitoring-baseline-data-quality-")
@@ -94,7 +101,7 @@ class Jobs:
     def create_processing_job(self, **request: Any) -> None:
         self.created.append(request["ProcessingJobName"])
 
-    def describe_processing_job(self, ProcessingJobName: str) -> dict[str, str]:  # noqa: N803 - boto3's name
+    def describe_processing_job(self, ProcessingJobName: str) -> dict[str, str]:
         status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
         return {"ProcessingJobStatus": status, "FailureReason": self.reason}
 
@@ -131,8 +138,10 @@ def test_the_function_may_start_only_its_own_jobs_with_the_modules_key(synthesiz
         "sagemaker:InterContainerTrafficEncryption": "true",
     }
     assert start["Condition"]["StringEquals"]["sagemaker:VolumeKmsKey"] == "${EncryptionKey1B843E66.Arn}"
-    assert statements["PassMonitoringRole"]["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+    assert statements["PassMonitoringRole"]["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}
+    }
     [resource] = stack.resources("Custom::MonitoringBaselines").values()
     [schedule] = stack.resources("AWS::SageMaker::MonitoringSchedule").values()
-    assert [key for key in stack.resources("Custom::MonitoringBaselines")][0] in schedule["DependsOn"]
-    assert "mlops-test-monitoring-baseline" == resource["Properties"]["NamePrefix"]
+    assert next(iter(stack.resources("Custom::MonitoringBaselines"))) in schedule["DependsOn"]
+    assert resource["Properties"]["NamePrefix"] == "mlops-test-monitoring-baseline"

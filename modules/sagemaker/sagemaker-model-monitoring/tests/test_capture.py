@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring.aws_reads import ReadError
 from sagemaker_model_monitoring.capture import captured_data
-from sagemaker_model_monitoring.contract import ParameterError
 from sagemaker_model_monitoring.endpoint import served_endpoint
 
 BUCKET = "mlops-artifacts"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sagemaker_model_monitoring.contract import ParameterError
+from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring.images import image
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from seedfarmer.utils import upper_snake_case
 
-from sagemaker_model_monitoring.contract import ParameterError
+from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring.parameters.settings import MonitoringSettings
 
 BUCKET = "arn:aws:s3:::mlops-artifacts"

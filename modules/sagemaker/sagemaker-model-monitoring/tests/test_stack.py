@@ -196,7 +196,7 @@ def test_the_topic_accepts_exactly_these_rules_and_alarms(synthesize: Synth) -> 
     assert sorted(str(rule) for rule in rules) == sorted(
         str({"Fn::GetAtt": [key, "Arn"]}) for key in stack.resources("AWS::Events::Rule")
     )
-    alarms = statements["TheseAlarmsPublish"]["Condition"]["ArnEquals"]["aws:SourceArn"]
+    alarms = statements["TheseAlarmsPublish"]["Condition"]["ArnLike"]["aws:SourceArn"]
     assert len(alarms) == 3
 
 

@@ -10,12 +10,15 @@ only when the training data or the job's settings do.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from sagemaker_model_monitoring.infra.function import python_function
+from mlops_platform.function import LeastPrivilegeFunction
+from mlops_platform.key import ModuleKey
+from sagemaker_model_monitoring.infra import compliance
 from sagemaker_model_monitoring.parameters.formats import S3Location
 from sagemaker_model_monitoring.specs import BaseliningJob, BaseliningSpec, NetworkSpec
 
@@ -24,6 +27,8 @@ OUTPUT_PATH = "/opt/ml/processing/output"
 FILES = {"DataQuality": ("constraints.json", "statistics.json"), "ModelQuality": ("constraints.json",)}
 # The function answers CloudFormation before Lambda's 15-minute limit; a longer baselining fails the deploy.
 FUNCTION_TIMEOUT = cdk.Duration.minutes(15)
+# The Lambda sources live beside the package, in the module folder (functions/<name>/).
+CODE = Path(__file__).resolve().parents[2] / "functions" / "baselining"
 
 
 def computed_baselines(
@@ -32,20 +37,23 @@ def computed_baselines(
     *,
     role: iam.IRole,
     job_key_arn: str,
-    module_key: kms.IKey,
+    module_key: ModuleKey,
     network: NetworkSpec | None,
 ) -> cdk.CustomResource:
     stack = cdk.Stack.of(scope)
-    function = python_function(
+    function = LeastPrivilegeFunction(
         scope,
         "BaseliningFunction",
-        network=network,
-        code="baselining",
+        code=CODE,
         handler="baselining_handler.handler",
         description="Computes the monitoring baselines once on deploy (Model Monitor's analyzer)",
         statements=statements(spec, stack, role.role_arn, job_key_arn, network),
         key=module_key,
         timeout=FUNCTION_TIMEOUT,
+        wildcard_reasons=compliance.WILDCARD_REASONS,
+        why_outside_vpc=compliance.FUNCTION_OUTSIDE_VPC,
+        why_no_dead_letter_queue=compliance.FUNCTION_DEAD_LETTERS,
+        why_no_reserved_concurrency=compliance.FUNCTION_CONCURRENCY,
     )
     jobs = [
         {
@@ -58,7 +66,7 @@ def computed_baselines(
     return cdk.CustomResource(
         scope,
         "ComputedBaselines",
-        service_token=function.function.function_arn,
+        service_token=function.function_arn,
         resource_type="Custom::MonitoringBaselines",
         properties={"NamePrefix": spec.name_prefix, "Jobs": stack.to_json_string(jobs)},
     )

@@ -10,38 +10,24 @@ started the run. One rule forwards this module's failed or stopped runs, another
 from __future__ import annotations
 
 import aws_cdk as cdk
-import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
+from mlops_platform import topic as topics
+from mlops_platform.key import ModuleKey
 from sagemaker_model_monitoring.specs import JobSpec
 
 STATE_CHANGE = "SageMaker Processing Job State Change"
 
 
-def topic(scope: Construct, topic_arn: str | None, key: kms.Key) -> tuple[sns.ITopic, bool]:
-    """The topic notices go to: the one given (its own policy decides who publishes), or the module's own,
-    encrypted with the module key. Returns it and whether the module owns it."""
+def topic(scope: Construct, topic_arn: str | None, key: ModuleKey) -> sns.ITopic:
+    """The topic notices go to: the one given (its own policy decides who publishes to it), or the module's
+    own, encrypted with the module key."""
     if topic_arn:
-        return sns.Topic.from_topic_arn(scope, "NotificationTopic", topic_arn), False
-    return sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True), True
-
-
-@jsii.implements(events.IRuleTarget)
-class _PublishTo:
-    """An SNS target that leaves the topic policy to `allow_publishers` (the CDK's SnsTopic target grants
-    EventBridge publishing with no source condition)."""
-
-    def __init__(self, topic: sns.ITopic) -> None:
-        self.topic = topic
-
-    def bind(self, rule: IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
-        return events.RuleTargetConfig(arn=self.topic.topic_arn)
+        return sns.Topic.from_topic_arn(scope, "NotificationTopic", topic_arn)
+    return topics.NotificationTopic(scope, "NotificationTopic", key=key)
 
 
 def execution_rules(scope: Construct, jobs: tuple[JobSpec, ...], topic: sns.ITopic) -> list[events.Rule]:
@@ -59,7 +45,7 @@ def execution_rules(scope: Construct, jobs: tuple[JobSpec, ...], topic: sns.ITop
             detail_type=[STATE_CHANGE],
             detail={"MonitoringScheduleArn": schedules, "ProcessingJobStatus": ["Failed", "Stopped"]},
         ),
-        targets=[_PublishTo(topic)],
+        targets=[topics.PublishTo(topic)],
     )
     violations = events.Rule(
         scope,
@@ -74,7 +60,7 @@ def execution_rules(scope: Construct, jobs: tuple[JobSpec, ...], topic: sns.ITop
                 "ExitMessage": [{"prefix": "CompletedWithViolations"}],
             },
         ),
-        targets=[_PublishTo(topic)],
+        targets=[topics.PublishTo(topic)],
     )
     return [failed, violations]
 
@@ -111,36 +97,11 @@ def metric_alarms(scope: Construct, jobs: tuple[JobSpec, ...], topic: sns.ITopic
     return alarms
 
 
-def allow_publishers(
-    topic: sns.ITopic, key: kms.Key, rules: list[events.Rule], alarms: list[cloudwatch.CfnAlarm]
-) -> None:
-    """On the module's own topic, exactly these rules and alarms publish, and may use its key to."""
-    stack = cdk.Stack.of(topic)
-    publishers = [("events.amazonaws.com", "TheseRulesPublish", [rule.rule_arn for rule in rules])]
+def allow_publishers(topic: sns.ITopic, rules: list[events.Rule], alarms: list[cloudwatch.CfnAlarm]) -> None:
+    """On the module's own topic, exactly these rules and alarms publish (a topic given keeps its own policy)."""
+    topics.allow_rules(topic, rules)
     if alarms:
-        publishers.append(("cloudwatch.amazonaws.com", "TheseAlarmsPublish", [alarm.attr_arn for alarm in alarms]))
-    for service, sid, sources in publishers:
-        topic.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid=sid,
-                principals=[iam.ServicePrincipal(service)],
-                actions=["sns:Publish"],
-                resources=[topic.topic_arn],
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": stack.account},
-                    "ArnEquals": {"aws:SourceArn": sources},
-                },
-            )
-        )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid=f"{sid}ToEncryptedTopic",
-                principals=[iam.ServicePrincipal(service)],
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
-            )
-        )
+        topics.allow_alarms(topic, [alarm.attr_arn for alarm in alarms], sid="TheseAlarmsPublish")
 
 
 def _camel(metric: str) -> str:

@@ -11,10 +11,12 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from sagemaker_model_monitoring.contract import DeploymentContext
+from mlops_platform import compliance as acknowledgements
+from mlops_platform.contract import DeploymentContext
+from mlops_platform.key import ModuleKey
 from sagemaker_model_monitoring.infra import access, compliance, jobs, notices
 from sagemaker_model_monitoring.infra.baselining import computed_baselines
-from sagemaker_model_monitoring.infra.parts import given_key_statements, grant_key_use, module_key
+from sagemaker_model_monitoring.infra.parts import given_key_statements, grant_key_use
 from sagemaker_model_monitoring.specs import MonitoringPlan
 
 
@@ -30,20 +32,20 @@ class MonitoringStack(cdk.Stack):
             analytics_reporting=False,
         )
         self.plan = plan
-        self.key = module_key(
+        self.key = ModuleKey(
             self,
-            f"Encrypts the monitoring reports, volumes, notices and logs of endpoint {plan.endpoint_name}",
-            f"alias/{plan.stack_name}",
+            "EncryptionKey",
+            description=f"Encrypts the monitoring reports, volumes, notices and logs of endpoint {plan.endpoint_name}",
+            alias=f"alias/{plan.stack_name}",
         )
         self.job_key_arn = plan.key_arn or self.key.key_arn
         self.role, self.role_policy = self._jobs_role()
         baselines = self._computed_baselines()
         self.definitions, self.schedules = self._jobs(baselines)
-        self.topic, owned = notices.topic(self, plan.topic_arn, self.key)
+        self.topic = notices.topic(self, plan.topic_arn, self.key)
         self.rules = notices.execution_rules(self, plan.jobs, self.topic)
         self.alarms = notices.metric_alarms(self, plan.jobs, self.topic)
-        if owned:
-            notices.allow_publishers(self.topic, self.key, self.rules, self.alarms)
+        notices.allow_publishers(self.topic, self.rules, self.alarms)
         self.metadata = self._metadata()
 
     def _jobs_role(self) -> tuple[iam.Role, iam.ManagedPolicy]:
@@ -68,7 +70,7 @@ class MonitoringStack(cdk.Stack):
             statements=statements,
             roles=[role],
         )
-        compliance.acknowledge_wildcards(policy, statements)
+        acknowledgements.acknowledge_wildcards(policy, statements, compliance.WILDCARD_REASONS)
         return role, policy
 
     def _computed_baselines(self) -> cdk.CustomResource | None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator
 
-from sagemaker_model_monitoring.contract import ModuleSettings, decode_json, decode_list
+from mlops_platform.contract import ModuleSettings, decode_json, decode_list
 from sagemaker_model_monitoring.parameters.formats import (
     CONTENT_TYPE,
     IAM_POLICY_NAME,
