@@ -39,10 +39,21 @@ def documented_default(cell: str) -> Any:
 DESCRIBED = object()
 
 
+def tables(readme: str, heading: str) -> list[list[str]]:
+    """The rows of every Markdown table under `heading` until the next `## ` heading (a README may split its
+    inputs into Required and Optional), each table's header row dropped."""
+    section = readme.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows: list[list[str]] = []
+    for block in section.split("\n\n"):
+        if block.lstrip().startswith("|"):
+            rows += table(f"\n{heading}\n{block.strip()}\n", heading)
+    return rows
+
+
 @pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: str(Path(path).relative_to(ROOT)))
 def test_readme_inputs_table_matches_the_settings(module_dir: Path) -> None:
     declared = module_parameters(module_dir)
-    rows = table((module_dir / "README.md").read_text(), "## Inputs")
+    rows = tables((module_dir / "README.md").read_text(), "## Inputs")
     documented = {row[0].strip("`"): row for row in rows}
     assert sorted(documented) == sorted(declared)
     for name, row in documented.items():
