@@ -19,9 +19,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring.aws_reads import ReadError, failure, is_missing, note
-from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of
+from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of, outside_bucket
 from sagemaker_model_monitoring.parameters.jobs import JobParameters
-from sagemaker_model_monitoring.rules import outside_bucket
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -13,21 +13,10 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sagemaker_model_monitoring.aws_reads import ReadError, failure, is_missing
+from sagemaker_model_monitoring.capture import Capture
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
-
-
-@dataclass(frozen=True)
-class Capture:
-    """An endpoint's data capture as SageMaker holds it (DataCaptureConfig)."""
-
-    enabled: bool
-    sampling_percentage: int | None  # None: not known (the manifest did not pass it on)
-    destination: str | None
-    kms_key: str | None
-    csv_content_types: tuple[str, ...] | None  # None: not known
-    json_content_types: tuple[str, ...] | None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from mlops_platform.contract import ParameterError
 from sagemaker_model_monitoring import schedule
 from sagemaker_model_monitoring.alarm_metrics import check_thresholds
-from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of
+from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of, outside_bucket
 from sagemaker_model_monitoring.parameters.jobs import KINDS, JobParameters
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ def check(settings: MonitoringSettings) -> None:
     for job in settings.enabled_jobs:
         problems += ground_truth(job) + timing(job) + alarms(job)
     problems += unused_alarms(settings)
+    problems += published_capture(settings)
     if problems:
         raise ParameterError("\n".join(problems))
 
@@ -48,11 +49,20 @@ def network(settings: MonitoringSettings) -> list[str]:
     ]
 
 
+def published_capture(settings: MonitoringSettings) -> list[str]:
+    """The endpoint module's capture as its metadata describes it: checked before the endpoint is read."""
+    from sagemaker_model_monitoring import capture
+
+    given = capture.published(settings)
+    if given is None:
+        return []
+    return capture.problems(given, capture.PUBLISHED_SOURCE, capture.PUBLISHED, settings.model_bucket_arn)
+
+
 def locations(settings: MonitoringSettings) -> list[str]:
     """Every S3 location the jobs read or write lies in `model-bucket-arn`, the one bucket their role reaches."""
     bucket = bucket_of(settings.model_bucket_arn)
     given = {
-        "data-capture-s3-uri": settings.data_capture_s3_uri,
         "baseline-training-data-s3-uri": settings.baseline_training_data_s3_uri,
         "baseline-output-data-s3-uri": settings.baseline_output_data_s3_uri,
     }
@@ -67,13 +77,6 @@ def locations(settings: MonitoringSettings) -> list[str]:
         for name, uri in given.items()
         if uri and S3Location.parse(uri).bucket != bucket
     ]
-
-
-def outside_bucket(name: str, uri: str, bucket: str) -> str:
-    return (
-        f"parameter '{name}': {uri} is outside model-bucket-arn's bucket {bucket}, the only bucket the monitoring "
-        "jobs' role may read and write; move it into that bucket or point model-bucket-arn at its bucket"
-    )
 
 
 def baselining(settings: MonitoringSettings) -> list[str]:

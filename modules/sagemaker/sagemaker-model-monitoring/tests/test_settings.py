@@ -124,7 +124,7 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"data_capture_s3_uri": "s3://other-bucket/capture"},
-        "parameter 'data-capture-s3-uri': s3://other-bucket/capture is outside",
+        "parameter 'data-capture-s3-uri': the capture destination s3://other-bucket/capture is outside",
     ),
     (
         {"enable_model_quality_monitor": True, "model_quality_baseline_s3_uri": "s3://mlops-artifacts/b"},

@@ -71,6 +71,13 @@ def check_s3_prefix(value: str) -> str:
     return location.uri
 
 
+def outside_bucket(name: str, uri: str, bucket: str) -> str:
+    return (
+        f"parameter '{name}': {uri} is outside model-bucket-arn's bucket {bucket}, the only bucket the monitoring "
+        "jobs' role may read and write; move it into that bucket or point model-bucket-arn at its bucket"
+    )
+
+
 def check_bucket_arn(value: str) -> str:
     if not re.fullmatch(BUCKET_ARN, value):
         raise ValueError("is not an S3 bucket ARN such as arn:aws:s3:::my-model-artifacts")
