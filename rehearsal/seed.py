@@ -33,6 +33,8 @@ class Package(_Strict):
     approval: str = "Approved"
     image: str
     model_data_url: str | None = None
+    # CreateModelPackage's DriftCheckBaselines as written there (what a pipeline's check steps register).
+    drift_check_baselines: dict[str, Any] = {}
 
 
 class PackageGroup(_Strict):
@@ -173,6 +175,7 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
             container: dict[str, Any] = {"Image": package.image}
             if package.model_data_url:
                 container["ModelDataUrl"] = package.model_data_url
+            baselines = {"DriftCheckBaselines": package.drift_check_baselines} if package.drift_check_baselines else {}
             sagemaker.create_model_package(
                 ModelPackageGroupName=group.name,
                 ModelApprovalStatus=package.approval,
@@ -181,6 +184,7 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
                     "SupportedContentTypes": ["application/json"],
                     "SupportedResponseMIMETypes": ["application/json"],
                 },
+                **baselines,
             )
         statuses = ", ".join(f"v{index} {package.approval}" for index, package in enumerate(group.packages, 1))
         seeded.lines.append(f"model package group {group.name} ({statuses})")

@@ -102,3 +102,13 @@ def neighbours(updates: dict[Path, dict[str, Any]]) -> dict[str, Any]:
         assert "error" not in raw, raw.get("error")
         templates[name] = Template(case=f"neighbour~{name}", module="sagemaker-endpoint", raw=raw)
     return templates
+
+
+@pytest.fixture(scope="session")
+def monitoring_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """manifests/examples/monitoring.yaml (networking, an endpoint with capture on, its monitoring), rehearsed
+    once. Tests that read it carry `pytest.mark.xdist_group("monitoring")`."""
+    from rehearsal.run import rehearse
+
+    output = tmp_path_factory.mktemp("monitoring-rehearsal")
+    return rehearse(ROOT / "manifests" / "examples" / "monitoring.yaml", ROOT / "rehearsal" / "account.yaml", output)

@@ -48,6 +48,7 @@ class MonitoringSettings(
 
     # The endpoint and where its data and artifacts live.
     endpoint_name: str = Field(
+        max_length=63,
         pattern=SAGEMAKER_NAME,
         description="a SageMaker endpoint name (1 to 63 letters, digits and inner hyphens)",
         examples=["mlops-demo-sagemaker-endpoints-endpoint"],
