@@ -4,7 +4,8 @@ Run from the module's folder, as Seed-Farmer runs `python app.py`. For each case
 it sets the environment Seed-Farmer would set and calls the module's `app.synthesize()`, writing the
 cloud assembly to OUTROOT/<case>; the Seed-Farmer module name is the case name up to a `~`, so
 `neighbour~a` and `neighbour~b` are two updates of one deployed module; OUTROOT/results.json says which succeeded. A model package group
-exists in an emulated account (moto, in process) for the cases that follow one.
+exists in an emulated account (moto, in process) for the cases that follow one, and an endpoint with data capture
+and its baselines for the model monitoring cases.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def main(outroot: Path) -> None:
     import boto3
     from moto import mock_aws
 
-    from tests.matrix import DATA, GROUP, IMAGE, module_environment
+    from tests.matrix import DATA, GROUP, IMAGE, module_environment, monitored_endpoint
 
     app = importlib.import_module("app")  # the module's own app.py, from the working folder
 
@@ -46,6 +47,7 @@ def main(outroot: Path) -> None:
                 "SupportedResponseMIMETypes": ["application/json"],
             },
         )
+        monitored_endpoint(sagemaker, boto3.client("s3", region_name="us-east-1"))
         base = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_PARAMETER_")}
         for name, parameters in cases.items():
             os.environ.clear()

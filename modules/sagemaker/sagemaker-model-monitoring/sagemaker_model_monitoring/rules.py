@@ -18,7 +18,7 @@ from sagemaker_model_monitoring.parameters.jobs import KINDS, JobParameters
 if TYPE_CHECKING:
     from sagemaker_model_monitoring.parameters.settings import MonitoringSettings
 
-ENABLE = ", ".join(f"enable-{prefix.replace('_', '-')}-monitor" for prefix in KINDS)
+ENABLE = ", ".join(f"'enable-{prefix.replace('_', '-')}-monitor'" for prefix in KINDS)
 
 
 def check(settings: MonitoringSettings) -> None:
@@ -103,11 +103,7 @@ def ground_truth(job: JobParameters) -> list[str]:
 
 def timing(job: JobParameters) -> list[str]:
     """The expression Model Monitor accepts, the analysis window NOW needs, and a runtime within the schedule."""
-    name = job.parameter("schedule_expression")
-    try:
-        parsed = schedule.parse(job.schedule_expression)
-    except ValueError as error:
-        return [f"parameter '{name}': {error}"]
+    parsed = schedule.parse(job.schedule_expression)  # each value was checked on its own (jobs.py)
     problems = window(job, required=parsed.one_time)
     longest = parsed.longest_runtime(job.hourly_runtime_limit)
     if job.max_runtime_in_seconds > longest:
@@ -132,10 +128,7 @@ def window(job: JobParameters, *, required: bool) -> list[str]:
         return []
     if start is None or end is None:
         return [f"parameter '{end_name if start else start_name}': required with '{start_name if start else end_name}'"]
-    try:
-        start_seconds, end_seconds = schedule.offset_seconds(start), schedule.offset_seconds(end)
-    except ValueError as error:
-        return [f"parameters '{start_name}', '{end_name}': {error}"]
+    start_seconds, end_seconds = schedule.offset_seconds(start), schedule.offset_seconds(end)
     if not start_seconds < end_seconds <= 0:
         return [
             f"parameter '{start_name}': the window must start before it ends, both at or before the run "

@@ -98,6 +98,8 @@ def test_lists_and_maps_arrive_as_json_or_comma_separated(parameters: Callable[.
         ),
         ({"subnet_ids": ["subnet-1"]}, "'subnet-1' is not a subnet id"),
         ({"data_capture_json_content_types": ["json"]}, "'json' is not a content type"),
+        ({"data_quality_data_analysis_start_time": "-P1D"}, "is not an offset such as -PT1H"),
+        ({"model_bias_features_attribute": "a b"}, "is not a JMESPath expression or a CSV column index"),
         ({"unknown_thing": 1}, "unknown parameter 'unknown-thing'"),
         ({"data_quality_schedule": "x"}, "did you mean 'data-quality-schedule-expression'?"),
     ],
@@ -114,7 +116,7 @@ def test_a_bad_value_is_one_line_naming_its_parameter(
 REFUSED: list[tuple[dict[str, Any], str]] = [
     (
         {"enable_data_quality_monitor": False},
-        "no monitor is switched on; set at least one of enable-data-quality-monitor",
+        "no monitor is switched on; set at least one of 'enable-data-quality-monitor'",
     ),
     ({"subnet_ids": ("subnet-0123456789abcdef0",)}, "parameter 'security-group-id': required with 'subnet-ids'"),
     ({"security_group_id": "sg-0123456789abcdef0"}, "parameter 'subnet-ids': required with 'security-group-id'"),

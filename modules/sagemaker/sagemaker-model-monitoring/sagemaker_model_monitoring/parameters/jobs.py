@@ -8,10 +8,11 @@ reach the module as the same variable). `JobParameters` gathers one job's values
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from sagemaker_model_monitoring import schedule
 from sagemaker_model_monitoring.parameters.formats import INSTANCE_TYPE, check_s3_prefix
 
 S3Prefix = Annotated[str, AfterValidator(check_s3_prefix), Field(examples=["s3://my-bucket/monitoring/baseline"])]
@@ -21,7 +22,34 @@ InstanceType = Annotated[
 InstanceCount = Annotated[int, Field(ge=1, le=100)]
 VolumeSize = Annotated[int, Field(ge=1, le=16384)]
 Runtime = Annotated[int, Field(ge=1, le=86400)]
-Offset = Annotated[str | None, Field(examples=["-PT1H"])]
+
+
+def _expression(value: str) -> str:
+    schedule.parse(value)
+    return value.strip()
+
+
+def _offset(value: str) -> str:
+    schedule.offset_seconds(value)
+    return value
+
+
+Expression = Annotated[str, AfterValidator(_expression), Field(examples=["cron(0 * ? * * *)"])]
+Offset = Annotated[str, AfterValidator(_offset), Field(examples=["-PT1H"])]
+
+
+def attribute() -> Any:
+    """Where a value is in the captured payload: a JMESPath expression, or a column index of CSV."""
+    return Field(
+        None,
+        pattern=r"^\S{1,256}$",
+        description="a JMESPath expression or a CSV column index (no spaces)",
+        examples=["0", "predictions.label"],
+    )
+
+
+def threshold() -> Any:
+    return Field(None, examples=[0.5])
 ProblemType = Literal["Regression", "BinaryClassification", "MulticlassClassification"]
 # CloudWatch alarms on the metrics a job publishes: metric name -> threshold.
 Thresholds = Annotated[dict[str, float], Field(examples=[{"f1": 0.7}])]
@@ -45,9 +73,9 @@ class DataQualityParameters(BaseModel):
     data_quality_instance_type: InstanceType = "ml.m5.large"
     data_quality_instance_volume_size_in_gb: VolumeSize = 20
     data_quality_max_runtime_in_seconds: Runtime = 3600
-    data_quality_schedule_expression: str = HOURLY
-    data_quality_data_analysis_start_time: Offset = None
-    data_quality_data_analysis_end_time: Offset = None
+    data_quality_schedule_expression: Expression = HOURLY
+    data_quality_data_analysis_start_time: Offset | None = None
+    data_quality_data_analysis_end_time: Offset | None = None
     data_quality_alarm_thresholds: Thresholds = Field(default_factory=dict)
 
 
@@ -61,14 +89,14 @@ class ModelQualityParameters(BaseModel):
     model_quality_instance_volume_size_in_gb: VolumeSize = 20
     model_quality_max_runtime_in_seconds: Runtime = 1800
     model_quality_problem_type: ProblemType = "Regression"
-    model_quality_inference_attribute: str | None = None
-    model_quality_probability_attribute: str | None = None
-    model_quality_probability_threshold_attribute: float | None = None
+    model_quality_inference_attribute: str | None = attribute()
+    model_quality_probability_attribute: str | None = attribute()
+    model_quality_probability_threshold_attribute: float | None = threshold()
     # The label column of the training data, for a model quality baseline computed on deploy.
-    model_quality_ground_truth_attribute: str | None = None
-    model_quality_schedule_expression: str = HOURLY
-    model_quality_data_analysis_start_time: Offset = None
-    model_quality_data_analysis_end_time: Offset = None
+    model_quality_ground_truth_attribute: str | None = attribute()
+    model_quality_schedule_expression: Expression = HOURLY
+    model_quality_data_analysis_start_time: Offset | None = None
+    model_quality_data_analysis_end_time: Offset | None = None
     model_quality_alarm_thresholds: Thresholds = Field(default_factory=dict)
 
 
@@ -81,13 +109,13 @@ class ModelBiasParameters(BaseModel):
     model_bias_instance_type: InstanceType = "ml.m5.large"
     model_bias_instance_volume_size_in_gb: VolumeSize = 20
     model_bias_max_runtime_in_seconds: Runtime = 1800
-    model_bias_features_attribute: str | None = None
-    model_bias_inference_attribute: str | None = None
-    model_bias_probability_attribute: str | None = None
-    model_bias_probability_threshold_attribute: float | None = None
-    model_bias_schedule_expression: str = HOURLY
-    model_bias_data_analysis_start_time: Offset = None
-    model_bias_data_analysis_end_time: Offset = None
+    model_bias_features_attribute: str | None = attribute()
+    model_bias_inference_attribute: str | None = attribute()
+    model_bias_probability_attribute: str | None = attribute()
+    model_bias_probability_threshold_attribute: float | None = threshold()
+    model_bias_schedule_expression: Expression = HOURLY
+    model_bias_data_analysis_start_time: Offset | None = None
+    model_bias_data_analysis_end_time: Offset | None = None
 
 
 class ModelExplainabilityParameters(BaseModel):
@@ -98,12 +126,12 @@ class ModelExplainabilityParameters(BaseModel):
     model_explainability_instance_type: InstanceType = "ml.m5.large"
     model_explainability_instance_volume_size_in_gb: VolumeSize = 20
     model_explainability_max_runtime_in_seconds: Runtime = 1800
-    model_explainability_features_attribute: str | None = None
-    model_explainability_inference_attribute: str | None = None
-    model_explainability_probability_attribute: str | None = None
-    model_explainability_schedule_expression: str = HOURLY
-    model_explainability_data_analysis_start_time: Offset = None
-    model_explainability_data_analysis_end_time: Offset = None
+    model_explainability_features_attribute: str | None = attribute()
+    model_explainability_inference_attribute: str | None = attribute()
+    model_explainability_probability_attribute: str | None = attribute()
+    model_explainability_schedule_expression: Expression = HOURLY
+    model_explainability_data_analysis_start_time: Offset | None = None
+    model_explainability_data_analysis_end_time: Offset | None = None
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,10 @@ class MonitoringSettings(
     )
     # Network and encryption.
     security_group_id: str | None = Field(
-        None, pattern=SECURITY_GROUP_ID, description="a security group id (sg- and 8 or 17 hex digits)"
+        None,
+        pattern=SECURITY_GROUP_ID,
+        description="a security group id (sg- and 8 or 17 hex digits)",
+        examples=["sg-0123456789abcdef0"],
     )
     subnet_ids: tuple[str, ...] | None = Field(
         None, min_length=1, max_length=16, examples=[["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]]
