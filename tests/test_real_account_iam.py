@@ -17,7 +17,9 @@ from tests.real_account.sar import actions_matching, document_findings, resource
 
 pytestmark = pytest.mark.xdist_group("matrix")
 
-CASES = sorted([*VALID, "modulestack-group", "modulestack-fixed-package", "modulestack-networking"])
+CASES = sorted(
+    [*VALID, "modulestack-group", "modulestack-fixed-package", "modulestack-networking", "modulestack-monitoring"]
+)
 
 
 @pytest.mark.parametrize("case", CASES)

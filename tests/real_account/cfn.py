@@ -19,6 +19,7 @@ from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
 NETWORKING_MODULESTACK = ROOT / "modules" / "networking" / "modulestack.yaml"
+MONITORING_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-model-monitoring" / "modulestack.yaml"
 PARTITION = "aws"
 
 # CloudFormation's name property per resource type (a custom name fixes the physical id).
@@ -284,5 +285,18 @@ def modulestack_templates() -> list[Template]:
     parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
     templates.append(
         Template(case="modulestack-networking", module="networking", raw={**raw, "Parameters": parameters})
+    )
+    raw = _modulestack(MONITORING_MODULESTACK)
+    values = {
+        **defaults,
+        "ModuleName": "model-monitoring-monitoring",
+        "RoleName": "mlops-demo-monitoring-deployment-role",
+        "ModelBucketArn": "arn:aws:s3:::mlops-artifacts",
+    }
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    templates.append(
+        Template(
+            case="modulestack-monitoring", module="sagemaker-model-monitoring", raw={**raw, "Parameters": parameters}
+        )
     )
     return templates

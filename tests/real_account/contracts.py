@@ -33,6 +33,7 @@ from tests.real_account.contract_parts import (
     role_arn_of,
 )
 from tests.real_account.evaluate import Request, decide
+from tests.real_account.monitoring_contracts import monitoring
 from tests.real_account.serving_contracts import (
     async_inference,
     inference_components,
@@ -403,6 +404,7 @@ def contracts(template: Template) -> list[Contract]:
         *deployment_role(template),
         *async_inference(template),
         *inference_components(template),
+        *monitoring(template),
     ]
 
 

@@ -173,17 +173,14 @@ def access(
     bucket = bucket_of(settings.model_bucket_arn)
     reads = []
     for job in jobs:
-        baseline = job.baseline
-        reads += [S3Location.parse(uri) for uri in baseline.files if not baseline.computed_on_deploy]
+        reads += [S3Location.parse(uri) for uri in job.baseline.files]
         reads += [job.ground_truth] if job.ground_truth else []
     writes = [job.output for job in jobs]
     computed = [job.baseline for job in jobs if job.baseline.computed_on_deploy]
-    if computed and settings.baseline_training_data_s3_uri and settings.baseline_output_data_s3_uri:
+    if computed and settings.baseline_training_data_s3_uri:
+        # The baselining jobs read the training data and write each job type's baseline into its own prefix.
         reads.append(S3Location.parse(settings.baseline_training_data_s3_uri))
-        # The jobs read the baselines computed into the output prefix; the baselining job writes them there.
-        output = S3Location.parse(settings.baseline_output_data_s3_uri)
-        reads.append(output)
-        writes.append(output)
+        writes += [S3Location.parse(baseline.constraints.rsplit("/", 1)[0]) for baseline in computed]
     capture_key = captured.kms_key
     return AccessSpec(
         bucket_arn=settings.model_bucket_arn,

@@ -151,9 +151,15 @@ def test_an_unknown_capture_location_reads_the_bucket_and_says_so(synthesize: Sy
 
 def test_clarify_may_build_its_shadow_endpoint_from_the_served_model_only(synthesize: Synth, case: Any) -> None:
     statements = synthesize(**ALL_FOUR).statements()
-    assert statements["ClarifyShadowEndpointModel"]["Resource"] == (
-        f"arn:${{AWS::Partition}}:sagemaker:us-east-1:{ACCOUNT}:model/{case.served.model_name}"
-    )
+    served = statements["ClarifyShadowEndpointOfTheServedModel"]
+    assert served["Resource"].endswith(":endpoint-config/sm-clarify-*")
+    assert served["Condition"] == {
+        "ForAllValues:ArnEquals": {
+            "sagemaker:ModelArn": [
+                f"arn:${{AWS::Partition}}:sagemaker:us-east-1:{ACCOUNT}:model/{case.served.model_name}"
+            ]
+        }
+    }
     assert "ClarifyShadowEndpoint" not in synthesize().statements()
 
 

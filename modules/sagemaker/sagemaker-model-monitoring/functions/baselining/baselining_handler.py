@@ -19,9 +19,10 @@ def handler(event: dict[str, Any], context: Any) -> None:
             status, reason, data = "SUCCESS", "baselines are kept", {}
         else:
             physical_id = f"baselines-{inputs_digest(json.loads(properties['Jobs']))}"
+            sagemaker, s3 = boto3.client("sagemaker"), boto3.client("s3")
             outcome = compute(
-                boto3.client("sagemaker"),
-                boto3.client("s3"),
+                sagemaker,
+                s3,
                 properties,
                 event["RequestId"],
                 lambda: context.get_remaining_time_in_millis() / 1000,

@@ -167,9 +167,28 @@ def clarify_shadow_endpoint(plan: MonitoringPlan, scope: Scope) -> list[iam.Poli
     if not any(job.monitoring_type == "ModelExplainability" for job in plan.jobs):
         return []
     arn = f"arn:{scope.partition}:sagemaker:{scope.region}:{scope.account}"
-    shadow = [f"{arn}:endpoint/sm-clarify-*", f"{arn}:endpoint-config/sm-clarify-*"]
-    statements = [iam.PolicyStatement(sid="ClarifyShadowEndpoint", actions=CLARIFY_SHADOW_ACTIONS, resources=shadow)]
-    model_sid = "ClarifyShadowEndpointModel" if scope.model_name else "ClarifyShadowEndpointOfAnyModel"
-    model = f"{arn}:model/{scope.model_name.lower()}" if scope.model_name else f"{arn}:model/*"
-    statements.append(iam.PolicyStatement(sid=model_sid, actions=["sagemaker:CreateEndpointConfig"], resources=[model]))
+    config = f"{arn}:endpoint-config/sm-clarify-*"
+    shadow_actions = [action for action in CLARIFY_SHADOW_ACTIONS if action != "sagemaker:CreateEndpointConfig"]
+    statements = [
+        iam.PolicyStatement(
+            sid="ClarifyShadowEndpoint", actions=shadow_actions, resources=[f"{arn}:endpoint/sm-clarify-*", config]
+        )
+    ]
+    if scope.model_name:
+        # CreateEndpointConfig is authorized on the configuration only; the model it serves is a condition.
+        model = f"{arn}:model/{scope.model_name.lower()}"
+        statements.append(
+            iam.PolicyStatement(
+                sid="ClarifyShadowEndpointOfTheServedModel",
+                actions=["sagemaker:CreateEndpointConfig"],
+                resources=[config],
+                conditions={"ForAllValues:ArnEquals": {"sagemaker:ModelArn": [model]}},
+            )
+        )
+    else:
+        statements.append(
+            iam.PolicyStatement(
+                sid="ClarifyShadowEndpointOfAnyModel", actions=["sagemaker:CreateEndpointConfig"], resources=[config]
+            )
+        )
     return statements

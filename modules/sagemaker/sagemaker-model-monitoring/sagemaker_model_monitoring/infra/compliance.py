@@ -36,6 +36,10 @@ WILDCARD_REASONS = {
         "SageMaker Clarify names the shadow endpoint and configuration it creates for explanations at run time "
         "(sm-clarify-*); only those."
     ),
+    "ClarifyShadowEndpointOfTheServedModel": (
+        "SageMaker Clarify names the shadow endpoint configuration it creates at run time (sm-clarify-*); it may "
+        "serve the endpoint's model only (sagemaker:ModelArn)."
+    ),
     "ClarifyShadowEndpointOfAnyModel": (
         "The endpoint's model could not be read at synth time, so Clarify may build its shadow endpoint from any "
         "model of this account and region; synthesize with credentials to name the served model."

@@ -50,6 +50,8 @@ def attribute() -> Any:
 
 def threshold() -> Any:
     return Field(None, examples=[0.5])
+
+
 ProblemType = Literal["Regression", "BinaryClassification", "MulticlassClassification"]
 # CloudWatch alarms on the metrics a job publishes: metric name -> threshold.
 Thresholds = Annotated[dict[str, float], Field(examples=[{"f1": 0.7}])]
