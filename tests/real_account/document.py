@@ -24,6 +24,10 @@ ROLE_NAMES = {
     "DeployedEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "KeptLogGroupsRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "CustomVpcRestrictDefaultSG": "the CDK's default-security-group handler (networking)",
+    "MonitoringRole": "model monitoring jobs (SageMaker)",
+    "BaseliningFunctionRole": "baselining function",
+    "MonitoredEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "BaselineFilesRead": "Seed-Farmer deployment role (modulestack.yaml)",
 }
 
 
