@@ -113,14 +113,16 @@ def job_spec(
     )
     return dataclasses.replace(
         spec,
-        definition_name=names.definition_name(context.stack_name, kind, naming_key(spec, settings)),
+        definition_name=names.definition_name(context.stack_name, kind, naming_key(spec, settings, context)),
         alarms=alarms(job, spec.schedule_name),
     )
 
 
-def naming_key(spec: JobSpec, settings: MonitoringSettings) -> dict[str, Any]:
-    """Every value that defines a job definition (all of it is replaced on any change), by explicit name."""
+def naming_key(spec: JobSpec, settings: MonitoringSettings, context: DeploymentContext) -> dict[str, Any]:
+    """Every value that defines a job definition (CloudFormation replaces it on any change, its tags included),
+    by explicit name."""
     return {
+        "tags": sorted(tags(settings, context).items()),
         "endpoint": settings.endpoint_name,
         "image": spec.image.uri("url-suffix"),
         "baseline": spec.baseline.files,
