@@ -81,12 +81,17 @@ def test_preflight_refuses_every_parameter_that_would_fail_each_run() -> None:
         check=False,
     )
     assert process.returncode == 1
-    where = "group 'model-monitoring', module 'monitoring': parameter"
+    frequent = "group 'model-monitoring', module 'frequent': parameter"
+    incomplete = "group 'model-monitoring', module 'incomplete': parameter"
     errors = process.stderr
-    assert f"{where} 'data-quality-schedule-expression': 'cron(0/30 * ? * * *)' is not a monitoring schedule" in errors
-    assert f"{where} 'model-quality-ground-truth-s3-uri': required with enable-model-quality-monitor" in errors
-    assert f"{where} 'model-quality-baseline-s3-uri': s3://other-bucket/baselines/model-quality is outside" in errors
-    assert f"{where} 'data-capture-sampling-percentage': data capture of the endpoint" in errors
+    assert (
+        f"{frequent} 'data-quality-schedule-expression': 'cron(0/30 * ? * * *)' is not a monitoring schedule" in errors
+    )
+    assert f"{incomplete} 'model-quality-ground-truth-s3-uri': required with enable-model-quality-monitor" in errors
+    assert (
+        f"{incomplete} 'model-quality-baseline-s3-uri': s3://other-bucket/baselines/model-quality is outside" in errors
+    )
+    assert f"{incomplete} 'data-capture-sampling-percentage': data capture of the endpoint" in errors
 
 
 @pytest.fixture(scope="module")
