@@ -8,6 +8,7 @@ manifest is reported at once, one line each, naming group, module and parameter.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from rehearsal.git_paths import module_folder
 from rehearsal.manifests import ManifestError
 
 VALIDATOR = Path(__file__).with_name("validate_module.py")
+PARAMETER = "SEEDFARMER_PARAMETER_"
 PREFLIGHT_SECONDS = 60
 # Nothing in a module's validation may reach AWS: any SDK call fails at once on this closed port.
 _NOWHERE = "http://127.0.0.1:9"
@@ -40,12 +42,28 @@ def placeholder(key: str, region: str) -> Any:
         ("securitygroupid", "sg-0123456789abcdef0"),
         ("cidr", "10.0.0.0/16"),
         ("kmskeyid", "0123abcd-0123-4567-89ab-0123456789ab"),
+        ("kmskeyarn", f"arn:aws:kms:{region}:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"),
+        ("contenttypes", ["application/json"]),
+        ("s3uri", "s3://placeholder-bucket/placeholder"),
         ("topicarn", f"arn:aws:sns:{region}:123456789012:placeholder"),
         ("rolearn", "arn:aws:iam::123456789012:role/placeholder"),
         ("bucketarn", "arn:aws:s3:::placeholder-bucket"),
         ("url", "https://placeholder.example.com"),
     ]
     return next((shape for suffix, shape in shapes if lowered.endswith(suffix)), f"placeholder-{key}")
+
+
+def echoed(key: str, parameters: dict[str, str]) -> Any | None:
+    """Metadata the endpoint module publishes from its own parameters, as those parameters will give it (None
+    when `key` is not such a key): a consumer's checks then see the capture the endpoint will have, not a shape.
+    `parameters` are the producer's, by kebab-case name, as Seed-Farmer passes them (JSON-encoded)."""
+    if key == "DataCaptureSamplingPercentage":
+        given = parameters.get("data-capture-sampling-percentage", parameters.get("data-capture-samping-percentage"))
+        return int(json.loads(given)) if given is not None else 0  # the endpoint's default: capture off
+    if key == "DataCaptureS3Uri" and parameters.get("model-artifacts-bucket-arn"):
+        bucket = parameters["model-artifacts-bucket-arn"].split(":::", 1)[1]
+        return f"s3://{bucket}/{parameters.get('data-capture-prefix') or 'data-capture/placeholder'}".rstrip("/")
+    return None
 
 
 def preflight(
@@ -65,6 +83,7 @@ def preflight(
     problems: list[str] = []
     checks: list[tuple[str, Path, dict[str, str]]] = []
     published = Published()
+    given: dict[tuple[str, str], dict[str, str]] = {}
     for group in deployment.groups:
         for module in group.modules:
             where = f"group '{group.name}', module '{module.name}'"
@@ -76,17 +95,27 @@ def preflight(
             environment["CDK_DEFAULT_ACCOUNT"] = str(module.get_target_account_id())
             environment["CDK_DEFAULT_REGION"] = str(module.target_region)
             checks.append((where, module_folder(root, module), environment))
+            given[(group.name, module.name)] = {
+                variable.removeprefix(PARAMETER).lower().replace("_", "-"): value
+                for variable, value in environment.items()
+                if variable.startswith(PARAMETER)
+            }
         # Later groups see this group's metadata as placeholders: a reference to a later group stays an error.
         for module in group.modules:
             keys = wanted.get((group.name, module.name), set())
+            parameters = given.get((group.name, module.name), {})
             published.metadata[(group.name, module.name)] = {
-                key: placeholder(key, str(module.target_region)) for key in keys
+                key: _first(echoed(key, parameters), placeholder(key, str(module.target_region))) for key in keys
             }
     progress(f"preflight: checking {len(checks)} module(s) against their own parameter validation")
     with ThreadPoolExecutor(max_workers=max(1, min(4, len(checks)))) as pool:
         for lines in pool.map(lambda check: _validate(*check), checks):
             problems.extend(lines)
     return problems
+
+
+def _first(value: Any, otherwise: Any) -> Any:
+    return otherwise if value is None else value
 
 
 def _validate(where: str, folder: Path, environment: dict[str, str]) -> list[str]:

@@ -94,6 +94,24 @@ def test_preflight_refuses_every_parameter_that_would_fail_each_run() -> None:
     assert f"{incomplete} 'data-capture-sampling-percentage': data capture of the endpoint" in errors
 
 
+def test_preflight_reads_the_capture_an_endpoint_will_publish_from_its_parameters() -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "rehearsal", "--check", str(FIXTURES / "monitoring-wired.yaml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert process.returncode == 1
+    problems = [line for line in process.stderr.splitlines() if line.startswith("  - ") or "group '" in line]
+    assert any(
+        "module 'watches-uncaptured': parameter 'data-capture-sampling-percentage': data capture of the endpoint "
+        "(as its module publishes it) samples 0 % of requests" in line
+        for line in problems
+    ), process.stderr
+    assert not any("watches-captured" in line for line in problems), process.stderr
+
+
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
     with emulated_account(ACCOUNT, REGION) as running:

@@ -71,8 +71,33 @@ def test_a_key_the_producer_will_not_publish_is_found_only_when_it_runs(tmp_path
         ("SecurityGroupId", "sg-0123456789abcdef0"),
         ("AvailabilityZones", ["eu-west-1a", "eu-west-1b"]),
         ("VpcCidr", "10.0.0.0/16"),
+        ("DataCaptureS3Uri", "s3://placeholder-bucket/placeholder"),
+        ("DataCaptureKmsKeyArn", "arn:aws:kms:eu-west-1:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"),
+        ("DataCaptureJsonContentTypes", ["application/json"]),
         ("Color", "placeholder-Color"),
     ],
 )
 def test_placeholders_have_the_shape_of_real_values(key: str, shape: object) -> None:
     assert placeholder(key, "eu-west-1") == shape
+
+
+@pytest.mark.parametrize(
+    ("key", "parameters", "value"),
+    [
+        ("DataCaptureSamplingPercentage", {"data-capture-sampling-percentage": "20"}, 20),
+        ("DataCaptureSamplingPercentage", {"data-capture-samping-percentage": "5"}, 5),
+        ("DataCaptureSamplingPercentage", {}, 0),
+        (
+            "DataCaptureS3Uri",
+            {"model-artifacts-bucket-arn": "arn:aws:s3:::artifacts", "data-capture-prefix": "capture/fraud"},
+            "s3://artifacts/capture/fraud",
+        ),
+        ("VpcId", {"vpc-cidr": "10.0.0.0/16"}, None),
+    ],
+)
+def test_capture_keys_are_what_the_endpoints_parameters_will_publish(
+    key: str, parameters: dict[str, str], value: object
+) -> None:
+    from rehearsal.preflight import echoed
+
+    assert echoed(key, parameters) == value
