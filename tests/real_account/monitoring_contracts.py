@@ -16,7 +16,12 @@ from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, changed, first_of, key_of, role_arn_of
 from tests.real_account.evaluate import Request
 
-NAMESPACES = {"DataQuality": "data-metrics", "ModelQuality": "model-metrics", "ModelBias": "bias-metrics"}
+NAMESPACES = {
+    "DataQuality": "data-metrics",
+    "ModelQuality": "model-metrics",
+    "ModelBias": "bias-metrics",
+    "ModelExplainability": "explainability-metrics",
+}
 
 
 def monitoring(template: Template) -> Iterator[Contract]:
@@ -51,36 +56,7 @@ def jobs_role(template: Template) -> Iterator[Contract]:
         "monitoring role", "read the captured data", read, changed(read, resource=f"{bucket}/training/secret.csv")
     )
     for kind, definition in _definitions(template):
-        output = definition[f"{kind}JobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
-        write = Request(arn, "s3:PutObject", f"{_s3(output)}/2026/11/22/13/constraint_violations.json")
-        yield Contract(
-            "monitoring role",
-            f"write the {kind} report",
-            write,
-            changed(write, resource=f"{_s3(capture)}/AllTraffic/forged.jsonl"),
-        )
-        constraints = definition[f"{kind}BaselineConfig"]["ConstraintsResource"]["S3Uri"]
-        baseline = Request(arn, "s3:GetObject", _s3(constraints))
-        yield Contract(
-            "monitoring role",
-            f"read the {kind} baseline",
-            baseline,
-            changed(baseline, resource=_s3(constraints).rsplit("/", 1)[0] + "-other/constraints.json"),
-        )
-        if kind in NAMESPACES:
-            namespace = f"aws/sagemaker/Endpoints/{NAMESPACES[kind]}"
-            metric = Request(arn, "cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": namespace})
-            yield Contract(
-                "monitoring role",
-                f"publish the {kind} metrics",
-                metric,
-                changed(metric, context={"cloudwatch:namespace": "AWS/EC2"}),
-            )
-        image = definition[f"{kind}AppSpecification"]["ImageUri"]
-        registry, _, path = image.partition("/")
-        repository = f"arn:aws:ecr:{registry.split('.')[3]}:{registry.split('.')[0]}:repository/{path.split(':')[0]}"
-        pull = Request(arn, "ecr:BatchGetImage", repository)
-        yield Contract("monitoring role", f"pull the {kind} image", pull, changed(pull, resource=repository + "-other"))
+        yield from _job(arn, kind, definition, capture)
     listing = Request(arn, "s3:ListBucket", bucket, {"s3:prefix": capture.split("/", 3)[3] + "/AllTraffic/2026"})
     yield Contract("monitoring role", "list the captured data", listing, changed(listing, context={"s3:prefix": ""}))
     key = key_of(template)
@@ -99,6 +75,40 @@ def jobs_role(template: Template) -> Iterator[Contract]:
             encrypt,
             changed(encrypt, principal=f"arn:aws:iam::{template.account}:role/another-role"),
         )
+
+
+def _job(arn: str, kind: str, definition: dict[str, Any], capture: str) -> Iterator[Contract]:
+    """What one job type does with the role: write its report, read its baseline, publish, pull its image."""
+    output = definition[f"{kind}JobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
+    write = Request(arn, "s3:PutObject", f"{_s3(output)}/2026/11/22/13/constraint_violations.json")
+    yield Contract(
+        "monitoring role",
+        f"write the {kind} report",
+        write,
+        changed(write, resource=f"{_s3(capture)}/AllTraffic/forged.jsonl"),
+    )
+    constraints = definition[f"{kind}BaselineConfig"]["ConstraintsResource"]["S3Uri"]
+    baseline = Request(arn, "s3:GetObject", _s3(constraints))
+    yield Contract(
+        "monitoring role",
+        f"read the {kind} baseline",
+        baseline,
+        changed(baseline, resource=_s3(constraints).rsplit("/", 1)[0] + "-other/constraints.json"),
+    )
+    if kind in NAMESPACES:
+        namespace = f"aws/sagemaker/Endpoints/{NAMESPACES[kind]}"
+        metric = Request(arn, "cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": namespace})
+        yield Contract(
+            "monitoring role",
+            f"publish the {kind} metrics",
+            metric,
+            changed(metric, context={"cloudwatch:namespace": "AWS/EC2"}),
+        )
+    image = definition[f"{kind}AppSpecification"]["ImageUri"]
+    registry, _, path = image.partition("/")
+    repository = f"arn:aws:ecr:{registry.split('.')[3]}:{registry.split('.')[0]}:repository/{path.split(':')[0]}"
+    pull = Request(arn, "ecr:BatchGetImage", repository)
+    yield Contract("monitoring role", f"pull the {kind} image", pull, changed(pull, resource=repository + "-other"))
 
 
 def baselining_function(template: Template) -> Iterator[Contract]:
