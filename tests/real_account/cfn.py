@@ -40,6 +40,9 @@ NAME_PROPERTIES = {
     "AWS::KMS::Alias": "AliasName",
     "AWS::EC2::SecurityGroup": "GroupName",
     "AWS::S3::Bucket": "BucketName",
+    "AWS::ECR::Repository": "RepositoryName",
+    "AWS::Events::EventBus": "Name",
+    "AWS::SageMaker::ModelPackageGroup": "ModelPackageGroupName",
 }
 
 
@@ -102,12 +105,21 @@ class Template:
             "AWS::SageMaker::EndpointConfig": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name.lower()}",
             "AWS::SageMaker::Model": f"arn:aws:sagemaker:{region}:{account}:model/{name.lower()}",
             "AWS::EC2::VPC": f"arn:aws:ec2:{region}:{account}:vpc/vpc-{logical.lower()}",
+            "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
+            "AWS::ECR::Repository": f"arn:aws:ecr:{region}:{account}:repository/{name}",
+            "AWS::Events::EventBus": f"arn:aws:events:{region}:{account}:event-bus/{name}",
+            "AWS::SageMaker::ModelPackageGroup": f"arn:aws:sagemaker:{region}:{account}:model-package-group/{name.lower()}",
         }
         return arns.get(kind, f"arn:aws:{kind.split('::')[1].lower()}:{region}:{account}:{logical}")
 
     def ref(self, logical: str) -> str:
         kind = self.raw["Resources"][logical]["Type"]
-        if kind in {"AWS::SNS::Topic", "AWS::SageMaker::Endpoint", "AWS::SageMaker::EndpointConfig"}:
+        if kind in {
+            "AWS::SNS::Topic",
+            "AWS::SageMaker::Endpoint",
+            "AWS::SageMaker::EndpointConfig",
+            "AWS::SageMaker::ModelPackageGroup",
+        }:
             return self.arn(logical)
         if kind == "AWS::SQS::Queue":
             return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.physical_name(logical)}"
@@ -120,7 +132,7 @@ class Template:
         return self.physical_name(logical)
 
     def get_att(self, logical: str, attribute: str) -> str:
-        if attribute in {"Arn", "TopicArn"}:
+        if attribute in {"Arn", "TopicArn", "ModelPackageGroupArn"}:
             return self.arn(logical)  # a log group's Arn ends in `:*`, as CloudFormation returns it
         if attribute == "GroupId":
             return self.ref(logical)

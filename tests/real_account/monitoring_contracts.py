@@ -13,8 +13,7 @@ from typing import Any
 from tests.matrix import VALID
 from tests.real_account.calls import MONITORING, function_actions, monitoring_read_actions
 from tests.real_account.cfn import Template
-from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, changed, first_of, key_of, role_arn_of
-from tests.real_account.evaluate import Request
+from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, Request, changed, first_of, key_of, role_arn_of
 
 NAMESPACES = {
     "DataQuality": "data-metrics",
