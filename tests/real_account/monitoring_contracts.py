@@ -121,11 +121,8 @@ def baselining_function(template: Template) -> Iterator[Contract]:
         f"arn:aws:sagemaker:{template.region}:{template.account}:processing-job/{prefix}-data-quality-0a1b2c3d-4e5f6a7b"
     )
     monitoring_role = role_arn_of(template, first_of(template, "AWS::IAM::Role", "MonitoringRole") or "")
-    key = template.arn(key_of(template) or "")
     parameters = VALID[template.case][1] if template.case in VALID else template.parameters
     context: dict[str, Any] = {
-        "sagemaker:VolumeKmsKey": key,
-        "sagemaker:OutputKmsKey": key,
         "sagemaker:NetworkIsolation": "true",
         "sagemaker:InterContainerTrafficEncryption": "true",
         "sagemaker:InstanceTypes": [parameters.get("baseline-instance-type", "ml.m5.xlarge")],

@@ -123,8 +123,10 @@ def statements(
     spec: BaseliningSpec, stack: cdk.Stack, role_arn: str, key_arn: str, network: NetworkSpec | None
 ) -> list[iam.PolicyStatement]:
     jobs = stack.format_arn(service="sagemaker", resource="processing-job", resource_name=f"{spec.name_prefix}-*")
+    # No condition on the jobs' keys: the Service Authorization Reference renamed them (sagemaker:VolumeKmsKey
+    # became VolumeKmsKeyArn), so either name may be the one AWS evaluates; the request the function sends,
+    # keys included, is written in the template (the custom resource's properties).
     conditions: dict[str, dict[str, object]] = {
-        "StringEquals": {"sagemaker:VolumeKmsKey": key_arn, "sagemaker:OutputKmsKey": key_arn},
         "Bool": {"sagemaker:NetworkIsolation": "true", "sagemaker:InterContainerTrafficEncryption": "true"},
         "ForAllValues:StringEquals": {"sagemaker:InstanceTypes": [spec.instance_type]},
     }
