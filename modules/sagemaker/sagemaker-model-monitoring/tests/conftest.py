@@ -17,7 +17,8 @@ from moto import mock_aws
 
 from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_model_monitoring import baselines, capture
-from sagemaker_model_monitoring.endpoint import Capture, ServedEndpoint
+from sagemaker_model_monitoring.capture import Capture
+from sagemaker_model_monitoring.endpoint import ServedEndpoint
 from sagemaker_model_monitoring.parameters.settings import MonitoringSettings
 from sagemaker_model_monitoring.synthesis import Findings, build_app, monitoring_plan
 

@@ -96,7 +96,8 @@ class Jobs:
     """A SageMaker stand-in whose processing jobs report the statuses given, one per describe."""
 
     def __init__(self, *statuses: str, reason: str = "") -> None:
-        self.statuses, self.reason, self.created = list(statuses), reason, []
+        self.statuses, self.reason = list(statuses), reason
+        self.created: list[str] = []
 
     def create_processing_job(self, **request: Any) -> None:
         self.created.append(request["ProcessingJobName"])
