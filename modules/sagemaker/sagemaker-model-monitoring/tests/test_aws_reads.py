@@ -31,7 +31,7 @@ def test_an_unreachable_aws_is_one_error_after_one_short_attempt() -> None:
     unreachable = EndpointConnectionError(endpoint_url="https://api.sagemaker.us-east-1.amazonaws.com")
     message = str(aws_reads.failure(unreachable, "sagemaker:DescribeEndpoint", "endpoint e"))
     assert message.startswith("endpoint e: AWS did not answer sagemaker:DescribeEndpoint")
-    assert aws_reads.ONE_SHORT_ATTEMPT.retries == {"max_attempts": 1, "mode": "standard"}
+    assert vars(aws_reads.ONE_SHORT_ATTEMPT)["retries"] == {"max_attempts": 1, "mode": "standard"}
 
 
 def test_without_credentials_nothing_is_read_and_a_note_says_so(
