@@ -202,8 +202,22 @@ def test_the_topic_accepts_exactly_these_rules_and_alarms(synthesize: Synth) -> 
     assert sorted(str(rule) for rule in rules) == sorted(
         str({"Fn::GetAtt": [key, "Arn"]}) for key in stack.resources("AWS::Events::Rule")
     )
-    alarms = statements["TheseAlarmsPublish"]["Condition"]["ArnLike"]["aws:SourceArn"]
-    assert len(alarms) == 3
+    alarms = statements["TheseAlarmsPublish"]["Condition"]["ArnEquals"]["aws:SourceArn"]
+    names = sorted(alarm["Properties"]["AlarmName"] for alarm in stack.resources("AWS::CloudWatch::Alarm").values())
+    assert len(names) == 3
+    assert [arn["Fn::Join"][1][-1].rsplit(":alarm:", 1)[-1] for arn in alarms] == names
+
+
+def test_the_key_serves_cloudwatch_for_these_alarms_and_eventbridge_for_this_accounts_topics(synthesize: Synth) -> None:
+    stack = synthesize(**ALL_FOUR)
+    [key] = stack.resources("AWS::KMS::Key").values()
+    statements = {s.get("Sid"): s for s in key["Properties"]["KeyPolicy"]["Statement"]}
+    cloudwatch = statements["CloudWatchAlarmsPublishToEncryptedTopic"]
+    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert len(cloudwatch["Condition"]["ArnEquals"]["aws:SourceArn"]) == 3
+    eventbridge = statements["EventBridgePublishesToEncryptedTopics"]
+    assert eventbridge["Principal"] == {"Service": "events.amazonaws.com"}
+    assert "kms:EncryptionContext:aws:sns:topicArn" in eventbridge["Condition"]["ArnLike"]
 
 
 def test_alarms_watch_the_metrics_as_aws_names_them(synthesize: Synth) -> None:

@@ -97,11 +97,12 @@ def metric_alarms(scope: Construct, jobs: tuple[JobSpec, ...], topic: sns.ITopic
     return alarms
 
 
-def allow_publishers(topic: sns.ITopic, rules: list[events.Rule], alarms: list[cloudwatch.CfnAlarm]) -> None:
-    """On the module's own topic, exactly these rules and alarms publish (a topic given keeps its own policy)."""
-    topics.allow_rules(topic, rules)
-    if alarms:
-        topics.allow_alarms(topic, [alarm.attr_arn for alarm in alarms], sid="TheseAlarmsPublish")
+def allow_publishers(topic: sns.ITopic, rules: list[events.Rule], scope: Construct) -> None:
+    """On the module's own topic, exactly these rules and the alarms under `scope` publish, each service with
+    the key statement it needs (a topic given keeps its own policy: nothing is added to it)."""
+    if isinstance(topic, topics.NotificationTopic):
+        topic.allow_rules(rules)
+        topic.allow_alarms_in(scope)
 
 
 def _camel(metric: str) -> str:

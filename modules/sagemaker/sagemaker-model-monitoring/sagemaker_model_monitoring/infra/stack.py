@@ -45,7 +45,7 @@ class MonitoringStack(cdk.Stack):
         self.topic = notices.topic(self, plan.topic_arn, self.key)
         self.rules = notices.execution_rules(self, plan.jobs, self.topic)
         self.alarms = notices.metric_alarms(self, plan.jobs, self.topic)
-        notices.allow_publishers(self.topic, self.rules, self.alarms)
+        notices.allow_publishers(self.topic, self.rules, self)
         self.metadata = self._metadata()
 
     def _jobs_role(self) -> tuple[iam.Role, iam.ManagedPolicy]:
