@@ -83,9 +83,12 @@ def test_lists_and_maps_arrive_as_json_or_comma_separated(parameters: Callable[.
         ({"model_bucket_arn": "my-bucket"}, "parameter 'model-bucket-arn': is not an S3 bucket ARN"),
         ({"endpoint_name": "my_endpoint"}, "parameter 'endpoint-name': is not a SageMaker endpoint name"),
         (
-            {"data_quality_instance_type": "m5.large"},
-            "parameter 'data-quality-instance-type': is not a SageMaker instance type",
+            {"data_quality_instance_type": "ml.m5.larg"},
+            "parameter 'data-quality-instance-type': is not an instance type SageMaker monitoring jobs run on "
+            "(ProcessingInstanceType in botocore",
         ),
+        ({"baseline_instance_type": "ml.m5.larg"}, "did you mean ml.m5.large?"),
+        ({"model_bias_instance_type": "ml.zz9.huge"}, "a newer type needs a newer pin"),
         ({"data_quality_instance_count": 0}, "parameter 'data-quality-instance-count': must be at least 1"),
         ({"data_quality_max_runtime_in_seconds": 90000}, "must be at most 86400"),
         ({"data_quality_output_s3_uri": "s3://mlops-artifacts"}, "names a whole bucket"),

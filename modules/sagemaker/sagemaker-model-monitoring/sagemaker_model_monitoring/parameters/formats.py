@@ -7,6 +7,8 @@ ValueError saying what was wrong and what is accepted. The helpers that take a c
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 BUCKET_NAME = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 S3_URI = rf"^s3://({BUCKET_NAME})(/.*)?$"
 SAGEMAKER_NAME = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
-INSTANCE_TYPE = r"^ml\.[a-z0-9]+\.[a-z0-9]+$"
+# The API shape SageMaker checks a monitoring job's (and a processing job's) instance type against.
+PROCESSING_INSTANCE_TYPES = "ProcessingInstanceType"
 SUBNET_ID = r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"
 SECURITY_GROUP_ID = r"^sg-([0-9a-f]{8}|[0-9a-f]{17})$"
 IAM_POLICY_NAME = r"^[\w+=,.@-]{1,128}$"
@@ -119,3 +122,28 @@ def check_tag_value(value: str) -> str:
             f"(letters, digits, spaces and {' '.join(TAG_VALUE_SYMBOLS)} only)"
         )
     return value
+
+
+@functools.cache
+def processing_instance_types() -> tuple[str, ...]:
+    """The instance types SageMaker's API model lists for processing (monitoring runs are processing jobs),
+    from the botocore this module pins (requirements.txt); read only when a value is checked."""
+    from botocore.loaders import create_loader
+
+    model = create_loader().load_service_model("sagemaker", "service-2")
+    enum: list[str] = model["shapes"][PROCESSING_INSTANCE_TYPES]["enum"]
+    return tuple(enum)
+
+
+def check_instance_type(value: str) -> str:
+    """`value` if SageMaker accepts it for a monitoring or processing job; otherwise a ValueError naming the
+    nearest type (a typo would otherwise fail only when CloudFormation creates the job definition)."""
+    known = processing_instance_types()
+    if value in known:
+        return value
+    from importlib import metadata
+
+    source = f"{PROCESSING_INSTANCE_TYPES} in botocore {metadata.version('botocore')}, the SDK this module pins"
+    nearest = difflib.get_close_matches(value, known, n=1, cutoff=0.8)
+    hint = f"; did you mean {nearest[0]}?" if nearest else "; a newer type needs a newer pin"
+    raise ValueError(f"is not an instance type SageMaker monitoring jobs run on ({source}){hint}")

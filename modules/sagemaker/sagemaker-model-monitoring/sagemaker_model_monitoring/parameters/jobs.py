@@ -13,11 +13,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from sagemaker_model_monitoring import schedule
-from sagemaker_model_monitoring.parameters.formats import INSTANCE_TYPE, check_s3_prefix
+from sagemaker_model_monitoring.parameters.formats import check_instance_type, check_s3_prefix
 
 S3Prefix = Annotated[str, AfterValidator(check_s3_prefix), Field(examples=["s3://my-bucket/monitoring/baseline"])]
 InstanceType = Annotated[
-    str, Field(pattern=INSTANCE_TYPE, description="a SageMaker instance type (ml.<family>.<size>)")
+    str,
+    AfterValidator(check_instance_type),
+    Field(description="a SageMaker processing instance type", examples=["ml.m5.large"]),
 ]
 InstanceCount = Annotated[int, Field(ge=1, le=100)]
 VolumeSize = Annotated[int, Field(ge=1, le=16384)]
