@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.matrix import ENDPOINT, MONITORING, NETWORKING, VALID, synthesize_in_one_process
+from tests.matrix import ENDPOINT, MODULES, VALID, synthesize_in_one_process
 from tests.repository import ROOT
 
 
@@ -55,11 +55,11 @@ def serving_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture(scope="session")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Every valid set of tests/matrix.py, synthesized once per session in one process per module (the two
-    run side by side). Tests that read it carry `pytest.mark.xdist_group("matrix")`, so one worker
+    """Every valid set of tests/matrix.py, synthesized once per session in one process per module (side by
+    side). Tests that read it carry `pytest.mark.xdist_group("matrix")`, so one worker
     synthesizes it once for all of them."""
     runs = []
-    for module in (NETWORKING, ENDPOINT, MONITORING):
+    for module in MODULES:
         outroot = tmp_path_factory.mktemp(module.name)
         cases = {name: parameters for name, (folder, parameters) in VALID.items() if folder == module}
         runs.append((outroot, synthesize_in_one_process(module, cases, outroot)))

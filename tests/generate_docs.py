@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from tests import iam_doc, security_doc, updates, updates_doc
-from tests.matrix import ENDPOINT, MONITORING, NETWORKING, VALID, synthesize_in_one_process
+from tests.matrix import MODULES, VALID, synthesize_in_one_process
 from tests.repository import ROOT
 
 
 def synthesize_matrix(folder: Path) -> dict[str, Any]:
     """Every valid set synthesized under `folder`, one process per module, side by side."""
     runs = []
-    for module in (NETWORKING, ENDPOINT, MONITORING):
+    for module in MODULES:
         outroot = folder / module.name
         outroot.mkdir()
         cases = {name: parameters for name, (path, parameters) in VALID.items() if path == module}
@@ -36,6 +36,8 @@ def synthesize_matrix(folder: Path) -> dict[str, Any]:
 
 
 def main() -> None:
+    # The modules' packages, importable as pytest's pythonpath makes them (after the library's source).
+    sys.path.extend(str(module) for module in MODULES if str(module) not in sys.path)
     with tempfile.TemporaryDirectory() as folder:
         updating = updates.start(Path(folder))
         results = synthesize_matrix(Path(folder))

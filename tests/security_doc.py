@@ -27,6 +27,8 @@ DEFAULTS = """\
   instances' storage volumes, captured data, every log group (endpoint and functions), the refresh
   queues and idempotency table, and the notification topic; its key policy names the execution role
   (so a role given by ARN works too) and lets AWS services use it only for this account's resources.
+  Model package group: the artifacts bucket's key, which the target accounts may use to decrypt only
+  through S3 of the region.
 - **Encryption in transit.** Queues and the topic refuse non-TLS requests (`aws:SecureTransport`);
   security groups allow HTTPS egress only.
 - **Network isolation.** Models run with `EnableNetworkIsolation` on, in the VPC's private subnets;
@@ -45,6 +47,10 @@ DEFAULTS = """\
   the ground truth and training data, writes the report prefixes, publishes to the Model Monitor namespaces
   only, and may create Clarify's `sm-clarify-*` shadow endpoint of the served model only; the baselining
   function may start only isolated, encrypted processing jobs of its own name prefix.
+- **Across accounts, exactly the target accounts.** The model package group grants each account of
+  `target_account_ids` once (never the registry's own) the group's versions, their artifacts under one
+  prefix, their key through S3, the listed repositories' images, and its approvals on their event buses,
+  through a role EventBridge may take for that rule only; see "Across accounts" below.
 - **Rule packs on every synthesis.** cdk-nag's AwsSolutions, NIST 800-53 rev 5 and HIPAA Security
   packs run whenever a module synthesizes (tests, the rehearsal, `seedfarmer apply`); AWS Control
   Tower's proactive controls (the cfn-guard rules that report on a resource type the stack holds, such

@@ -19,6 +19,7 @@ from tests.repository import ROOT
 ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
 FUNCTIONS = ENDPOINT / "functions"
 MONITORING = ROOT / "modules" / "sagemaker" / "sagemaker-model-monitoring"
+REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "sagemaker_model_package_group"
 POWERTOOLS_DYNAMODB = (
     Path(aws_lambda_powertools.__file__).parent / "utilities" / "idempotency" / "persistence" / "dynamodb.py"
 )
@@ -158,3 +159,17 @@ def monitoring_read_actions() -> frozenset[str]:
         actions |= {iam_action("sagemaker", method) for method in _method_references(tree, "sagemaker")}
         actions |= {iam_action("s3", method) for method in _method_references(tree, "s3")}
     return frozenset(actions)
+
+
+@cache
+def registry_read_actions() -> frozenset[str]:
+    """The calls the model package group module makes before each deploy with the deployment role: a kept
+    group and the deployed description (kept.py), the policies of existing resources (existing.py)."""
+    receivers = {"sagemaker": "sagemaker", "cloudformation": "cloudformation", "s3": "s3", "kms": "kms", "ecr": "ecr"}
+    trees = [ast.parse((REGISTRY / name).read_text()) for name in ("kept.py", "existing.py")]
+    return frozenset(
+        iam_action(service, method)
+        for tree in trees
+        for variable, service in receivers.items()
+        for method in _method_calls(tree, variable)
+    )
