@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from rehearsal import quotas
 from rehearsal.emulator import Emulator
 
 
@@ -48,6 +49,13 @@ class NamedValue(_Strict):
     value: str
 
 
+class ServiceQuota(_Strict):
+    """One of SageMaker's quotas, by the name Service Quotas gives it: `ml.g5.xlarge for endpoint usage`."""
+
+    name: str
+    value: float
+
+
 class Step(_Strict):
     """A change to the account between two rehearsals, as a pipeline would make it (`--step NAME`)."""
 
@@ -62,6 +70,7 @@ class Seed(_Strict):
     model_package_groups: list[PackageGroup] = []
     ssm_parameters: list[NamedValue] = []
     secrets: list[NamedValue] = []
+    service_quotas: list[ServiceQuota] = []  # SageMaker's, as the endpoint module reads them before deploying
     steps: list[Step] = []
 
     def after(self, step_name: str) -> Seed:
@@ -196,4 +205,8 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
     for secret in seed.secrets:
         secrets.create_secret(Name=secret.name, SecretString=secret.value)
         seeded.lines.append(f"secret {secret.name}")
+    if seed.service_quotas:
+        quotas.seed(emulator.account, region, {quota.name: quota.value for quota in seed.service_quotas})
+        for quota in seed.service_quotas:
+            seeded.lines.append(f"SageMaker quota '{quota.name}': {quota.value:g}")
     return seeded
