@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlops_platform.aws_reads import AwsReadError, read_error
 from mlops_platform.contract import ParameterError
-from sagemaker_model_monitoring.aws_reads import ReadError, failure, is_missing, note
+from sagemaker_model_monitoring.aws_reads import is_missing, note
 from sagemaker_model_monitoring.parameters.formats import S3Location, bucket_of, outside_bucket
 from sagemaker_model_monitoring.parameters.jobs import JobParameters
 
@@ -54,6 +55,9 @@ class Baseline:
         return [uri for uri in (self.constraints, self.statistics, self.config) if uri]
 
 
+PACKAGE_PURPOSE = "for the drift-check baselines and model metrics it carries"
+
+
 def package_baselines(sagemaker: SageMakerClient, package_arn: str, parameter: str) -> dict[str, Baseline]:
     """The baselines a model package carries, by monitoring type (empty when it carries none); `parameter`
     names what chose the package (model-package-arn, or endpoint-name for the package it serves)."""
@@ -61,10 +65,10 @@ def package_baselines(sagemaker: SageMakerClient, package_arn: str, parameter: s
         package: dict[str, Any] = dict(sagemaker.describe_model_package(ModelPackageName=package_arn))
     except ClientError as error:
         if is_missing(error):
-            raise ReadError(f"parameter '{parameter}': model package {package_arn} does not exist") from None
-        raise failure(error, "sagemaker:DescribeModelPackage", f"model package {package_arn}") from None
+            raise AwsReadError(f"parameter '{parameter}': model package {package_arn} does not exist") from None
+        raise read_error(error, "sagemaker:DescribeModelPackage", package_arn, PACKAGE_PURPOSE) from None
     except BotoCoreError as error:
-        raise failure(error, "sagemaker:DescribeModelPackage", f"model package {package_arn}") from None
+        raise read_error(error, "sagemaker:DescribeModelPackage", package_arn, PACKAGE_PURPOSE) from None
     drift, metrics = package.get("DriftCheckBaselines") or {}, package.get("ModelMetrics") or {}
     found: dict[str, Baseline] = {}
     for kind, section in (("DataQuality", "ModelDataQuality"), ("ModelQuality", "ModelQuality")):
@@ -186,13 +190,13 @@ def refuse_missing(s3: S3Client, baselines: dict[str, Baseline]) -> None:
                 s3.head_object(Bucket=location.bucket, Key=location.key)
             except ClientError as error:
                 if not is_missing(error):
-                    raise failure(error, "s3:GetObject", f"the {kind} baseline {uri}") from None
+                    raise read_error(error, "s3:GetObject", uri, f"to check the {kind} baseline exists") from None
                 problems.append(
                     f"parameter '{baseline.parameter}': the {kind} baseline {uri} (from {baseline.source}) does not "
                     "exist, so every run of the job would fail"
                 )
             except BotoCoreError as error:
-                raise failure(error, "s3:GetObject", f"the {kind} baseline {uri}") from None
+                raise read_error(error, "s3:GetObject", uri, f"to check the {kind} baseline exists") from None
     if problems:
         raise ParameterError("\n".join(problems))
 

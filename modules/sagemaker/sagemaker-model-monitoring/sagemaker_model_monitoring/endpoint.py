@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sagemaker_model_monitoring.aws_reads import ReadError, failure, is_missing
+from mlops_platform.aws_reads import AwsReadError, read_error
+from sagemaker_model_monitoring.aws_reads import is_missing
 from sagemaker_model_monitoring.capture import Capture
 
 if TYPE_CHECKING:
@@ -31,11 +32,11 @@ class ServedEndpoint:
 
 
 def served_endpoint(sagemaker: SageMakerClient, name: str, *, account: str, region: str) -> ServedEndpoint:
-    """The endpoint `name` as deployed; ReadError when it does not exist or cannot be read."""
+    """The endpoint `name` as deployed; AwsReadError when it does not exist or cannot be read."""
     where = f"parameter 'endpoint-name': endpoint {name}"
-    endpoint = _describe(sagemaker.describe_endpoint, "sagemaker:DescribeEndpoint", where, EndpointName=name)
+    endpoint = _describe(sagemaker.describe_endpoint, "sagemaker:DescribeEndpoint", name, EndpointName=name)
     if endpoint is None:
-        raise ReadError(
+        raise AwsReadError(
             f"{where} does not exist in account {account}, region {region}; deploy the endpoint first (its "
             "group before this module's) or correct the name"
         )
@@ -43,16 +44,16 @@ def served_endpoint(sagemaker: SageMakerClient, name: str, *, account: str, regi
     config = _describe(
         sagemaker.describe_endpoint_config,
         "sagemaker:DescribeEndpointConfig",
-        f"{where}'s configuration {config_name}",
+        f"endpoint configuration {config_name}",
         EndpointConfigName=config_name,
     )
     if config is None:
-        raise ReadError(f"{where}: its configuration {config_name} does not exist (the endpoint is being replaced?)")
+        raise AwsReadError(f"{where}: its configuration {config_name} does not exist (the endpoint is being replaced?)")
     model_name = next((v.get("ModelName") for v in config.get("ProductionVariants", []) if v.get("ModelName")), None)
     package = None
     if model_name:
         model = _describe(
-            sagemaker.describe_model, "sagemaker:DescribeModel", f"{where}'s model {model_name}", ModelName=model_name
+            sagemaker.describe_model, "sagemaker:DescribeModel", f"model {model_name}", ModelName=model_name
         )
         package = _served_package(model or {})
     return ServedEndpoint(name, config_name, capture_of(config.get("DataCaptureConfig")), model_name, package)
@@ -78,14 +79,18 @@ def _served_package(model: dict[str, Any]) -> str | None:
     return next((str(c["ModelPackageName"]) for c in containers if c.get("ModelPackageName")), None)
 
 
-def _describe(call: Any, action: str, what: str, **request: str) -> dict[str, Any] | None:
-    """One Describe call; None when what it names does not exist, ReadError for any other failure."""
+# Why the module reads the endpoint, its configuration and its model (the library's read errors say it).
+PURPOSE = "to find the monitored endpoint's data capture and the model package it serves (parameter 'endpoint-name')"
+
+
+def _describe(call: Any, action: str, resource: str, **request: str) -> dict[str, Any] | None:
+    """One Describe call; None when what it names does not exist, AwsReadError for any other failure."""
     try:
         answer: dict[str, Any] = call(**request)
     except ClientError as error:
         if is_missing(error):
             return None
-        raise failure(error, action, what) from None
+        raise read_error(error, action, resource, PURPOSE) from None
     except BotoCoreError as error:
-        raise failure(error, action, what) from None
+        raise read_error(error, action, resource, PURPOSE) from None
     return answer

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from mlops_platform.aws_reads import AwsReadError
 from mlops_platform.contract import ParameterError
-from sagemaker_model_monitoring.aws_reads import ReadError
 from sagemaker_model_monitoring.baselines import choose, package_baselines, refuse_missing
 
 BUCKET = "mlops-artifacts"
@@ -75,7 +75,7 @@ def test_a_package_without_baselines_leaves_the_given_prefix(
 
 def test_a_package_that_does_not_exist_names_the_parameter(account: dict[str, Any]) -> None:
     arn = "arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/9"
-    with pytest.raises(ReadError, match=f"parameter 'model-package-arn': model package {arn} does not exist"):
+    with pytest.raises(AwsReadError, match=f"parameter 'model-package-arn': model package {arn} does not exist"):
         package_baselines(account["sagemaker"], arn, "model-package-arn")
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from mlops_platform.aws_reads import AwsReadError
 from mlops_platform.contract import ParameterError
-from sagemaker_model_monitoring.aws_reads import ReadError
 from sagemaker_model_monitoring.capture import captured_data
 from sagemaker_model_monitoring.endpoint import served_endpoint
 
@@ -65,7 +65,7 @@ def test_the_endpoint_is_read_as_deployed(account: dict[str, Any], accepted: Cal
 
 
 def test_an_endpoint_that_does_not_exist_is_a_clear_error(account: dict[str, Any]) -> None:
-    with pytest.raises(ReadError, match=f"parameter 'endpoint-name': endpoint {ENDPOINT} does not exist in account"):
+    with pytest.raises(AwsReadError, match=f"parameter 'endpoint-name': endpoint {ENDPOINT} does not exist in account"):
         read(account)
 
 
