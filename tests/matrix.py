@@ -61,9 +61,8 @@ MONITORING_FILES = [
     "pipelines/checks/data-quality/constraints.json",
     "pipelines/checks/data-quality/statistics.json",
 ]
-# The matrix run's packages live in moto's default account (tests/synthesize_cases.py).
-EMULATED_ACCOUNT = "123456789012"
-BASELINED_PACKAGE = f"arn:aws:sagemaker:{REGION}:{EMULATED_ACCOUNT}:model-package/{GROUP}/2"
+# The matrix run's packages live in the matrix's account (MOTO_ACCOUNT_ID in tests/synthesize_cases.py).
+BASELINED_PACKAGE = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/2"
 MON = {"endpoint-name": MONITORED, "model-bucket-arn": BUCKET}
 DQ = {"enable-data-quality-monitor": True, "data-quality-baseline-s3-uri": f"{ARTIFACTS}/baselines/data-quality"}
 MQ = {
@@ -408,6 +407,8 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "baseline-output-data-s3-uri": f"{ARTIFACTS}/baselines/computed",
             "security-group-id": "sg-0123456789abcdef0",
             "subnet-ids": NET["subnet-ids"],
+            "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"],
+            "log-retention-days": 545,
         },
     ),
     "monitoring-given-key-topic-boundary": (
@@ -897,6 +898,7 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**MON, **DQ, "data-capture-sampling-percentage": 0},
         "data-capture-sampling-percentage",
     ),
+    "monitoring-retention-under-a-year": (MONITORING, {**MON, **DQ, "log-retention-days": 90}, "log-retention-days"),
     "monitoring-endpoint-missing": (MONITORING, {**MON, **DQ, "endpoint-name": "no-such-endpoint"}, "endpoint-name"),
     "monitoring-unknown-parameter": (
         MONITORING,

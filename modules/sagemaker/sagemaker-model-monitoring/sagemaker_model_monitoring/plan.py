@@ -61,6 +61,8 @@ def plan(
         model_name=model_name,
         tags=tuple(sorted(tags(settings, context).items())),
         permissions_boundary_name=settings.permissions_boundary_name,
+        key_administrators=settings.key_administrator_arns,
+        log_retention_days=settings.log_retention_days,
     )
 
 

@@ -111,6 +111,8 @@ class MonitoringPlan:
     model_name: str | None  # the served model (Clarify builds its shadow endpoint from it), when known
     tags: tuple[tuple[str, str], ...]  # set on the job definitions and schedules (CloudFormation's own tags)
     permissions_boundary_name: str | None = None
+    key_administrators: tuple[str, ...] = ()  # may manage the module's key beside the account, never use it
+    log_retention_days: int = 365  # every log group of the stack (the baselining function's)
 
     @property
     def alarm_names(self) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mlops_platform import assembly, contract
+from mlops_platform import assembly, aws_reads, contract
 from mlops_platform.contract import DeploymentContext
 from sagemaker_model_monitoring.parameters.settings import MonitoringSettings
 
@@ -72,6 +72,7 @@ def build_app(plan: MonitoringPlan, context: DeploymentContext, outdir: str | No
         metadata=stack.metadata,
         tags=dict(plan.tags),
         permissions_boundary_name=plan.permissions_boundary_name,
+        log_retention_days=plan.log_retention_days,
     )
     return app
 
@@ -81,7 +82,9 @@ def synthesize(outdir: str | None = None) -> None:
     context = DeploymentContext.from_env()
     settings = MonitoringSettings.from_env()
     findings = read_account(settings, context)
-    assembly.synthesize(build_app(monitoring_plan(settings, context, findings), context, outdir), context)
+    app = build_app(monitoring_plan(settings, context, findings), context, outdir)
+    # Without credentials nothing was read (read_account's note says so), nor are kept log groups looked for.
+    assembly.synthesize(app, context, reads=aws_reads.credentials_found())
 
 
 def main() -> None:

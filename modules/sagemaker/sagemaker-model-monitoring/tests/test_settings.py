@@ -103,6 +103,8 @@ def test_lists_and_maps_arrive_as_json_or_comma_separated(parameters: Callable[.
         ({"data_capture_json_content_types": ["json"]}, "'json' is not a content type"),
         ({"data_quality_data_analysis_start_time": "-P1D"}, "is not an offset such as -PT1H"),
         ({"model_bias_features_attribute": "a b"}, "is not a JMESPath expression or a CSV column index"),
+        ({"key_administrator_arns": ["arn:aws:iam::123456789012:role/*"]}, "is not the ARN of an IAM role or user"),
+        ({"log_retention_days": 30}, "30 is not one of CloudWatch Logs' retention periods of a year or more"),
         ({"unknown_thing": 1}, "unknown parameter 'unknown-thing'"),
         ({"data_quality_schedule": "x"}, "did you mean 'data-quality-schedule-expression'?"),
     ],

@@ -291,6 +291,22 @@ def test_a_permissions_boundary_applies_to_every_role(synthesize: Synth) -> None
         assert "ml-boundary" in str(role["Properties"]["PermissionsBoundary"])
 
 
+def test_key_administrators_manage_the_key_and_every_log_group_keeps_the_retention_given(synthesize: Synth) -> None:
+    administrator = "arn:aws:iam::111111111111:role/KeyAdministrators"
+    stack = synthesize(key_administrator_arns=[administrator], log_retention_days=731, **COMPUTED)
+    [key] = stack.resources("AWS::KMS::Key").values()
+    administering = [
+        statement
+        for statement in key["Properties"]["KeyPolicy"]["Statement"]
+        if statement.get("Principal") == {"AWS": administrator}
+    ]
+    assert len(administering) == 1
+    assert "kms:Decrypt" not in administering[0]["Action"]
+    groups = stack.resources("AWS::Logs::LogGroup")
+    assert groups
+    assert {group["Properties"]["RetentionInDays"] for group in groups.values()} == {731}
+
+
 @pytest.mark.parametrize("fields", [{}, ALL_FOUR, {**ALL_FOUR, **VPC}, COMPUTED, {**COMPUTED, **VPC}])
 def test_every_rule_pack_finding_is_fixed_or_acknowledged(synthesize: Synth, fields: dict[str, Any]) -> None:
     # A pack with nothing to report (neither finding nor acknowledgement) is left out of the report.

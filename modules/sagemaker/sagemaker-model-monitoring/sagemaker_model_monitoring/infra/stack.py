@@ -37,6 +37,7 @@ class MonitoringStack(cdk.Stack):
             "EncryptionKey",
             description=f"Encrypts the monitoring reports, volumes, notices and logs of endpoint {plan.endpoint_name}",
             alias=f"alias/{plan.stack_name}",
+            administrators=plan.key_administrators,
         )
         self.job_key_arn = plan.key_arn or self.key.key_arn
         self.role, self.role_policy = self._jobs_role()

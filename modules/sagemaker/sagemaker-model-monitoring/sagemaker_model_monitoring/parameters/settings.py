@@ -10,8 +10,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator
+from pydantic_settings import NoDecode
 
-from mlops_platform.contract import ModuleSettings, decode_json, decode_list
+from mlops_platform.contract import (
+    ModuleSettings,
+    check_key_administrators,
+    check_log_retention,
+    decode_json,
+    decode_list,
+)
 from sagemaker_model_monitoring.parameters.formats import (
     CONTENT_TYPE,
     IAM_POLICY_NAME,
@@ -109,13 +116,33 @@ class MonitoringSettings(
         description="an IAM policy name (1 to 128 letters, digits and + = , . @ _ -)",
         examples=["ml-boundary"],
     )
+    key_administrator_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), examples=[["arn:aws:iam::123456789012:role/KeyAdministrators"]]
+    )
+    log_retention_days: int = Field(365, examples=[731])
     tags: dict[str, TagValue] = Field(default_factory=dict, examples=[{"team": "ml"}])
     custom_tags: dict[str, TagValue] = Field(default_factory=dict, examples=[{"cost-center": "ml"}])
 
-    @field_validator("subnet_ids", "data_capture_csv_content_types", "data_capture_json_content_types", mode="before")
+    @field_validator(
+        "subnet_ids",
+        "data_capture_csv_content_types",
+        "data_capture_json_content_types",
+        "key_administrator_arns",
+        mode="before",
+    )
     @classmethod
     def _string_list(cls, value: Any) -> Any:
         return decode_list(value)
+
+    @field_validator("key_administrator_arns")
+    @classmethod
+    def _administrators(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_key_administrators(value)
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return check_log_retention(value)
 
     @field_validator(
         "tags",
