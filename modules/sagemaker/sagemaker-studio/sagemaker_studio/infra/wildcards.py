@@ -1,0 +1,102 @@
+"""Why each IAM statement that names a wildcard resource cannot be narrower, as cdk-nag acknowledgements
+attached to the exact finding each one raises (AwsSolutions-IAM5 names the resource)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+
+WILDCARD_REASONS = {
+    "SeeProfilesSpacesAndApps": "Read-only, the user profiles, spaces and apps of this domain only.",
+    "ListStudioAndWork": "SageMaker's List actions support no resource-level permissions; they are read-only.",
+    "WorkInOwnSpaces": (
+        "Spaces and apps of this domain whose owner is the caller's own user profile (sagemaker:OwnerUserProfileArn "
+        "against the session's source identity); their names are chosen by users in Studio."
+    ),
+    "WorkInSharedSpaces": "Shared spaces of this domain and their apps (sagemaker:SpaceSharingType Shared) only.",
+    "TagWhatStudioCreates": (
+        "Tagging only as part of creating these resources (sagemaker:TaggingAction): Studio tags what it creates "
+        "with the domain, and names them at run time."
+    ),
+    "ReadCustomImage": "The versions of the domain's one custom image.",
+    "StartJobs": "Jobs are named by users at run time; they run as a role this role may pass (its own).",
+    "FollowDomainJobs": "Jobs tagged with this domain only (domain resource isolation); named at run time.",
+    "SageMakerLogs": "SageMaker's own log groups (/aws/sagemaker/...), which its jobs and apps write to.",
+    "SageMakerLogStreams": "Streams of SageMaker's own log groups only.",
+    "SageMakerMetrics": "cloudwatch:PutMetricData supports no resource-level permissions; SageMaker namespaces only.",
+    "PullImages": "Repositories of this account and of the accounts named by vpc_only_trusted_accounts only.",
+    "AuthenticateToEcr": "ecr:GetAuthorizationToken supports no resource-level permissions.",
+    "InterfacesInDomainVpc": "SageMaker names jobs' network interfaces at run time; this VPC only (ec2:Vpc).",
+    "ManageInterfacesInDomainVpc": "SageMaker names jobs' network interfaces at run time; this VPC only (ec2:Vpc).",
+    "DescribeNetwork": "EC2 Describe actions support no resource-level permissions; they are read-only.",
+    "StudioData": "The objects of the studio bucket, of the buckets studio_bucket_name names and MLflow's prefix.",
+    "StudioBuckets": "The buckets studio_bucket_name names (a name prefix ending in * when given so).",
+    "RegisterModels": "Model packages are versioned by SageMaker at registration; a data scientist's wait for approval.",
+    "ReadRegistry": "Read-only: the account's model package groups and their package lists in this region.",
+    "ReadDomainPackages": "Model packages tagged with this domain only (domain resource isolation).",
+    "ApproveDomainPackages": "Model packages tagged with this domain only (domain resource isolation).",
+    "CreateModelPackageGroups": "Groups are named by their lead data scientist at run time.",
+    "UseDomainEndpoints": "Endpoints tagged with this domain only (domain resource isolation).",
+    "ReadDomainEndpointConfigs": "Endpoint configurations tagged with this domain only (domain resource isolation).",
+    "OpenMlflowUi": "sagemaker-mlflow:AccessUI supports no resource-level permissions.",
+    "ListProjects": "sagemaker:ListProjects supports no resource-level permissions.",
+    "ReadDomainProjects": "Projects tagged with this domain only (domain resource isolation).",
+    "FindTemplates": "servicecatalog:SearchProducts supports no resource-level permissions.",
+    "CreateProjects": "Projects are named by their lead data scientist at run time.",
+    "ManageDomainProjects": "Projects tagged with this domain only (domain resource isolation).",
+    "LaunchTemplates": "SageMaker's project templates are products of a portfolio AWS shares; ids unknown before.",
+    "MlflowArtifacts": "The objects under the tracking server's artifact prefix only.",
+    # The lifecycle function's (infra/lifecycle.py).
+    "FindAppsAndSpaces": "SageMaker's List actions support no resource-level permissions; they are read-only.",
+    "ClearDomainApps": "The apps of this domain only; users start them at run time.",
+    "ClearDomainSpaces": "The spaces of this domain only; users create them at run time.",
+    "FindNfsGroups": "ec2:DescribeSecurityGroups supports no resource-level permissions; read-only.",
+    "DeleteNfsGroups": "Security groups in the domain's VPC only (ec2:Vpc); SageMaker names them after the domain.",
+    "DeleteDomainFileSystem": "File systems tagged as the home of this domain only (ManagedByAmazonSageMakerResource).",
+    "EnableProjects": "sagemaker:EnableSagemakerServicecatalogPortfolio supports no resource-level permissions.",
+    "FindProjectsPortfolio": "servicecatalog:ListAcceptedPortfolioShares supports no resource-level permissions.",
+    "ShareProjectsPortfolio": "SageMaker's portfolio is created by SageMaker; its id is unknown before.",
+    "FunctionInterfacesInVpc": (
+        "Lambda creates the function's network interfaces (their ids are unknown before); limited to this VPC by "
+        "the ec2:Vpc condition where the action supports it."
+    ),
+    "WriteOwnLogs": "Log streams are created by Lambda under the function's own log group only.",
+}
+
+
+def acknowledge_wildcards(policy: iam.ManagedPolicy, statements: list[iam.PolicyStatement]) -> None:
+    """Acknowledge each AwsSolutions-IAM5 finding of `policy`'s statements with its statement's reason."""
+    stack = cdk.Stack.of(policy)
+    reasons: dict[str, list[str]] = {}
+    for statement in statements:
+        for resource in [*statement.resources, *statement.actions]:
+            if "*" not in resource:
+                continue
+            if statement.sid not in WILDCARD_REASONS:
+                raise ValueError(f"statement {statement.sid} names {resource} but WILDCARD_REASONS has no reason")
+            kind = "Action" if resource in statement.actions else "Resource"
+            finding = f"AwsSolutions::AwsSolutions-IAM5[{kind}::{nag_form(stack.resolve(resource))}]"
+            reason = f"{statement.sid}: {WILDCARD_REASONS[statement.sid]}"
+            if reason not in reasons.setdefault(finding, []):
+                reasons[finding].append(reason)
+    for finding in sorted(reasons):
+        cdk.Validations.of(policy.node.default_child).acknowledge(  # type: ignore[arg-type]
+            cdk.Acknowledgment(id=finding, reason=" ".join(reasons[finding]))
+        )
+
+
+def nag_form(value: Any) -> str:
+    """A resolved value as cdk-nag writes it in a finding: `Ref` as `<Name>`, `Fn::GetAtt` as `<Id.Attr>`."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        [(function, argument)] = value.items()
+        if function == "Ref":
+            return f"<{argument}>"
+        if function == "Fn::GetAtt":
+            return f"<{argument[0]}.{argument[1]}>"
+        if function == "Fn::Join":
+            return str(argument[0]).join(nag_form(part) for part in argument[1])
+    raise ValueError(f"cannot write {value} as cdk-nag does")
