@@ -7,11 +7,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODULE_REQUIREMENTS := $(sort $(wildcard modules/*/requirements.txt modules/*/*/requirements.txt))
 MODULE_DIRS := $(patsubst %/deployspec.yaml,%,$(sort $(wildcard modules/*/deployspec.yaml modules/*/*/deployspec.yaml)))
+LIBRARY_SOURCES := $(shell find mlops_platform -name '*.py' -not -path '*/__pycache__/*')
 
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: help install test lint typecheck pytest rehearse e2e bench docs clean
+.PHONY: help install library library-current test lint typecheck pytest rehearse e2e bench docs clean
 
 help:
 	@echo "make rehearse   rehearse manifests/deployment.yaml offline, in an embedded AWS emulator"
@@ -20,9 +21,25 @@ help:
 	@echo "make bench      benchmarks, recorded in docs/benchmarks.md"
 	@echo "make docs       regenerate docs/security.md, docs/seedfarmer-iam.md and the README's diagram"
 	@echo "make install    only set up .venv and the CDK CLI"
+	@echo "make library    copy mlops_platform/ (the platform library) into every module folder"
 	@echo "make clean      remove the environment and every generated file"
 
-install: $(VENV)/.installed node_modules/.installed $(BIN)/rehearse
+install: library-current $(VENV)/.installed node_modules/.installed $(BIN)/rehearse
+
+# Seed-Farmer bundles a module folder alone, so each module carries a generated copy of the platform library
+# (mlops_platform/ at the root, the one to edit; tools/library_copies.py). `make library` writes the copies.
+# Every target that installs rewrites them after the source changed or a module was added, and stops, naming
+# the file, at a copy edited by hand.
+library:
+	@$(PYTHON) tools/library_copies.py
+	@touch .library.stamp
+
+library-current: .library.stamp
+	@$(PYTHON) tools/library_copies.py --check
+
+.library.stamp: $(LIBRARY_SOURCES) tools/library_copies.py $(addsuffix /deployspec.yaml,$(MODULE_DIRS))
+	@$(PYTHON) tools/library_copies.py
+	@touch $@
 
 # Bytecode is compiled once, at install: the CDK's Python bindings are large, and a machine that sets
 # PYTHONDONTWRITEBYTECODE would otherwise compile them again in every process (seconds per synthesis).
@@ -88,6 +105,6 @@ docs: install
 	$(BIN)/python -m rehearsal.diagram
 
 clean:
-	rm -rf $(VENV) node_modules .rehearsal .e2e .seedfarmer.out .seedfarmerlocal-* .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .library.stamp .rehearsal .e2e .seedfarmer.out .seedfarmerlocal-* .mypy_cache .ruff_cache .pytest_cache
 	find . -name cdk.out -type d -prune -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -13,16 +13,16 @@ MODULE_DIRS = sorted(path.parent for path in ROOT.glob("modules/**/deployspec.ya
 
 
 def module_package(module_dir: Path) -> str:
-    """The name of a module's package: the folder beside its app.py that holds the shared contract.py."""
-    [contract] = module_dir.glob("*/contract.py")
-    return contract.parent.name
+    """The name of a module's package: the folder beside its app.py holding its synthesis.py."""
+    [synthesis] = module_dir.glob("*/synthesis.py")
+    return synthesis.parent.name
 
 
 @cache
 def module_parameters(module_dir: Path) -> dict[str, dict[str, Any]]:
     """Every parameter a module's settings class declares: manifest name -> default (or None), required."""
     package = module_package(module_dir)
-    contract = importlib.import_module(f"{package}.contract")
+    contract = importlib.import_module("mlops_platform.contract")
     importlib.import_module(f"{package}.synthesis")  # imports the settings class; the CDK only to build
     [settings] = [cls for cls in contract.ModuleSettings.__subclasses__() if cls.__module__.startswith(package)]
     parameters = {

@@ -1,6 +1,6 @@
 """AWS Control Tower's Guard rules: each synthesis runs every rule that applies to a resource of its stack.
 
-A module leaves out the bundled rules that report on none of its stack's resource types (control_tower.py).
+A module leaves out the bundled rules that report on none of its stack's resource types (mlops_platform/control_tower.py).
 The cfn-guard engine, running every bundled rule over each resource type of the parameter matrix on its own,
 finds that only rules reporting on a type apply to it: a rule left out has nothing to check in the stack.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from networking import control_tower
+from mlops_platform import control_tower
 from tests.matrix import VALID, module_environment
 from tests.real_account.guard import applicable, one_of_each_type, unpack
 
@@ -63,13 +63,13 @@ def test_the_types_a_module_reads_from_its_construct_tree_are_those_its_template
         monkeypatch.setenv(variable, value)
     monkeypatch.setenv("CDK_VALIDATION", "false")
     if folder.name == "networking":
-        from networking.contract import DeploymentContext
+        from mlops_platform.contract import DeploymentContext
         from networking.settings import NetworkingSettings
         from networking.synthesis import build_app
 
         app = build_app(NetworkingSettings.from_env(), DeploymentContext.from_env(), str(tmp_path))
     else:
-        from sagemaker_endpoint.contract import DeploymentContext as EndpointContext
+        from mlops_platform.contract import DeploymentContext as EndpointContext
         from sagemaker_endpoint.parameters.settings import EndpointSettings
         from sagemaker_endpoint.synthesis import build_app as build_endpoint
         from sagemaker_endpoint.synthesis import resolve_package

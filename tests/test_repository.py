@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from tests.repository import MODULE_DIRS, ROOT
 
 
@@ -50,11 +48,3 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "make test" in ci
     assert "make test" in readme
-
-
-@pytest.mark.parametrize("shared", ["contract.py", "control_tower.py", "retained.py"])
-def test_every_module_ships_the_same_shared_helpers(shared: str) -> None:
-    # Each module stands alone as Seed-Farmer ships it, so the shared helpers are copied, not imported.
-    copies = {folder: next(folder.glob(f"*/{shared}")).read_bytes() for folder in MODULE_DIRS}
-    assert len(copies) >= 2
-    assert len(set(copies.values())) == 1, f"copy one module's {shared} over the others'"

@@ -123,9 +123,9 @@ def deployed_read_actions() -> frozenset[str]:
 
 @cache
 def retained_read_actions() -> frozenset[str]:
-    """The calls that look for log groups an earlier deployment kept, before each deploy (retained.py, the
-    same in every module), with the deployment role."""
-    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "retained.py").read_text())
+    """The calls that look for log groups an earlier deployment kept, before each deploy (the platform
+    library's retained.py, in every module), with the deployment role."""
+    tree = ast.parse((ENDPOINT / "mlops_platform" / "retained.py").read_text())
     return frozenset(
         iam_action(service, method)
         for variable, service in (("cloudformation", "cloudformation"), ("logs", "logs"))

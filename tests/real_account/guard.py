@@ -1,6 +1,6 @@
 """AWS Control Tower's Guard rules, every one the plugin bundles, run with the cfn-guard engine it bundles.
 
-The modules leave out the rules that report on none of their stack's resource types (control_tower.py). To
+The modules leave out the rules that report on none of their stack's resource types (mlops_platform/control_tower.py). To
 check that this leaves out nothing that matters, the engine runs all bundled rules over templates of one
 resource each and reports, per template, the rules that applied (found something to check, compliant or
 not): each must report on that resource's type.
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from networking import control_tower
+from mlops_platform import control_tower
 
 # A rule file's top-level rules (a rule with parameters is a helper the others call).
 _TOP_LEVEL_RULE = re.compile(r"^rule\s+([A-Za-z0-9_]+)\s*(?:when\b|\{)", re.MULTILINE)

@@ -1,5 +1,5 @@
 """The networking module: a VPC with subnet tiers, flow logs and the VPC endpoints private workloads need.
 
-contract.py reads Seed-Farmer's environment (shared, byte for byte, with every module of the repository),
+mlops_platform.contract (the platform library, bundled with every module) reads Seed-Farmer's environment,
 settings.py declares and checks the parameters, stack.py builds the resources, synthesis.py puts them together.
 """

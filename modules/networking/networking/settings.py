@@ -1,6 +1,6 @@
 """Every input of the networking module, declared once and validated before any construct is built.
 
-How parameters are read from Seed-Farmer's environment and how errors name them is in contract.py.
+How parameters are read from Seed-Farmer's environment and how errors name them is in mlops_platform/contract.py.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from networking.contract import ModuleSettings, ParameterError, decode_json, decode_list
+from mlops_platform.contract import ModuleSettings, ParameterError, decode_json, decode_list
 
 # What a SageMaker endpoint in private subnets needs to reach AWS without the internet.
 # What a private SageMaker endpoint and its functions call (the refresh function reports to an SQS

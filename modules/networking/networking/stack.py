@@ -11,20 +11,10 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from networking.contract import DeploymentContext
+from mlops_platform.contract import DeploymentContext
+from mlops_platform.key import LOGS_KEY_ACTIONS
 from networking.settings import NetworkingSettings
 
-# What CloudWatch Logs does with a log group's key (named one by one: no wildcard actions).
-# Only actions whose requests carry kms:EncryptionContext:aws:logs:arn, the condition of the statement
-# (the Service Authorization Reference: DescribeKey carries none, so the condition would deny it anyway).
-LOGS_KEY_ACTIONS = [
-    "kms:Decrypt",
-    "kms:Encrypt",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-]
 FLOW_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 
 

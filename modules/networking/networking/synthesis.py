@@ -6,11 +6,10 @@ second with one line that names it, and nothing is written.
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from networking import contract, control_tower
-from networking.contract import DeploymentContext
+from mlops_platform import assembly, contract
+from mlops_platform.contract import DeploymentContext
 from networking.settings import NetworkingSettings
 
 if TYPE_CHECKING:
@@ -19,26 +18,11 @@ if TYPE_CHECKING:
 
 def build_app(settings: NetworkingSettings, context: DeploymentContext, outdir: str | None = None) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
-    import aws_cdk as cdk
-    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
-
     from networking.stack import NetworkingStack
 
-    # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
-    app = cdk.App(outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"))
+    app = assembly.new_app(outdir)
     stack = NetworkingStack(app, settings=settings, context=context)
-    cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
-    for key, value in {
-        "seedfarmer:project": context.project,
-        "seedfarmer:deployment": context.deployment,
-        "seedfarmer:module": context.module,
-        **settings.tags,
-    }.items():
-        cdk.Tags.of(stack).add(key, value)
-    # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
-    # AWS Control Tower's proactive controls, wherever templates are validated (control_tower.py).
-    control_tower.add_validator(app, stack)
+    assembly.complete(app, stack, deployment=context, metadata=stack.metadata, tags=settings.tags)
     return app
 
 
@@ -46,19 +30,9 @@ def synthesize(outdir: str | None = None) -> None:
     """Read the parameters from the environment and write the cloud assembly, as `python app.py` does."""
     context = DeploymentContext.from_env()
     settings = NetworkingSettings.from_env()
-    assembly = build_app(settings, context, outdir).synth()
-    refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
-
-
-def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
-    """A flow-log group kept by an earlier deployment is refused before anything deploys (retained.py)."""
-    from networking import retained
-
-    retained.refuse_in_region(template, context.region, context.stack_name)
+    assembly.synthesize(build_app(settings, context, outdir), context)
 
 
 def main() -> None:
     """`python app.py`: synthesize, or end with one line naming the bad parameter."""
-    from networking.retained import RetainedLogGroupError
-
-    contract.main("networking", synthesize, errors=(RetainedLogGroupError,))
+    contract.main("networking", synthesize)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from networking.contract import DeploymentContext
+from mlops_platform.contract import DeploymentContext
 from networking.settings import NetworkingSettings
 from networking.synthesis import build_app
 

@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from mlops_platform import retained
 from networking import synthesis
-from networking.contract import DeploymentContext
 
 REGION = "us-east-1"
 STACK = "mlops-test-vpc"
@@ -52,4 +52,4 @@ def test_a_kept_flow_log_group_is_refused_with_the_command_that_deletes_it(
     )
     template = json.loads((tmp_path / f"{STACK}.template.json").read_text())
     logs.delete_log_group(logGroupName=GROUP)  # what the message says to run: then the deploy goes ahead
-    synthesis.refuse_retained_log_groups(template, DeploymentContext.from_env())
+    retained.refuse_in_region(template, REGION, STACK)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from networking.contract import ParameterError
+from mlops_platform.contract import ParameterError
 from networking.settings import DEFAULT_VPC_ENDPOINTS, NetworkingSettings
 
 MODULE_DIR = Path(__file__).resolve().parents[1]
@@ -102,7 +102,7 @@ def test_bad_parameter_stops_python_app_before_anything_is_synthesized(tmp_path:
 
 
 def test_missing_seedfarmer_variables_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    from networking.contract import DeploymentContext
+    from mlops_platform.contract import DeploymentContext
 
     monkeypatch.delenv("SEEDFARMER_DEPLOYMENT_NAME", raising=False)
     with pytest.raises(ParameterError, match="SEEDFARMER_DEPLOYMENT_NAME"):

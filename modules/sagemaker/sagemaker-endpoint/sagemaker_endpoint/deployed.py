@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sagemaker_endpoint.contract import ParameterError
+from mlops_platform.contract import ParameterError
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint import serving_plan
-from sagemaker_endpoint.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name, spec_digest
 from sagemaker_endpoint.parameters.formats import bucket_of

@@ -7,7 +7,7 @@ serving modes (inference components, asynchronous inference, shadow tests) have 
 
 from __future__ import annotations
 
-from sagemaker_endpoint.contract import ParameterError, parameter_name
+from mlops_platform.contract import ParameterError, parameter_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.serving_rules import asynchronous, component_autoscaling, managed_instance_scaling, shadow
 from sagemaker_endpoint.variants import alarm_names, variant_sizes

@@ -4,7 +4,7 @@ and shadow tests. Each raises one ParameterError naming the parameters involved;
 
 from __future__ import annotations
 
-from sagemaker_endpoint.contract import ParameterError, parameter_name
+from mlops_platform.contract import ParameterError, parameter_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.variants import variant_sizes
 

@@ -6,11 +6,10 @@ second with one line that names it, and nothing is written.
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sagemaker_endpoint import contract, control_tower
-from sagemaker_endpoint.contract import DeploymentContext
+from mlops_platform import assembly, contract
+from mlops_platform.contract import DeploymentContext
 from sagemaker_endpoint.model_package import ModelPackageError, ResolvedPackage, newest_approved_package
 from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.plan import plan
@@ -37,42 +36,26 @@ def build_app(
     settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None, outdir: str | None = None
 ) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
-    import aws_cdk as cdk
-    from aws_cdk import aws_iam as iam
-    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
-
     from sagemaker_endpoint.infra.stack import EndpointStack
 
-    # The CDK CLI names the output folder in CDK_OUTDIR; `python app.py` on its own writes to cdk.out.
-    app = cdk.App(
-        outdir=outdir or os.environ.get("CDK_OUTDIR", "cdk.out"),
-        # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
-        context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True},
-    )
+    # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
+    app = assembly.new_app(outdir, context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True})
     stack = EndpointStack(app, plan=plan(settings, package, context), context=context)
-    cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(stack.metadata))
     tags = {
-        "seedfarmer:project": context.project,
-        "seedfarmer:deployment": context.deployment,
-        "seedfarmer:module": context.module,
         "sagemaker:project-id": settings.sagemaker_project_id,
         "sagemaker:project-name": settings.sagemaker_project_name,
         "sagemaker:domain-id": settings.sagemaker_domain_id,
         "sagemaker:domain-arn": settings.sagemaker_domain_arn,
         **settings.tags,
     }
-    for key, value in tags.items():
-        if value:
-            cdk.Tags.of(stack).add(key, value)
-    if settings.permissions_boundary_name:
-        boundary = f"arn:{stack.partition}:iam::{context.account}:policy/{settings.permissions_boundary_name}"
-        iam.PermissionsBoundary.of(stack).apply(
-            iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", boundary)
-        )
-    # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
-    # AWS Control Tower's proactive controls, wherever templates are validated (control_tower.py).
-    control_tower.add_validator(app, stack)
+    assembly.complete(
+        app,
+        stack,
+        deployment=context,
+        metadata=stack.metadata,
+        tags=tags,
+        permissions_boundary_name=settings.permissions_boundary_name,
+    )
     return app
 
 
@@ -82,15 +65,7 @@ def synthesize(outdir: str | None = None) -> None:
     settings = EndpointSettings.from_env()
     package = resolve_package(settings, context)
     refuse_updates_sagemaker_refuses(settings, context, package)
-    assembly = build_app(settings, context, package, outdir).synth()
-    refuse_retained_log_groups(assembly.get_stack_by_name(context.stack_name).template, context)
-
-
-def refuse_retained_log_groups(template: dict[str, Any], context: DeploymentContext) -> None:
-    """A log group kept by an earlier deployment is refused before anything deploys (retained.py)."""
-    from sagemaker_endpoint import retained
-
-    retained.refuse_in_region(template, context.region, context.stack_name)
+    assembly.synthesize(build_app(settings, context, package, outdir), context)
 
 
 def refuse_updates_sagemaker_refuses(
@@ -131,6 +106,4 @@ def refuse_updates_sagemaker_refuses(
 
 def main() -> None:
     """`python app.py`: synthesize, or end with one line naming the bad parameter."""
-    from sagemaker_endpoint.retained import RetainedLogGroupError
-
-    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError, RetainedLogGroupError))
+    contract.main("sagemaker-endpoint", synthesize, errors=(ModelPackageError,))

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from sagemaker_endpoint.contract import DeploymentContext, ParameterError
+from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.synthesis import build_app

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sagemaker_endpoint.contract import ParameterError
+from mlops_platform.contract import ParameterError
 from sagemaker_endpoint.parameters import EndpointSettings
 
 IMAGE = "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud-detector:1.4"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from sagemaker_endpoint.contract import ParameterError
+from mlops_platform.contract import ParameterError
 from sagemaker_endpoint.deployed import (
     autoscaled_variants,
     deployed_variant_names,

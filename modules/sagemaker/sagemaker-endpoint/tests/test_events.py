@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sagemaker_endpoint.contract import ParameterError
+from mlops_platform.contract import ParameterError
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.parameters import EndpointSettings
 

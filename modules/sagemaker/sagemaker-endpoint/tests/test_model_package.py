@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from sagemaker_endpoint.contract import DeploymentContext
+from mlops_platform.contract import DeploymentContext
 from sagemaker_endpoint.model_package import ModelPackageError, newest_approved_package
 from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.parameters.formats import ecr_repository_arn

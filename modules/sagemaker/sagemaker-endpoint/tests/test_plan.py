@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sagemaker_endpoint.contract import DeploymentContext
+from mlops_platform.contract import DeploymentContext
 from sagemaker_endpoint.model_package import ResolvedPackage
 from sagemaker_endpoint.names import digest, spec_digest
 from sagemaker_endpoint.parameters import EndpointSettings

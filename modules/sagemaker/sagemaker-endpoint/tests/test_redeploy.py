@@ -15,10 +15,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from mlops_platform.contract import DeploymentContext, ParameterError
+from mlops_platform.retained import RetainedLogGroupError, kept_log_groups, refuse_in_region
 from sagemaker_endpoint import synthesis
-from sagemaker_endpoint.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint.parameters.settings import EndpointSettings
-from sagemaker_endpoint.retained import RetainedLogGroupError, kept_log_groups
 
 REGION = "us-east-1"
 STACK = "mlops-test-endpoint"
@@ -96,16 +96,16 @@ def test_a_redeploy_after_destroy_is_refused_naming_each_kept_group_and_the_comm
     )
     assert "Traceback" not in capsys.readouterr().err
 
-    template, context = _template(tmp_path), DeploymentContext.from_env()
+    template = _template(tmp_path)
     assert kept_log_groups(template) == sorted(GROUPS)
     for name in GROUPS:  # what the message says to run: then the deploy goes ahead
         logs.delete_log_group(logGroupName=name)
-    synthesis.refuse_retained_log_groups(template, context)
+    refuse_in_region(template, REGION, STACK)
     _deploy_log_groups(template)
-    synthesis.refuse_retained_log_groups(template, context)  # an update: the stack holds its groups
+    refuse_in_region(template, REGION, STACK)  # an update: the stack holds its groups
     _destroy()
     with pytest.raises(RetainedLogGroupError, match="were kept when stack"):
-        synthesis.refuse_retained_log_groups(template, context)
+        refuse_in_region(template, REGION, STACK)
 
 
 @pytest.mark.usefixtures("account")
@@ -122,7 +122,7 @@ def test_a_denied_look_for_kept_groups_names_the_action_the_role_and_what_to_gra
             )
             raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": message}}, "DescribeLogGroups")
 
-    from sagemaker_endpoint.retained import refuse_retained_log_groups
+    from mlops_platform.retained import refuse_retained_log_groups
 
     with pytest.raises(RetainedLogGroupError) as raised:
         refuse_retained_log_groups(

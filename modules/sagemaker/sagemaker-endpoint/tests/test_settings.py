@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sagemaker_endpoint.contract import ParameterError
+from mlops_platform.contract import ParameterError
 from sagemaker_endpoint.parameters import EndpointSettings
 
 MODULE_DIR = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from sagemaker_endpoint.infra.permissions import LOGS_KEY_ACTIONS
+from mlops_platform.key import LOGS_KEY_ACTIONS
 
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 

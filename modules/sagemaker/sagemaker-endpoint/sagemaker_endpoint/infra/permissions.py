@@ -24,20 +24,6 @@ NETWORK_DESCRIBE_ACTIONS = [
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
 ]
-# Using a key to encrypt and decrypt (what a role, or CloudWatch Logs for a log group, needs), named
-# one by one: no wildcard actions.
-KEY_USE_ACTIONS = [
-    "kms:Decrypt",
-    "kms:DescribeKey",
-    "kms:Encrypt",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-]
-# What CloudWatch Logs may do with the key under a kms:EncryptionContext:aws:logs:arn condition: the
-# key-use actions whose requests carry that key (DescribeKey carries none, so the condition denies it).
-LOGS_KEY_ACTIONS = [action for action in KEY_USE_ACTIONS if action != "kms:DescribeKey"]
 ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 
 

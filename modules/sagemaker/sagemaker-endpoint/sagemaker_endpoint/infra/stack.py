@@ -14,7 +14,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IConstruct
 
-from sagemaker_endpoint.contract import DeploymentContext
+from mlops_platform.contract import DeploymentContext
+from mlops_platform.key import KEY_USE_ACTIONS
 from sagemaker_endpoint.infra import (
     alarms,
     async_inference,
@@ -224,7 +225,7 @@ class EndpointStack(cdk.Stack):
             iam.PolicyStatement(
                 sid="ExecutionRoleUsesKey",
                 principals=[self.role],
-                actions=permissions.KEY_USE_ACTIONS,
+                actions=KEY_USE_ACTIONS,
                 resources=["*"],
             )
         )

@@ -1,7 +1,7 @@
 """Every input of the SageMaker endpoint module, declared once with the checks of its single value.
 
 How values combine is checked in rules.py (through `check`); how parameters are read from Seed-Farmer's
-environment and how errors name them (kebab-case, as a manifest writes them) is in contract.py. All of it
+environment and how errors name them (kebab-case, as a manifest writes them) is in mlops_platform/contract.py. All of it
 runs before any construct is built.
 """
 
@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from sagemaker_endpoint.contract import ModuleSettings, decode_json, decode_list
+from mlops_platform.contract import ModuleSettings, decode_json, decode_list
 from sagemaker_endpoint.parameters.formats import check_arn_of, check_image_uri, check_s3_url, tag_only
 
 SAGEMAKER_NAME = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"

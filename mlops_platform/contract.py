@@ -1,10 +1,9 @@
-"""What every module of this repository shares with Seed-Farmer: how parameters arrive and how errors leave.
+"""What every module shares with Seed-Farmer: how parameters arrive and how errors leave.
 
-This file is copied byte-for-byte into each module (a repository test keeps the copies identical), so
-each module still stands alone as Seed-Farmer ships it. Seed-Farmer hands a module its manifest
-parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>`` environment variables (non-strings
-JSON-encoded) and names the deployment in a few more; a bad input ends `python app.py` with one line on
-stderr that names the parameter as a user writes it in a manifest (kebab-case).
+Seed-Farmer hands a module its manifest parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>``
+environment variables (non-strings JSON-encoded) and names the deployment in a few more; a bad input
+ends `python app.py` with one line on stderr that names the parameter as a user writes it in a manifest
+(kebab-case). Nothing here imports the CDK or boto3: a module validates its parameters before either.
 """
 
 from __future__ import annotations
@@ -24,7 +23,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PARAMETER_PREFIX = "SEEDFARMER_PARAMETER_"
 
 
-class ParameterError(Exception):
+class ModuleError(Exception):
+    """A module cannot deploy as asked; the message says what is wrong and what to do. `main` ends
+    `python app.py` with it in one line, no traceback."""
+
+
+class ParameterError(ModuleError):
     """A module input is wrong; the message names the parameter as written in a manifest."""
 
 
@@ -276,8 +280,9 @@ class DeploymentContext(BaseModel):
 
 
 def main(module: str, synthesize: Callable[[], None], errors: tuple[type[Exception], ...] = ()) -> None:
-    """Run `synthesize`; a bad input (ParameterError or one of `errors`) ends the process with one line."""
-    handled: tuple[type[Exception], ...] = (ParameterError, *errors)
+    """Run `synthesize`; a bad input (a ModuleError, ParameterError among them, or one of `errors`) ends the
+    process with one line."""
+    handled: tuple[type[Exception], ...] = (ModuleError, *errors)
     try:
         synthesize()
     except handled as error:

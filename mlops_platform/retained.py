@@ -1,7 +1,6 @@
 """Log groups an earlier deployment kept, found in the way of the next one before anything deploys.
 
-This file is copied byte-for-byte into each module (a repository test keeps the copies identical). The
-modules keep their fixed-name log groups (audit data) when their stack is deleted, or when an update
+The modules keep their fixed-name log groups (audit data) when their stack is deleted, or when an update
 stops creating one (CloudFormation's RetainExceptOnCreate). The next deploy that creates such a group
 again (`seedfarmer apply` after `seedfarmer destroy`, or an update that turns a function back on)
 would stop half-way in CloudFormation with "already exists". Two reads at synth time, with Seed-Farmer's
@@ -21,11 +20,13 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlops_platform.contract import ModuleError
+
 # CloudFormation's deletion policies that leave a resource behind when its stack lets go of it.
 KEPT_ON_DELETE = {"Retain", "RetainExceptOnCreate", "Snapshot"}
 
 
-class RetainedLogGroupError(Exception):
+class RetainedLogGroupError(ModuleError):
     """A log group kept by an earlier deployment is in the way, or cannot be looked for; the message says
     which and what to run or grant."""
 

@@ -1,0 +1,10 @@
+"""The platform library every module shares: edited once here, bundled with each module (see README.md).
+
+- `contract`: Seed-Farmer's side of a module: parameters, errors in our words, the deployment context, `main`.
+- `assembly`: the CDK app, the `metadata` output, tags, permissions boundary and rule packs of every module.
+- `retained`: the check for log groups an earlier deployment kept in the way of the next one.
+- `control_tower`: AWS Control Tower's proactive controls, the rules that apply to a stack.
+- `key`: the module key and what may be done with it.
+
+Nothing here imports the CDK, boto3 or constructs at import time except the construct files.
+"""

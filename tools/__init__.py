@@ -1,0 +1,1 @@
+"""Tools that keep the repository's generated files current (make library)."""
