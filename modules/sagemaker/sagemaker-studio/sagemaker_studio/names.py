@@ -53,4 +53,5 @@ def studio_instance_types() -> frozenset[str]:
     import botocore.session
 
     model = botocore.session.get_session().get_service_model("sagemaker")
-    return frozenset(model.shape_for("AppInstanceType").enum) - {"system"}
+    shape = model.shape_for("AppInstanceType")
+    return frozenset(getattr(shape, "enum", ())) - {"system"}

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from mlops_platform.contract import DeploymentContext
 from sagemaker_studio import names
-from sagemaker_studio.contract import DeploymentContext
 from sagemaker_studio.settings import StudioSettings
 
 Persona = Literal["data-scientist", "lead-data-scientist"]

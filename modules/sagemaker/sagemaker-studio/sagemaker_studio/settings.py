@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode
 
+from mlops_platform.contract import ModuleSettings, ParameterError, decode_json, decode_list
 from sagemaker_studio import names
-from sagemaker_studio.contract import ModuleSettings, ParameterError, decode_json, decode_list
 
 Names = Annotated[tuple[str, ...], NoDecode]
 Tags = Annotated[dict[str, str], NoDecode]
@@ -75,7 +75,11 @@ class StudioSettings(ModuleSettings):
         None, pattern=f"^{BUCKET_NAME}$", description="Bucket of MLflow's artifacts", examples=["mlops-artifacts"]
     )
     mlflow_artifact_store_bucket_prefix: str = Field(
-        "/", pattern=r"^[\w!'()*./-]*$", max_length=512, description="Key prefix of MLflow's artifacts", examples=["mlflow/"]
+        "/",
+        pattern=r"^[\w!'()*./-]*$",
+        max_length=512,
+        description="Key prefix of MLflow's artifacts",
+        examples=["mlflow/"],
     )
     server_lifecycle_name: str | None = Field(None, description="Accepted for the reference's manifests; unused")
     tags: Tags = Field(default_factory=dict, description="Tags for every resource", examples=[{"team": "ml"}])
@@ -235,7 +239,11 @@ class StudioSettings(ModuleSettings):
                     )
 
     def _check_idle_timeouts(self) -> None:
-        idle, low, high = self.idle_timeout_in_minutes, self.min_idle_timeout_in_minutes, self.max_idle_timeout_in_minutes
+        idle, low, high = (
+            self.idle_timeout_in_minutes,
+            self.min_idle_timeout_in_minutes,
+            self.max_idle_timeout_in_minutes,
+        )
         if low is not None and low > idle:
             raise ParameterError(
                 f"parameter 'min_idle_timeout_in_minutes': {low} is more than 'idle_timeout_in_minutes' ({idle}); "
@@ -248,12 +256,13 @@ class StudioSettings(ModuleSettings):
             )
 
     @property
-    def users(self) -> dict[str, str]:
+    def users(self) -> dict[str, Literal["data-scientist", "lead-data-scientist"]]:
         """Every user profile and its persona, in manifest order: data scientists, then leads."""
-        return {
-            **dict.fromkeys(self.data_science_users, "data-scientist"),
-            **dict.fromkeys(self.lead_data_science_users, "lead-data-scientist"),
-        }
+        personas: dict[str, Literal["data-scientist", "lead-data-scientist"]] = dict.fromkeys(
+            self.data_science_users, "data-scientist"
+        )
+        personas.update(dict.fromkeys(self.lead_data_science_users, "lead-data-scientist"))
+        return personas
 
     @property
     def all_tags(self) -> dict[str, str]:
@@ -265,9 +274,7 @@ def snake_case_names(message: str) -> str:
     (after `parameter`, `did you mean` and `known parameters:`), never the values it quotes."""
     lines = []
     for line in message.splitlines():
-        line = re.sub(
-            r"((?:parameter|did you mean) ')([a-z0-9-]+)", lambda m: m[1] + m[2].replace("-", "_"), line
-        )
+        line = re.sub(r"((?:parameter|did you mean) ')([a-z0-9-]+)", lambda m: m[1] + m[2].replace("-", "_"), line)
         head, separator, known = line.partition("known parameters: ")
         lines.append(head + separator + known.replace("-", "_"))
     return "\n".join(lines)

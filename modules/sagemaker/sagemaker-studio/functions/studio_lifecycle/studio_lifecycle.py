@@ -110,9 +110,7 @@ def clear_domain(sagemaker: Any, domain_id: str, managed_spaces: Iterable[str], 
     delete_spaces(sagemaker, domain_id, unmanaged, deadline)
 
 
-def clear_removed(
-    sagemaker: Any, domain_id: str, old: dict[str, Any], new: dict[str, Any], deadline: Deadline
-) -> None:
+def clear_removed(sagemaker: Any, domain_id: str, old: dict[str, Any], new: dict[str, Any], deadline: Deadline) -> None:
     """An update that removes users or spaces: their apps, and the spaces the removed users created,
     go first (CloudFormation deletes the removed profiles and spaces after the update)."""
     removed_users = set(old.get("UserProfiles", [])) - set(new.get("UserProfiles", []))

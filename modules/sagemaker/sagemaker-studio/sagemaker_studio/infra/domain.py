@@ -104,7 +104,9 @@ def studio_domain(
             execution_role=execution_role.role_arn,
             security_groups=groups,
             jupyter_lab_app_settings=jupyterlab,
-            kernel_gateway_app_settings=sagemaker.CfnDomain.KernelGatewayAppSettingsProperty(custom_images=custom_images)
+            kernel_gateway_app_settings=sagemaker.CfnDomain.KernelGatewayAppSettingsProperty(
+                custom_images=custom_images
+            )
             if custom_images
             else None,
         ),
@@ -148,7 +150,12 @@ def user_profile(
 
 
 def jupyterlab_space(
-    scope: Construct, user: UserSpec, *, plan: StudioPlan, domain: sagemaker.CfnDomain, profile: sagemaker.CfnUserProfile
+    scope: Construct,
+    user: UserSpec,
+    *,
+    plan: StudioPlan,
+    domain: sagemaker.CfnDomain,
+    profile: sagemaker.CfnUserProfile,
 ) -> sagemaker.CfnSpace:
     assert user.space is not None
     instance_type = plan.domain.space_instance_type

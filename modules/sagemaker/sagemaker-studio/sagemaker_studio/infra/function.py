@@ -75,7 +75,9 @@ def python_function(
             )
         ],
     )
-    role = iam.Role(scope, f"{id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
+    role = iam.Role(
+        scope, f"{id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
+    )
     ec2 = f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}"
     all_statements = [
         *statements,
@@ -102,7 +104,12 @@ def python_function(
         ),
         iam.PolicyStatement(
             sid="DescribeNetwork",
-            actions=["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"],
+            actions=[
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeVpcs",
+            ],
             resources=["*"],
         ),
     ]

@@ -29,8 +29,12 @@ def lifecycle_statements(stack: cdk.Stack, plan: StudioPlan, domain: sagemaker.C
 
     domain_id = domain.attr_domain_id
     statements = [
-        iam.PolicyStatement(sid="FindAppsAndSpaces", actions=["sagemaker:ListApps", "sagemaker:ListSpaces"], resources=["*"]),
-        iam.PolicyStatement(sid="ClearDomainApps", actions=["sagemaker:DeleteApp"], resources=[arn(f"app/{domain_id}/*")]),
+        iam.PolicyStatement(
+            sid="FindAppsAndSpaces", actions=["sagemaker:ListApps", "sagemaker:ListSpaces"], resources=["*"]
+        ),
+        iam.PolicyStatement(
+            sid="ClearDomainApps", actions=["sagemaker:DeleteApp"], resources=[arn(f"app/{domain_id}/*")]
+        ),
         iam.PolicyStatement(
             sid="ClearDomainSpaces", actions=["sagemaker:DeleteSpace"], resources=[arn(f"space/{domain_id}/*")]
         ),
@@ -58,7 +62,9 @@ def lifecycle_statements(stack: cdk.Stack, plan: StudioPlan, domain: sagemaker.C
                     "elasticfilesystem:DescribeMountTargets",
                 ],
                 resources=[f"arn:{stack.partition}:elasticfilesystem:{stack.region}:{stack.account}:file-system/*"],
-                conditions={"StringEquals": {"aws:ResourceTag/ManagedByAmazonSageMakerResource": domain.attr_domain_arn}},
+                conditions={
+                    "StringEquals": {"aws:ResourceTag/ManagedByAmazonSageMakerResource": domain.attr_domain_arn}
+                },
             ),
             iam.PolicyStatement(sid="FindNfsGroups", actions=["ec2:DescribeSecurityGroups"], resources=["*"]),
             iam.PolicyStatement(

@@ -8,17 +8,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from mlops_platform.key import LOGS_KEY_ACTIONS
+
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
-# What CloudWatch Logs does with a log group's key, named one by one (no wildcard actions): the actions
-# whose requests carry kms:EncryptionContext:aws:logs:arn, the condition of the statement.
-LOGS_KEY_ACTIONS = [
-    "kms:Decrypt",
-    "kms:Encrypt",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-]
 
 
 def module_key(scope: Construct, *, stack_name: str, description: str) -> kms.Key:

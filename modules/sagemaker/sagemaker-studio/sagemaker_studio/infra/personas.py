@@ -59,9 +59,7 @@ def persona_roles(scope: Construct, plan: StudioPlan) -> dict[str, iam.Role]:
         "execution": "Shared spaces' apps and jobs in SageMaker Studio domain",
     }
     return {
-        persona: execution_role(
-            scope, f"{ROLE_IDS[persona]}Role", plan=plan, description=f"{text} {plan.domain.name}"
-        )
+        persona: execution_role(scope, f"{ROLE_IDS[persona]}Role", plan=plan, description=f"{text} {plan.domain.name}")
         for persona, text in descriptions.items()
     }
 
@@ -114,7 +112,9 @@ def tracking_server_role(scope: Construct, plan: StudioPlan, mlflow: MlflowSpec)
             actions=["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
             resources=[f"{bucket}/{mlflow.prefix}*"],
         ),
-        iam.PolicyStatement(sid="MlflowArtifactBucket", actions=["s3:GetBucketLocation", "s3:ListBucket"], resources=[bucket]),
+        iam.PolicyStatement(
+            sid="MlflowArtifactBucket", actions=["s3:GetBucketLocation", "s3:ListBucket"], resources=[bucket]
+        ),
     ]
     policy = iam.ManagedPolicy(
         scope,

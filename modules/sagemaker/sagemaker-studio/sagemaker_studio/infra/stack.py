@@ -8,7 +8,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from sagemaker_studio.contract import DeploymentContext
+from mlops_platform.contract import DeploymentContext
 from sagemaker_studio.infra import domain as domains
 from sagemaker_studio.infra import lifecycle, personas
 from sagemaker_studio.infra.parts import module_key
@@ -20,14 +20,21 @@ from sagemaker_studio.plan import StudioPlan
 class StudioStack(cdk.Stack):
     """A Studio domain in the VPC's subnets; `metadata` holds what it publishes."""
 
-    def __init__(self, scope: Construct, *, plan: StudioPlan, context: DeploymentContext, **options: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        plan: StudioPlan,
+        context: DeploymentContext,
+        synthesizer: cdk.IStackSynthesizer | None = None,
+    ) -> None:
         super().__init__(
             scope,
             context.stack_name,
             env=cdk.Environment(account=context.account, region=context.region),
             description=f"Seed-Farmer module {context.module}: SageMaker Studio domain {plan.domain.name}",
             analytics_reporting=False,
-            **options,
+            synthesizer=synthesizer,
         )
         self.plan = plan
         self.key = module_key(

@@ -58,7 +58,9 @@ def studio_bucket(scope: Construct, key: kms.IKey) -> s3.Bucket:
         lifecycle_rules=_lifecycle(expire_after=ACCESS_LOG_DAYS),
     )
     compliance.acknowledge(access_logs, "S3DefaultEncryptionKMS", compliance.ACCESS_LOGS_ENCRYPTION)
-    compliance.acknowledge_guard(access_logs, "s3_bucket_default_encryption_kms_check", compliance.ACCESS_LOGS_ENCRYPTION)
+    compliance.acknowledge_guard(
+        access_logs, "s3_bucket_default_encryption_kms_check", compliance.ACCESS_LOGS_ENCRYPTION
+    )
     compliance.acknowledge(access_logs, "S3BucketLoggingEnabled", compliance.ACCESS_LOGS_OF_ACCESS_LOGS)
     compliance.acknowledge(access_logs, "S1", compliance.ACCESS_LOGS_OF_ACCESS_LOGS, packs=("AwsSolutions",))
     compliance.acknowledge_guard(access_logs, "s3_bucket_logging_enabled_check", compliance.ACCESS_LOGS_OF_ACCESS_LOGS)

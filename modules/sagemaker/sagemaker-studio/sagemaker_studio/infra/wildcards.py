@@ -33,7 +33,9 @@ WILDCARD_REASONS = {
     "DescribeNetwork": "EC2 Describe actions support no resource-level permissions; they are read-only.",
     "StudioData": "The objects of the studio bucket, of the buckets studio_bucket_name names and MLflow's prefix.",
     "StudioBuckets": "The buckets studio_bucket_name names (a name prefix ending in * when given so).",
-    "RegisterModels": "Model packages are versioned by SageMaker at registration; a data scientist's wait for approval.",
+    "RegisterModels": (
+        "Model packages are versioned by SageMaker at registration; a data scientist's wait for approval."
+    ),
     "ReadRegistry": "Read-only: the account's model package groups and their package lists in this region.",
     "ReadDomainPackages": "Model packages tagged with this domain only (domain resource isolation).",
     "ApproveDomainPackages": "Model packages tagged with this domain only (domain resource isolation).",

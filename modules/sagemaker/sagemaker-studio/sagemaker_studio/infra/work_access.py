@@ -32,20 +32,66 @@ BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket"]
 KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
 # Every MLflow API of SageMaker's managed MLflow but the UI's (AccessUI, which has no resource type).
 MLFLOW_ACTIONS = [
-    f"sagemaker-mlflow:{name}"
-    for name in (
-        "CreateExperiment CreateModelVersion CreateRegisteredModel CreateRun DeleteExperiment DeleteLoggedModel "
-        "DeleteLoggedModelTag DeleteModelVersion DeleteModelVersionTag DeleteRegisteredModel "
-        "DeleteRegisteredModelAlias DeleteRegisteredModelTag DeleteRun DeleteTag DeleteTraceTag DeleteTraces "
-        "EndTrace FinalizeLoggedModel GetDownloadURIForModelVersionArtifacts GetExperiment GetExperimentByName "
-        "GetLatestModelVersions GetLoggedModel GetMetricHistory GetModelVersion GetModelVersionByAlias "
-        "GetRegisteredModel GetRun GetTraceInfo ListArtifacts ListLoggedModelArtifacts LogBatch LogInputs "
-        "LogLoggedModelParams LogMetric LogModel LogOutputs LogParam RenameRegisteredModel RestoreExperiment "
-        "RestoreRun SearchExperiments SearchLoggedModels SearchModelVersions SearchRegisteredModels SearchRuns "
-        "SearchTraces SetExperimentTag SetLoggedModelTags SetModelVersionTag SetRegisteredModelAlias "
-        "SetRegisteredModelTag SetTag SetTraceTag StartTrace TransitionModelVersionStage UpdateExperiment "
-        "UpdateModelVersion UpdateRegisteredModel UpdateRun"
-    ).split()
+    "sagemaker-mlflow:CreateExperiment",
+    "sagemaker-mlflow:CreateModelVersion",
+    "sagemaker-mlflow:CreateRegisteredModel",
+    "sagemaker-mlflow:CreateRun",
+    "sagemaker-mlflow:DeleteExperiment",
+    "sagemaker-mlflow:DeleteLoggedModel",
+    "sagemaker-mlflow:DeleteLoggedModelTag",
+    "sagemaker-mlflow:DeleteModelVersion",
+    "sagemaker-mlflow:DeleteModelVersionTag",
+    "sagemaker-mlflow:DeleteRegisteredModel",
+    "sagemaker-mlflow:DeleteRegisteredModelAlias",
+    "sagemaker-mlflow:DeleteRegisteredModelTag",
+    "sagemaker-mlflow:DeleteRun",
+    "sagemaker-mlflow:DeleteTag",
+    "sagemaker-mlflow:DeleteTraceTag",
+    "sagemaker-mlflow:DeleteTraces",
+    "sagemaker-mlflow:EndTrace",
+    "sagemaker-mlflow:FinalizeLoggedModel",
+    "sagemaker-mlflow:GetDownloadURIForModelVersionArtifacts",
+    "sagemaker-mlflow:GetExperiment",
+    "sagemaker-mlflow:GetExperimentByName",
+    "sagemaker-mlflow:GetLatestModelVersions",
+    "sagemaker-mlflow:GetLoggedModel",
+    "sagemaker-mlflow:GetMetricHistory",
+    "sagemaker-mlflow:GetModelVersion",
+    "sagemaker-mlflow:GetModelVersionByAlias",
+    "sagemaker-mlflow:GetRegisteredModel",
+    "sagemaker-mlflow:GetRun",
+    "sagemaker-mlflow:GetTraceInfo",
+    "sagemaker-mlflow:ListArtifacts",
+    "sagemaker-mlflow:ListLoggedModelArtifacts",
+    "sagemaker-mlflow:LogBatch",
+    "sagemaker-mlflow:LogInputs",
+    "sagemaker-mlflow:LogLoggedModelParams",
+    "sagemaker-mlflow:LogMetric",
+    "sagemaker-mlflow:LogModel",
+    "sagemaker-mlflow:LogOutputs",
+    "sagemaker-mlflow:LogParam",
+    "sagemaker-mlflow:RenameRegisteredModel",
+    "sagemaker-mlflow:RestoreExperiment",
+    "sagemaker-mlflow:RestoreRun",
+    "sagemaker-mlflow:SearchExperiments",
+    "sagemaker-mlflow:SearchLoggedModels",
+    "sagemaker-mlflow:SearchModelVersions",
+    "sagemaker-mlflow:SearchRegisteredModels",
+    "sagemaker-mlflow:SearchRuns",
+    "sagemaker-mlflow:SearchTraces",
+    "sagemaker-mlflow:SetExperimentTag",
+    "sagemaker-mlflow:SetLoggedModelTags",
+    "sagemaker-mlflow:SetModelVersionTag",
+    "sagemaker-mlflow:SetRegisteredModelAlias",
+    "sagemaker-mlflow:SetRegisteredModelTag",
+    "sagemaker-mlflow:SetTag",
+    "sagemaker-mlflow:SetTraceTag",
+    "sagemaker-mlflow:StartTrace",
+    "sagemaker-mlflow:TransitionModelVersionStage",
+    "sagemaker-mlflow:UpdateExperiment",
+    "sagemaker-mlflow:UpdateModelVersion",
+    "sagemaker-mlflow:UpdateRegisteredModel",
+    "sagemaker-mlflow:UpdateRun",
 ]
 
 
