@@ -21,12 +21,17 @@ Tags = Annotated[dict[str, str], NoDecode]
 
 BUCKET_NAME = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 ROLE_ARN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$"
+EXAMPLE_ROLE = "arn:aws:iam::123456789012:role/cdk-team1-deploy-role"
 
 
 class StudioSettings(ModuleSettings):
     """The Studio module's parameters, as the reference module and its manifests write them."""
 
-    vpc_id: str = Field(pattern=r"^vpc-[0-9a-f]{8,17}$", description="VPC id", examples=["vpc-0123456789abcdef0"])
+    vpc_id: str = Field(
+        pattern=r"^vpc-[0-9a-f]{8,17}$",
+        description="a VPC id (vpc- and 8 or 17 hexadecimal digits)",
+        examples=["vpc-0123456789abcdef0"],
+    )
     subnet_ids: Names = Field(
         min_length=1,
         max_length=16,
@@ -41,10 +46,14 @@ class StudioSettings(ModuleSettings):
     )
     auth_mode: Literal["IAM", "SSO"] = Field("IAM", description="How users sign in")
     role_path: str | None = Field(
-        None, pattern=r"^/([\x21-\x7e]+/)?$", max_length=512, description="IAM path of the roles"
+        None,
+        pattern=r"^/([\x21-\x7e]+/)?$",
+        max_length=512,
+        description="an IAM path such as /studio/",
+        examples=["/studio/"],
     )
     permissions_boundary_name: str | None = Field(
-        None, pattern=r"^[\w+=,.@-]{1,128}$", description="Name of a managed policy", examples=["mlops-boundary"]
+        None, pattern=r"^[\w+=,.@-]{1,128}$", description="the name of a managed policy", examples=["mlops-boundary"]
     )
     data_science_users: Names = Field((), description="User profiles with the data scientist role")
     lead_data_science_users: Names = Field((), description="User profiles with the lead data scientist role")
@@ -68,29 +77,40 @@ class StudioSettings(ModuleSettings):
     mlflow_enabled: bool = Field(False, description="An MLflow tracking server")
     mlflow_server_name: str = Field("mlflow", description="Name of the tracking server")
     mlflow_server_version: str | None = Field(
-        None, pattern=r"^\d+(\.\d+)+$", max_length=16, description="MLflow version", examples=["2.16"]
+        None, pattern=r"^\d+(\.\d+)+$", max_length=16, description="an MLflow version", examples=["2.16"]
     )
     mlflow_server_size: Literal["Small", "Medium", "Large"] | None = Field(None, description="Tracking server size")
     mlflow_artifact_store_bucket_name: str | None = Field(
-        None, pattern=f"^{BUCKET_NAME}$", description="Bucket of MLflow's artifacts", examples=["mlops-artifacts"]
+        None, pattern=f"^{BUCKET_NAME}$", description="an S3 bucket name", examples=["mlops-artifacts"]
     )
     mlflow_artifact_store_bucket_prefix: str = Field(
         "/",
         pattern=r"^[\w!'()*./-]*$",
         max_length=512,
-        description="Key prefix of MLflow's artifacts",
+        description="a key prefix of letters, digits and _ ! ' ( ) * . / -",
         examples=["mlflow/"],
     )
     server_lifecycle_name: str | None = Field(None, description="Accepted for the reference's manifests; unused")
     tags: Tags = Field(default_factory=dict, description="Tags for every resource", examples=[{"team": "ml"}])
     custom_tags: Tags = Field(default_factory=dict, description="More tags for every resource")
     # The reference's overrides of the CDK synthesizer (a bootstrap with another qualifier or roles).
-    qualifier: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,10}$", description="CDK bootstrap qualifier")
-    cloud_formation_execution_role: str | None = Field(None, pattern=ROLE_ARN, description="IAM role ARN")
-    deploy_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="IAM role ARN")
-    file_asset_publishing_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="IAM role ARN")
-    image_asset_publishing_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="IAM role ARN")
-    lookup_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="IAM role ARN")
+    qualifier: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{1,10}$",
+        description="a CDK bootstrap qualifier, at most 10 characters",
+        examples=["team1"],
+    )
+    cloud_formation_execution_role: str | None = Field(
+        None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE]
+    )
+    deploy_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE])
+    file_asset_publishing_role_arn: str | None = Field(
+        None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE]
+    )
+    image_asset_publishing_role_arn: str | None = Field(
+        None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE]
+    )
+    lookup_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE])
 
     @classmethod
     def from_env(cls) -> Self:
