@@ -43,6 +43,7 @@ def placeholder(key: str, region: str) -> Any:
         ("topicarn", f"arn:aws:sns:{region}:123456789012:placeholder"),
         ("rolearn", "arn:aws:iam::123456789012:role/placeholder"),
         ("bucketarn", "arn:aws:s3:::placeholder-bucket"),
+        ("bucketname", "placeholder-bucket"),
         ("url", "https://placeholder.example.com"),
     ]
     return next((shape for suffix, shape in shapes if lowered.endswith(suffix)), f"placeholder-{key}")

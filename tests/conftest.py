@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.matrix import ENDPOINT, NETWORKING, VALID, synthesize_in_one_process
+from tests.matrix import ENDPOINT, MODULES, VALID, synthesize_in_one_process
 from tests.repository import ROOT
 
 
@@ -59,7 +59,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     run side by side). Tests that read it carry `pytest.mark.xdist_group("matrix")`, so one worker
     synthesizes it once for all of them."""
     runs = []
-    for module in (NETWORKING, ENDPOINT):
+    for module in MODULES:
         outroot = tmp_path_factory.mktemp(module.name)
         cases = {name: parameters for name, (folder, parameters) in VALID.items() if folder == module}
         runs.append((outroot, synthesize_in_one_process(module, cases, outroot)))

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from tests import iam_doc, security_doc, updates, updates_doc
-from tests.matrix import ENDPOINT, NETWORKING, VALID, synthesize_in_one_process
+from tests.matrix import MODULES, VALID, synthesize_in_one_process
 from tests.repository import ROOT
 
 
 def synthesize_matrix(folder: Path) -> dict[str, Any]:
     """Every valid set synthesized under `folder`, one process per module, the two side by side."""
     runs = []
-    for module in (NETWORKING, ENDPOINT):
+    for module in MODULES:
         outroot = folder / module.name
         outroot.mkdir()
         cases = {name: parameters for name, (path, parameters) in VALID.items() if path == module}

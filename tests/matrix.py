@@ -14,10 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests import studio_cases
 from tests.repository import ROOT
 
 NETWORKING = ROOT / "modules" / "networking"
 ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
+STUDIO = studio_cases.STUDIO
+MODULES = (NETWORKING, ENDPOINT, STUDIO)
 ACCOUNT, REGION = "111111111111", "us-east-1"
 
 NET = {"vpc-id": "vpc-0123456789abcdef0", "subnet-ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}
@@ -311,6 +314,7 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "permissions-boundary-name": "mlops-boundary",
         },
     ),
+    **studio_cases.VALID,
 }
 
 # What pydantic and the JSON decoder say on their own: no error line may contain any of it.
@@ -683,6 +687,7 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-group-name": "no-such-group"},
         "model-package-group-name",
     ),
+    **studio_cases.BAD,
 }
 
 

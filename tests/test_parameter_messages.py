@@ -1,4 +1,4 @@
-"""Every parameter of both modules, given a wrong value of each kind its declaration checks, is refused in
+"""Every parameter of every module, given a wrong value of each kind its declaration checks, is refused in
 our words: the kebab-case name, what was wrong, an example of what is accepted, no library phrase."""
 
 from __future__ import annotations
@@ -12,20 +12,22 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from tests.matrix import ENDPOINT, NETWORKING, RAW_LIBRARY_PHRASES
+from tests.matrix import MODULES, RAW_LIBRARY_PHRASES
 
 
 def _settings_classes() -> list[type[BaseModel]]:
-    for folder in (NETWORKING, ENDPOINT):
+    for folder in MODULES:
         if str(folder) not in sys.path:
             sys.path.append(str(folder))
     endpoint: Any = importlib.import_module("sagemaker_endpoint.parameters.settings")
     networking: Any = importlib.import_module("networking.settings")
+    studio: Any = importlib.import_module("sagemaker_studio.settings")
     return [
         networking.NetworkingSettings,
         endpoint.EndpointSettings,
         endpoint.VariantParameter,
         endpoint.ContainerParameter,
+        studio.StudioSettings,
     ]
 
 

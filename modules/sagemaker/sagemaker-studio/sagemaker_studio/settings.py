@@ -70,16 +70,24 @@ class StudioSettings(ModuleSettings):
         None, description="Instance type of the JupyterLab spaces", examples=["ml.t3.medium"]
     )
     idle_timeout_in_minutes: int = Field(60, ge=60, le=525600, description="Idle minutes before an app stops")
-    max_idle_timeout_in_minutes: int | None = Field(None, ge=60, le=525600, description="Longest idle time users set")
-    min_idle_timeout_in_minutes: int | None = Field(None, ge=60, le=525600, description="Shortest idle time users set")
-    app_image_config_name: str | None = Field(None, description="App image config of a custom image")
-    image_name: str | None = Field(None, description="SageMaker image of a custom image")
+    max_idle_timeout_in_minutes: int | None = Field(
+        None, ge=60, le=525600, description="Longest idle time users set", examples=[240]
+    )
+    min_idle_timeout_in_minutes: int | None = Field(
+        None, ge=60, le=525600, description="Shortest idle time users set", examples=[60]
+    )
+    app_image_config_name: str | None = Field(
+        None, description="App image config of a custom image", examples=["team-image-config"]
+    )
+    image_name: str | None = Field(None, description="SageMaker image of a custom image", examples=["team-image"])
     mlflow_enabled: bool = Field(False, description="An MLflow tracking server")
     mlflow_server_name: str = Field("mlflow", description="Name of the tracking server")
     mlflow_server_version: str | None = Field(
         None, pattern=r"^\d+(\.\d+)+$", max_length=16, description="an MLflow version", examples=["2.16"]
     )
-    mlflow_server_size: Literal["Small", "Medium", "Large"] | None = Field(None, description="Tracking server size")
+    mlflow_server_size: Literal["Small", "Medium", "Large"] | None = Field(
+        None, description="Tracking server size", examples=["Small"]
+    )
     mlflow_artifact_store_bucket_name: str | None = Field(
         None, pattern=f"^{BUCKET_NAME}$", description="an S3 bucket name", examples=["mlops-artifacts"]
     )
@@ -90,9 +98,16 @@ class StudioSettings(ModuleSettings):
         description="a key prefix of letters, digits and _ ! ' ( ) * . / -",
         examples=["mlflow/"],
     )
-    server_lifecycle_name: str | None = Field(None, description="Accepted for the reference's manifests; unused")
+    server_lifecycle_name: str | None = Field(
+        None,
+        pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$",
+        description="a Studio lifecycle configuration name (accepted for the reference's manifests, unused)",
+        examples=["studio-auto-shutdown"],
+    )
     tags: Tags = Field(default_factory=dict, description="Tags for every resource", examples=[{"team": "ml"}])
-    custom_tags: Tags = Field(default_factory=dict, description="More tags for every resource")
+    custom_tags: Tags = Field(
+        default_factory=dict, description="More tags for every resource", examples=[{"cost-center": "42"}]
+    )
     # The reference's overrides of the CDK synthesizer (a bootstrap with another qualifier or roles).
     qualifier: str | None = Field(
         None,

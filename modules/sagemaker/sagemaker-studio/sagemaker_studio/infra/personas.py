@@ -95,7 +95,7 @@ def attach_policies(
     return Personas(roles, policies)
 
 
-def tracking_server_role(scope: Construct, plan: StudioPlan, mlflow: MlflowSpec) -> iam.Role:
+def tracking_server_role(scope: Construct, plan: StudioPlan, mlflow: MlflowSpec) -> tuple[iam.Role, iam.ManagedPolicy]:
     """What SageMaker's MLflow tracking server runs as: its artifacts under their prefix, nothing else."""
     stack = cdk.Stack.of(scope)
     role = iam.Role(
@@ -124,4 +124,4 @@ def tracking_server_role(scope: Construct, plan: StudioPlan, mlflow: MlflowSpec)
         roles=[role],
     )
     acknowledge_wildcards(policy, statements)
-    return role
+    return role, policy

@@ -104,7 +104,7 @@ class StudioStack(cdk.Stack):
         spec = self.plan.mlflow
         if spec is None:
             return None
-        role = personas.tracking_server_role(self, self.plan, spec)
+        role, policy = personas.tracking_server_role(self, self.plan, spec)
         server = sagemaker.CfnMlflowTrackingServer(
             self,
             "MlflowTrackingServer",
@@ -115,7 +115,8 @@ class StudioStack(cdk.Stack):
             tracking_server_size=spec.size,
             automatic_model_registration=False,
         )
-        server.node.add_dependency(role)
+        # The server starts writing artifacts at once: its role's policy must be attached first.
+        server.node.add_dependency(policy)
         return server
 
     def _metadata(self) -> dict[str, Any]:
