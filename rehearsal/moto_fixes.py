@@ -8,7 +8,7 @@ are the ones the emulator creates. `apply()` installs them in this process, befo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 _applied = False
 
@@ -34,6 +34,7 @@ def apply() -> None:
     _deleting_a_stack_deletes_its_route_tables()
     _deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs()
     _variants_without_a_model_host_inference_components()
+    _studio_domains_in_cloudformation()
 
 
 def notes_for(template: dict[str, Any]) -> list[str]:
@@ -49,6 +50,10 @@ def notes_for(template: dict[str, Any]) -> list[str]:
         variants = properties.get("ProductionVariants") or []
         if kind == "AWS::SageMaker::EndpointConfig" and any("ModelName" not in variant for variant in variants):
             notes.append(f"{logical_id}: the emulator accepts a variant without a model (inference components) (fix)")
+        if kind == STUDIO_DOMAIN:
+            notes.append(
+                f"{logical_id}: the emulator creates Studio domains in CloudFormation, with AWS-shaped ids (fix)"
+            )
     return notes
 
 
@@ -348,3 +353,129 @@ def _variants_without_a_model_host_inference_components() -> None:
         original(self, [variant for variant in production_variants if "ModelName" in variant])
 
     _patch(SageMakerModelBackend, "validate_production_variants", validate)
+
+
+STUDIO_DOMAIN = "AWS::SageMaker::Domain"
+
+
+def _studio_domains_in_cloudformation() -> None:
+    # moto's SageMaker backend creates, describes and deletes Studio domains through the API, but its
+    # CloudFormation has no AWS::SageMaker::Domain: it skips the resource, so no output can read the
+    # domain's id or ARN and no later module is wired to it. The type is created, updated and deleted
+    # through that backend here, with ids of AWS's shape (moto names a domain d-<its name>, which may hold
+    # capitals, and its file system <name>-efs-id). User profiles, spaces and apps moto has no backend
+    # for stay "declared but not emulated".
+    from moto.cloudformation import parsing
+
+    original = parsing.get_model_map
+    if STUDIO_DOMAIN in original():
+        raise RuntimeError(
+            f"emulator fix _studio_domains_in_cloudformation: moto now emulates {STUDIO_DOMAIN} itself; "
+            "check that its ids have AWS's shape and drop the fix"
+        )
+
+    def model_map() -> dict[str, Any]:
+        return {**original(), STUDIO_DOMAIN: _StudioDomain}
+
+    _patch(parsing, "get_model_map", model_map)
+
+
+class _StudioDomain:
+    """AWS::SageMaker::Domain for moto's CloudFormation, kept in moto's SageMaker backend."""
+
+    ATTRIBUTES: ClassVar[dict[str, str]] = {
+        "DomainId": "id",
+        "DomainArn": "arn",
+        "HomeEfsFileSystemId": "home_efs_file_system_id",
+        "SecurityGroupIdForDomainBoundary": "security_group_id_for_domain_boundary",
+        "Url": "url",
+        "SingleSignOnManagedApplicationInstanceId": "single_sign_on_managed_application_instance_id",
+    }
+
+    def __init__(self, domain: Any, account_id: str, region_name: str) -> None:
+        self.domain, self.account_id, self.region_name = domain, account_id, region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return str(self.domain.id)  # Ref of a domain is its id
+
+    @classmethod
+    def has_cfn_attr(cls, attribute: str) -> bool:
+        return attribute in cls.ATTRIBUTES
+
+    def get_cfn_attribute(self, attribute: str) -> Any:
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        if attribute not in self.ATTRIBUTES:
+            raise UnformattedGetAttTemplateException()
+        return getattr(self.domain, self.ATTRIBUTES[attribute])
+
+    def is_created(self) -> bool:
+        return True
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **_: Any
+    ) -> _StudioDomain:
+        import hashlib
+
+        from moto.sagemaker.models import sagemaker_backends
+
+        backend = sagemaker_backends[account_id][region_name]
+        properties = cloudformation_json.get("Properties") or {}
+        name = str(properties.get("DomainName") or resource_name)
+        backend.create_domain(
+            domain_name=name,
+            auth_mode=properties["AuthMode"],
+            default_user_settings=properties.get("DefaultUserSettings") or {},
+            subnet_ids=properties.get("SubnetIds") or [],
+            vpc_id=properties.get("VpcId") or "",
+            domain_settings=properties.get("DomainSettings"),
+            tags=properties.get("Tags"),
+            app_network_access_type=properties.get("AppNetworkAccessType"),
+            home_efs_file_system_kms_key_id=None,
+            kms_key_id=properties.get("KmsKeyId"),
+            app_security_group_management=properties.get("AppSecurityGroupManagement"),
+            default_space_settings=properties.get("DefaultSpaceSettings"),
+        )
+        domain = backend.domains.pop(f"d-{name}")
+        digest = hashlib.sha256(f"{account_id}/{region_name}/{name}".encode()).hexdigest()
+        domain.id = f"d-{digest[:12]}"  # AWS: d- and 12 lower-case letters or digits
+        domain.arn = f"arn:aws:sagemaker:{region_name}:{account_id}:domain/{domain.id}"
+        domain.home_efs_file_system_id = f"fs-{digest[12:29]}"
+        backend.domains[domain.id] = domain
+        return cls(domain, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: _StudioDomain,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> _StudioDomain:
+        properties = cloudformation_json.get("Properties") or {}
+        if properties.get("DomainName") == original_resource.domain.domain_name:
+            domain = original_resource.domain
+            domain.default_user_settings = properties.get("DefaultUserSettings") or {}
+            domain.default_space_settings = properties.get("DefaultSpaceSettings")
+            domain.domain_settings = properties.get("DomainSettings")
+            return original_resource
+        # DomainName, AuthMode and KmsKeyId are create-only: a new domain, then the old one goes.
+        replacement = cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+        original_resource.delete(account_id, region_name)
+        return replacement
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        from moto.sagemaker.models import sagemaker_backends
+
+        sagemaker_backends[account_id][region_name].domains.pop(resource_name, None)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        self.delete_from_cloudformation_json(self.physical_resource_id, {}, account_id, region_name)
