@@ -80,7 +80,11 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
 
 BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
     "studio-missing-subnets": (STUDIO, {"vpc_id": STUDIO_NET["vpc_id"]}, "subnet_ids"),
-    "studio-user-name-sagemaker-refuses": (STUDIO, {**STUDIO_NET, "data_science_users": ["alice_smith"]}, "data_science_users"),
+    "studio-user-name-sagemaker-refuses": (
+        STUDIO,
+        {**STUDIO_NET, "data_science_users": ["alice_smith"]},
+        "data_science_users",
+    ),
     "studio-user-with-two-roles": (
         STUDIO,
         {**STUDIO_NET, "data_science_users": ["alice"], "lead_data_science_users": ["alice"]},
@@ -92,8 +96,16 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**STUDIO_NET, "enable_jupyterlab_app": True, "lead_data_science_users": ["l" * 47]},
         "lead_data_science_users",
     ),
-    "studio-idle-below-sagemakers-minimum": (STUDIO, {**STUDIO_NET, "idle_timeout_in_minutes": 15}, "idle_timeout_in_minutes"),
-    "studio-mlflow-without-bucket": (STUDIO, {**STUDIO_NET, "mlflow_enabled": "True"}, "mlflow_artifact_store_bucket_name"),
+    "studio-idle-below-sagemakers-minimum": (
+        STUDIO,
+        {**STUDIO_NET, "idle_timeout_in_minutes": 15},
+        "idle_timeout_in_minutes",
+    ),
+    "studio-mlflow-without-bucket": (
+        STUDIO,
+        {**STUDIO_NET, "mlflow_enabled": "True"},
+        "mlflow_artifact_store_bucket_name",
+    ),
     "studio-unknown-instance-type": (
         STUDIO,
         {**STUDIO_NET, "jupyterlab_app_instance_type": "ml.t3.mediun"},
