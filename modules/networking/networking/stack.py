@@ -7,12 +7,12 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from mlops_platform.contract import DeploymentContext
-from mlops_platform.key import LOGS_KEY_ACTIONS
+from mlops_platform.key import ModuleKey
+from mlops_platform.log_group import EncryptedLogGroup
 from networking.settings import NetworkingSettings
 
 FLOW_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
@@ -79,55 +79,19 @@ class NetworkingStack(cdk.Stack):
         )
 
     def _flow_logs(self, context: DeploymentContext) -> None:
-        log_group_name = f"/seedfarmer/{context.stack_name}/vpc-flow-logs"
-        key = kms.Key(
+        key = ModuleKey(
             self,
             "FlowLogKey",
             description=f"Encrypts the VPC flow logs of {context.stack_name}",
-            enable_key_rotation=True,
             alias=f"alias/{context.stack_name}-vpc-flow-logs",
-            # Kept on delete, but not when the first create rolls back (a retry would find it in the way).
-            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
-        # AWS Control Tower CT.KMS.PR.3: grants of this key may be created only for AWS resources or by
-        # AWS services, whatever an identity policy allows.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="GrantsOnlyForAwsResources",
-                effect=iam.Effect.DENY,
-                principals=[iam.AnyPrincipal()],
-                actions=["kms:CreateGrant"],
-                resources=["*"],
-                conditions={
-                    "BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
-                },
-            )
-        )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchLogsUseForThisLogGroupOnly",
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=LOGS_KEY_ACTIONS,
-                resources=["*"],
-                conditions={
-                    "ArnEquals": {
-                        "kms:EncryptionContext:aws:logs:arn": self.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name=log_group_name,
-                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                },
-            )
-        )
-        log_group = logs.LogGroup(
+        log_group = EncryptedLogGroup(
             self,
             "FlowLogGroup",
-            log_group_name=log_group_name,
-            encryption_key=key,
+            name=f"/seedfarmer/{context.stack_name}/vpc-flow-logs",
+            key=key,
+            sid="CloudWatchLogsUseForThisLogGroupOnly",
             retention=FLOW_LOG_RETENTION,
-            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
         # The delivery role gets a customer managed policy (no inline policy) scoped to this log group.
         role = iam.Role(

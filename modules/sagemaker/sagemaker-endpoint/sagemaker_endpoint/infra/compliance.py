@@ -6,24 +6,9 @@ neither fixed nor acknowledged here stops it. docs/security.md lists every ackno
 
 from __future__ import annotations
 
-import aws_cdk as cdk
-from constructs import IConstruct
+from mlops_platform.compliance import GUARD, PACKS, acknowledge, acknowledge_guard
 
-PACKS = ("NIST.800.53.R5", "HIPAA.Security")
-# AWS Control Tower's proactive controls, as the cfn-guard validation plugin names them.
-GUARD = "cdk-validator-cfnguard"
-
-
-def acknowledge(scope: IConstruct, rule: str, reason: str, packs: tuple[str, ...] = PACKS) -> None:
-    """Acknowledge `rule` (for example `LambdaDLQ`) of each pack on `scope` only."""
-    for pack in packs:
-        cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{pack}::{pack}-{rule}", reason=reason))
-
-
-def acknowledge_guard(scope: IConstruct, rule: str, reason: str) -> None:
-    """Acknowledge a Control Tower Guard rule (for example `sqs_dlq_check`) on `scope` only."""
-    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{GUARD}::{rule}", reason=reason))
-
+__all__ = ["GUARD", "PACKS", "acknowledge", "acknowledge_guard"]  # the module's files acknowledge through here
 
 ALARM_WITHOUT_ACTION = (
     "This alarm exists to make SageMaker roll a deployment back (the endpoint's AutoRollbackConfiguration "

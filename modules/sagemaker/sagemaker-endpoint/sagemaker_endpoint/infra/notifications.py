@@ -4,56 +4,26 @@ changes and newly approved model packages to it."""
 from __future__ import annotations
 
 import aws_cdk as cdk
-import jsii
 from aws_cdk import aws_events as events
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
-from sagemaker_endpoint.infra.parts import allow_service
+from mlops_platform.key import ModuleKey
+from mlops_platform.topic import NotificationTopic, PublishTo, allow_rules
 from sagemaker_endpoint.specs import NotificationsSpec
 
 
-def notification_topic(scope: Construct, spec: NotificationsSpec | None, key: kms.Key) -> sns.ITopic | None:
+def notification_topic(scope: Construct, spec: NotificationsSpec | None, key: ModuleKey) -> sns.ITopic | None:
     """The topic notifications go to: the one given, one created (KMS-encrypted), or none."""
     if spec is None:
         return None
     if spec.topic_arn:
         return sns.Topic.from_topic_arn(scope, "NotificationTopic", spec.topic_arn)
-    allow_service(key, "events.amazonaws.com", "EventBridgeSendsToEncryptedQueuesAndTopics")
-    allow_service(key, "cloudwatch.amazonaws.com", "CloudWatchAlarmsPublishToEncryptedTopic")
-    topic = sns.Topic(scope, "NotificationTopic", master_key=key, enforce_ssl=True)
+    topic = NotificationTopic(scope, "NotificationTopic", key=key)
     # The topic policy replaces SNS's default one: the alarms of this account publish only with this.
     stack = cdk.Stack.of(scope)
-    topic.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="CloudWatchAlarmsOfThisAccountPublish",
-            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-            actions=["sns:Publish"],
-            resources=[topic.topic_arn],
-            conditions={
-                "StringEquals": {"aws:SourceAccount": stack.account},
-                "ArnLike": {
-                    "aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"
-                },
-            },
-        )
-    )
+    topic.allow_alarms([f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"])
     return topic
-
-
-@jsii.implements(events.IRuleTarget)
-class _PublishTo:
-    """An SNS target that leaves the topic policy to `notifications` (the CDK's SnsTopic target grants
-    EventBridge publishing with no source condition)."""
-
-    def __init__(self, topic: sns.ITopic) -> None:
-        self.topic = topic
-
-    def bind(self, rule: IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
-        return events.RuleTargetConfig(arn=self.topic.topic_arn)
 
 
 def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, endpoint_name: str) -> None:
@@ -68,7 +38,7 @@ def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, 
                 detail_type=["SageMaker Endpoint State Change"],
                 detail={"EndpointName": [endpoint_name]},
             ),
-            targets=[_PublishTo(topic)],
+            targets=[PublishTo(topic)],
         )
     ]
     if spec.package_group:
@@ -85,19 +55,8 @@ def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, 
                         "ModelApprovalStatus": ["Approved"],
                     },
                 ),
-                targets=[_PublishTo(topic)],
+                targets=[PublishTo(topic)],
             )
         )
     # Only these rules, of this account, publish (a given topic keeps its own policy: this adds nothing to it).
-    topic.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="TheseRulesPublish",
-            principals=[iam.ServicePrincipal("events.amazonaws.com")],
-            actions=["sns:Publish"],
-            resources=[topic.topic_arn],
-            conditions={
-                "StringEquals": {"aws:SourceAccount": cdk.Stack.of(scope).account},
-                "ArnEquals": {"aws:SourceArn": [rule.rule_arn for rule in rules]},
-            },
-        )
-    )
+    allow_rules(topic, rules)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 
 from sagemaker_endpoint.parameters.formats import ecr_repository_arn, object_arn, s3_location
@@ -209,40 +208,3 @@ def data_capture_write(capture: CaptureSpec | None) -> list[iam.PolicyStatement]
     if capture is None:
         return []
     return [iam.PolicyStatement(sid="WriteDataCapture", actions=["s3:PutObject"], resources=[capture.objects_arn])]
-
-
-def tracing() -> list[iam.PolicyStatement]:
-    """Send X-Ray traces (no resource-level permissions exist for these actions)."""
-    return [
-        iam.PolicyStatement(
-            sid="SendTraces", actions=["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources=["*"]
-        )
-    ]
-
-
-def function_network_interfaces(vpc_id: str, stack: cdk.Stack) -> list[iam.PolicyStatement]:
-    """What Lambda needs to attach a function to the VPC: its interfaces, in this VPC only."""
-    ec2 = f"arn:{stack.partition}:ec2:{stack.region}:{stack.account}"
-    return [
-        iam.PolicyStatement(
-            sid="FunctionInterfacesInVpc",
-            actions=[
-                "ec2:CreateNetworkInterface",
-                "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses",
-                "ec2:UnassignPrivateIpAddresses",
-            ],
-            resources=["*"],
-            conditions={"ArnEqualsIfExists": {"ec2:Vpc": f"{ec2}:vpc/{vpc_id}"}},
-        ),
-        iam.PolicyStatement(
-            sid="DescribeNetwork",
-            actions=[
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeVpcs",
-            ],
-            resources=["*"],
-        ),
-    ]

@@ -20,16 +20,16 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from sagemaker_endpoint.infra import compliance
+from mlops_platform.function import LeastPrivilegeFunction
+from mlops_platform.key import ModuleKey
+from sagemaker_endpoint.infra import compliance, wildcards
 from sagemaker_endpoint.infra.endpoint_config import acknowledge_storage_key
-from sagemaker_endpoint.infra.function import python_function
-from sagemaker_endpoint.infra.parts import allow_service
+from sagemaker_endpoint.infra.invoke import FUNCTIONS
 from sagemaker_endpoint.parameters.formats import object_arn, s3_location
 from sagemaker_endpoint.specs import EndpointPlan
 
@@ -42,7 +42,7 @@ def model_refresh(
     scope: Construct,
     plan: EndpointPlan,
     endpoint_config: sagemaker.CfnEndpointConfig,
-    key: kms.Key,
+    key: ModuleKey,
     *,
     endpoint_arn: str,
     alarm_actions: list[str] | None,
@@ -97,7 +97,7 @@ def model_refresh(
         enforce_ssl=True,
         dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letters, max_receive_count=receives),
     )
-    allow_service(key, "events.amazonaws.com", "EventBridgeSendsToEncryptedQueuesAndTopics")
+    key.allow_service_sends("events.amazonaws.com", sid="EventBridgeSendsToEncryptedQueuesAndTopics")
     table = dynamodb.Table(
         scope,
         "RefreshIdempotencyTable",
@@ -117,11 +117,11 @@ def model_refresh(
         for name in config_names
     ]
     objects = sorted({object_arn(url, stack.partition) for url in model_data_urls})
-    refresher = python_function(
+    refresher = LeastPrivilegeFunction(
         scope,
         "ModelRefresh",
         network=network,
-        code="refresh",
+        code=FUNCTIONS / "refresh",
         handler="refresh_handler.lambda_handler",
         description=f"Reloads the model data of endpoint {endpoint_name} after a new upload",
         environment={
@@ -187,11 +187,15 @@ def model_refresh(
         ],
         key=key,
         timeout=REFRESH_TIMEOUT,
+        why_outside_vpc=compliance.FUNCTION_OUTSIDE_VPC,
+        why_no_dead_letter_queue=compliance.FUNCTION_DEAD_LETTERS,
+        why_no_reserved_concurrency=compliance.FUNCTION_CONCURRENCY,
+        wildcard_reasons=wildcards.WILDCARD_REASONS,
     )
     lambda_.EventSourceMapping(
         scope,
         "RefreshQueueSource",
-        target=refresher.function,
+        target=refresher,
         event_source_arn=queue.queue_arn,
         batch_size=1,
         report_batch_item_failures=True,

@@ -10,12 +10,13 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct, IConstruct
 
 from mlops_platform.contract import DeploymentContext
-from mlops_platform.key import KEY_USE_ACTIONS
+from mlops_platform.key import KEY_USE_ACTIONS, ModuleKey
+from mlops_platform.log_group import EncryptedLogGroup
+from mlops_platform.network import https_egress_security_group
 from sagemaker_endpoint.infra import (
     alarms,
     async_inference,
@@ -29,7 +30,6 @@ from sagemaker_endpoint.infra import (
 )
 from sagemaker_endpoint.infra.endpoint_config import container, endpoint_config
 from sagemaker_endpoint.infra.invoke import invoke_function
-from sagemaker_endpoint.infra.parts import encrypted_log_group, https_egress_security_group
 from sagemaker_endpoint.specs import EndpointPlan, VariantPlan
 
 
@@ -47,7 +47,7 @@ class EndpointStack(cdk.Stack):
         self.plan = plan
         self.endpoint_name = plan.endpoint_name
         self.key = self._encryption_key()
-        encrypted_log_group(
+        EncryptedLogGroup(
             self,
             "EndpointLogGroup",
             name=plan.log_group_name,
@@ -147,31 +147,13 @@ class EndpointStack(cdk.Stack):
         )
         self.publish_grant = async_inference.publish_to_module_topic(spec, execution_policy, self.topic, self.role)
 
-    def _encryption_key(self) -> kms.Key:
-        key = kms.Key(
+    def _encryption_key(self) -> ModuleKey:
+        return ModuleKey(
             self,
             "EncryptionKey",
             description=f"Encrypts the storage, logs and captured data of endpoint {self.endpoint_name}",
-            enable_key_rotation=True,
             alias=f"alias/{self.plan.stack_name}",
-            # Kept on delete, but not when the first create rolls back (RetainExceptOnCreate).
-            removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
-        # AWS Control Tower CT.KMS.PR.3: grants of this key may be created only for AWS resources or by
-        # AWS services, whatever an identity policy allows.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="GrantsOnlyForAwsResources",
-                effect=iam.Effect.DENY,
-                principals=[iam.AnyPrincipal()],
-                actions=["kms:CreateGrant"],
-                resources=["*"],
-                conditions={
-                    "BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
-                },
-            )
-        )
-        return key
 
     def _security_group(self) -> ec2.CfnSecurityGroup | None:
         if self.plan.network is None:
@@ -296,8 +278,8 @@ class EndpointStack(cdk.Stack):
             "VariantNames": [variant.name for variant in self.plan.variants],
             "AlarmNames": list(self.plan.alarm_names),
             "NotificationTopicArn": self.topic.topic_arn if self.topic else "",
-            "InvokeFunctionArn": self.invoker.function.function_arn if self.invoker else "",
-            "InvokeFunctionName": self.invoker.function.function_name if self.invoker else "",
+            "InvokeFunctionArn": self.invoker.function_arn if self.invoker else "",
+            "InvokeFunctionName": self.invoker.function_name if self.invoker else "",
         }
         # Keys of a serving mode appear only with it, so the outputs of existing endpoints stay as they were.
         if self.plan.components:
