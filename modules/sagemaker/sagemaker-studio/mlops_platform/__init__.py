@@ -5,7 +5,9 @@
 - `assembly`: the CDK app, the `metadata` output, tags, permissions boundary and rule packs of every module.
 - `retained`: the check for log groups an earlier deployment kept in the way of the next one.
 - `control_tower`: AWS Control Tower's proactive controls, the rules that apply to a stack.
-- `key`: the module key and what may be done with it.
+- `compliance`, `network`: rule-pack acknowledgements; the HTTPS-only security group.
+- Constructs: `key.ModuleKey`, `log_group.EncryptedLogGroup`, `function.LeastPrivilegeFunction`,
+  `topic.NotificationTopic`.
 
-Nothing here imports the CDK, boto3 or constructs at import time except the construct files.
+Only the construct files (and compliance, network) import the CDK when imported.
 """

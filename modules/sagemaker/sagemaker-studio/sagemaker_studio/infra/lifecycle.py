@@ -11,14 +11,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from sagemaker_studio.infra.function import Function, Network, python_function
+from mlops_platform import compliance
+from mlops_platform.function import LeastPrivilegeFunction
+from mlops_platform.key import ModuleKey
+from sagemaker_studio.infra import reasons
+from sagemaker_studio.infra.wildcards import WILDCARD_REASONS
 from sagemaker_studio.plan import StudioPlan
+
+# The Lambda sources live beside the package, in the module folder (functions/<name>/).
+CODE = Path(__file__).resolve().parents[2] / "functions" / "studio_lifecycle"
 
 
 def lifecycle_statements(stack: cdk.Stack, plan: StudioPlan, domain: sagemaker.CfnDomain) -> list[iam.PolicyStatement]:
@@ -104,30 +113,45 @@ def lifecycle_function(
     plan: StudioPlan,
     *,
     domain: sagemaker.CfnDomain,
-    key: kms.IKey,
+    key: ModuleKey,
     role_arns: list[str],
-) -> Function:
+) -> LeastPrivilegeFunction:
+    """The function every custom resource of the stack is answered by, in the domain's subnets. CloudFormation
+    invokes it asynchronously: an event it fails to handle lands in its dead-letter queue."""
     stack = cdk.Stack.of(scope)
     statements = lifecycle_statements(stack, plan, domain)
     if plan.projects:
         statements += projects_statements(stack, role_arns)
-    return python_function(
+    dead_letters = sqs.Queue(
+        scope,
+        "StudioLifecycleDeadLetters",
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
+        enforce_ssl=True,
+        retention_period=cdk.Duration.days(14),
+    )
+    compliance.acknowledge(dead_letters, "SQS3", reasons.DEAD_LETTERS_OF_A_FUNCTION, packs=("AwsSolutions",))
+    compliance.acknowledge_guard(dead_letters, "sqs_dlq_check", reasons.DEAD_LETTERS_OF_A_FUNCTION)
+    return LeastPrivilegeFunction(
         scope,
         "StudioLifecycle",
-        network=Network(plan.domain.vpc_id, plan.domain.subnet_ids),
-        code="studio_lifecycle",
+        code=CODE,
         handler="studio_lifecycle_handler.lambda_handler",
         description=f"Clears the apps and spaces of Studio domain {plan.domain.name} so CloudFormation can delete them",
         statements=statements,
         key=key,
         timeout=cdk.Duration.minutes(15),
+        network=plan.domain,
+        dead_letter_queue=dead_letters,
+        wildcard_reasons=WILDCARD_REASONS,
+        why_no_reserved_concurrency=reasons.FUNCTION_CONCURRENCY,
     )
 
 
 def custom_resource(
-    scope: Construct, id: str, kind: str, function: Function, properties: dict[str, object]
+    scope: Construct, id: str, kind: str, function: LeastPrivilegeFunction, properties: dict[str, object]
 ) -> cdk.CfnCustomResource:
-    resource = cdk.CfnCustomResource(scope, id, service_token=function.function.function_arn)
+    resource = cdk.CfnCustomResource(scope, id, service_token=function.function_arn)
     resource.add_override("Type", kind)
     for name, value in properties.items():
         resource.add_property_override(name, value)
@@ -139,7 +163,7 @@ def custom_resource(
 def studio_apps(
     scope: Construct,
     plan: StudioPlan,
-    function: Function,
+    function: LeastPrivilegeFunction,
     domain: sagemaker.CfnDomain,
     members: list[cdk.CfnResource],
 ) -> cdk.CfnCustomResource:
@@ -160,7 +184,7 @@ def studio_apps(
 
 
 def domain_removal(
-    scope: Construct, plan: StudioPlan, function: Function, domain: sagemaker.CfnDomain
+    scope: Construct, plan: StudioPlan, function: LeastPrivilegeFunction, domain: sagemaker.CfnDomain
 ) -> cdk.CfnCustomResource:
     return custom_resource(
         scope,
@@ -172,7 +196,7 @@ def domain_removal(
 
 
 def sagemaker_projects(
-    scope: Construct, function: Function, domain: sagemaker.CfnDomain, role_arns: list[str]
+    scope: Construct, function: LeastPrivilegeFunction, domain: sagemaker.CfnDomain, role_arns: list[str]
 ) -> cdk.CfnCustomResource:
     return custom_resource(
         scope,

@@ -11,11 +11,13 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from mlops_platform import compliance
 from sagemaker_studio.infra import studio_access, work_access
 from sagemaker_studio.infra.scope import Scope
-from sagemaker_studio.infra.wildcards import acknowledge_wildcards
+from sagemaker_studio.infra.wildcards import WILDCARD_REASONS
 from sagemaker_studio.plan import MlflowSpec, Persona, StudioPlan
 
+REASONS = {**compliance.WILDCARD_REASONS, **WILDCARD_REASONS}
 ROLE_IDS = {"data-scientist": "DataScientist", "lead-data-scientist": "LeadDataScientist", "execution": "Execution"}
 
 
@@ -90,7 +92,7 @@ def attach_policies(
             statements=statements,
             roles=[role],
         )
-        acknowledge_wildcards(policy, statements)
+        compliance.acknowledge_wildcards(policy, statements, REASONS)
         policies.append(policy)
     return Personas(roles, policies)
 
@@ -123,5 +125,5 @@ def tracking_server_role(scope: Construct, plan: StudioPlan, mlflow: MlflowSpec)
         statements=statements,
         roles=[role],
     )
-    acknowledge_wildcards(policy, statements)
+    compliance.acknowledge_wildcards(policy, statements, REASONS)
     return role, policy

@@ -9,9 +9,9 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from mlops_platform.contract import DeploymentContext
+from mlops_platform.key import ModuleKey
 from sagemaker_studio.infra import domain as domains
 from sagemaker_studio.infra import lifecycle, personas
-from sagemaker_studio.infra.parts import module_key
 from sagemaker_studio.infra.scope import Scope
 from sagemaker_studio.infra.storage import studio_bucket
 from sagemaker_studio.plan import StudioPlan
@@ -37,8 +37,11 @@ class StudioStack(cdk.Stack):
             synthesizer=synthesizer,
         )
         self.plan = plan
-        self.key = module_key(
-            self, stack_name=plan.stack_name, description=f"Encrypts SageMaker Studio domain {plan.domain.name}"
+        self.key = ModuleKey(
+            self,
+            "EncryptionKey",
+            description=f"Encrypts SageMaker Studio domain {plan.domain.name}",
+            alias=f"alias/{plan.stack_name}",
         )
         self.bucket = studio_bucket(self, self.key)
         self.security_group = domains.apps_security_group(self, plan.domain)

@@ -9,7 +9,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from sagemaker_studio.infra import compliance
+from mlops_platform import compliance
+from sagemaker_studio.infra import reasons
 
 
 def _bucket(scope: Construct, id: str, **options: object) -> s3.Bucket:
@@ -57,13 +58,11 @@ def studio_bucket(scope: Construct, key: kms.IKey) -> s3.Bucket:
         encryption=s3.BucketEncryption.S3_MANAGED,
         lifecycle_rules=_lifecycle(expire_after=ACCESS_LOG_DAYS),
     )
-    compliance.acknowledge(access_logs, "S3DefaultEncryptionKMS", compliance.ACCESS_LOGS_ENCRYPTION)
-    compliance.acknowledge_guard(
-        access_logs, "s3_bucket_default_encryption_kms_check", compliance.ACCESS_LOGS_ENCRYPTION
-    )
-    compliance.acknowledge(access_logs, "S3BucketLoggingEnabled", compliance.ACCESS_LOGS_OF_ACCESS_LOGS)
-    compliance.acknowledge(access_logs, "S1", compliance.ACCESS_LOGS_OF_ACCESS_LOGS, packs=("AwsSolutions",))
-    compliance.acknowledge_guard(access_logs, "s3_bucket_logging_enabled_check", compliance.ACCESS_LOGS_OF_ACCESS_LOGS)
+    compliance.acknowledge(access_logs, "S3DefaultEncryptionKMS", reasons.ACCESS_LOGS_ENCRYPTION)
+    compliance.acknowledge_guard(access_logs, "s3_bucket_default_encryption_kms_check", reasons.ACCESS_LOGS_ENCRYPTION)
+    compliance.acknowledge(access_logs, "S3BucketLoggingEnabled", reasons.ACCESS_LOGS_OF_ACCESS_LOGS)
+    compliance.acknowledge(access_logs, "S1", reasons.ACCESS_LOGS_OF_ACCESS_LOGS, packs=("AwsSolutions",))
+    compliance.acknowledge_guard(access_logs, "s3_bucket_logging_enabled_check", reasons.ACCESS_LOGS_OF_ACCESS_LOGS)
     bucket = _bucket(
         scope,
         "StudioBucket",
@@ -75,6 +74,6 @@ def studio_bucket(scope: Construct, key: kms.IKey) -> s3.Bucket:
         lifecycle_rules=_lifecycle(expire_after=None),
     )
     for each in (bucket, access_logs):
-        compliance.acknowledge(each, "S3BucketReplicationEnabled", compliance.NO_REPLICATION)
-        compliance.acknowledge_guard(each, "s3_bucket_object_lock_enabled_check", compliance.NO_OBJECT_LOCK)
+        compliance.acknowledge(each, "S3BucketReplicationEnabled", reasons.NO_REPLICATION)
+        compliance.acknowledge_guard(each, "s3_bucket_object_lock_enabled_check", reasons.NO_OBJECT_LOCK)
     return bucket

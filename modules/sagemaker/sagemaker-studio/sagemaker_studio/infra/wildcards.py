@@ -1,12 +1,8 @@
-"""Why each IAM statement that names a wildcard resource cannot be narrower, as cdk-nag acknowledgements
-attached to the exact finding each one raises (AwsSolutions-IAM5 names the resource)."""
+"""Why each IAM statement of the module that names a wildcard resource cannot be narrower: the reviewer's
+answer, by statement sid, which the platform library attaches to the exact cdk-nag finding each one raises
+(mlops_platform.compliance.acknowledge_wildcards)."""
 
 from __future__ import annotations
-
-from typing import Any
-
-import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 
 WILDCARD_REASONS = {
     "SeeProfilesSpacesAndApps": "Read-only, the user profiles, spaces and apps of this domain only.",
@@ -30,7 +26,6 @@ WILDCARD_REASONS = {
     "AuthenticateToEcr": "ecr:GetAuthorizationToken supports no resource-level permissions.",
     "InterfacesInDomainVpc": "SageMaker names jobs' network interfaces at run time; this VPC only (ec2:Vpc).",
     "ManageInterfacesInDomainVpc": "SageMaker names jobs' network interfaces at run time; this VPC only (ec2:Vpc).",
-    "DescribeNetwork": "EC2 Describe actions support no resource-level permissions; they are read-only.",
     "StudioData": "The objects of the studio bucket, of the buckets studio_bucket_name names and MLflow's prefix.",
     "StudioBuckets": "The buckets studio_bucket_name names (a name prefix ending in * when given so).",
     "RegisterModels": (
@@ -60,45 +55,4 @@ WILDCARD_REASONS = {
     "EnableProjects": "sagemaker:EnableSagemakerServicecatalogPortfolio supports no resource-level permissions.",
     "FindProjectsPortfolio": "servicecatalog:ListAcceptedPortfolioShares supports no resource-level permissions.",
     "ShareProjectsPortfolio": "SageMaker's portfolio is created by SageMaker; its id is unknown before.",
-    "FunctionInterfacesInVpc": (
-        "Lambda creates the function's network interfaces (their ids are unknown before); limited to this VPC by "
-        "the ec2:Vpc condition where the action supports it."
-    ),
-    "WriteOwnLogs": "Log streams are created by Lambda under the function's own log group only.",
 }
-
-
-def acknowledge_wildcards(policy: iam.ManagedPolicy, statements: list[iam.PolicyStatement]) -> None:
-    """Acknowledge each AwsSolutions-IAM5 finding of `policy`'s statements with its statement's reason."""
-    stack = cdk.Stack.of(policy)
-    reasons: dict[str, list[str]] = {}
-    for statement in statements:
-        for resource in [*statement.resources, *statement.actions]:
-            if "*" not in resource:
-                continue
-            if statement.sid not in WILDCARD_REASONS:
-                raise ValueError(f"statement {statement.sid} names {resource} but WILDCARD_REASONS has no reason")
-            kind = "Action" if resource in statement.actions else "Resource"
-            finding = f"AwsSolutions::AwsSolutions-IAM5[{kind}::{nag_form(stack.resolve(resource))}]"
-            reason = f"{statement.sid}: {WILDCARD_REASONS[statement.sid]}"
-            if reason not in reasons.setdefault(finding, []):
-                reasons[finding].append(reason)
-    for finding in sorted(reasons):
-        cdk.Validations.of(policy.node.default_child).acknowledge(  # type: ignore[arg-type]
-            cdk.Acknowledgment(id=finding, reason=" ".join(reasons[finding]))
-        )
-
-
-def nag_form(value: Any) -> str:
-    """A resolved value as cdk-nag writes it in a finding: `Ref` as `<Name>`, `Fn::GetAtt` as `<Id.Attr>`."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and len(value) == 1:
-        [(function, argument)] = value.items()
-        if function == "Ref":
-            return f"<{argument}>"
-        if function == "Fn::GetAtt":
-            return f"<{argument[0]}.{argument[1]}>"
-        if function == "Fn::Join":
-            return str(argument[0]).join(nag_form(part) for part in argument[1])
-    raise ValueError(f"cannot write {value} as cdk-nag does")

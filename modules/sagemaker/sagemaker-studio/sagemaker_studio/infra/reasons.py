@@ -1,28 +1,7 @@
-"""Acknowledgements of rule-pack findings: each on the one resource it concerns, with the reviewer's answer.
-
-cdk-nag runs AwsSolutions, NIST 800-53 rev 5 and HIPAA Security on every synthesis; a finding that is
-neither fixed nor acknowledged here stops it. docs/security.md lists every acknowledgement.
-"""
+"""The reviewer's answers to the rule-pack findings the module acknowledges (mlops_platform.compliance
+attaches each to the one resource it concerns); docs/security.md lists every acknowledgement."""
 
 from __future__ import annotations
-
-import aws_cdk as cdk
-from constructs import IConstruct
-
-PACKS = ("NIST.800.53.R5", "HIPAA.Security")
-GUARD = "cdk-validator-cfnguard"
-
-
-def acknowledge(scope: IConstruct, rule: str, reason: str, packs: tuple[str, ...] = PACKS) -> None:
-    """Acknowledge `rule` (for example `LambdaDLQ`) of each pack on `scope` only."""
-    for pack in packs:
-        cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{pack}::{pack}-{rule}", reason=reason))
-
-
-def acknowledge_guard(scope: IConstruct, rule: str, reason: str) -> None:
-    """Acknowledge a Control Tower Guard rule (for example `sqs_dlq_check`) on `scope` only."""
-    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=f"{GUARD}::{rule}", reason=reason))
-
 
 FUNCTION_CONCURRENCY = (
     "Reserving concurrency fails in accounts at the default quota of 10 concurrent executions; CloudFormation "
