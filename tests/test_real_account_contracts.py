@@ -20,7 +20,9 @@ from tests.real_account.policies import Document
 
 pytestmark = pytest.mark.xdist_group("matrix")
 
-CASES = sorted([*VALID, "modulestack-group", "modulestack-fixed-package", "modulestack-networking"])
+CASES = sorted(
+    [*VALID, "modulestack-group", "modulestack-fixed-package", "modulestack-networking", "modulestack-studio"]
+)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -19,6 +19,7 @@ from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
 NETWORKING_MODULESTACK = ROOT / "modules" / "networking" / "modulestack.yaml"
+STUDIO_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-studio" / "modulestack.yaml"
 PARTITION = "aws"
 
 # CloudFormation's name property per resource type (a custom name fixes the physical id).
@@ -101,11 +102,26 @@ class Template:
             "AWS::SageMaker::EndpointConfig": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name.lower()}",
             "AWS::SageMaker::Model": f"arn:aws:sagemaker:{region}:{account}:model/{name.lower()}",
             "AWS::EC2::VPC": f"arn:aws:ec2:{region}:{account}:vpc/vpc-{logical.lower()}",
+            "AWS::S3::Bucket": f"arn:aws:s3:::{name.lower()}",
+            "AWS::SageMaker::Domain": f"arn:aws:sagemaker:{region}:{account}:domain/{self.domain_id(logical)}",
+            "AWS::SageMaker::MlflowTrackingServer": (
+                f"arn:aws:sagemaker:{region}:{account}:mlflow-tracking-server/"
+                f"{self.raw['Resources'][logical].get('Properties', {}).get('TrackingServerName', logical)}"
+            ),
         }
         return arns.get(kind, f"arn:aws:{kind.split('::')[1].lower()}:{region}:{account}:{logical}")
 
+    @staticmethod
+    def domain_id(logical: str) -> str:
+        """A Studio domain's id, of AWS's shape (d- and 12 lower-case letters or digits)."""
+        return "d-" + (logical.lower() + "000000000000")[:12]
+
     def ref(self, logical: str) -> str:
         kind = self.raw["Resources"][logical]["Type"]
+        if kind == "AWS::SageMaker::Domain":
+            return self.domain_id(logical)
+        if kind == "AWS::S3::Bucket":
+            return self.physical_name(logical).lower()
         if kind in {"AWS::SNS::Topic", "AWS::SageMaker::Endpoint", "AWS::SageMaker::EndpointConfig"}:
             return self.arn(logical)
         if kind == "AWS::SQS::Queue":
@@ -119,6 +135,10 @@ class Template:
         return self.physical_name(logical)
 
     def get_att(self, logical: str, attribute: str) -> str:
+        if attribute in {"DomainArn", "TrackingServerArn"}:
+            return self.arn(logical)
+        if attribute == "DomainId":
+            return self.domain_id(logical)
         if attribute in {"Arn", "TopicArn"}:
             return self.arn(logical)  # a log group's Arn ends in `:*`, as CloudFormation returns it
         if attribute == "GroupId":
@@ -136,6 +156,7 @@ class Template:
             "AWS::AccountId": self.account,
             "AWS::URLSuffix": "amazonaws.com",
             "AWS::StackName": self.case,
+            "AWS::StackId": f"arn:aws:cloudformation:{self.region}:{self.account}:stack/{self.case}/0a1b2c3d-4e5f",
         }
         if name in pseudo:
             return pseudo[name]
@@ -284,5 +305,11 @@ def modulestack_templates() -> list[Template]:
     parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
     templates.append(
         Template(case="modulestack-networking", module="networking", raw={**raw, "Parameters": parameters})
+    )
+    raw = _modulestack(STUDIO_MODULESTACK)
+    values = {**defaults, "ModuleName": "studio", "RoleName": "mlops-demo-studio-deployment-role"}
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    templates.append(
+        Template(case="modulestack-studio", module="sagemaker-studio", raw={**raw, "Parameters": parameters})
     )
     return templates

@@ -1,6 +1,7 @@
 """A policy evaluator for one account, after IAM's documented evaluation logic.
 
-Handles Action/NotAction, Resource/NotResource with wildcards, Principal (AWS, Service, `*`), and the
+Handles Action/NotAction, Resource/NotResource with wildcards and policy variables (`${aws:SourceIdentity}`,
+from the request's context), Principal (AWS, Service, `*`), and the
 condition operators the modules use, with IfExists, ForAnyValue/ForAllValues and missing context keys
 (a missing key fails a positive operator and satisfies a negated one). Same-account rules: an explicit
 Deny anywhere wins; otherwise an Allow in an identity policy or in the resource policy suffices; a KMS
@@ -36,6 +37,19 @@ class Request:
     def account(self) -> str | None:
         match = re.match(r"arn:aws:iam::(\d{12}):", self.principal)
         return match[1] if match else None
+
+
+_VARIABLE = re.compile(r"\$\{([^}]+)\}")
+
+
+def substituted(text: str, context: dict[str, Any]) -> str | None:
+    """`text` with each policy variable (`${aws:SourceIdentity}`) replaced by the request's value; None when
+    the request has no value for one (IAM: an element whose variable has no value does not match)."""
+    lowered = {name.lower(): value for name, value in context.items()}
+    missing = [name for name in _VARIABLE.findall(text) if name.lower() not in lowered]
+    if missing:
+        return None
+    return _VARIABLE.sub(lambda match: str(lowered[match[1].lower()]), text)
 
 
 def _glob(pattern: str, value: str, *, case: bool = True) -> bool:
@@ -96,7 +110,9 @@ def condition_holds(operator: str, key: str, expected: Any, context: dict[str, A
     if key.lower() not in lowered:
         return if_exists or "Not" in base
     actual = [str(value) for value in as_list(lowered[key.lower()])]
-    expected_values = [str(value) for value in as_list(expected)]
+    expected_values = [
+        value for value in (substituted(str(item), context) for item in as_list(expected)) if value is not None
+    ]
     negated = "Not" in base and base != "NotIpAddress"
     positive = base.replace("Not", "", 1) if negated else base
 
@@ -120,7 +136,8 @@ def statement_applies(statement: dict[str, Any], request: Request, with_principa
     if matched == ("NotAction" in statement):
         return False
     resources = as_list(statement.get("Resource", statement.get("NotResource", "*")))
-    matched = any(_glob(str(resource), request.resource) for resource in resources)
+    patterns = [pattern for pattern in (substituted(str(r), request.context) for r in resources) if pattern is not None]
+    matched = any(_glob(pattern, request.resource) for pattern in patterns)
     if matched == ("NotResource" in statement):
         return False
     return all(
