@@ -38,7 +38,7 @@ from tests.real_account.serving_contracts import (
     inference_components,
     ordering_failures,
 )
-from tests.real_account.studio_contracts import studio
+from tests.real_account.studio_contracts import deployed_domain_read, studio
 
 
 def execution_role(template: Template) -> Iterator[Contract]:
@@ -398,7 +398,7 @@ def deployment_role(template: Template) -> Iterator[Contract]:
 def contracts(template: Template) -> list[Contract]:
     """Every contract of `template`."""
     if template.module == "sagemaker-studio":
-        return [*studio(template), *deployment_role(template)]
+        return [*studio(template), *deployed_domain_read(template), *deployment_role(template)]
     return [
         *execution_role(template),
         *publishers(template),

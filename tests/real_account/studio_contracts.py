@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tests.real_account.calls import studio_deployed_read_actions, studio_lifecycle_actions
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, changed, first_of, key_of, role_arn_of
 from tests.real_account.evaluate import Request
@@ -183,58 +184,80 @@ def registry(template: Template, who: str, arn: str) -> Iterator[Contract]:
         )
 
 
+# What the lifecycle function's calls act on (functions/studio_lifecycle; the calls are read from the code),
+# and the custom resource without which the function never makes them.
+LIFECYCLE_ONLY_WITH = {
+    "sagemaker:DeleteDomain": "Custom::StudioDomainRemoval",
+    "sagemaker:DescribeDomain": "Custom::StudioDomainRemoval",
+    "cloudformation:DescribeStacks": "Custom::StudioDomainRemoval",
+    "ec2:DescribeSecurityGroups": "Custom::StudioDomainRemoval",
+    "ec2:RevokeSecurityGroupIngress": "Custom::StudioDomainRemoval",
+    "ec2:RevokeSecurityGroupEgress": "Custom::StudioDomainRemoval",
+    "ec2:DeleteSecurityGroup": "Custom::StudioDomainRemoval",
+    "sagemaker:EnableSagemakerServicecatalogPortfolio": "Custom::SageMakerProjects",
+    "servicecatalog:ListAcceptedPortfolioShares": "Custom::SageMakerProjects",
+    "servicecatalog:AssociatePrincipalWithPortfolio": "Custom::SageMakerProjects",
+    "servicecatalog:DisassociatePrincipalFromPortfolio": "Custom::SageMakerProjects",
+}
+
+
 def lifecycle_function(template: Template) -> Iterator[Contract]:
-    """Clear the domain's apps and spaces (and, with retain_efs false, remove the domain): no other domain's."""
+    """Every call of the lifecycle function, on this domain (its apps and spaces, the domain itself, SageMaker's
+    NFS groups in its VPC, SageMaker's portfolio) and nothing of another domain, VPC or account."""
     role = first_of(template, "AWS::IAM::Role", "StudioLifecycleRole")
     if role is None:
         return
     arn, (domain_id, domain_arn) = role_arn_of(template, role), _domain(template)
     sagemaker = f"arn:aws:sagemaker:{template.region}:{template.account}"
-    who = "Studio lifecycle function"
-    app = Request(arn, "sagemaker:DeleteApp", f"{sagemaker}:app/{domain_id}/alice-lab/jupyterlab/default")
-    yield Contract(
-        who,
-        "sagemaker:DeleteApp of its domain before the stack's spaces are deleted",
-        app,
-        changed(app, resource=app.resource.replace(domain_id, "d-0therd0main0")),
-    )
-    space = Request(arn, "sagemaker:DeleteSpace", f"{sagemaker}:space/{domain_id}/alice-scratch")
-    yield Contract(
-        who,
-        "sagemaker:DeleteSpace a user created in its domain",
-        space,
-        changed(space, resource=space.resource.replace(domain_id, "d-0therd0main0")),
-    )
-    if first_of(template, "Custom::StudioDomainRemoval") is not None:
-        remove = Request(arn, "sagemaker:DeleteDomain", domain_arn)
+    ec2 = f"arn:aws:ec2:{template.region}:{template.account}"
+    vpc = f"{ec2}:vpc/{template.parameters.get('vpc_id', template.parameters.get('vpc-id', 'vpc-0123456789abcdef0'))}"
+    other = "d-0therd0main0"
+    portfolio = f"arn:aws:catalog:{template.region}:{template.account}:portfolio/port-sagemaker"
+    stack = f"arn:aws:cloudformation:{template.region}:{template.account}:stack/{template.case}/0a1b2c3d-4e5f"
+    calls: dict[str, tuple[str, dict[str, str], Request | None]] = {
+        "sagemaker:ListApps": ("*", {}, None),
+        "sagemaker:ListSpaces": ("*", {}, None),
+        "sagemaker:DeleteApp": (f"{sagemaker}:app/{domain_id}/alice-lab/jupyterlab/default", {}, None),
+        "sagemaker:DeleteSpace": (f"{sagemaker}:space/{domain_id}/alice-scratch", {}, None),
+        "sagemaker:DescribeDomain": (domain_arn, {}, None),
+        "sagemaker:DeleteDomain": (domain_arn, {}, None),
+        "cloudformation:DescribeStacks": (stack, {}, None),
+        "ec2:DescribeSecurityGroups": ("*", {}, None),
+        "sagemaker:EnableSagemakerServicecatalogPortfolio": ("*", {}, None),
+        "servicecatalog:ListAcceptedPortfolioShares": ("*", {}, None),
+    }
+    for action in ("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:DeleteSecurityGroup"):
+        call = Request(arn, action, f"{ec2}:security-group/sg-0nfs", {"ec2:Vpc": vpc})
+        calls[action] = (call.resource, call.context, changed(call, context={"ec2:Vpc": f"{ec2}:vpc/vpc-0ther"}))
+    for action in (
+        "servicecatalog:AssociatePrincipalWithPortfolio",
+        "servicecatalog:DisassociatePrincipalFromPortfolio",
+    ):
+        calls[action] = (portfolio, {}, Request(arn, action, portfolio.replace(template.account, OTHER_ACCOUNT)))
+    for action in sorted(studio_lifecycle_actions()):
+        needs = LIFECYCLE_ONLY_WITH.get(action)
+        if needs is not None and first_of(template, needs) is None:
+            continue
+        resource, context, outside = calls[action]
+        call = Request(arn, action, resource, context)
+        if outside is None and resource != "*":
+            outside = changed(call, resource=resource.replace(domain_id, other).replace(template.case, "another-stack"))
+        yield Contract("Studio lifecycle function", f"{action} (clearing the domain for CloudFormation)", call, outside)
+
+
+def deployed_domain_read(template: Template) -> Iterator[Contract]:
+    """The deployment role reads the deployed domain before each deploy (deployed.py), with the modulestack."""
+    if template.case != "modulestack-studio":
+        return
+    role = f"arn:aws:iam::{template.account}:role/{template.parameter('RoleName')}"
+    domain = f"arn:aws:sagemaker:{template.region}:{template.account}:domain/d-0123456789ab"
+    for action in sorted(studio_deployed_read_actions() - {"cloudformation:ListStackResources"}):
+        call = Request(role, action, domain)
         yield Contract(
-            who,
-            "sagemaker:DeleteDomain with its home file system (retain_efs false)",
-            remove,
-            changed(remove, resource=domain_arn.replace(domain_id, "d-0therd0main0")),
-        )
-        ec2 = f"arn:aws:ec2:{template.region}:{template.account}"
-        vpc = (
-            f"{ec2}:vpc/{template.parameters.get('vpc_id', template.parameters.get('vpc-id', 'vpc-0123456789abcdef0'))}"
-        )
-        group = Request(arn, "ec2:DeleteSecurityGroup", f"{ec2}:security-group/sg-0nfs", {"ec2:Vpc": vpc})
-        yield Contract(
-            who,
-            "ec2:DeleteSecurityGroup of SageMaker's NFS groups in the domain's VPC",
-            group,
-            changed(group, context={"ec2:Vpc": f"{ec2}:vpc/vpc-0ther"}),
-        )
-    if first_of(template, "Custom::SageMakerProjects") is not None:
-        share = Request(
-            arn,
-            "servicecatalog:AssociatePrincipalWithPortfolio",
-            f"arn:aws:catalog:{template.region}:{template.account}:portfolio/port-sagemaker",
-        )
-        yield Contract(
-            who,
-            "servicecatalog:AssociatePrincipalWithPortfolio SageMaker's project templates with the roles",
-            share,
-            changed(share, resource=share.resource.replace(template.account, OTHER_ACCOUNT)),
+            "deployment role",
+            f"{action} (the deployed domain, before each deploy)",
+            call,
+            changed(call, resource=domain.replace(f":{template.region}:", ":eu-central-2:")),
         )
 
 

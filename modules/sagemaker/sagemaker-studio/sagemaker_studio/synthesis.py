@@ -58,8 +58,11 @@ def build_app(settings: StudioSettings, context: DeploymentContext, outdir: str 
 
 def synthesize(outdir: str | None = None) -> None:
     """Read the parameters from the environment and write the cloud assembly, as `python app.py` does."""
+    from sagemaker_studio import deployed
+
     context = DeploymentContext.from_env()
     settings = StudioSettings.from_env()
+    deployed.refuse_in_region(plan(settings, context).domain, context.region, context.stack_name)
     assembly.synthesize(build_app(settings, context, outdir), context)
 
 
