@@ -17,7 +17,11 @@ from tests.repository import ROOT
 from tests.updates import UPDATES
 
 DOCUMENT = ROOT / "docs" / "updates.md"
-MODULES = {"networking": "modules/networking", "sagemaker-endpoint": "modules/sagemaker/sagemaker-endpoint"}
+MODULES = {
+    "networking": "modules/networking",
+    "sagemaker-endpoint": "modules/sagemaker/sagemaker-endpoint",
+    "sagemaker-studio": "modules/sagemaker/sagemaker-studio",
+}
 COLUMNS = (
     "parameter change",
     "resources added",
