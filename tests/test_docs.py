@@ -25,6 +25,27 @@ def table(readme: str, heading: str) -> list[list[str]]:
     return rows[2:]
 
 
+def tables(readme: str, heading: str) -> list[list[str]]:
+    """The rows of every Markdown table of the section `heading` opens (to the next heading of its level),
+    header rows dropped: an Inputs section may split its parameters into Required and Optional tables."""
+    level = heading.split(" ", 1)[0]
+    section = readme.split(f"\n{heading}\n", 1)[1].split(f"\n{level} ", 1)[0]
+    rows: list[list[str]] = []
+    in_table, header = False, 0
+    for line in section.splitlines():
+        if line.startswith("|"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not in_table:
+                header, in_table = 2, True
+            if header:
+                header -= 1
+                continue
+            rows.append(cells)
+        else:
+            in_table = False
+    return rows
+
+
 def documented_default(cell: str) -> Any:
     """`2` -> 2, `["a"]` -> ["a"], `10.0.0.0/16` -> "10.0.0.0/16"; plain words describe a computed default."""
     if not (cell.startswith("`") and cell.endswith("`")):
@@ -42,8 +63,9 @@ DESCRIBED = object()
 @pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: str(Path(path).relative_to(ROOT)))
 def test_readme_inputs_table_matches_the_settings(module_dir: Path) -> None:
     declared = module_parameters(module_dir)
-    rows = table((module_dir / "README.md").read_text(), "## Inputs")
-    documented = {row[0].strip("`"): row for row in rows}
+    rows = tables((module_dir / "README.md").read_text(), "## Inputs")
+    # A module documents its parameters as its reference does (kebab-case or snake_case); Seed-Farmer reads either.
+    documented = {row[0].strip("`").replace("_", "-"): row for row in rows}
     assert sorted(documented) == sorted(declared)
     for name, row in documented.items():
         default = documented_default(row[2])

@@ -18,7 +18,7 @@ from tests.iam_doc import (
     split,
 )
 from tests.repository import MODULE_DIRS, ROOT
-from tests.test_docs import table
+from tests.test_docs import tables
 
 
 @pytest.mark.parametrize("folder", [d for d in MODULE_DIRS if (d / "modulestack.yaml").exists()], ids=lambda d: d.name)
@@ -28,7 +28,7 @@ def test_each_modulestack_parameter_is_filled_by_seedfarmer_or_a_documented_modu
 
     assert isinstance(folder, Path)
     template = yaml.load((folder / "modulestack.yaml").read_text(), Loader=_CloudFormationLoader)  # noqa: S506
-    inputs = {row[0].strip("`") for row in table((folder / "README.md").read_text(), "## Inputs")}
+    inputs = {row[0].strip("`").replace("_", "-") for row in tables((folder / "README.md").read_text(), "## Inputs")}
     for name in set(template["Parameters"]) - SEEDFARMER_PARAMETERS:
         assert _kebab(name) in inputs, f"modulestack parameter {name} matches no module parameter"
 

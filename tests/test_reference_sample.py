@@ -114,6 +114,15 @@ def test_the_endpoint_is_tagged_with_the_domain_the_studio_module_created(rehear
 
 
 @pytest.mark.xdist_group("reference-sample")
+def test_the_studio_module_publishes_what_its_readme_documents(rehearsed: Any) -> None:
+    from tests.test_docs import table
+
+    studio = _module(rehearsed, "sagemaker-studio")
+    rows = table((ROOT / studio.path / "README.md").read_text(), "## Outputs")
+    assert sorted(studio.metadata) == sorted(row[0].strip("`") for row in rows)
+
+
+@pytest.mark.xdist_group("reference-sample")
 def test_the_plan_says_what_the_emulator_did_not_create_or_run(rehearsed: Any) -> None:
     from rehearsal.report import plan
 
