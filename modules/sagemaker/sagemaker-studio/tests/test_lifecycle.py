@@ -260,3 +260,67 @@ def test_removing_projects_takes_the_portfolio_from_the_roles_only() -> None:
         )
         lifecycle.disable_projects(catalog, ["arn:aws:iam::111111111111:role/a"])
         stub.assert_no_pending_responses()
+
+
+class Calls:
+    """A client that records every call and answers with `answers` (by method name)."""
+
+    def __init__(self, **answers: Any) -> None:
+        self.answers, self.calls = answers, []
+
+    def __getattr__(self, name: str) -> Any:
+        def call(**kwargs: Any) -> Any:
+            self.calls.append(name)
+            return self.answers.get(name, {})
+
+        return call
+
+
+def _event(request: str, kind: str, **properties: Any) -> dict[str, Any]:
+    return {
+        "RequestType": request,
+        "ResourceType": kind,
+        "ResourceProperties": {"DomainId": "d-0123456789ab", **properties},
+        "StackId": "arn:aws:cloudformation:us-east-1:111111111111:stack/mlops-demo-studio/1",
+    }
+
+
+@pytest.fixture
+def handler(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    import studio_lifecycle_handler
+
+    return studio_lifecycle_handler
+
+
+@pytest.mark.parametrize(
+    "status", ["UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS"]
+)
+def test_an_update_that_drops_the_domain_removal_deletes_no_domain(
+    handler: Any, monkeypatch: pytest.MonkeyPatch, status: str
+) -> None:
+    """retain_efs: False -> True removes the custom resource from the template: its delete must keep the domain."""
+    sagemaker = Calls()
+    monkeypatch.setattr(handler, "sagemaker", sagemaker)
+    monkeypatch.setattr(handler, "cloudformation", Calls(describe_stacks={"Stacks": [{"StackStatus": status}]}))
+    event = _event("Delete", "Custom::StudioDomainRemoval", VpcId="vpc-0123456789abcdef0")
+    assert handler.handle(event, deadline_for()) == "d-0123456789ab-removal"
+    assert sagemaker.calls == []
+
+
+def test_a_stack_delete_removes_the_domain(handler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    removed: list[tuple[str, str]] = []
+    monkeypatch.setattr(handler, "remove_domain", lambda _s, _e, domain, vpc, _d: removed.append((domain, vpc)))
+    monkeypatch.setattr(
+        handler, "cloudformation", Calls(describe_stacks={"Stacks": [{"StackStatus": "DELETE_IN_PROGRESS"}]})
+    )
+    handler.handle(_event("Delete", "Custom::StudioDomainRemoval", VpcId="vpc-0123456789abcdef0"), deadline_for())
+    assert removed == [("d-0123456789ab", "vpc-0123456789abcdef0")]
+
+
+def test_creating_the_custom_resources_touches_nothing(handler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    sagemaker = Calls()
+    monkeypatch.setattr(handler, "sagemaker", sagemaker)
+    for kind in ("Custom::StudioApps", "Custom::StudioDomainRemoval"):
+        handler.handle(_event("Create", kind, VpcId="vpc-0123456789abcdef0"), deadline_for())
+    assert sagemaker.calls == []
