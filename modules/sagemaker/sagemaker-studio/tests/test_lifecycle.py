@@ -266,7 +266,8 @@ class Calls:
     """A client that records every call and answers with `answers` (by method name)."""
 
     def __init__(self, **answers: Any) -> None:
-        self.answers, self.calls = answers, []
+        self.answers: dict[str, Any] = answers
+        self.calls: list[str] = []
 
     def __getattr__(self, name: str) -> Any:
         def call(**kwargs: Any) -> Any:
