@@ -156,7 +156,10 @@ class Template:
             "AWS::AccountId": self.account,
             "AWS::URLSuffix": "amazonaws.com",
             "AWS::StackName": self.case,
-            "AWS::StackId": f"arn:aws:cloudformation:{self.region}:{self.account}:stack/{self.case}/0a1b2c3d-4e5f",
+            "AWS::StackId": (
+                f"arn:aws:cloudformation:{self.region}:{self.account}:stack/mlops-matrix-{self.case.split('~', 1)[0]}"
+                "/0a1b2c3d-4e5f"
+            ),
         }
         if name in pseudo:
             return pseudo[name]

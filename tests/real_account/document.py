@@ -24,6 +24,12 @@ ROLE_NAMES = {
     "DeployedEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "KeptLogGroupsRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "CustomVpcRestrictDefaultSG": "the CDK's default-security-group handler (networking)",
+    "DataScientistPolicy": "Studio data scientist role",
+    "LeadDataScientistPolicy": "Studio lead data scientist role",
+    "ExecutionPolicy": "Studio shared spaces' role",
+    "StudioLifecyclePolicy": "Studio lifecycle function",
+    "MlflowTrackingServerPolicy": "MLflow tracking server",
+    "DeployedDomainRead": "Seed-Farmer deployment role (modulestack.yaml)",
 }
 
 

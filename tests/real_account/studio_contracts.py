@@ -213,7 +213,7 @@ def lifecycle_function(template: Template) -> Iterator[Contract]:
     vpc = f"{ec2}:vpc/{template.parameters.get('vpc_id', template.parameters.get('vpc-id', 'vpc-0123456789abcdef0'))}"
     other = "d-0therd0main0"
     portfolio = f"arn:aws:catalog:{template.region}:{template.account}:portfolio/port-sagemaker"
-    stack = f"arn:aws:cloudformation:{template.region}:{template.account}:stack/{template.case}/0a1b2c3d-4e5f"
+    stack = template.parameter("AWS::StackId")
     calls: dict[str, tuple[str, dict[str, str], Request | None]] = {
         "sagemaker:ListApps": ("*", {}, None),
         "sagemaker:ListSpaces": ("*", {}, None),
@@ -241,7 +241,7 @@ def lifecycle_function(template: Template) -> Iterator[Contract]:
         resource, context, outside = calls[action]
         call = Request(arn, action, resource, context)
         if outside is None and resource != "*":
-            outside = changed(call, resource=resource.replace(domain_id, other).replace(template.case, "another-stack"))
+            outside = changed(call, resource=resource.replace(domain_id, other).replace("/mlops-matrix-", "/another-"))
         yield Contract("Studio lifecycle function", f"{action} (clearing the domain for CloudFormation)", call, outside)
 
 
