@@ -61,7 +61,7 @@ $(BIN)/rehearse: $(VENV)/.installed
 	@chmod +x $@
 
 node_modules/.installed: package.json package-lock.json
-	@echo "Installing the AWS CDK CLI (aws-cdk, locked in package-lock.json) in node_modules: first run only."
+	@echo "Installing the AWS CDK CLI and the tests' IAM simulator (locked in package-lock.json) in node_modules."
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -51,8 +51,9 @@ DEFAULTS = """\
   apply`, the rehearsal, the matrix; not in unit tests, where the CDK's template validation is off as
   well); an unacknowledged finding stops the deployment.
 - **Checked against what AWS publishes, offline.** `make test` checks every IAM statement against the
-  Service Authorization Reference, evaluates every service contract below against the synthesized
-  policies, and checks CloudFormation's lifecycle rules (nothing retained by a failed create; a
+  Service Authorization Reference, has an IAM simulator that implements AWS's evaluation logic within
+  and across accounts (`@cloud-copilot/iam-simulate`) evaluate every service contract below against the
+  synthesized policies, and checks CloudFormation's lifecycle rules (nothing retained by a failed create; a
   replaced resource with a custom name gets a new name) against its resource schemas.
 """
 

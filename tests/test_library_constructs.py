@@ -14,9 +14,10 @@ import pytest
 
 from tests.matrix import ACCOUNT, REGION
 from tests.real_account.cfn import Template
-from tests.real_account.evaluate import Request, decide
+from tests.real_account.contract_parts import Request, call_of
 from tests.real_account.policies import Document, documents
 from tests.real_account.sar import document_findings
+from tests.real_account.simulator import simulate
 
 ADMIN = f"arn:aws:iam::{ACCOUNT}:role/PlatformKeyAdmin"
 STACK = "library-test"
@@ -88,11 +89,11 @@ def _key_policy(template: Template) -> list[Document]:
     return [document for document in documents(template) if document.kind == "key"]
 
 
-def _allowed(template: Template, request: Request, *, role: str | None = None) -> bool:
-    identity = [d for d in documents(template) if d.kind == "identity" and role is not None and role in d.roles]
-    resource = [d for d in documents(template) if d.kind == "resource" and request.resource in d.targets]
-    key = [d for d in _key_policy(template) if request.resource in d.targets]
-    return decide(request, identity, resource, key)
+def _allowed(template: Template, request: Request) -> bool:
+    """Whether the IAM simulator allows `request` with the caller's identity policies in the template and
+    the resource or key policy of its target."""
+    [verdict] = simulate([call_of(template, request)])
+    return verdict.allowed
 
 
 def test_the_key_is_rotated_kept_and_denies_grants_for_anything_but_aws_resources(template: Template) -> None:
@@ -163,12 +164,12 @@ def test_the_function_role_may_do_its_statements_its_logs_and_its_dead_letters_a
     key = template.arn(_one(template, "AWS::KMS::Key")[0])
     principal = f"arn:aws:iam::{ACCOUNT}:role/{role}"
     stream = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/seedfarmer/{STACK}/Worker:log-stream:x"
-    assert _allowed(template, Request(principal, "logs:PutLogEvents", stream), role=role)
-    assert _allowed(template, Request(principal, "sqs:SendMessage", queue), role=role)
-    assert _allowed(template, Request(principal, "kms:GenerateDataKey", key), role=role)
-    assert not _allowed(template, Request(principal, "sqs:DeleteMessage", queue), role=role)
+    assert _allowed(template, Request(principal, "logs:PutLogEvents", stream))
+    assert _allowed(template, Request(principal, "sqs:SendMessage", queue))
+    assert _allowed(template, Request(principal, "kms:GenerateDataKey", key))
+    assert not _allowed(template, Request(principal, "sqs:DeleteMessage", queue))
     other_stream = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/seedfarmer/{STACK}/Other:log-stream:x"
-    assert not _allowed(template, Request(principal, "logs:PutLogEvents", other_stream), role=role)
+    assert not _allowed(template, Request(principal, "logs:PutLogEvents", other_stream))
 
 
 def test_a_function_without_a_vpc_or_a_dead_letter_queue_needs_a_reason_for_each(tmp_path: Path) -> None:

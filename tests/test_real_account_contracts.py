@@ -1,22 +1,23 @@
 """The service contracts (tests/real_account/contracts.py) evaluated against every template's policies.
 
 Each call AWS makes for the deployment, or our code makes, must be allowed by the identity, resource
-and key policies the template holds; the same call just outside its scope must be denied.
+and key policies the template holds; the same call just outside its scope must be denied. The IAM
+simulator decides (tests/real_account/simulator.py, its own tests in test_real_account_simulator.py).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from tests.matrix import VALID
+from tests.real_account import contracts as contract_table
 from tests.real_account.calls import function_actions, idempotency_actions, lookup_actions, retained_read_actions
 from tests.real_account.cfn import Template
+from tests.real_account.contract_parts import AWS_IMAGE_ACCOUNT, Contract, call_of, changed
 from tests.real_account.contracts import contracts, failures, ordering_failures
-from tests.real_account.evaluate import Request, condition_holds, decide
-from tests.real_account.policies import Document
+from tests.real_account.simulator import simulate
 
 pytestmark = pytest.mark.xdist_group("matrix")
 
@@ -41,7 +42,40 @@ def test_the_contracts_cover_every_party(deployed_templates: dict[str, Template]
         "deployment role",
         "events.amazonaws.com",
         "cloudwatch.amazonaws.com",
+        "CloudWatch Logs",
     } <= who
+
+
+def _contract(templates: dict[str, Template], what: str) -> tuple[Template, Contract]:
+    return next(
+        (template, contract)
+        for _, template in sorted(templates.items())
+        for contract in contracts(template)
+        if contract.what == what
+    )
+
+
+def test_an_image_of_another_account_is_pulled_only_where_that_accounts_repository_policy_allows(
+    deployed_templates: dict[str, Template],
+) -> None:
+    """The execution role may pull from any repository of its region (a fixed package's image is unknown at
+    synthesis); AWS's published images allow every account, another account's repository needs its policy."""
+    template, contract = _contract(deployed_templates, "pull the AWS-provided image of a fixed model package")
+    unknown = changed(contract.call, resource=contract.call.resource.replace(AWS_IMAGE_ACCOUNT, "444455556666"))
+    verdicts = simulate([call_of(template, contract.call), call_of(template, unknown)])
+    assert [verdict.result for verdict in verdicts] == ["Allowed", "ImplicitlyDenied"]
+
+
+def test_a_contract_stating_a_context_key_its_action_does_not_carry_is_found(
+    deployed_templates: dict[str, Template], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template, contract = _contract(deployed_templates, "write captured data")
+    wrong = Contract(contract.who, contract.what, changed(contract.call, context={"s3:prefix": "capture/"}))
+    monkeypatch.setattr(contract_table, "contracts", lambda _: [wrong])
+    assert failures(template) == [
+        f"{template.case}: NOT CARRIED ['s3:prefix'] execution role: write captured data: s3:PutObject on "
+        f"{contract.call.resource}"
+    ]
 
 
 def test_the_calls_are_read_from_the_code() -> None:
@@ -54,51 +88,6 @@ def test_the_calls_are_read_from_the_code() -> None:
         "sagemaker:DescribeModelPackage",
     }
     assert retained_read_actions() == {"cloudformation:ListStackResources", "logs:DescribeLogGroups"}
-
-
-def _document(kind: str, *statements: dict[str, Any], targets: tuple[str, ...] = ()) -> Document:
-    return Document(
-        Template(case="probe", module="probe", raw={"Resources": {}}), "Probe", kind, statements, targets=targets
-    )
-
-
-ROLE = "arn:aws:iam::111111111111:role/r"
-
-
-def test_the_evaluator_denies_by_default_and_lets_a_deny_win() -> None:
-    allow = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
-    deny = {
-        "Effect": "Deny",
-        "Action": "s3:*",
-        "Resource": "*",
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-    assert decide(Request(ROLE, "s3:GetObject", "arn:aws:s3:::b/k"), [_document("identity", allow)], [], [])
-    assert not decide(Request(ROLE, "s3:GetObject", "arn:aws:s3:::c/k"), [_document("identity", allow)], [], [])
-    insecure = Request(ROLE, "s3:GetObject", "arn:aws:s3:::b/k", {"aws:SecureTransport": "false"})
-    assert not decide(insecure, [_document("identity", allow, deny)], [], [])
-
-
-def test_missing_keys_fail_positive_operators_and_pass_if_exists_and_negated_ones() -> None:
-    assert not condition_holds("ArnEquals", "ec2:Vpc", "arn:aws:ec2:r:1:vpc/v", {})
-    assert condition_holds("ArnEqualsIfExists", "ec2:Vpc", "arn:aws:ec2:r:1:vpc/v", {})
-    assert condition_holds("StringNotEquals", "aws:SourceAccount", "1", {})
-    assert condition_holds("StringLike", "s3:prefix", "models/*", {"s3:prefix": "models/a"})
-
-
-def test_a_key_policy_must_allow_the_role_or_delegate_to_the_account() -> None:
-    use = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
-    root = {
-        "Effect": "Allow",
-        "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
-        "Action": "kms:*",
-        "Resource": "*",
-    }
-    request = Request(ROLE, "kms:Decrypt", "arn:aws:kms:r:111111111111:key/k")
-    assert decide(request, [_document("identity", use)], [], [_document("key", root)])
-    assert not decide(request, [], [], [_document("key", root)])
-    service = Request("events.amazonaws.com", "kms:Decrypt", "arn:aws:kms:r:111111111111:key/k")
-    assert not decide(service, [], [], [_document("key", root)])
 
 
 SERVING_CASES = [case for case in CASES if any(mode in case for mode in ("async", "component", "shadow"))]

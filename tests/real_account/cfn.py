@@ -40,6 +40,9 @@ NAME_PROPERTIES = {
     "AWS::KMS::Alias": "AliasName",
     "AWS::EC2::SecurityGroup": "GroupName",
     "AWS::S3::Bucket": "BucketName",
+    "AWS::ECR::Repository": "RepositoryName",
+    "AWS::Events::EventBus": "Name",
+    "AWS::SageMaker::ModelPackageGroup": "ModelPackageGroupName",
 }
 
 
@@ -102,7 +105,11 @@ class Template:
             "AWS::SageMaker::EndpointConfig": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name.lower()}",
             "AWS::SageMaker::Model": f"arn:aws:sagemaker:{region}:{account}:model/{name.lower()}",
             "AWS::EC2::VPC": f"arn:aws:ec2:{region}:{account}:vpc/vpc-{logical.lower()}",
+            # Bucket names are lower case (CloudFormation lower-cases the names it generates).
             "AWS::S3::Bucket": f"arn:aws:s3:::{name.lower()}",
+            "AWS::ECR::Repository": f"arn:aws:ecr:{region}:{account}:repository/{name}",
+            "AWS::Events::EventBus": f"arn:aws:events:{region}:{account}:event-bus/{name}",
+            "AWS::SageMaker::ModelPackageGroup": f"arn:aws:sagemaker:{region}:{account}:model-package-group/{name.lower()}",
             "AWS::SageMaker::Domain": f"arn:aws:sagemaker:{region}:{account}:domain/{self.domain_id(logical)}",
             "AWS::SageMaker::MlflowTrackingServer": (
                 f"arn:aws:sagemaker:{region}:{account}:mlflow-tracking-server/"
@@ -122,7 +129,12 @@ class Template:
             return self.domain_id(logical)
         if kind == "AWS::S3::Bucket":
             return self.physical_name(logical).lower()
-        if kind in {"AWS::SNS::Topic", "AWS::SageMaker::Endpoint", "AWS::SageMaker::EndpointConfig"}:
+        if kind in {
+            "AWS::SNS::Topic",
+            "AWS::SageMaker::Endpoint",
+            "AWS::SageMaker::EndpointConfig",
+            "AWS::SageMaker::ModelPackageGroup",
+        }:
             return self.arn(logical)
         if kind == "AWS::SQS::Queue":
             return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.physical_name(logical)}"
@@ -135,11 +147,9 @@ class Template:
         return self.physical_name(logical)
 
     def get_att(self, logical: str, attribute: str) -> str:
-        if attribute in {"DomainArn", "TrackingServerArn"}:
-            return self.arn(logical)
         if attribute == "DomainId":
             return self.domain_id(logical)
-        if attribute in {"Arn", "TopicArn"}:
+        if attribute in {"Arn", "TopicArn", "ModelPackageGroupArn", "DomainArn", "TrackingServerArn"}:
             return self.arn(logical)  # a log group's Arn ends in `:*`, as CloudFormation returns it
         if attribute == "GroupId":
             return self.ref(logical)

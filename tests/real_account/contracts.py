@@ -3,9 +3,10 @@
 One table, built per synthesized template from what the template declares (its models, alarms, rules,
 queues, functions) and from the code (tests/real_account/calls.py). Each contract is a call that must
 be allowed and, next to it, the call just outside its scope that must be denied. tests/
-test_real_account_contracts.py evaluates both against the template's identity, resource and key
-policies; docs/security.md lists the contracts. The serving modes' contracts are in serving_contracts.py,
-what every contract is made of in contract_parts.py.
+test_real_account_contracts.py has the IAM simulator (tests/real_account/simulator.py) evaluate both
+against the template's identity, resource and key policies; docs/security.md lists the contracts. The
+serving modes' contracts are in serving_contracts.py, CloudWatch Logs' use of the log groups' keys in
+log_contracts.py, what every contract is made of in contract_parts.py.
 """
 
 from __future__ import annotations
@@ -26,18 +27,21 @@ from tests.real_account.contract_parts import (
     EVENT_SOURCE_MAPPING_SQS,
     OTHER_ACCOUNT,
     Contract,
+    Request,
+    call_of,
     changed,
     first_of,
     key_of,
     policies_for,
     role_arn_of,
 )
-from tests.real_account.evaluate import Request, decide
+from tests.real_account.log_contracts import encrypted_log_groups
 from tests.real_account.serving_contracts import (
     async_inference,
     inference_components,
     ordering_failures,
 )
+from tests.real_account.simulator import simulate
 from tests.real_account.studio_contracts import deployed_domain_read, studio
 
 
@@ -406,22 +410,35 @@ def contracts(template: Template) -> list[Contract]:
         *deployment_role(template),
         *async_inference(template),
         *inference_components(template),
+        *encrypted_log_groups(template),
     ]
 
 
 def failures(template: Template) -> list[str]:
-    """Each contract whose call is denied, or whose call outside the scope is allowed."""
+    """Each contract whose call is denied, whose call outside the scope is allowed, or that states a context
+    key its action does not carry (the simulator drops it, as AWS never sends it): one batch per template."""
+    checked = [
+        (contract, request, request is contract.call)
+        for contract in contracts(template)
+        for request in (contract.call, contract.outside)
+        if request is not None
+    ]
+    verdicts = simulate([call_of(template, request) for _, request, _ in checked])
     found = []
-    for contract in contracts(template):
-        if not decide(contract.call, *policies_for(template, contract.call)):
-            found.append(
-                f"{template.case}: DENIED {contract.who}: {contract.what}: {contract.call.action} on {contract.call.resource}"
-            )
-        if contract.outside and decide(contract.outside, *policies_for(template, contract.outside)):
-            found.append(
-                f"{template.case}: ALLOWED OUTSIDE {contract.who}: {contract.what}: {contract.outside.action} on "
-                f"{contract.outside.resource} {contract.outside.context}"
-            )
+    for (contract, request, must_allow), verdict in zip(checked, verdicts, strict=True):
+        problems = []
+        if must_allow and not verdict.allowed:
+            problems.append(f"DENIED ({verdict.result})")
+        if not must_allow and verdict.allowed:
+            problems.append("ALLOWED OUTSIDE")
+        stated = [key for key in verdict.ignored_context_keys if key in request.context]
+        if stated:
+            problems.append(f"NOT CARRIED {stated}")
+        found += [
+            f"{template.case}: {problem} {contract.who}: {contract.what}: {request.action} on {request.resource}"
+            + (f" {request.context}" if problem == "ALLOWED OUTSIDE" else "")
+            for problem in problems
+        ]
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +14,9 @@ from tests.real_account.cfn import Template
 class Document:
     """One policy document, where it lives and what it governs.
 
-    kind: "identity" (attached to `roles`), "resource" (governs `targets`: queues, topics, buckets) or
-    "key" (a KMS key policy; `targets` holds the key's ARN).
+    kind: "identity" (attached to `roles`), "resource" (governs `targets` and what lies under them:
+    queues, topics, buckets, repositories, event buses, model package groups) or "key" (a KMS key policy;
+    `targets` holds the key's ARN).
     """
 
     template: Template
@@ -24,8 +26,16 @@ class Document:
     roles: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
 
+    def governs(self, arn: str) -> bool:
+        """Whether the policy applies to `arn`: a target's own ARN or one under it (a bucket's objects, a
+        model package group's packages)."""
+        return any(arn == target or arn.startswith(target + "/") for target in self.targets)
 
-def _statements(document: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+
+def _statements(document: dict[str, Any] | str) -> tuple[dict[str, Any], ...]:
+    if isinstance(document, str):  # CloudFormation takes most resource policies as a JSON string too
+        document = json.loads(document)
+        assert isinstance(document, dict)
     statements = document.get("Statement", [])
     return tuple(statements if isinstance(statements, list) else [statements])
 
@@ -63,6 +73,32 @@ def documents(template: Template) -> Iterator[Document]:
             yield Document(template, logical, "resource", _statements(props["PolicyDocument"]), targets=(bucket,))
         elif kind == "AWS::KMS::Key":
             yield Document(template, logical, "key", _statements(props["KeyPolicy"]), targets=(template.arn(logical),))
+        else:
+            yield from _cross_account_documents(template, logical, kind, props)
+
+
+def _cross_account_documents(template: Template, logical: str, kind: str, props: dict[str, Any]) -> Iterator[Document]:
+    """The resource policies that grant other accounts: an ECR repository's, an event bus's, a model
+    package group's (which governs the group and its packages)."""
+    if kind == "AWS::ECR::Repository" and "RepositoryPolicyText" in props:
+        statements = _statements(props["RepositoryPolicyText"])
+        yield Document(template, logical, "resource", statements, targets=(template.arn(logical),))
+    elif kind == "AWS::Events::EventBus" and "Policy" in props:
+        yield Document(template, logical, "resource", _statements(props["Policy"]), targets=(template.arn(logical),))
+    elif kind == "AWS::Events::EventBusPolicy":
+        name = str(props.get("EventBusName", "default"))
+        bus = (
+            name if name.startswith("arn:") else f"arn:aws:events:{template.region}:{template.account}:event-bus/{name}"
+        )
+        # One statement, an object or a JSON string (the older Action/Principal form is not read).
+        statement = props["Statement"]
+        statement = json.loads(statement) if isinstance(statement, str) else statement
+        yield Document(template, logical, "resource", (statement,), targets=(bus,))
+    elif kind == "AWS::SageMaker::ModelPackageGroup" and "ModelPackageGroupPolicy" in props:
+        group = template.arn(logical)
+        packages = group.replace(":model-package-group/", ":model-package/")
+        statements = _statements(props["ModelPackageGroupPolicy"])
+        yield Document(template, logical, "resource", statements, targets=(group, packages))
 
 
 def as_list(value: Any) -> list[Any]:

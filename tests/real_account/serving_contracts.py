@@ -13,6 +13,8 @@ from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import (
     SCALING_ROLE,
     Contract,
+    Request,
+    call_of,
     cdk_execution_role,
     changed,
     first_of,
@@ -20,8 +22,8 @@ from tests.real_account.contract_parts import (
     policies_for,
     role_arn_of,
 )
-from tests.real_account.evaluate import Request, decide
 from tests.real_account.policies import as_list
+from tests.real_account.simulator import simulate
 
 # The serving modes (issue 12): asynchronous inference, inference components and their autoscaling.
 
@@ -245,11 +247,9 @@ def ordering_failures(template: Template) -> list[str]:
         for topic in sorted(str(topic) for topic in topics):
             publish = Request(role, "sns:Publish", topic)
             identity, resource, _ = policies_for(template, publish)
-            grants = {
-                document.logical
-                for document in [*identity, *resource]
-                if decide(publish, *(([document], [], []) if document.kind == "identity" else ([], [document], [])))
-            }
+            alone = [*identity, *resource]  # which documents grant the call on their own
+            verdicts = simulate([call_of(template, publish, [document]) for document in alone])
+            grants = {document.logical for document, verdict in zip(alone, verdicts, strict=True) if verdict.allowed}
             if grants and not grants & _depends_on(template, endpoint):
                 found.append(f"{template.case}: the endpoint does not wait for the sns:Publish grant on {topic}")
     for logical, target in template.of_type("AWS::ApplicationAutoScaling::ScalableTarget"):

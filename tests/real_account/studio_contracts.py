@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tests.matrix import VALID
 from tests.real_account.calls import studio_deployed_read_actions, studio_lifecycle_actions
 from tests.real_account.cfn import Template
-from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, changed, first_of, key_of, role_arn_of
-from tests.real_account.evaluate import Request
+from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, Request, changed, first_of, key_of, role_arn_of
 
 DOMAIN_TAG = "aws:ResourceTag/sagemaker:domain-arn"
 PERSONAS = {
@@ -80,12 +80,11 @@ def domain_endpoints(template: Template, who: str, arn: str) -> Iterator[Contrac
 
 
 def _isolated(template: Template) -> bool:
-    """Whether the roles' endpoint statement carries the domain tag condition (isolation on)."""
-    for _, policy in template.of_type("AWS::IAM::ManagedPolicy"):
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
-            if statement.get("Sid") == "UseDomainEndpoints":
-                return DOMAIN_TAG in str(statement.get("Condition"))
-    return False
+    """Whether the manifest asks for domain resource isolation (the default): read from the parameters the
+    template was synthesized from, never from its policies, so a policy that lost its condition fails."""
+    parameters = VALID[template.case][1] if template.case in VALID else template.parameters
+    given = {name.replace("-", "_"): value for name, value in parameters.items()}
+    return str(given.get("enable_domain_resource_isolation", True)).lower() != "false"
 
 
 def studio_itself(template: Template, who: str, arn: str) -> Iterator[Contract]:
