@@ -57,7 +57,7 @@ $(VENV)/.installed: requirements-dev.txt $(MODULE_REQUIREMENTS)
 
 # `rehearse [MANIFEST] [--check] [--json] [--step NAME] ...` from any folder (say, a company deployment repository).
 $(BIN)/rehearse: $(VENV)/.installed
-	@printf '#!/bin/sh\nPYTHONPATH="%s$${PYTHONPATH:+:$$PYTHONPATH}" exec "%s" -m rehearsal "$$@"\n' "$(CURDIR)" "$(abspath $(BIN))/python" > $@
+	@printf '#!/bin/sh\nREHEARSAL_COMMAND="$$0" PYTHONPATH="%s$${PYTHONPATH:+:$$PYTHONPATH}" exec "%s" -m rehearsal "$$@"\n' "$(CURDIR)" "$(abspath $(BIN))/python" > $@
 	@chmod +x $@
 
 node_modules/.installed: package.json package-lock.json
@@ -105,6 +105,6 @@ docs: install
 	$(BIN)/python -m rehearsal.diagram
 
 clean:
-	rm -rf $(VENV) node_modules .library.stamp .rehearsal .e2e .seedfarmer.out .seedfarmerlocal-* .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .library.stamp .rehearsal .e2e .bench .seedfarmer.out .seedfarmerlocal-* .mypy_cache .ruff_cache .pytest_cache
 	find . -name cdk.out -type d -prune -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from rehearsal import jsii_node
+from mlops_platform import fast_node
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # Every synthesis of the run (in the test processes, the matrix's and the rehearsal's) starts Node.js with two V8
-# flags that halve its CPU and leave its templates as they are (rehearsal/jsii_node.py).
-os.environ.update(jsii_node.environment())
+# flags that halve its CPU and leave its templates as they are (mlops_platform/fast_node.py).
+os.environ.update(fast_node.environment())
 
 
 @pytest.hookimpl(trylast=True)

@@ -1,6 +1,7 @@
 """`python -m e2e` (make e2e): the real Seed-Farmer applies, re-applies, updates and destroys our manifests
 against the emulator, offline. Each step prints with its time; the first failure stops the run, naming
-the step, its command and the tail of its log. Everything is written under .e2e/ (git-ignored)."""
+the step, its command and the tail of its log. Everything is written under .e2e/ (git-ignored); a green
+run then prunes it to its report, logs and build records."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from e2e.run import ROOT, end_to_end
+from e2e.run import ROOT, end_to_end, prune
 from e2e.server import EmulatorFailed
 from e2e.steps import StepFailed
 from e2e.summary import summary
@@ -17,6 +18,11 @@ from e2e.summary import summary
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m e2e", description=__doc__)
     parser.add_argument("--scratch", type=Path, default=ROOT / ".e2e", help="homes, caches, logs and the report")
+    parser.add_argument(
+        "--keep-caches",
+        action="store_true",
+        help="after a green run, keep the builds' download caches (hundreds of MB) for a faster next run",
+    )
     arguments = parser.parse_args(argv)
 
     def progress(line: str) -> None:
@@ -28,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nmake e2e failed: {error}", file=sys.stderr)
         return 1
     print(summary(report))
+    if not arguments.keep_caches:
+        print(prune(arguments.scratch.resolve()))
     return 0
 
 

@@ -171,14 +171,83 @@ def _same(identifier: str, physical_id: str) -> bool:
     return identifier == physical_id or physical_id.endswith(f"/{identifier}") or identifier.endswith(f"/{physical_id}")
 
 
-# What the emulator leaves after a stack's deletion that CloudFormation deletes: reported, not failed on.
-EMULATOR_LEFTOVERS = {
-    "elastic IP": "moto's AWS::EC2::EIP has no delete",
-    "internet gateway": "moto's AWS::EC2::InternetGateway has no delete",
-    "log group": "written by Lambda functions' log groups the emulator creates outside the stack",
-    "VPC endpoint": "interface endpoints stay listed after the stack's deletion (not yet explained)",
+# What destroy leaves for a known reason other than a DeletionPolicy: kind -> (identifiers starting with, why).
+OTHER_LEFTOVERS = {
+    "elastic IP": ("", "the emulator differs from AWS: moto's AWS::EC2::EIP has no delete"),
+    "internet gateway": ("", "the emulator differs from AWS: moto's AWS::EC2::InternetGateway has no delete"),
+    "log group": (
+        "/aws/lambda/",
+        "as in AWS: Lambda creates a function's log group outside its stack (AWS when the function first runs, "
+        "the emulator when it creates the function), so deleting the stack leaves it",
+    ),
 }
+KEPT_POLICIES = ("Retain", "RetainExceptOnCreate")
+
+
+def retained_resources(account: Account) -> dict[str, str]:
+    """Per physical id, why a stack of the account keeps that resource when it is deleted: its DeletionPolicy
+    (`RetainExceptOnCreate`: kept unless the stack's first creation fails), read before `seedfarmer destroy`."""
+    cloudformation = account.client("cloudformation")
+    kept = {}
+    for stack in cloudformation.describe_stacks()["Stacks"]:
+        if stack["StackStatus"] == "DELETE_COMPLETE":
+            continue
+        name = stack["StackName"]
+        resources = _template(cloudformation.get_template(StackName=name)["TemplateBody"], name).get("Resources", {})
+        policies = {
+            logical_id: resource["DeletionPolicy"]
+            for logical_id, resource in resources.items()
+            if resource.get("DeletionPolicy") in KEPT_POLICIES
+        }
+        for summary in cloudformation.list_stack_resources(StackName=name)["StackResourceSummaries"]:
+            policy = policies.get(summary["LogicalResourceId"])
+            if policy and summary.get("PhysicalResourceId"):
+                kept[summary["PhysicalResourceId"]] = f"{name} {summary['LogicalResourceId']}, DeletionPolicy {policy}"
+    return kept
+
+
+def _template(body: Any, stack: str) -> dict[str, Any]:
+    """A stack's template as boto3 returns it: parsed JSON, or text (YAML with CloudFormation's tags)."""
+    if isinstance(body, dict):
+        return body
+    from cfnlint.decode.decode import decode_str
+
+    template, errors = decode_str(str(body))
+    if template is None:
+        raise CheckFailed(f"the template of stack {stack} cannot be read: {errors}")
+    return dict(template)
+
+
+def kept_by_deletion_policy(leftovers: Inventory, retained: dict[str, str]) -> tuple[Inventory, Inventory]:
+    """Split what destroy left into what a template keeps by its DeletionPolicy (as AWS keeps it) and the rest;
+    each kept identifier says which stack and resource keep it."""
+    kept: Inventory = {}
+    rest: Inventory = {}
+    for kind, identifiers in leftovers.items():
+        for identifier in identifiers:
+            why = next((why for physical, why in retained.items() if _same(identifier, physical)), None)
+            if why:
+                kept.setdefault(f"{kind} (kept by its stack's DeletionPolicy, as in AWS)", set()).add(
+                    f"{identifier} ({why})"
+                )
+            else:
+                rest.setdefault(kind, set()).add(identifier)
+    return kept, rest
 
 
 def _seedfarmer_stack(name: str, project: str) -> bool:
     return name in (f"aws-codeseeder-{project}", f"seedfarmer-{project}-artifacts", f"{project}-managed-policy")
+
+
+def explained_leftovers(leftovers: Inventory) -> tuple[Inventory, Inventory]:
+    """Split what destroy left into what OTHER_LEFTOVERS explains (by kind, with why) and the rest."""
+    explained: Inventory = {}
+    rest: Inventory = {}
+    for kind, identifiers in leftovers.items():
+        prefix, why = OTHER_LEFTOVERS.get(kind, (None, ""))
+        for identifier in identifiers:
+            if prefix is not None and identifier.startswith(prefix):
+                explained.setdefault(f"{kind} ({why})", set()).add(identifier)
+            else:
+                rest.setdefault(kind, set()).add(identifier)
+    return explained, rest

@@ -45,7 +45,6 @@ from typing import Any
 import yaml
 
 from e2e.steps import load_average
-from rehearsal import jsii_node
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENT_IMAGE = "public.ecr.aws/codebuild/local-builds:latest"
@@ -214,8 +213,8 @@ def environment(build: Build, invocation: Invocation, env_file: dict[str, str]) 
         "CDK_DISABLE_CLI_TELEMETRY": "true",
         "CDK_DISABLE_VERSION_CHECK": "true",
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-        # The synthesis's Node.js with two V8 flags that halve its CPU, as in the rehearsal (rehearsal/jsii_node.py).
-        **jsii_node.environment(),
+        # No JSII_NODE: the deployspecs' `--app "python -m mlops_platform.run_app"` chooses the synthesis's Node.js
+        # itself, as in a real CodeBuild (mlops_platform/fast_node.py).
         **invocation.variables,
         **env_file,
     }

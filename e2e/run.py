@@ -121,12 +121,13 @@ def _scenario(
 
     report["update"] = _update(steps, aws, scratch, deployment, modules, metadata, apply)
 
+    retained = steps.check("read what the stacks keep on deletion", lambda: checks.retained_resources(aws))
     steps.command(f"seedfarmer destroy {deployment}", [*SEEDFARMER, "destroy", deployment, "--local"], ROOT)
     report["kept"], report["leftovers"] = steps.check(
-        "nothing is left but what Seed-Farmer keeps by design", lambda: _nothing_left(aws, before)
+        "nothing is left but what is kept by design", lambda: _nothing_left(aws, before, retained)
     )
     for kind, identifiers in sorted(report["kept"].items()):
-        steps.note(f"kept by Seed-Farmer: {kind}: {', '.join(sorted(identifiers))}")
+        steps.note(f"kept: {kind}: {', '.join(sorted(identifiers))}")
 
 
 def _update(
@@ -209,12 +210,50 @@ def _new_builds(scratch: Path, before: int) -> None:
         raise CheckFailed("no build ran: the tainted module was not redeployed")
 
 
-def _nothing_left(aws: Account, before: dict[str, set[str]]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def _nothing_left(
+    aws: Account, before: dict[str, set[str]], retained: dict[str, str]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """What destroy left, all of it explained: Seed-Farmer's project stacks, what a template's DeletionPolicy
+    keeps, and what checks.OTHER_LEFTOVERS explains; anything else fails the step."""
     leftovers = added(before, inventory(aws))
     kept, rest = checks.kept_by_design(aws, leftovers, PROJECT)
-    for kind in [kind for kind in rest if kind in checks.EMULATOR_LEFTOVERS]:
-        kept[f"{kind} (emulator differs from AWS: {checks.EMULATOR_LEFTOVERS[kind]})"] = rest.pop(kind)
+    kept = {f"{kind} (kept by Seed-Farmer)": identifiers for kind, identifiers in kept.items()}
+    by_policy, rest = checks.kept_by_deletion_policy(rest, retained)
+    kept.update(by_policy)
+    explained, rest = checks.explained_leftovers(rest)
+    kept.update(explained)
     if rest:
         listed = "; ".join(f"{kind}: {', '.join(sorted(ids))}" for kind, ids in sorted(rest.items()))
         raise CheckFailed(f"destroy left {listed}")
     return kept, rest
+
+
+# What a green run keeps in the scratch folder: what it found (the tests and `make bench` read report.json).
+KEPT_AFTER_A_GREEN_RUN = ("report.json", "logs", "builds")
+
+
+def prune(scratch: Path) -> str:
+    """After a green run, delete the scratch folder's caches, homes and templates (hundreds of MB: the CDK's
+    wheels and jsii packages); keep the report, the logs and the builds' records. One line saying so."""
+    removed = kept = 0
+    for path in sorted(scratch.iterdir()) if scratch.is_dir() else []:
+        size = _size(path)
+        if path.name in KEPT_AFTER_A_GREEN_RUN:
+            kept += size
+            continue
+        removed += size
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return (
+        f"pruned {scratch}: removed its caches, homes and templates ({removed / 1e6:.0f} MB), kept "
+        f"{', '.join(KEPT_AFTER_A_GREEN_RUN)} ({kept / 1e6:.1f} MB); `python -m e2e --keep-caches` keeps the "
+        "caches for a faster next run"
+    )
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file() and not item.is_symlink())

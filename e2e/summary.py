@@ -32,7 +32,7 @@ def summary(report: dict[str, Any]) -> str:
         lines += ["", f"update: approved {update['approved']}"]
         lines += [f"  {line}" for line in update["lines"]]
     if report.get("kept"):
-        lines += ["", "kept after destroy, by Seed-Farmer's design:"]
+        lines += ["", "kept after destroy, by design (Seed-Farmer's project, the templates' DeletionPolicy), and why:"]
         lines += [f"  {kind}: {', '.join(sorted(ids))}" for kind, ids in sorted(report["kept"].items())]
     return "\n".join(lines)
 

@@ -57,7 +57,17 @@ def _endpoints(template: Template) -> list[str]:
         vpc = model.get("VpcConfig")
         where = f"in {len(vpc.get('Subnets', []))} subnet(s) of its VPC" if vpc else "outside any VPC"
         lines.append(f"model <{logical_id}>: {isolation}, {where}")
+        containers = [model.get("PrimaryContainer") or {}, *(model.get("Containers") or [])]
+        lines += [f"  serves {_package(c['ModelPackageName'])}" for c in containers if c.get("ModelPackageName")]
     return lines
+
+
+def _package(arn: Any) -> str:
+    """`arn:...:model-package/fraud/3` -> `model package fraud version 3`; anything else as it is."""
+    group, _, version = short(arn).rpartition("/")
+    if version.isdigit() and ":model-package/" in group:
+        return f"model package {group.rsplit('/', 1)[-1]} version {version}"
+    return f"model package {short(arn)}"
 
 
 def _variant(variant: dict[str, Any]) -> str:

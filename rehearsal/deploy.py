@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rehearsal import jsii_node
+from mlops_platform import fast_node
 from rehearsal.emulator import Emulator, ResourceOutcome, adapt_for_emulator
 from rehearsal.synth_cache import linted, synthesis_key, synthesized
 
@@ -47,6 +47,7 @@ class ModuleResult:
     path: str
     environment: dict[str, str]
     folder: str = ""  # where the module's code is on this machine (a clone, for a git:: path)
+    inputs: str = ""  # a digest of what Seed-Farmer compares before redeploying it (rehearsal.state)
     stacks: list[StackResult] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     lint: list[str] = field(default_factory=list)
@@ -123,7 +124,8 @@ def synthesize(
     """Run `python app.py` as Seed-Farmer's deployspec would; the stacks of the cloud assembly, in order."""
     env = {
         **Emulator.clean(dict(os.environ)),
-        **jsii_node.environment(),  # V8 flags that halve the synthesis's CPU, nothing else (rehearsal/jsii_node.py)
+        # V8 flags that halve the synthesis's CPU, nothing else (mlops_platform/fast_node.py).
+        **fast_node.environment(),
         **result.environment,
         **emulator.environment(region),
         "CDK_DEFAULT_ACCOUNT": account,

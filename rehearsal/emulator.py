@@ -176,6 +176,6 @@ def _recording(log: ResourceLog) -> Iterator[None]:
 
 def adapt_for_emulator(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """`template` as the emulator creates it (unchanged), and a note for each resource it creates only
-    thanks to a fix of the emulator's own (rehearsal/moto_fixes.py): the template deployed is the original.
+    thanks to a fix of the emulator's own (rehearsal/moto_fixes/): the template deployed is the original.
     """
     return template, moto_fixes.notes_for(template)

@@ -8,6 +8,7 @@ published earlier in this run (Seed-Farmer reads it from SSM), and the session h
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,21 @@ class Published:
     consumers: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
 
 
-def resolve_module_metadata(group: str, module: Any, deployment: Any, published: Published) -> list[Any]:
+# Called for a `moduleMetadata` reference that cannot be resolved: (parameter name, reference, the error)
+# -> the value to use instead. Without one, the first such reference raises WiringError.
+Unresolved = Callable[[str, Any, str], Any]
+
+
+def resolve_module_metadata(
+    group: str, module: Any, deployment: Any, published: Published, unresolved: Unresolved | None = None
+) -> list[Any]:
     """The module's parameters with every `moduleMetadata` reference replaced by the published value."""
     from seedfarmer.models.manifests import ModuleParameter
+
+    def fail(parameter: Any, reference: Any, message: str) -> Any:
+        if unresolved is None:
+            raise WiringError(message)
+        return unresolved(str(parameter.name), reference, message)
 
     resolved = []
     for parameter in module.parameters:
@@ -43,21 +56,25 @@ def resolve_module_metadata(group: str, module: Any, deployment: Any, published:
             continue
         producer = (reference.group, reference.name)
         where = f"group '{group}', module '{module.name}', parameter '{parameter.name}'"
-        if producer not in published.metadata:
+        metadata = published.metadata.get(producer)
+        if metadata is None:
             order = [g.name for g in deployment.groups]
-            raise WiringError(
+            value: Any = fail(
+                parameter,
+                reference,
                 f"{where}: takes metadata from module '{reference.name}' of group '{reference.group}', which has not "
-                f"been deployed before it (groups deploy in this order: {', '.join(order)})"
+                f"been deployed before it (groups deploy in this order: {', '.join(order)})",
             )
-        metadata = published.metadata[producer]
-        if reference.key is None:
-            value: Any = metadata
+        elif reference.key is None:
+            value = metadata
         elif reference.key in metadata:
             value = metadata[reference.key]
         else:
-            raise WiringError(
+            value = fail(
+                parameter,
+                reference,
                 f"{where}: module '{reference.name}' of group '{reference.group}' published no key "
-                f"'{reference.key}'; it published: {', '.join(sorted(metadata))}"
+                f"'{reference.key}'; it published: {', '.join(sorted(metadata))}",
             )
         published.consumers.setdefault(producer, []).append(
             {"group": group, "module": module.name, "parameter": parameter.name, "key": reference.key or "(all)"}
@@ -67,11 +84,18 @@ def resolve_module_metadata(group: str, module: Any, deployment: Any, published:
 
 
 def module_environment(
-    deployment: Any, group: str, module: Any, root: Path, published: Published, secrets: Any
+    deployment: Any,
+    group: str,
+    module: Any,
+    root: Path,
+    published: Published,
+    secrets: Any,
+    unresolved: Unresolved | None = None,
 ) -> dict[str, str]:
     """Every variable Seed-Farmer's deploy would set for this module (parameters, names, metadata).
 
-    `secrets(kind, name)` reads a `parameterStore` or `secretsManager` value, as CodeBuild would.
+    `secrets(kind, name)` reads a `parameterStore` or `secretsManager` value, as CodeBuild would;
+    `unresolved` stands in for a `moduleMetadata` reference that cannot be resolved (the preflight's).
     """
     from seedfarmer.commands._parameter_commands import load_parameter_values
     from seedfarmer.deployment import deploy_base
@@ -91,7 +115,7 @@ def module_environment(
     try:
         parameters = load_parameter_values(
             deployment_name=deployment.name,
-            parameters=resolve_module_metadata(group, module, deployment, published),
+            parameters=resolve_module_metadata(group, module, deployment, published, unresolved),
             deployment_manifest=deployment,
             target_account=account,
             target_region=region,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from rehearsal.git_paths import resolve_git_paths
 from rehearsal.manifests import ManifestError, load_deployment, project_root, yaml_documents
-from rehearsal.preflight import preflight
+from rehearsal.preflight import Finding, preflight
 from rehearsal.seed import Seed, load_seed
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -19,6 +19,14 @@ PROJECT_SEED = Path("rehearsal") / "account.yaml"
 
 class RehearsalFailed(Exception):
     """The rehearsal stopped; the message says where and why, as early as it could be known."""
+
+
+class PreflightFailed(RehearsalFailed):
+    """The preflight found problems; `findings` holds them and the notes, for `--check --json`."""
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 @dataclass
@@ -33,11 +41,12 @@ class Loaded:
     seeds: dict[str, Seed]
 
 
-def load(manifest: Path, seed_file: Path | None, step: str | None = None) -> Loaded:
+def load(manifest: Path, seed_file: Path | None, steps: Sequence[str] = ()) -> Loaded:
     """The deployment manifest and the seed, loaded; any problem is one line naming its file.
 
     Without a seed file, the project's own `rehearsal/account.yaml` is used if it has one; else nothing
     is seeded (a manifest that needs nothing pre-existing needs no seed; one that does is told what).
+    The account is the seed with `steps` applied in order (see `after_steps`).
     """
     root = project_root(manifest.parent)
     if seed_file is None and (root / PROJECT_SEED).is_file():
@@ -57,23 +66,35 @@ def load(manifest: Path, seed_file: Path | None, step: str | None = None) -> Loa
     account = accounts.pop()
     regions = sorted({str(module.target_region) for group in deployment.groups for module in group.modules})
     seeds = {region: load_seed(seed_file, account, region) if seed_file else Seed() for region in regions}
-    if step:
+    return after_steps(Loaded(manifest, root, deployment, account, regions, seeds), steps)
+
+
+def after_steps(loaded: Loaded, steps: Sequence[str]) -> Loaded:
+    """`loaded` with the seed's `steps` applied in order in every region: the account a pipeline left."""
+    seeds = dict(loaded.seeds)
+    for step in steps:
         seeds = {region: seed.after(step) for region, seed in seeds.items()}
-    return Loaded(manifest, root, deployment, account, regions, seeds)
+    return replace(loaded, seeds=seeds)
 
 
-def check(loaded: Loaded, progress: Callable[[str], None] = lambda _: None) -> None:
-    """The preflight: raise RehearsalFailed listing every problem of every module, one line each."""
+def check(loaded: Loaded, progress: Callable[[str], None] = lambda _: None) -> list[Finding]:
+    """The preflight: its notes; PreflightFailed listing every problem of every module, one line each."""
     seed = loaded.seeds[loaded.regions[0]]
     known = {parameter.name: parameter.value for parameter in [*seed.ssm_parameters, *seed.secrets]}
 
     def secrets(kind: str, name: str) -> str:
         return known.get(name.partition(":")[0], f"placeholder-{name}")
 
-    problems = preflight(loaded.deployment, loaded.root, secrets, progress)
+    findings = preflight(loaded.deployment, loaded.root, secrets, progress, loaded.manifest)
+    problems = [str(finding) for finding in findings if not finding.note]
+    notes = [finding for finding in findings if finding.note]
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-        raise RehearsalFailed(f"preflight found {count} before anything was built:\n" + "\n".join(problems))
+        message = f"preflight found {count} before anything was built:\n" + "\n".join(problems)
+        if notes:
+            message += f"\nand {len(notes)} note(s), not problems:\n" + "\n".join(f"note: {note}" for note in notes)
+        raise PreflightFailed(message, findings)
+    return notes
 
 
 def _default_account_variables(manifest: Path) -> None:

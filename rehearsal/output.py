@@ -1,8 +1,9 @@
 """The output folder of a deployment's rehearsal, replaced whole or not at all.
 
-A rehearsal writes into a staging folder next to the final one. Only a rehearsal that finished
-replaces the previous output (and with it the state the next rehearsal plans against); one that
-failed is kept as `<deployment>.failed/` to read, where no rehearsal ever looks for state.
+A rehearsal writes into a staging folder next to the final one. Only a rehearsal that finished with
+nothing refused replaces the previous output (and with it the state the next rehearsal plans against);
+one that failed or was refused is kept as `<deployment>.failed/` to read, with `failure.txt` saying why,
+where no rehearsal ever looks for state.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def staged(folder: Path) -> Iterator[Path]:
     staging.mkdir(parents=True)
     try:
         yield staging
-    except BaseException:
+    except BaseException as error:
+        (staging / "failure.txt").write_text(f"{str(error) or type(error).__name__}\n")
         failed = failed_folder(folder)
         shutil.rmtree(failed, ignore_errors=True)
         staging.rename(failed)

@@ -2,30 +2,59 @@
 
 Metadata that earlier modules will publish is not known yet; each reference stands in as a placeholder
 of the right shape (a `vpc-...` id for a VpcId, a list of `subnet-...` ids for SubnetIds, and so on), so
-a module's validation sees values it would accept from a real producer. Every problem of the whole
-manifest is reported at once, one line each, naming group, module and parameter.
+a module's validation sees values it would accept from a real producer. A reference to a key the producer
+does not publish (rehearsal.published_keys), or to a module that is not deployed before it, is a problem
+of its own, and the module is still checked with a placeholder in its place. Every problem of the whole
+manifest is reported at once, one line each, with the manifest file and line of the entry, naming group,
+module and parameter; a module's notes are reported beside them, never counted as problems.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from rehearsal.emulator import Emulator
 from rehearsal.environment import Published, WiringError, module_environment
 from rehearsal.git_paths import module_folder
+from rehearsal.locations import Entry, entries
 from rehearsal.manifests import ManifestError
+from rehearsal.published_keys import published_keys
 
 VALIDATOR = Path(__file__).with_name("validate_module.py")
 PREFLIGHT_SECONDS = 60
 # Nothing in a module's validation may reach AWS: any SDK call fails at once on this closed port.
 _NOWHERE = "http://127.0.0.1:9"
+# How a module marks a line of its stderr that is worth knowing but refuses nothing.
+_NOTE = re.compile(r"^(?:[\w.-]+: )?note: ")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the preflight: a problem (the manifest is refused) or a note, where it is written."""
+
+    group: str
+    module: str
+    message: str
+    file: str = ""
+    line: int = 0
+    note: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file else ""
+        return f"{where}group '{self.group}', module '{self.module}': {self.message}"
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def placeholder(key: str, region: str) -> Any:
@@ -56,49 +85,118 @@ def preflight(
     root: Path,
     secrets: Callable[[str, str], str],
     progress: Callable[[str], None] = lambda _: None,
-) -> list[str]:
-    """Every problem of every module of `deployment`, one line each; empty when all would be accepted."""
-    wanted: dict[tuple[str, str], set[str]] = {}
-    for group in deployment.groups:
-        for module in group.modules:
-            for parameter in module.parameters:
-                reference = parameter.value_from.module_metadata if parameter.value_from else None
-                if reference is not None:
-                    wanted.setdefault((reference.group, reference.name), set()).add(reference.key or "Metadata")
-    problems: list[str] = []
-    checks: list[tuple[str, Path, dict[str, str]]] = []
+    manifest: Path | None = None,
+) -> list[Finding]:
+    """Every problem and note of every module of `deployment`, in manifest order; no problem: all accepted."""
+    written = entries(manifest, root) if manifest else {}
+    findings: dict[tuple[str, str], list[Finding]] = {}
+    checks: list[tuple[tuple[str, str], Path, dict[str, str]]] = []
     published = Published()
     for group in deployment.groups:
         for module in group.modules:
-            where = f"group '{group.name}', module '{module.name}'"
-            try:
-                environment = module_environment(deployment, group.name, module, root, published, secrets)
-            except (ManifestError, WiringError) as error:
-                problems.append(str(error))
-                continue
-            environment["CDK_DEFAULT_ACCOUNT"] = str(module.get_target_account_id())
-            environment["CDK_DEFAULT_REGION"] = str(module.target_region)
-            checks.append((where, module_folder(root, module), environment))
-        # Later groups see this group's metadata as placeholders: a reference to a later group stays an error.
+            key = (group.name, module.name)
+            entry = written.get(key, Entry("", 0))
+            found = findings.setdefault(key, [])
+            found += _metadata_keys(deployment, group.name, module, root, entry)
+            environment = _environment(deployment, group.name, module, root, published, secrets, entry, found)
+            if environment is not None:
+                checks.append((key, module_folder(root, module), environment))
+        # Later groups see this group's metadata as placeholders: a reference to a later group stays a problem.
         for module in group.modules:
-            keys = wanted.get((group.name, module.name), set())
-            published.metadata[(group.name, module.name)] = {
-                key: placeholder(key, str(module.target_region)) for key in keys
-            }
+            folder = module_folder(root, module)
+            keys = (published_keys(folder) or set()) | _wanted(deployment, group.name, module.name)
+            region = str(module.target_region)
+            published.metadata[(group.name, module.name)] = {key: placeholder(key, region) for key in keys}
     progress(f"preflight: checking {len(checks)} module(s) against their own parameter validation")
     with ThreadPoolExecutor(max_workers=max(1, min(4, len(checks)))) as pool:
-        for lines in pool.map(lambda check: _validate(*check), checks):
-            problems.extend(lines)
-    return problems
+        results = pool.map(lambda check: _validate(check[0], check[1], check[2], written), checks)
+        for (key, _, _), lines in zip(checks, results, strict=True):
+            findings[key] += lines
+    return [finding for found in findings.values() for finding in sorted(found, key=lambda finding: finding.line)]
 
 
-def _validate(where: str, folder: Path, environment: dict[str, str]) -> list[str]:
+def _environment(
+    deployment: Any,
+    group: str,
+    module: Any,
+    root: Path,
+    published: Published,
+    secrets: Callable[[str, str], str],
+    entry: Entry,
+    found: list[Finding],
+) -> dict[str, str] | None:
+    """The module's environment, with a placeholder for each reference that cannot be resolved (a problem)."""
+
+    def unresolved(parameter: str, reference: Any, message: str) -> Any:
+        text = message.split(f"module '{module.name}', ", 1)[-1]
+        found.append(Finding(group, module.name, text, entry.file, entry.line_of(text)))
+        return placeholder(reference.key or "Metadata", str(module.target_region))
+
+    try:
+        environment = module_environment(deployment, group, module, root, published, secrets, unresolved)
+    except (ManifestError, WiringError) as error:
+        text = str(error).split(f"module '{module.name}': ", 1)[-1]
+        found.append(Finding(group, module.name, text, entry.file, entry.line))
+        return None
+    environment["CDK_DEFAULT_ACCOUNT"] = str(module.get_target_account_id())
+    environment["CDK_DEFAULT_REGION"] = str(module.target_region)
+    return environment
+
+
+def _metadata_keys(deployment: Any, group: str, module: Any, root: Path, entry: Entry) -> list[Finding]:
+    """A `moduleMetadata` key the producer's README does not list among its outputs."""
+    found = []
+    for parameter in module.parameters:
+        reference = parameter.value_from.module_metadata if parameter.value_from else None
+        producer = _module(deployment, reference.group, reference.name) if reference and reference.key else None
+        keys = published_keys(module_folder(root, producer)) if producer is not None else None
+        if reference is None or keys is None or reference.key in keys:
+            continue
+        nearest = difflib.get_close_matches(str(reference.key), sorted(keys), n=1)
+        hint = f"did you mean '{nearest[0]}'? " if nearest else ""
+        text = (
+            f"parameter '{parameter.name}': module '{reference.name}' of group '{reference.group}' publishes no "
+            f"metadata key '{reference.key}'; {hint}its README's Outputs list: {', '.join(sorted(keys))}"
+        )
+        found.append(Finding(group, module.name, text, entry.file, entry.line_of(text)))
+    return found
+
+
+def _module(deployment: Any, group: str, name: str) -> Any:
+    for candidate in deployment.groups:
+        if candidate.name == group:
+            return next((module for module in candidate.modules if module.name == name), None)
+    return None
+
+
+def _wanted(deployment: Any, group: str, name: str) -> set[str]:
+    """The keys of module `group/name` that other modules reference (placeholders even where no README lists them)."""
+    return {
+        parameter.value_from.module_metadata.key or "Metadata"
+        for candidate in deployment.groups
+        for module in candidate.modules
+        for parameter in module.parameters
+        if parameter.value_from
+        and parameter.value_from.module_metadata
+        and (parameter.value_from.module_metadata.group, parameter.value_from.module_metadata.name) == (group, name)
+    }
+
+
+def _validate(
+    key: tuple[str, str], folder: Path, environment: dict[str, str], written: dict[tuple[str, str], Entry]
+) -> list[Finding]:
     with tempfile.TemporaryDirectory(prefix="preflight-") as scratch:
         # A module that never reaches the CDK would write its assembly: never into its own folder.
-        return _run_validation(where, folder, {**environment, "CDK_OUTDIR": scratch})
+        lines, notes = _run_validation(folder, {**environment, "CDK_OUTDIR": scratch})
+    entry = written.get(key, Entry("", 0))
+    return [
+        *(Finding(*key, line, entry.file, entry.line_of(line)) for line in lines),
+        *(Finding(*key, line, entry.file, entry.line_of(line), note=True) for line in notes),
+    ]
 
 
-def _run_validation(where: str, folder: Path, environment: dict[str, str]) -> list[str]:
+def _run_validation(folder: Path, environment: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The module's problems and notes, each a line without the module's own name in front."""
     env = {
         **Emulator.clean(dict(os.environ)),
         **environment,
@@ -120,15 +218,17 @@ def _run_validation(where: str, folder: Path, environment: dict[str, str]) -> li
             timeout=PREFLIGHT_SECONDS,
         )
     except subprocess.TimeoutExpired:
-        return [f"{where}: its parameter validation did not finish in {PREFLIGHT_SECONDS}s"]
-    if process.returncode == 0:
-        return []
+        return [f"its parameter validation did not finish in {PREFLIGHT_SECONDS}s"], []
     lines = [line.strip() for line in process.stderr.strip().splitlines() if line.strip()]
+    notes = [_NOTE.sub("", line) for line in lines if _NOTE.match(line)]
+    lines = [line for line in lines if not _NOTE.match(line)]
+    if process.returncode == 0:
+        return [], notes
     if process.returncode == 3:
-        return [f"{where}: preflight cannot check it: {lines[-1] if lines else 'validation not reached'}"]
+        return [f"preflight cannot check it: {lines[-1] if lines else 'validation not reached'}"], notes
     if any(line.startswith(("Traceback", "File ")) for line in lines):
-        return [f"{where}: its validation crashed: {lines[-1] if lines else process.returncode}"]
-    return [f"{where}: {_without_module_prefix(line)}" for line in lines] or [f"{where}: rejected its parameters"]
+        return [f"its validation crashed: {lines[-1] if lines else process.returncode}"], notes
+    return [_without_module_prefix(line) for line in lines] or ["rejected its parameters"], notes
 
 
 def _without_module_prefix(line: str) -> str:

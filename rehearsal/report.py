@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from rehearsal.cost import PRICES, price_list
-from rehearsal.run import Rehearsal
+from rehearsal.result import Rehearsal, total_cost
 from rehearsal.summary import metadata_as_deployed, module_summary
 
 WIDTH = 100
@@ -21,25 +21,24 @@ def plan(rehearsal: Rehearsal) -> str:
         "=" * WIDTH,
         "Seeded (what the manifests expect to exist already):",
         *(f"  - {line}" for line in rehearsal.seeded or ["nothing"]),
+        *_account_steps(rehearsal),
     ]
-    total = 0.0
     for number, group in enumerate(rehearsal.groups, 1):
-        for module in group:
-            summary = module_summary(module)
-            total += summary["cost"]["monthly_usd"]
-            lines += _module(rehearsal, number, module, summary)
+        for index, module in enumerate(group, 1):
+            lines += _module(rehearsal, f"{number}.{index}", module, module_summary(module))
     lines += _updates(rehearsal)
     lines += [
         "",
-        f"Estimated monthly cost, idle: ${total:,.2f} "
-        f"(list prices of {price_list()['date']} from rehearsal/{PRICES.name}; usage-based charges not included)",
+        _total(total_cost(rehearsal))
+        + f" (list prices of {price_list()['date']} from rehearsal/{PRICES.name}; usage-based charges not included)",
         f"Rehearsed in {rehearsal.seconds:.1f}s. Templates, environments, metadata and findings: {rehearsal.output}",
         "This is a rehearsal, not a deployment: see 'What the rehearsal proves' in README.md.",
     ]
     return "\n".join(lines)
 
 
-def _module(rehearsal: Rehearsal, number: int, module: Any, summary: dict[str, Any]) -> list[str]:
+def _module(rehearsal: Rehearsal, number: str, module: Any, summary: dict[str, Any]) -> list[str]:
+    """One module of the plan, numbered `<group>.<module>` in deployment order."""
     where = f"{module.path}, {summary['region']}"
     lines = ["", f"[{number}] group {module.group} / module {module.module}  ({where})"]
     for stack in module.stacks:
@@ -85,8 +84,28 @@ def _updates(rehearsal: Rehearsal) -> list[str]:
             causes = f": {'; '.join(change.causes)}" if change.causes else ""
             lines.append(f"    {change.action:<16} {change.logical_id} ({change.resource_type}){causes}")
         lines += [f"    SageMaker: {line}" for line in update.endpoint]
+        lines += [f"    Seed-Farmer: {line}" for line in update.seedfarmer]
         lines += [f"    ERROR (AWS would refuse): {error}" for error in update.errors]
+    if rehearsal.refused:
+        lines += [
+            "",
+            f"REFUSED: {len(rehearsal.refused)} change(s) AWS would refuse. This rehearsal's output is in "
+            f"{rehearsal.output}; the last complete rehearsal's state is kept, and the next rehearsal plans "
+            "against it again.",
+        ]
     return lines
+
+
+def _account_steps(rehearsal: Rehearsal) -> list[str]:
+    if not rehearsal.steps:
+        return []
+    earlier = [step for step in rehearsal.steps if step != rehearsal.step]
+    kept = (
+        f"; {', '.join(earlier)} kept from the last complete rehearsal (`--reset` starts again from the seed alone)"
+        if earlier
+        else ""
+    )
+    return [f"  then the seed's step(s) {', '.join(rehearsal.steps)}{kept}"]
 
 
 def _wiring(rehearsal: Rehearsal, module: Any) -> list[str]:
@@ -101,9 +120,34 @@ def _wiring(rehearsal: Rehearsal, module: Any) -> list[str]:
     return lines
 
 
+def _total(cost: dict[str, Any]) -> str:
+    if not cost["complete"]:
+        priced = (
+            f"; what has a price comes to ${cost['priced_usd']:,.2f} idle, ${cost['priced_usd_at_peak']:,.2f} at "
+            "the autoscaled peak"
+            if cost["priced_usd_at_peak"]
+            else ""
+        )
+        return f"Estimated monthly cost: UNKNOWN, {cost['unpriced']} item(s) have no price (listed per module){priced}"
+    return (
+        f"Estimated monthly cost: ${cost['monthly_usd']:,.2f} idle, ${cost['monthly_usd_at_peak']:,.2f} at the "
+        "autoscaled peak"
+    )
+
+
 def _cost(cost: dict[str, Any]) -> list[str]:
-    lines = [f"    estimated monthly cost: ${cost['monthly_usd']:,.2f}"]
+    if cost["complete"]:
+        head = f"${cost['monthly_usd']:,.2f} idle"
+        if cost["at_peak"]:
+            head += f", ${cost['monthly_usd_at_peak']:,.2f} at the autoscaled peak"
+    else:
+        head = f"UNKNOWN ({len(cost['unpriced'])} item(s) without a price)"
+        head += f"; priced items: ${cost['priced_usd']:,.2f} idle" if cost["priced_usd"] else ""
+    lines = [f"    estimated monthly cost: {head}"]
     lines += [f"      ${item['monthly_usd']:>9,.2f}  {item['what']}" for item in cost["items"]]
+    lines += [
+        f"      ${peak['monthly_usd']:>9,.2f}  {peak['what']} (instead of {peak['idle']})" for peak in cost["at_peak"]
+    ]
     lines += [f"      no price: {item}" for item in cost["unpriced"]]
     if cost["usage_based"]:
         lines.append("      billed by use, not estimated: " + "; ".join(cost["usage_based"]))

@@ -6,42 +6,28 @@ import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rehearsal import preconditions
-from rehearsal.cost import PRICES, price_list
 from rehearsal.deploy import ModuleFailed, ModuleResult, bootstrap, rehearse_module
 from rehearsal.diagram import of_rehearsal
 from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.environment import Published, WiringError, module_environment
 from rehearsal.git_paths import module_folder
-from rehearsal.loading import RehearsalFailed, check, load
+from rehearsal.loading import Loaded, RehearsalFailed, after_steps, check, load
 from rehearsal.manifests import ManifestError
-from rehearsal.output import staged
+from rehearsal.output import failed_folder, staged
+from rehearsal.result import Rehearsal, as_json
 from rehearsal.seed import Seed, Seeded, seed_account
 from rehearsal.stable_ids import stable_ids
-from rehearsal.state import load_state, plan_updates, save_state, state_of
-from rehearsal.summary import metadata_as_deployed, module_summary, region_of
+from rehearsal.state import account_steps, load_state, module_inputs, plan_updates, save_state, state_of
+from rehearsal.summary import region_of
 from rehearsal.synth_cache import cache_folder
-from rehearsal.update_plan import ModuleUpdate
 
 
-@dataclass
-class Rehearsal:
-    manifest: str
-    deployment: str
-    account: str
-    regions: list[str]
-    seeded: list[str] = field(default_factory=list)
-    groups: list[list[ModuleResult]] = field(default_factory=list)
-    consumers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    seconds: float = 0.0
-    output: str = ""
-    step: str | None = None
-    # None on the first rehearsal of a deployment; else, per module, what an update would do.
-    updates: list[ModuleUpdate] | None = None
+class _Refused(Exception):
+    """The update plan holds changes AWS would refuse: the output goes to `<deployment>.failed/`."""
 
 
 def rehearse(
@@ -50,11 +36,41 @@ def rehearse(
     output: Path,
     progress: Callable[[str], None] = lambda _: None,
     step: str | None = None,
+    reset: bool = False,
 ) -> Rehearsal:
-    """Rehearse `manifest`: preflight, then every module synthesized and created, in order, metadata handed on."""
+    """Rehearse `manifest`: preflight, then every module synthesized and created, in order, metadata handed on.
+
+    The emulated account starts as the seed with the steps of the last complete rehearsal of the deployment
+    applied (none with `reset`), then `step`. A rehearsal whose update plan holds a change AWS would refuse
+    returns with `refused` set and leaves the last complete rehearsal's output as it was (see rehearsal.output).
+    """
     started = time.monotonic()
-    loaded = load(manifest, seed_file, step)
-    check(loaded, progress)
+    loaded = load(manifest, seed_file)
+    for note in check(loaded, progress):
+        progress(f"preflight note: {note}")
+    final = output.resolve() / loaded.deployment.name
+    previous = load_state(final)
+    steps = account_steps(previous, step, reset)
+    loaded = after_steps(loaded, steps)
+    result = Rehearsal(
+        str(manifest), loaded.deployment.name, loaded.account, loaded.regions, output=str(final), step=step, steps=steps
+    )
+    try:
+        _rehearse_into(final, loaded, result, previous, output, progress)
+    except _Refused:
+        result.output = str(failed_folder(final))
+    result.seconds = round(time.monotonic() - started, 1)
+    return result
+
+
+def _rehearse_into(
+    final: Path,
+    loaded: Loaded,
+    result: Rehearsal,
+    previous: dict[str, Any] | None,
+    output: Path,
+    progress: Callable[[str], None],
+) -> None:
     deployment, root, account, regions, seeds = (
         loaded.deployment,
         loaded.root,
@@ -62,10 +78,6 @@ def rehearse(
         loaded.regions,
         loaded.seeds,
     )
-    final = output.resolve() / deployment.name
-    result = Rehearsal(str(manifest), deployment.name, account, regions, output=str(final), step=step)
-    previous = load_state(final)
-
     with staged(final) as folder, emulated_account(account, regions[0]) as emulator, stable_ids():
         progress(f"emulated account {account} at {emulator.url}; bootstrapping {', '.join(regions)}")
         for region in regions:
@@ -86,11 +98,11 @@ def rehearse(
         modules = [module for group_results in result.groups for module in group_results]
         if previous is not None:
             result.updates = plan_updates(previous, modules)
-        save_state(folder, state_of(modules, _physical_ids(emulator, modules), step))
-        result.seconds = round(time.monotonic() - started, 1)
+        save_state(folder, state_of(modules, _physical_ids(emulator, modules), result.steps))
         (folder / "plan.json").write_text(json.dumps(as_json(result), indent=2) + "\n")
         (folder / "diagram.mmd").write_text(of_rehearsal(deployment, result.groups))
-    return result
+        if result.refused:
+            raise _Refused(f"the update plan has {len(result.refused)} change(s) AWS would refuse")
 
 
 def _rehearse_group(
@@ -116,6 +128,8 @@ def _rehearse_group(
         environment["CDK_DEFAULT_REGION"] = str(module.target_region)
         result = ModuleResult(group.name, module.name, module.path, environment)
         result.folder = str(module_folder(root, module))
+        entry = [parameter.model_dump(mode="json", by_alias=True) for parameter in module.parameters]
+        result.inputs = module_inputs(Path(result.folder), environment, [module.path, entry])
         results.append(result)
     problems = [
         problem
@@ -200,50 +214,3 @@ def _secrets(emulator: Emulator) -> Callable[[str, str], str]:
         return str(json.loads(value)[json_key.split(":")[0]]) if json_key else value
 
     return read
-
-
-def as_json(rehearsal: Rehearsal) -> dict[str, Any]:
-    """The plan for machines: everything the text plan shows."""
-    return {
-        "manifest": rehearsal.manifest,
-        "deployment": rehearsal.deployment,
-        "account": rehearsal.account,
-        "regions": rehearsal.regions,
-        "seeded": rehearsal.seeded,
-        "step": rehearsal.step,
-        "update": None if rehearsal.updates is None else [update.as_json() for update in rehearsal.updates],
-        "seconds": rehearsal.seconds,
-        "output": rehearsal.output,
-        "monthly_cost_usd": round(
-            sum(module_summary(module)["cost"]["monthly_usd"] for group in rehearsal.groups for module in group), 2
-        ),
-        "prices": f"{PRICES.name}, list prices of {price_list()['date']}",
-        "groups": [
-            [
-                {
-                    "group": module.group,
-                    "module": module.module,
-                    "path": module.path,
-                    "stacks": [
-                        {
-                            "name": stack.name,
-                            "status": stack.status,
-                            "resources": [vars(outcome) for outcome in stack.resources],
-                            "custom_resources_answered": stack.custom_resources_answered,
-                            "emulator_workarounds": stack.adaptations,
-                        }
-                        for stack in module.stacks
-                    ],
-                    **module_summary(module),
-                    "metadata": module.metadata,
-                    "metadata_as_deployed": metadata_as_deployed(module),
-                    "consumed_by": rehearsal.consumers.get(f"{module.group}/{module.module}", []),
-                    "cfn_lint": module.lint,
-                    "cdk_nag_acknowledged": module.acknowledged,
-                    "seconds": module.seconds,
-                }
-                for module in group
-            ]
-            for group in rehearsal.groups
-        ],
-    }

@@ -52,6 +52,7 @@ def module_summary(module: ModuleResult) -> dict[str, Any]:
     named, generated = [], Counter[str]()
     lines: list[str] = []
     items: list[dict[str, Any]] = []
+    peaks: list[dict[str, Any]] = []
     usage: list[str] = []
     unpriced: list[str] = []
     not_checked = list(EMULATOR_LIMITS)
@@ -65,6 +66,15 @@ def module_summary(module: ModuleResult) -> dict[str, Any]:
                 generated[resource["Type"]] += 1
         cost = estimate(stack.template, region)
         items += [{"what": item.what, "monthly_usd": item.monthly} for item in cost.items]
+        peaks += [
+            {
+                "idle": idle.what,
+                "what": top.what,
+                "monthly_usd": top.monthly,
+                "more_than_idle_usd": top.monthly - idle.monthly,
+            }
+            for idle, top in cost.peak
+        ]
         usage += cost.usage_based
         unpriced += cost.unpriced
         skipped = sorted({outcome.resource_type for outcome in stack.resources if outcome.status == "not emulated"})
@@ -78,11 +88,26 @@ def module_summary(module: ModuleResult) -> dict[str, Any]:
         "decisions": lines,
         "named_resources": named,
         "generated_names": dict(sorted(generated.items())),
-        "cost": {
-            "monthly_usd": round(sum(item["monthly_usd"] for item in items), 2),
-            "items": items,
-            "usage_based": sorted(set(usage)),
-            "unpriced": unpriced,
-        },
+        "cost": _cost(items, peaks, usage, unpriced),
         "not_checked": not_checked,
+    }
+
+
+def _cost(
+    items: list[dict[str, Any]], peaks: list[dict[str, Any]], usage: list[str], unpriced: list[str]
+) -> dict[str, Any]:
+    """The module's estimate: `monthly_usd` (idle) and `monthly_usd_at_peak` are None when a price is missing
+    (`unpriced`), never a total that counts it as zero; `priced_usd` is what the priced items come to."""
+    priced = round(sum(item["monthly_usd"] for item in items), 2)
+    at_peak = round(priced + sum(peak["more_than_idle_usd"] for peak in peaks), 2)
+    return {
+        "complete": not unpriced,
+        "monthly_usd": None if unpriced else priced,
+        "monthly_usd_at_peak": None if unpriced else at_peak,
+        "priced_usd": priced,
+        "priced_usd_at_peak": at_peak,
+        "items": items,
+        "at_peak": [{key: value for key, value in peak.items() if key != "more_than_idle_usd"} for peak in peaks],
+        "usage_based": sorted(set(usage)),
+        "unpriced": unpriced,
     }

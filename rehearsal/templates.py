@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,3 +62,70 @@ def short(value: Any) -> str:
     if target:
         return f"<{target}>"
     return value if isinstance(value, str) else str(value)
+
+
+def is_intrinsic(value: Any) -> bool:
+    """Whether `value` is an intrinsic function (`Ref`, `Fn::Join`, ...) rather than a literal mapping."""
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _INTRINSICS
+
+
+_INTRINSICS = {"Ref", "Condition"} | {
+    f"Fn::{name}"
+    for name in [
+        "Base64",
+        "Cidr",
+        "FindInMap",
+        "GetAtt",
+        "GetAZs",
+        "If",
+        "ImportValue",
+        "Join",
+        "Select",
+        "Split",
+        "Sub",
+        "Equals",
+        "And",
+        "Or",
+        "Not",
+        "Length",
+    ]
+}
+
+
+def value_at(properties: Any, path: tuple[str, ...]) -> Any:
+    """The value at a property path (`ProductionVariants/0/InstanceType`); None where there is none."""
+    value = properties
+    for step in path:
+        if isinstance(value, dict):
+            value = value.get(step)
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        else:
+            return None
+    return value
+
+
+def shown(value: Any, limit: int = 120) -> str:
+    """A property value as a person reads it in a plan: a literal as it is, `${Logical.Attr}` for a reference,
+    a `Fn::Join` as the text it joins; cut at `limit` characters."""
+    text = _text(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Ref" in value and len(value) == 1:
+        return "${" + str(value["Ref"]) + "}"
+    if isinstance(value, dict) and "Fn::GetAtt" in value and len(value) == 1:
+        target = value["Fn::GetAtt"]
+        return "${" + (".".join(map(str, target)) if isinstance(target, list) else str(target)) + "}"
+    if isinstance(value, dict) and "Fn::Join" in value and len(value) == 1:
+        separator, parts = value["Fn::Join"]
+        if isinstance(parts, list):
+            return str(separator).join(_text(part) for part in parts)
+    if isinstance(value, dict) and "Fn::Sub" in value and len(value) == 1:
+        return str(value["Fn::Sub"][0] if isinstance(value["Fn::Sub"], list) else value["Fn::Sub"])
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)

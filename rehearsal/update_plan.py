@@ -14,7 +14,16 @@ from typing import Any
 
 from rehearsal.decisions import rollout
 from rehearsal.replacement import matches, maybe_replacing_properties, replacing_properties
-from rehearsal.templates import Template, fixed_name, referenced_id, references, resources
+from rehearsal.templates import (
+    Template,
+    fixed_name,
+    is_intrinsic,
+    referenced_id,
+    references,
+    resources,
+    shown,
+    value_at,
+)
 
 ADDED, UPDATED, REPLACED, MAYBE_REPLACED, REMOVED = (
     "added",
@@ -41,14 +50,16 @@ class ModuleUpdate:
     changes: list[Change] = field(default_factory=list)
     endpoint: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    seedfarmer: list[str] = field(default_factory=list)  # what a real `seedfarmer apply` does with the change
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def changed_paths(old: Any, new: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """The property paths where `old` and `new` differ (a list of another length differs as a whole)."""
-    if isinstance(old, dict) and isinstance(new, dict):
+    """The property paths where `old` and `new` differ (a list of another length, or an intrinsic function
+    such as a `Fn::Join`, differs as a whole: its old and new values read better than a path into it)."""
+    if isinstance(old, dict) and isinstance(new, dict) and not (is_intrinsic(old) or is_intrinsic(new)):
         return [
             changed
             for key in sorted(set(old) | set(new))
@@ -76,9 +87,11 @@ def plan_stack(old: Template, new: Template, region: str) -> tuple[list[Change],
         if before[logical_id]["Type"] != kind:
             changes[logical_id] = Change(logical_id, kind, REPLACED, [f"type {before[logical_id]['Type']} -> {kind}"])
             continue
-        paths = changed_paths(before[logical_id].get("Properties") or {}, after[logical_id].get("Properties") or {})
+        old, new = before[logical_id].get("Properties") or {}, after[logical_id].get("Properties") or {}
+        paths = changed_paths(old, new)
         if paths:
-            changes[logical_id] = _classify(logical_id, kind, [(path, "changed") for path in paths], region)
+            changed = [(path, f"{shown(value_at(old, path))} -> {shown(value_at(new, path))}") for path in paths]
+            changes[logical_id] = _classify(logical_id, kind, changed, region)
     _follow_replacements(after, changes, region)
     errors = _refused(before, after, changes)
     return sorted(changes.values(), key=lambda change: (change.action, change.logical_id)), errors
@@ -92,12 +105,12 @@ def _classify(logical_id: str, kind: str, paths: Sequence[tuple[tuple[str, ...],
         text = "/".join(path)
         if any(matches(path, schema_path) for schema_path in replacing):
             action = REPLACED
-            causes.append(f"{text} ({why}; create-only)")
+            causes.append(f"{text}: {why} (create-only)")
         elif any(matches(path, schema_path) for schema_path in maybe):
             action = MAYBE_REPLACED if action == UPDATED else action
-            causes.append(f"{text} ({why}; may replace)")
+            causes.append(f"{text}: {why} (may replace)")
         else:
-            causes.append(f"{text} ({why})")
+            causes.append(f"{text}: {why}")
     return Change(logical_id, kind, action, causes)
 
 
@@ -116,7 +129,7 @@ def _follow_replacements(after: dict[str, Any], changes: dict[str, Change], regi
                 for key, value in (resource.get("Properties") or {}).items()
                 if references(value) & replaced
             ]
-            known = {cause.split(" ")[0].split("/")[0] for cause in (current.causes if current else [])}
+            known = {cause.split(":")[0].split("/")[0] for cause in (current.causes if current else [])}
             paths = [(path, why) for path, why in paths if path[0] not in known]
             if not paths:
                 continue
@@ -229,3 +242,33 @@ def endpoint_update(new: Template, changes: list[Change]) -> list[str]:
         else:
             lines.append(f"endpoint <{logical_id}> updated in place: {rollout(endpoint.get('DeploymentConfig'))}")
     return lines
+
+
+def package_versions(old: Template, new: Template) -> list[str]:
+    """Per model whose model package changes, the versions before and after, and which way they go."""
+    lines = []
+    before = _packages(old)
+    for logical_id, packages in _packages(new).items():
+        for old_arn, new_arn in zip(before.get(logical_id, []), packages, strict=False):
+            if old_arn == new_arn:
+                continue
+            old_group, _, old_version = old_arn.rpartition("/")
+            new_group, _, new_version = new_arn.rpartition("/")
+            if old_group != new_group or not (old_version.isdigit() and new_version.isdigit()):
+                lines.append(f"model <{logical_id}>: model package {old_arn} -> {new_arn}")
+                continue
+            way = "a newer version" if int(new_version) > int(old_version) else "an OLDER version: a rollback"
+            name = new_group.rsplit("/", 1)[-1]
+            lines.append(f"model <{logical_id}>: model package {name} version {old_version} -> {new_version} ({way})")
+    return lines
+
+
+def _packages(template: Template) -> dict[str, list[str]]:
+    """Per model, the model package ARNs its containers serve, when the template names them literally."""
+    found = {}
+    for logical_id, model in resources(template, "AWS::SageMaker::Model"):
+        containers = [model.get("PrimaryContainer") or {}, *(model.get("Containers") or [])]
+        arns = [str(c["ModelPackageName"]) for c in containers if isinstance(c.get("ModelPackageName"), str)]
+        if arns:
+            found[logical_id] = arns
+    return found

@@ -461,6 +461,12 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-arn": PACKAGE, "instance-type": "m5.large"},
         "instance-type",
     ),
+    # SageMaker checks the type against its API model's enum: a typo is refused before synthesis, nearest named.
+    "endpoint-instance-type-unknown-to-sagemaker": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "instance-type": "ml.m5.larg"},
+        "instance-type",
+    ),
     "endpoint-zero-instances": (
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, "initial-instance-count": 0},

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import subprocess
 import sys
+import tarfile
+from pathlib import Path
 
 from benchmarks.__main__ import Timing, e2e_rows, render, row, timed
 from tests.repository import ROOT
@@ -72,3 +76,47 @@ def test_the_fresh_clone_runs_are_held_against_their_targets() -> None:
     assert "| `make test` from a fresh clone, every test (CI's run), at most 6 minutes | 301 s | met |" in report
     late = render(figures, {}, 0.01, 4.5, 18.0, 100.0, {}, fresh={"without the end-to-end test": 181.0})
     assert "| `make test` from a fresh clone, without the end-to-end test, at most 3 minutes | 181 s | missed |" in late
+
+
+def test_the_endpoint_is_held_against_the_reference_module() -> None:
+    report = render([], {}, 0.01, 4.5, 18.0, 100.0, {}, against_reference=0.62)
+    assert (
+        "| sagemaker-endpoint as its deployspec synthesizes it at most 0.8 x the reference module's | 0.62 x | met |"
+        in (report)
+    )
+    assert "0.8 x the reference" not in render([], {}, 0.01, 4.5, 18.0, 100.0, {})  # not measured: no verdict
+
+
+def test_the_reference_module_comes_from_git_at_its_pinned_commit(tmp_path: Path) -> None:
+    from benchmarks.reference import module_files
+
+    repository = tmp_path / "aiops-modules"
+    module = repository / "modules" / "sagemaker" / "sagemaker-endpoint"
+    module.mkdir(parents=True)
+    (module / "app.py").write_text("print('reference')\n")
+    git = ["git", "-C", str(repository), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "--quiet"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "--quiet", "-m", "pinned"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    (module / "app.py").write_text("print('later')\n")
+    subprocess.run([*git, "commit", "--quiet", "-am", "later"], check=True)
+    archive = module_files(str(repository / ".git"), commit)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as files:
+        member = files.extractfile("modules/sagemaker/sagemaker-endpoint/app.py")
+        assert member is not None
+        assert member.read() == b"print('reference')\n"
+
+
+def test_ours_and_the_reference_run_alternately_under_the_same_load(tmp_path: Path) -> None:
+    from benchmarks.reference import side_by_side
+
+    log = tmp_path / "order"
+    append = "import sys; open(sys.argv[1], 'a').write(sys.argv[2])"
+    env: dict[str, str] = {}
+    ours = ([sys.executable, "-c", append, str(log), "o"], ROOT, env)
+    theirs = ([sys.executable, "-c", append, str(log), "r"], ROOT, env)
+    mine, reference = side_by_side(ours, theirs, 3)
+    assert log.read_text() == "ororor"
+    assert len(mine.seconds) == len(reference.seconds) == 3
+    assert mine.load == reference.load

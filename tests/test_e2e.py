@@ -94,13 +94,32 @@ def test_an_approval_alone_is_not_redeployed_and_a_redeploy_serves_the_approved_
     assert update["after"]["ModelPackageArn"] == update["approved"]
 
 
-def test_destroy_leaves_only_what_seedfarmer_keeps(report: dict[str, Any]) -> None:
+def test_destroy_leaves_only_what_is_kept_by_design_each_with_its_reason(report: dict[str, Any]) -> None:
     assert report["leftovers"] == {}
-    assert set(report["kept"]["CloudFormation stack"]) <= {
+    assert set(report["kept"]["CloudFormation stack (kept by Seed-Farmer)"]) <= {
         "aws-codeseeder-mlops",
         "seedfarmer-mlops-artifacts",
         "mlops-managed-policy",
     }
+    by_policy = {kind: ids for kind, ids in report["kept"].items() if "DeletionPolicy" in kind}
+    # Both modules keep their key and their log groups (RetainExceptOnCreate), as AWS keeps them.
+    keys = by_policy["KMS key (enabled) (kept by its stack's DeletionPolicy, as in AWS)"]
+    assert sorted(key.split(" (")[1].split(" ")[0] for key in keys) == [
+        "mlops-demo-networking-vpc",
+        "mlops-demo-sagemaker-endpoints-endpoint",
+    ]
+    groups = by_policy["log group (kept by its stack's DeletionPolicy, as in AWS)"]
+    assert any(
+        group.startswith("/aws/sagemaker/Endpoints/mlops-demo-sagemaker-endpoints-endpoint (") for group in groups
+    )
+    assert all("RetainExceptOnCreate" in item for ids in by_policy.values() for item in ids)
+    assert not [kind for kind in report["kept"] if "not yet explained" in kind]
+
+
+def test_a_green_run_prunes_its_scratch_folder_to_the_report_logs_and_builds(report: dict[str, Any]) -> None:
+    assert sorted(path.name for path in SCRATCH.iterdir()) == ["builds", "logs", "report.json"]
+    size = sum(path.stat().st_size for path in SCRATCH.rglob("*") if path.is_file())
+    assert size < 20_000_000, f"{SCRATCH} holds {size / 1e6:.0f} MB after a green run"
 
 
 def _no_secrets(kind: str, name: str) -> str:

@@ -40,6 +40,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 
 def _synthesized(tmp_path_factory: pytest.TempPathFactory) -> Template:
     import aws_cdk as cdk
+    from aws_cdk import aws_cloudwatch as cloudwatch
     from aws_cdk import aws_events as events
     from aws_cdk import aws_iam as iam
     from aws_cdk import aws_sqs as sqs
@@ -47,6 +48,7 @@ def _synthesized(tmp_path_factory: pytest.TempPathFactory) -> Template:
     from mlops_platform.function import LeastPrivilegeFunction
     from mlops_platform.key import ModuleKey
     from mlops_platform.log_group import EncryptedLogGroup
+    from mlops_platform.queue import SendTo, allow_rules
     from mlops_platform.topic import NotificationTopic, PublishTo
 
     app = cdk.App(outdir=str(tmp_path_factory.mktemp("library")))
@@ -72,10 +74,27 @@ def _synthesized(tmp_path_factory: pytest.TempPathFactory) -> Template:
         why_no_reserved_concurrency="A test function.",
     )
     topic = NotificationTopic(stack, "Topic", key=key)
-    topic.allow_alarms([f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:library-errors"])
+    cloudwatch.CfnAlarm(
+        stack,
+        "Errors",
+        alarm_name="library-errors",
+        metric_name="Errors",
+        namespace="AWS/Lambda",
+        statistic="Sum",
+        period=60,
+        evaluation_periods=1,
+        threshold=1,
+        comparison_operator="GreaterThanOrEqualToThreshold",
+        alarm_actions=[topic.topic_arn],
+    )
+    topic.allow_alarms_in(stack)
     rule = events.Rule(stack, "Rule", event_pattern=events.EventPattern(source=["aws.sagemaker"]))
     rule.add_target(PublishTo(topic))
     topic.allow_rules([rule])
+    queue = sqs.Queue(stack, "Deliveries", encryption=sqs.QueueEncryption.KMS, encryption_master_key=key)
+    uploads = events.Rule(stack, "Uploads", event_pattern=events.EventPattern(source=["aws.s3"]))
+    uploads.add_target(SendTo(queue))
+    allow_rules(queue, [uploads], key=key)
     raw: dict[str, Any] = app.synth().get_stack_by_name(STACK).template
     return Template(case=STACK, module="library", raw=raw)
 
@@ -160,7 +179,9 @@ def test_the_function_role_may_do_its_statements_its_logs_and_its_dead_letters_a
     template: Template,
 ) -> None:
     role = template.physical_name(_one(template, "AWS::IAM::Role")[0])
-    queue = template.arn(_one(template, "AWS::SQS::Queue")[0])
+    queue = template.arn(
+        next(logical for logical, _ in template.of_type("AWS::SQS::Queue") if "DeadLetters" in logical)
+    )
     key = template.arn(_one(template, "AWS::KMS::Key")[0])
     principal = f"arn:aws:iam::{ACCOUNT}:role/{role}"
     stream = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/seedfarmer/{STACK}/Worker:log-stream:x"
@@ -196,7 +217,9 @@ def test_a_function_without_a_vpc_or_a_dead_letter_queue_needs_a_reason_for_each
 
 def test_the_topic_takes_alarms_and_rules_of_this_account_by_name(template: Template) -> None:
     topic = template.arn(_one(template, "AWS::SNS::Topic")[0])
-    rule = template.arn(_one(template, "AWS::Events::Rule")[0])
+    rule = template.arn(
+        next(logical for logical, _ in template.of_type("AWS::Events::Rule") if "Uploads" not in logical)
+    )
     alarm = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:library-errors"
     source = {"aws:SourceAccount": ACCOUNT}
     publish = "sns:Publish"
@@ -208,3 +231,50 @@ def test_the_topic_takes_alarms_and_rules_of_this_account_by_name(template: Temp
     assert not _allowed(
         template, Request("cloudwatch.amazonaws.com", publish, topic, {**source, "aws:SourceArn": f"{alarm}-2"})
     )
+
+
+def test_the_key_serves_each_delivery_in_the_form_its_service_documents(template: Template) -> None:
+    """CloudWatch's requests to KMS carry the alarm (aws:SourceArn); EventBridge's carry no source (the SNS
+    Developer Guide: not supported for EventBridge-to-encrypted topics), only the encryption context SNS or
+    SQS binds the data key to."""
+    key = template.arn(_one(template, "AWS::KMS::Key")[0])
+    topic = template.arn(_one(template, "AWS::SNS::Topic")[0])
+    queue = template.arn(next(logical for logical, _ in template.of_type("AWS::SQS::Queue") if "Deliveries" in logical))
+    alarm = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:library-errors"
+    topic_context = {"kms:EncryptionContext:aws:sns:topicArn": topic}
+    cloudwatch = {"aws:SourceAccount": ACCOUNT, "aws:SourceArn": alarm, **topic_context}
+    assert _allowed(template, Request("cloudwatch.amazonaws.com", "kms:GenerateDataKey", key, cloudwatch))
+    elsewhere = {**cloudwatch, "aws:SourceArn": f"{alarm}-2"}
+    assert not _allowed(template, Request("cloudwatch.amazonaws.com", "kms:GenerateDataKey", key, elsewhere))
+    assert _allowed(template, Request("events.amazonaws.com", "kms:GenerateDataKey", key, topic_context))
+    queue_context = {"kms:EncryptionContext:aws:sqs:arn": queue}
+    assert _allowed(template, Request("events.amazonaws.com", "kms:Decrypt", key, queue_context))
+    other_account = {"kms:EncryptionContext:aws:sqs:arn": queue.replace(ACCOUNT, "999999999999")}
+    assert not _allowed(template, Request("events.amazonaws.com", "kms:Decrypt", key, other_account))
+    assert not _allowed(template, Request("events.amazonaws.com", "kms:Encrypt", key, queue_context))
+
+
+def test_the_queue_takes_the_named_rules_of_this_account_only(template: Template) -> None:
+    queue = template.arn(next(logical for logical, _ in template.of_type("AWS::SQS::Queue") if "Deliveries" in logical))
+    [uploads] = [template.arn(logical) for logical, _ in template.of_type("AWS::Events::Rule") if "Uploads" in logical]
+    source = {"aws:SourceAccount": ACCOUNT, "aws:SourceArn": uploads}
+    assert _allowed(template, Request("events.amazonaws.com", "sqs:SendMessage", queue, source))
+    other = {**source, "aws:SourceArn": f"{uploads}-other"}
+    assert not _allowed(template, Request("events.amazonaws.com", "sqs:SendMessage", queue, other))
+    assert not _allowed(template, Request("events.amazonaws.com", "sqs:GetQueueUrl", queue, source))
+
+
+def test_an_alarm_that_notifies_the_topic_needs_a_fixed_name(tmp_path: Path) -> None:
+    import aws_cdk as cdk
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    from mlops_platform.key import ModuleKey
+    from mlops_platform.topic import NotificationTopic
+
+    stack = cdk.Stack(cdk.App(outdir=str(tmp_path)), "names", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    topic = NotificationTopic(stack, "Topic", key=ModuleKey(stack, "Key", description="key", alias="alias/names"))
+    metric = cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors")
+    alarm = metric.create_alarm(stack, "Unnamed", threshold=1, evaluation_periods=1)
+    alarm.node.default_child.alarm_actions = [topic.topic_arn]  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="needs a fixed alarm_name"):
+        topic.allow_alarms_in(stack)

@@ -53,13 +53,14 @@ def test_deployspecs_install_the_pinned_cdk_cli_and_publish_metadata() -> None:
             assert f"npm install -g aws-cdk@{CDK_CLI_VERSION}" in install, folder
             # uv: Seed-Farmer's build preamble installs it and activates its ~/.venv before these commands.
             assert "uv pip install -r requirements.txt" in install, folder
+        # app.py, run through the library's wrapper: the synthesis's Node.js with the tests' V8 flags.
+        app = '--app "python -m mlops_platform.run_app"'
         build = spec["deploy"]["phases"]["build"]["commands"]
         assert build == [
-            'cdk deploy --require-approval never --progress events --app "python app.py" '
-            "--outputs-file ./cdk-exports.json",
+            f"cdk deploy --require-approval never --progress events {app} --outputs-file ./cdk-exports.json",
             "seedfarmer metadata convert -f cdk-exports.json",
         ]
-        assert spec["destroy"]["phases"]["build"]["commands"] == ['cdk destroy --force --app "python app.py"']
+        assert spec["destroy"]["phases"]["build"]["commands"] == [f"cdk destroy --force {app}"]
 
 
 def test_every_module_ships_what_seedfarmer_and_its_users_need() -> None:

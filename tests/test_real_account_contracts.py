@@ -15,7 +15,7 @@ from tests.matrix import VALID
 from tests.real_account import contracts as contract_table
 from tests.real_account.calls import function_actions, idempotency_actions, lookup_actions, retained_read_actions
 from tests.real_account.cfn import Template
-from tests.real_account.contract_parts import AWS_IMAGE_ACCOUNT, Contract, call_of, changed
+from tests.real_account.contract_parts import AWS_IMAGE_ACCOUNT, Contract, Request, call_of, changed
 from tests.real_account.contracts import contracts, failures, ordering_failures
 from tests.real_account.simulator import simulate
 
@@ -88,6 +88,40 @@ def test_the_calls_are_read_from_the_code() -> None:
         "sagemaker:DescribeModelPackage",
     }
     assert retained_read_actions() == {"cloudformation:ListStackResources", "logs:DescribeLogGroups"}
+
+
+DELIVERY_CASES = ["endpoint-everything", "endpoint-refresh-image", "endpoint-async-to-zero"]
+
+
+@pytest.mark.parametrize("case", DELIVERY_CASES)
+def test_services_delivering_to_the_module_may_not_encrypt_or_reencrypt_with_its_key(
+    deployed_templates: dict[str, Template], case: str
+) -> None:
+    """SQS and SNS need GenerateDataKey and Decrypt from the services that deliver (the CDK's SqsQueue target
+    also granted EventBridge Encrypt, ReEncrypt* and GenerateDataKey* on the key)."""
+    template = deployed_templates[case]
+    [key] = [template.arn(logical) for logical, _ in template.of_type("AWS::KMS::Key")]
+    region, account = template.region, template.account
+    # Every condition key the statements might test, with values inside their scope.
+    context = {
+        "aws:SourceAccount": account,
+        "kms:EncryptionContext:aws:sqs:arn": f"arn:aws:sqs:{region}:{account}:queue",
+        "kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:{region}:{account}:topic",
+    }
+    sources = {str(contract.call.context.get("aws:SourceArn")) for contract in contracts(template)}
+    beyond = [
+        call_of(template, Request(service, action, key, {**context, "aws:SourceArn": source}))
+        for service in ("events.amazonaws.com", "cloudwatch.amazonaws.com")
+        for source in sorted({*sources, "none"})
+        for action in ("kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext")
+    ]
+    allowed = [call for call, verdict in zip(beyond, simulate(beyond), strict=True) if verdict.allowed]
+    assert [(call.caller.principal, call.action) for call in allowed] == []
+    # The same services' own calls, within scope, are allowed (the contracts name each).
+    assert any(
+        contract.call.principal == "events.amazonaws.com" and contract.call.resource == key
+        for contract in contracts(template)
+    )
 
 
 SERVING_CASES = [case for case in CASES if any(mode in case for mode in ("async", "component", "shadow"))]

@@ -13,7 +13,8 @@ import pytest
 
 from rehearsal.loading import RehearsalFailed
 from rehearsal.report import plan
-from rehearsal.run import Rehearsal, as_json, rehearse
+from rehearsal.result import Rehearsal, as_json
+from rehearsal.run import rehearse
 from tests.repository import ROOT
 from tests.test_docs import table
 
@@ -103,8 +104,8 @@ def test_findings_are_reported_and_written_with_templates(default_rehearsal: Reh
 
 def test_plan_reads_as_what_seedfarmer_would_build_and_wire(default_rehearsal: Rehearsal) -> None:
     text = plan(default_rehearsal)
-    assert "[1] group networking / module vpc" in text
-    assert "[2] group sagemaker-endpoints / module endpoint" in text
+    assert "[1.1] group networking / module vpc" in text
+    assert "[2.1] group sagemaker-endpoints / module endpoint" in text
     assert "-> VpcId consumed by sagemaker-endpoints/endpoint as parameter 'vpc-id'" in text
     assert "mlops-demo-sagemaker-endpoints-endpoint  (AWS::SageMaker::Endpoint)" in text
     assert "model package group demo-fraud-detector (v1 Approved, v2 Approved, v3 PendingManualApproval" in text
@@ -131,8 +132,8 @@ def test_an_invalid_manifest_fails_with_seedfarmers_own_message(tmp_path: Path) 
 def test_a_module_path_that_does_not_exist_is_named(tmp_path: Path) -> None:
     message = _fails("missing-module.yaml", tmp_path)
     assert message.splitlines()[-1] == (
-        "group 'first', module 'ghost': path 'modules/does-not-exist/' holds no deployspec.yaml "
-        "(the folder does not exist)"
+        "tests/fixtures/manifests/missing-module-group.yaml:1: group 'first', module 'ghost': path "
+        "'modules/does-not-exist/' holds no deployspec.yaml (the folder does not exist)"
     )
 
 
@@ -156,7 +157,8 @@ def test_a_parameter_the_module_rejects_shows_its_own_message_and_names_the_modu
     message = _fails("rejected-parameter.yaml", tmp_path)
     assert message.splitlines() == [
         "preflight found 1 problem before anything was built:",
-        "group 'endpoints', module 'endpoint': parameter 'instance-type': "
+        "tests/fixtures/manifests/rejected-parameter-group.yaml:10: group 'endpoints', module 'endpoint': "
+        "parameter 'instance-type': "
         'is not a SageMaker instance type (ml.<family>.<size>) (got "m5.large"); for example ml.m4.xlarge',
     ]
 
@@ -177,7 +179,10 @@ def test_the_command_exits_non_zero_with_one_clear_line(tmp_path: Path) -> None:
         check=False,
     )
     assert process.returncode == 1
-    assert "\ngroup 'first', module 'ghost': path 'modules/does-not-exist/' holds no deployspec.yaml" in process.stderr
+    assert (
+        "\ntests/fixtures/manifests/missing-module-group.yaml:1: group 'first', module 'ghost': path "
+        "'modules/does-not-exist/' holds no deployspec.yaml" in process.stderr
+    )
     assert "Traceback" not in process.stderr
 
 

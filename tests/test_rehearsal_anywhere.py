@@ -64,10 +64,37 @@ def _module_repository(folder: Path) -> Path:
     return repository
 
 
-def test_the_default_manifest_checks_from_any_folder(entry_point: Path, tmp_path: Path) -> None:
+def test_outside_a_project_check_names_what_is_missing_and_never_checks_this_repository(
+    entry_point: Path, tmp_path: Path
+) -> None:
     process = subprocess.run([str(entry_point), "--check"], cwd=tmp_path, capture_output=True, text=True, check=False)
-    assert process.returncode == 0, process.stderr
-    assert "preflight passed: 2 module(s) in 2 group(s)" in process.stdout
+    assert process.returncode == 1
+    assert process.stderr.strip() == (
+        f"rehearsal failed: no manifest given, and no manifests/deployment.yaml in {tmp_path} (nor a Seed-Farmer "
+        "project around it); name the deployment manifest to rehearse"
+    )
+
+
+def test_inside_a_project_check_finds_its_manifest_from_a_subfolder_and_names_it(
+    entry_point: Path, tmp_path: Path
+) -> None:
+    project = _company_project(tmp_path / "company", "tests/none")
+    (project / "docs").mkdir()
+    process = subprocess.run(
+        [str(entry_point), "--check"], cwd=project / "docs", capture_output=True, text=True, check=False
+    )
+    # The manifest found is the project's own: its one module's path does not exist, and that is the problem.
+    assert process.returncode == 1
+    assert "manifests/queues.yaml:1: group 'queues', module 'queue': path 'tests/none' holds no deployspec.yaml" in (
+        process.stderr
+    )
+
+
+def test_help_names_the_command_as_it_was_run(entry_point: Path, tmp_path: Path) -> None:
+    process = subprocess.run([str(entry_point), "--help"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert process.stdout.startswith(f"usage: {entry_point}")
+    assert process.stdout.split()[2] == "[-h]"
+    assert "python -m rehearsal" not in process.stdout
 
 
 def test_a_company_project_with_a_file_git_path_rehearses_from_its_own_folder(

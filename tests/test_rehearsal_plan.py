@@ -8,8 +8,9 @@ import pytest
 
 from rehearsal.cost import estimate, price_list
 from rehearsal.decisions import decisions, rollout
+from rehearsal.deploy import ModuleResult, StackResult
 from rehearsal.report import plan
-from rehearsal.run import Rehearsal, as_json
+from rehearsal.result import Rehearsal, as_json
 
 pytestmark = pytest.mark.xdist_group("rehearsal")
 
@@ -44,8 +45,24 @@ def test_the_default_deployment_costs_about_340_dollars_a_month_idle(default_reh
         "1 KMS key(s)": 1.0,
         "3 CloudWatch alarm(s)": 0.3,
     }
-    assert machine["monthly_cost_usd"] == 338.1
-    assert "Estimated monthly cost, idle: $338.10 (list prices of" in plan(default_rehearsal)
+    assert machine["monthly_cost"] == {
+        "complete": True,
+        "monthly_usd": 338.1,
+        "monthly_usd_at_peak": 506.0,  # the endpoint autoscaled to its 4 instances
+        "priced_usd": 338.1,
+        "priced_usd_at_peak": 506.0,
+        "unpriced": 0,
+    }
+    assert endpoint["cost"]["at_peak"] == [
+        {
+            "idle": "2 x ml.m5.large (SageMaker hosting)",
+            "what": "4 x ml.m5.large at the autoscaled peak",
+            "monthly_usd": 335.8,
+        }
+    ]
+    text = plan(default_rehearsal)
+    assert "Estimated monthly cost: $338.10 idle, $506.00 at the autoscaled peak (list prices of" in text
+    assert "    estimated monthly cost: $169.20 idle, $337.10 at the autoscaled peak" in text
 
 
 def test_the_plan_shows_the_decisions_and_the_names_the_templates_fix(default_rehearsal: Rehearsal) -> None:
@@ -78,11 +95,38 @@ def test_prices_differ_per_region_and_come_from_one_dated_file() -> None:
 def test_a_price_not_in_the_file_is_named_not_guessed() -> None:
     template = _endpoint_template({"InstanceType": "ml.p5.48xlarge", "InitialInstanceCount": 1})
     result = estimate(template, "us-east-1")
-    assert result.monthly == 0
+    assert not result.complete
     assert result.unpriced == [
         "1 x ml.p5.48xlarge (SageMaker hosting) (no price for ml.p5.48xlarge in us-east-1 in prices.yaml)"
     ]
-    assert estimate(template, "ap-south-2").unpriced
+
+
+def test_a_region_without_verified_prices_is_unknown_and_the_total_incomplete_never_zero() -> None:
+    template = _endpoint_template({"InstanceType": "ml.m5.large", "InitialInstanceCount": 1})
+    result = estimate(template, "eu-central-1")
+    assert (result.items, result.complete) == ([], False)
+    assert result.unpriced == [
+        "1 x ml.m5.large (SageMaker hosting) (no list price for eu-central-1 could be verified offline; prices.yaml "
+        "leaves it unknown)"
+    ]
+    assert estimate(template, "xx-nowhere-1").unpriced == [
+        "1 x ml.m5.large (SageMaker hosting) (xx-nowhere-1 is not in prices.yaml)"
+    ]
+
+
+def test_prices_cover_every_region_botocore_offers_sagemaker_in_priced_or_named_unverified() -> None:
+    import botocore.session
+
+    session = botocore.session.get_session()
+    offered = {
+        region
+        for partition in ("aws", "aws-us-gov")
+        for region in session.get_available_regions("sagemaker", partition_name=partition)
+    }
+    prices = price_list()
+    unverified = prices["regions_without_verified_prices"]
+    assert set(prices["regions"]).isdisjoint(unverified)
+    assert set(prices["regions"]) | set(unverified) == offered
 
 
 def test_serverless_variants_are_sized_and_billed_by_use() -> None:
@@ -117,3 +161,15 @@ def test_metadata_shows_the_names_the_templates_fix_not_the_emulators(default_re
     )
     assert deployed["ModelName"].startswith("mlops-demo-sagemaker-endpoints-endpoint-model-")
     assert "EndpointName = mlops-demo-sagemaker-endpoints-endpoint" in plan(default_rehearsal)
+
+
+def test_the_plan_in_a_region_without_prices_says_unknown_never_zero() -> None:
+    key = {"Type": "AWS::KMS::Key", "Properties": {}}
+    module = ModuleResult("security", "keys", "modules/keys", {"CDK_DEFAULT_REGION": "eu-central-1"})
+    module.stacks.append(StackResult("stack", "CREATE_COMPLETE", {"Resources": {"Key": key}}, {}, []))
+    rehearsal = Rehearsal("deployment.yaml", "acme", "111122223333", ["eu-central-1"], groups=[[module]])
+    text = plan(rehearsal)
+    assert "$0.00" not in text
+    assert "    estimated monthly cost: UNKNOWN (1 item(s) without a price)\n" in text
+    assert "Estimated monthly cost: UNKNOWN, 1 item(s) have no price (listed per module) (list prices of" in text
+    assert as_json(rehearsal)["monthly_cost"]["monthly_usd"] is None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,9 @@ FIXTURES = ROOT / "tests" / "fixtures" / "manifests"
 EMPTY_SEED = FIXTURES / "empty-seed.yaml"
 
 
-def _check(manifest: Path) -> subprocess.CompletedProcess[str]:
+def _check(manifest: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "rehearsal", "--check", str(manifest)],
+        [sys.executable, "-m", "rehearsal", "--check", str(manifest), *options],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -30,21 +32,62 @@ def _check(manifest: Path) -> subprocess.CompletedProcess[str]:
 def test_check_passes_the_default_manifest_with_placeholders_for_metadata_not_yet_known() -> None:
     process = _check(ROOT / "manifests" / "deployment.yaml")
     assert process.returncode == 0, process.stderr
-    assert process.stdout.strip() == "preflight passed: 2 module(s) in 2 group(s) accept their parameters"
+    assert process.stdout.strip() == (
+        "preflight passed: manifests/deployment.yaml: 2 module(s) in 2 group(s) accept their parameters"
+    )
 
 
-def test_check_reports_every_problem_of_every_group_at_once_one_line_each() -> None:
+SERVING = "tests/fixtures/manifests/preflight-errors-serving.yaml"
+EVERY_PROBLEM = [
+    "tests/fixtures/manifests/preflight-errors-network.yaml:4: group 'network', module 'vpc': parameter 'max-azs': "
+    'must be at least 1 (got "0"); for example 2',
+    # An unknown parameter does not hide the module's other errors.
+    f"{SERVING}:18: group 'serving', module 'endpoint': unknown parameter 'instance-typ'; did you mean 'instance-type'?",
+    f"{SERVING}:20: group 'serving', module 'endpoint': parameter 'initial-instance-count': must be at least 1 "
+    '(got "0"); for example 1',
+    # A wrong group reference does not stop the module's other checks: its key typo and its own validation.
+    f"{SERVING}:28: group 'serving', module 'second-endpoint': parameter 'vpc-id': takes metadata from module 'vpc' "
+    "of group 'netwrok', which has not been deployed before it (groups deploy in this order: network, serving)",
+    f"{SERVING}:34: group 'serving', module 'second-endpoint': parameter 'subnet-ids': module 'vpc' of group "
+    "'network' publishes no metadata key 'PrivateSubnetId'; did you mean 'PrivateSubnetIds'? its README's Outputs "
+    "list: AvailabilityZones, IsolatedSubnetIds, PrivateSubnetIds, PublicSubnetIds, SecurityGroupId, VpcCidr, VpcId",
+    f"{SERVING}:42: group 'serving', module 'second-endpoint': parameter 'instance-type': is not an instance type "
+    f"SageMaker endpoints run on (ProductionVariantInstanceType in botocore {metadata.version('botocore')}, the SDK "
+    'this module pins); did you mean ml.m5.large? (got "ml.m5.larg")',
+]
+THE_NOTE = (
+    f"note: {SERVING}:22: group 'serving', module 'endpoint': parameter 'sagemaker-project-id' is 'dummy123', which "
+    "does not look like a SageMaker project id such as p-abcdefghijkl; it only becomes a tag value, so it is used as given"
+)
+
+
+def test_check_reports_every_problem_of_every_group_at_once_with_file_and_line() -> None:
     process = _check(FIXTURES / "preflight-errors.yaml")
     assert process.returncode == 1
     lines = process.stderr.strip().splitlines()
-    assert lines[-4:] == [
-        "rehearsal failed: preflight found 3 problems before anything was built:",
-        "group 'network', module 'vpc': parameter 'max-azs': must be at least 1 (got \"0\"); for example 2",
-        "group 'serving', module 'endpoint': unknown parameter 'instance-typ'; did you mean 'instance-type'?",
-        "group 'serving', module 'second-endpoint': parameter 'initial-instance-count': "
-        'must be at least 1 (got "0"); for example 1',
-    ]
+    start = lines.index("rehearsal failed: preflight found 6 problems before anything was built:")
+    assert lines[start + 1 :] == [*EVERY_PROBLEM, "and 1 note(s), not problems:", THE_NOTE]
     assert "Traceback" not in process.stderr
+
+
+def test_check_json_prints_the_problems_and_notes_as_json() -> None:
+    process = _check(FIXTURES / "preflight-errors.yaml", "--json")
+    assert process.returncode == 1
+    report = json.loads(process.stdout)
+    assert (report["manifest"], report["passed"]) == ("tests/fixtures/manifests/preflight-errors.yaml", False)
+    shown = [f"{item['file']}:{item['line']}: group '{item['group']}', module '{item['module']}': {item['message']}"
+             for item in report["problems"]]  # fmt: skip
+    assert shown == EVERY_PROBLEM
+    assert [item["note"] for item in report["notes"]] == [True]
+    passed = json.loads(_check(ROOT / "manifests" / "deployment.yaml", "--json").stdout)
+    assert passed == {
+        "manifest": "manifests/deployment.yaml",
+        "passed": True,
+        "modules": 2,
+        "groups": 2,
+        "problems": [],
+        "notes": [],
+    }
 
 
 def test_a_typo_in_the_second_group_fails_before_the_first_group_is_built(tmp_path: Path) -> None:
@@ -56,10 +99,10 @@ def test_a_typo_in_the_second_group_fails_before_the_first_group_is_built(tmp_pa
     assert not list(tmp_path.rglob("cdk.out"))
 
 
-def test_a_key_the_producer_will_not_publish_is_found_only_when_it_runs(tmp_path: Path) -> None:
+def test_a_key_of_a_module_whose_readme_lists_no_outputs_is_checked_when_it_has_run(tmp_path: Path) -> None:
     with pytest.raises(RehearsalFailed) as raised:
         rehearse(FIXTURES / "unpublished-key.yaml", EMPTY_SEED, tmp_path)
-    # A key the producer will not publish is only known once it has run: not a preflight problem.
+    # The producer (tests/fixtures/modules/tiny-producer) has no README: its keys are known once it has run.
     assert "preflight" not in str(raised.value)
 
 

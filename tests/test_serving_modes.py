@@ -12,7 +12,8 @@ import yaml
 
 from rehearsal.cost import estimate
 from rehearsal.decisions import decisions
-from rehearsal.run import Rehearsal, as_json
+from rehearsal.report import plan
+from rehearsal.result import Rehearsal, as_json
 from rehearsal.templates import fixed_name
 from tests.real_account.cfn import Template, rehearsal_templates
 from tests.real_account.contracts import contracts, failures, ordering_failures
@@ -45,6 +46,8 @@ def test_every_serving_mode_rehearses_green(serving_rehearsal: Rehearsal) -> Non
     ]
     assert modules["async"]["metadata"]["AsyncOutputS3Uri"].endswith("/async/results")
     assert modules["shadow"]["metadata"]["ShadowVariantNames"] == ["challenger"]
+    numbered = re.findall(r"^\[(\d+\.\d+)\] group serving-modes / module ", plan(serving_rehearsal), re.MULTILINE)
+    assert numbered == [f"2.{index}" for index in range(1, len(serving_rehearsal.groups[1]) + 1)]
 
 
 def test_what_the_emulator_cannot_create_is_listed_as_not_emulated(serving_rehearsal: Rehearsal) -> None:

@@ -70,9 +70,11 @@ def describe(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def _forcing(cause: str) -> str:
-    """`VpcId (refers to replaced Vpc; create-only)` as `VpcId ← Vpc`, `CidrBlock (changed; create-only)` as `CidrBlock`."""
-    path, why = cause.removesuffix("; create-only)").split(" (", 1)
-    return path if why == "changed" else f"{path} ← {why.removeprefix('refers to replaced ')}"
+    """`VpcId: refers to replaced Vpc (create-only)` as `VpcId ← Vpc`, `CidrBlock: 10.0.0.0/16 -> 10.1.0.0/16
+    (create-only)` as `CidrBlock`."""
+    path, _, why = cause.removesuffix(" (create-only)").partition(": ")
+    replaced = why.removeprefix("refers to replaced ")
+    return f"{path} ← {replaced}" if replaced != why else path
 
 
 def _traffic(after: dict[str, Any], changes: list[Change]) -> list[str]:
@@ -89,7 +91,7 @@ def _traffic(after: dict[str, Any], changes: list[Change]) -> list[str]:
         line for line in endpoint_update(after, changes) if not any(line.startswith(f"endpoint <{id}>") for id in keeps)
     ]
     for logical_id, causes in keeps.items():
-        changed = sorted({cause.split(" ")[0].split("/")[0] for cause in causes})
+        changed = sorted({cause.split(":")[0].split("/")[0] for cause in causes})
         lines.append(
             f"endpoint <{logical_id}> keeps its configuration (no new fleet); changes its {', '.join(changed)}"
         )
@@ -104,7 +106,7 @@ def row(before: dict[str, Any], after: dict[str, Any], change: list[str]) -> lis
     by_action: dict[str, list[str]] = {}
     for planned in changes:
         if planned.action == REPLACED:
-            forcing = [_forcing(cause) for cause in planned.causes if cause.endswith("; create-only)")]
+            forcing = [_forcing(cause) for cause in planned.causes if cause.endswith(" (create-only)")]
             text = f"{planned.logical_id} ({', '.join(forcing)})"
         elif planned.action == MAYBE_REPLACED:
             text = f"{planned.logical_id} (may be replaced: {'; '.join(planned.causes)})"

@@ -182,8 +182,9 @@ def execution_role(template: Template) -> Iterator[Contract]:
 
 
 def publishers(template: Template) -> Iterator[Contract]:
-    """CloudWatch alarms and EventBridge rules delivering to the module's topic and queue."""
-    account = template.account
+    """CloudWatch alarms and EventBridge rules delivering to the module's topic and queue: each for the alarms
+    and rules of the module only (another one of the same account is refused), and the module key for them."""
+    account, region = template.account, template.region
     topic = first_of(template, "AWS::SNS::Topic")
     key = key_of(template)
     targets: list[tuple[str, str, str, str]] = []  # (service, source arn, action, target arn)
@@ -197,28 +198,45 @@ def publishers(template: Template) -> Iterator[Contract]:
             if (topic and destination == template.ref(topic)) or ":sqs:" in destination:
                 targets.append(("events.amazonaws.com", template.arn(logical), action, destination))
     for service, source, action, destination in targets:
-        context = {"aws:SourceAccount": account, "aws:SourceArn": source}
-        call = Request(service, action, destination, context)
-        sender = "an alarm of the module" if service.startswith("cloudwatch") else "a rule of the module"
+        from_alarm = service.startswith("cloudwatch")
+        another = (
+            f"arn:aws:cloudwatch:{region}:{account}:alarm:another-alarm"
+            if from_alarm
+            else f"arn:aws:events:{region}:{account}:rule/another-rule"
+        )
+        call = Request(service, action, destination, {"aws:SourceAccount": account, "aws:SourceArn": source})
+        sender = "an alarm of the module" if from_alarm else "a rule of the module"
         target = "queue" if ":sqs:" in destination else "topic"
         yield Contract(
             service,
             f"{sender} delivers to the module's {target}",
             call,
-            changed(
-                call,
-                context={"aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": source.replace(account, OTHER_ACCOUNT)},
-            ),
+            changed(call, context={"aws:SourceArn": another}),
         )
         if key:
-            for key_action in ("kms:GenerateDataKey", "kms:Decrypt"):
-                call = Request(service, key_action, template.arn(key), context)
-                yield Contract(
-                    service,
-                    f"{key_action} to deliver to the module's encrypted {target}",
-                    call,
-                    changed(call, context={"aws:SourceAccount": OTHER_ACCOUNT}),
-                )
+            yield from _key_for_delivery(template, key, call, target, another)
+
+
+def _key_for_delivery(template: Template, key: str, delivery: Request, target: str, another: str) -> Iterator[Contract]:
+    """What the service's calls to KMS carry when SQS or SNS encrypt its message with the module key: the
+    encryption context naming the queue or topic, and, for CloudWatch but not for EventBridge, the source (the
+    SNS Developer Guide, Key management: aws:SourceAccount and aws:SourceArn in a key policy "not supported for
+    EventBridge-to-encrypted topics")."""
+    service = target.replace("topic", "sns").replace("queue", "sqs")
+    context_key = "kms:EncryptionContext:aws:sns:topicArn" if service == "sns" else "kms:EncryptionContext:aws:sqs:arn"
+    bound = {context_key: delivery.resource}
+    from_events = delivery.principal == "events.amazonaws.com"
+    context = bound if from_events else {**delivery.context, **bound}
+    for key_action in ("kms:GenerateDataKey", "kms:Decrypt"):
+        call = Request(delivery.principal, key_action, template.arn(key), context)
+        outside = (
+            changed(
+                call, context={context_key: f"arn:aws:{service}:{template.region}:{OTHER_ACCOUNT}:another-{target}"}
+            )
+            if from_events
+            else changed(call, context={"aws:SourceArn": another})
+        )
+        yield Contract(delivery.principal, f"{key_action} to deliver to the module's encrypted {target}", call, outside)
 
 
 def functions(template: Template) -> Iterator[Contract]:

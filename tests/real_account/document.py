@@ -54,10 +54,7 @@ def contract_rows(templates: list[Template]) -> list[str]:
                 if outside is None
                 else _normal(
                     f"`{outside.resource}`"
-                    # The source ARN differs per alarm and rule; the account it names is what is shown.
-                    + "".join(
-                        f" {key}=`{value}`" for key, value in sorted(outside.context.items()) if key != "aws:SourceArn"
-                    ),
+                    + "".join(f" {key}=`{value}`" for key, value in sorted(outside.context.items())),
                     template,
                 )
             )

@@ -94,7 +94,7 @@ MESSAGES = {
 }
 # Our own validators' messages (ValueError) already say what is wrong in our words.
 OWN_MESSAGES = {"value_error", "assertion_error"}
-MENTIONS_AN_EXAMPLE = ("for example", "such as", "expected arn", "e.g.")
+MENTIONS_AN_EXAMPLE = ("for example", "such as", "expected arn", "e.g.", "did you mean")
 
 
 def _field(model: type[BaseModel] | None, location: tuple[int | str, ...]) -> FieldInfo | None:
@@ -220,17 +220,25 @@ class ModuleSettings(BaseSettings):
 
     @classmethod
     def from_env(cls) -> Self:
-        """Read and validate the parameters; raise ParameterError naming each bad or unknown one."""
+        """Read and validate the parameters; raise ParameterError naming every bad or unknown one at once
+        (an unknown name does not hide the errors of the others, nor of how they combine)."""
         given = given_parameters(os.environ, cls.alternative_names)
         known = {parameter_name(name) for name in cls.model_fields}
-        unknown = [unknown_parameter(name, known, cls.alternative_names) for name in sorted(given) if name not in known]
-        if unknown:
-            raise ParameterError("\n".join(unknown))
+        problems = [
+            unknown_parameter(name, known, cls.alternative_names) for name in sorted(given) if name not in known
+        ]
         try:
-            settings = cls.model_validate({name.replace("-", "_"): value for name, value in given.items()})
+            settings = cls.model_validate(
+                {name.replace("-", "_"): value for name, value in given.items() if name in known}
+            )
         except ValidationError as error:
-            raise ParameterError(describe(error, cls)) from None
-        settings.check()
+            raise ParameterError("\n".join([*problems, describe(error, cls)])) from None
+        try:
+            settings.check()
+        except ParameterError as error:
+            problems.append(str(error))
+        if problems:
+            raise ParameterError("\n".join(problems))
         return settings
 
     @classmethod

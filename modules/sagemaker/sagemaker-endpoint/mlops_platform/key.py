@@ -131,3 +131,35 @@ class ModuleKey(kms.Key):
                 conditions=conditions,
             )
         )
+
+    def allow_eventbridge_to_topics(self, *, sid: str = "EventBridgePublishesToEncryptedTopics") -> None:
+        """Let EventBridge rules publish to this account's topics in this region encrypted with the key.
+
+        The Amazon SNS Developer Guide (Key management, "Enable compatibility between event sources from AWS
+        services and encrypted topics") says aws:SourceAccount, aws:SourceArn and aws:SourceOrgID in a KMS
+        key policy are not supported for EventBridge-to-encrypted topics: the statement is scoped instead by
+        the encryption context SNS binds the data key to (kms:EncryptionContext:aws:sns:topicArn). It names the
+        account and region rather than the topic, whose ARN would make the key depend on the topic that
+        depends on the key; the topic's own policy names the rules that may publish (topic.allow_rules).
+        """
+        self._allow_eventbridge(sid, "kms:EncryptionContext:aws:sns:topicArn", "sns")
+
+    def allow_eventbridge_to_queues(self, *, sid: str = "EventBridgeSendsToEncryptedQueues") -> None:
+        """Let EventBridge rules send to this account's queues in this region encrypted with the key, scoped by
+        the encryption context SQS binds the data key to (kms:EncryptionContext:aws:sqs:arn), for the reasons
+        `allow_eventbridge_to_topics` gives; the queue's own policy names the rules (queue.allow_rules)."""
+        self._allow_eventbridge(sid, "kms:EncryptionContext:aws:sqs:arn", "sqs")
+
+    def _allow_eventbridge(self, sid: str, context_key: str, service: str) -> None:
+        stack = cdk.Stack.of(self)
+        self.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid=sid,
+                principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                actions=SEND_ACTIONS,
+                resources=["*"],
+                conditions={
+                    "ArnLike": {context_key: f"arn:{stack.partition}:{service}:{stack.region}:{stack.account}:*"}
+                },
+            )
+        )

@@ -38,8 +38,7 @@ def build_app(
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
     from sagemaker_endpoint.infra.stack import EndpointStack
 
-    # EventBridge may send to the (KMS-encrypted) refresh queue only from this account (aws:SourceAccount).
-    app = assembly.new_app(outdir, context={"@aws-cdk/aws-events:eventsTargetQueueSameAccount": True})
+    app = assembly.new_app(outdir)
     stack = EndpointStack(app, plan=plan(settings, package, context), context=context)
     tags = {
         "sagemaker:project-id": settings.sagemaker_project_id,

@@ -193,6 +193,66 @@ def test_bad_parameter_is_named_in_kebab_case(parameters: Any, values: dict[str,
     assert expected in str(raised.value)
 
 
+@pytest.mark.parametrize("instance_type", ["ml.g5.xlarge", "ml.m6i.xlarge", "ml.c6i.large", "ml.inf2.xlarge"])
+def test_current_instance_types_are_accepted_wherever_a_parameter_takes_one(
+    parameters: Any, instance_type: str
+) -> None:
+    variant = {"name": "challenger", "model-package-arn": PACKAGE, "instance-type": instance_type}
+    parameters(**{**BASE, "instance-type": instance_type, "shadow-variants": [variant]})
+    settings = EndpointSettings.from_env()
+    assert settings.instance_type == instance_type
+    assert settings.shadow_variants is not None
+    assert settings.shadow_variants[0].instance_type == instance_type
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"instance-type": "ml.m5.larg"}, "parameter 'instance-type'"),
+        ({"variants": [{"name": "a", "model-package-arn": PACKAGE, "instance-type": "ml.m5.larg"}]}, "parameter 'variants[0].instance-type'"),
+        ({"shadow-variants": [{"name": "b", "model-package-arn": PACKAGE, "instance-type": "ml.m5.larg"}]}, "parameter 'shadow-variants[0].instance-type'"),
+    ],
+)  # fmt: skip
+def test_an_instance_type_sagemaker_does_not_know_is_named_with_the_nearest_one(
+    parameters: Any, values: dict[str, Any], named: str
+) -> None:
+    parameters(**{**BASE, **values})
+    with pytest.raises(ParameterError) as raised:
+        EndpointSettings.from_env()
+    assert str(raised.value) == (
+        f"{named}: is not an instance type SageMaker endpoints run on (ProductionVariantInstanceType in botocore "
+        f'{_botocore()}, the SDK this module pins); did you mean ml.m5.large? (got "ml.m5.larg")'
+    )
+
+
+def _botocore() -> str:
+    from importlib import metadata
+
+    return metadata.version("botocore")
+
+
+def test_an_unknown_parameter_does_not_hide_the_other_errors(parameters: Any) -> None:
+    parameters(
+        **{**BASE, "instance-typ": "ml.m5.large", "initial-instance-count": 0, "data-capture-sampling-percentage": 20}
+    )
+    with pytest.raises(ParameterError) as raised:
+        EndpointSettings.from_env()
+    assert str(raised.value).splitlines() == [
+        "unknown parameter 'instance-typ'; did you mean 'instance-type'?",
+        "parameter 'initial-instance-count': must be at least 1 (got \"0\"); for example 1",
+    ]
+    parameters(
+        **{**BASE, "instance-typ": "ml.m5.large", "initial-instance-count": 1, "data-capture-sampling-percentage": 20}
+    )
+    with pytest.raises(ParameterError) as raised:
+        EndpointSettings.from_env()
+    assert str(raised.value).splitlines() == [
+        "unknown parameter 'instance-typ'; did you mean 'instance-type'?",
+        "parameter 'data-capture-sampling-percentage': data capture writes to the artifacts bucket; set "
+        "'model-artifacts-bucket-arn' too, or set the percentage to 0 to turn capture off",
+    ]
+
+
 def test_bad_parameter_stops_python_app_before_anything_is_synthesized(tmp_path: Path) -> None:
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_PARAMETER_")},

@@ -3,13 +3,12 @@ changes and newly approved model packages to it."""
 
 from __future__ import annotations
 
-import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from mlops_platform.key import ModuleKey
-from mlops_platform.topic import NotificationTopic, PublishTo, allow_rules
+from mlops_platform.topic import NotificationTopic, PublishTo
 from sagemaker_endpoint.specs import NotificationsSpec
 
 
@@ -19,11 +18,8 @@ def notification_topic(scope: Construct, spec: NotificationsSpec | None, key: Mo
         return None
     if spec.topic_arn:
         return sns.Topic.from_topic_arn(scope, "NotificationTopic", spec.topic_arn)
-    topic = NotificationTopic(scope, "NotificationTopic", key=key)
-    # The topic policy replaces SNS's default one: the alarms of this account publish only with this.
-    stack = cdk.Stack.of(scope)
-    topic.allow_alarms([f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"])
-    return topic
+    # Its policy replaces SNS's default one: the rules below and the alarms that notify it (stack.py) publish.
+    return NotificationTopic(scope, "NotificationTopic", key=key)
 
 
 def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, endpoint_name: str) -> None:
@@ -58,5 +54,6 @@ def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, 
                 targets=[PublishTo(topic)],
             )
         )
-    # Only these rules, of this account, publish (a given topic keeps its own policy: this adds nothing to it).
-    allow_rules(topic, rules)
+    # Only these rules publish (a topic given by ARN keeps its own policy).
+    if isinstance(topic, NotificationTopic):
+        topic.allow_rules(rules)

@@ -18,7 +18,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sagemaker as sagemaker
@@ -27,6 +26,7 @@ from constructs import Construct
 
 from mlops_platform.function import LeastPrivilegeFunction
 from mlops_platform.key import ModuleKey
+from mlops_platform.queue import SendTo, allow_rules
 from sagemaker_endpoint.infra import compliance, wildcards
 from sagemaker_endpoint.infra.endpoint_config import acknowledge_storage_key
 from sagemaker_endpoint.infra.invoke import FUNCTIONS
@@ -97,7 +97,6 @@ def model_refresh(
         enforce_ssl=True,
         dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letters, max_receive_count=receives),
     )
-    key.allow_service_sends("events.amazonaws.com", sid="EventBridgeSendsToEncryptedQueuesAndTopics")
     table = dynamodb.Table(
         scope,
         "RefreshIdempotencyTable",
@@ -213,7 +212,9 @@ def model_refresh(
             },
         ),
     )
-    rule.add_target(targets.SqsQueue(queue, message_group_id=endpoint_name))
+    rule.add_target(SendTo(queue, message_group_id=endpoint_name))
+    # EventBridge may send to the queue for this rule only, and use the key for it.
+    allow_rules(queue, [rule], key=key)
     alarm = cloudwatch.CfnAlarm(
         scope,
         "RefreshDeadLetterAlarm",

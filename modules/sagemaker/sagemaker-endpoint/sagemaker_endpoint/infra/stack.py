@@ -17,6 +17,7 @@ from mlops_platform.contract import DeploymentContext
 from mlops_platform.key import KEY_USE_ACTIONS, ModuleKey
 from mlops_platform.log_group import EncryptedLogGroup
 from mlops_platform.network import https_egress_security_group
+from mlops_platform.topic import NotificationTopic
 from sagemaker_endpoint.infra import (
     alarms,
     async_inference,
@@ -109,6 +110,9 @@ class EndpointStack(cdk.Stack):
             if plan.invoke_function
             else None
         )
+        if isinstance(self.topic, NotificationTopic):
+            # The module's topic takes the alarms that notify it, by name, now that they all exist.
+            self.topic.allow_alarms_in(self)
         self.metadata = self._metadata()
 
     @property

@@ -7,6 +7,8 @@ the only place this module parses one.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import sys
 import unicodedata
@@ -152,6 +154,34 @@ def check_image_uri(value: str) -> str:
             "(SageMaker pulls model images from ECR)"
         )
     return value
+
+
+# The API shape SageMaker checks a production variant's instance type against (CreateEndpointConfig).
+HOSTING_INSTANCE_TYPES = "ProductionVariantInstanceType"
+
+
+@functools.cache
+def instance_types(shape: str = HOSTING_INSTANCE_TYPES) -> tuple[str, ...]:
+    """The instance types SageMaker's API model lists for `shape`, from the botocore this module pins
+    (requirements.txt): the same enum SageMaker checks a request against. Read only when a value is checked."""
+    from botocore.loaders import create_loader
+
+    enum: list[str] = create_loader().load_service_model("sagemaker", "service-2")["shapes"][shape]["enum"]
+    return tuple(enum)
+
+
+def check_instance_type(value: str, shape: str = HOSTING_INSTANCE_TYPES) -> str:
+    """`value` if SageMaker's API accepts it for `shape`; otherwise a ValueError naming the nearest type."""
+    known = instance_types(shape)
+    if value in known:
+        return value
+    from importlib import metadata
+
+    source = f"{shape} in botocore {metadata.version('botocore')}, the SDK this module pins"
+    nearest = difflib.get_close_matches(value, known, n=1, cutoff=0.8)
+    if nearest:
+        raise ValueError(f"is not an instance type SageMaker endpoints run on ({source}); did you mean {nearest[0]}?")
+    raise ValueError(f"is not an instance type SageMaker endpoints run on ({source}; a newer type needs a newer pin)")
 
 
 def check_s3_url(value: str) -> str:

@@ -14,7 +14,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic_settings import NoDecode
 
 from mlops_platform.contract import ModuleSettings, decode_json, decode_list
-from sagemaker_endpoint.parameters.formats import check_arn_of, check_image_uri, check_s3_url, tag_only
+from sagemaker_endpoint.parameters.formats import (
+    check_arn_of,
+    check_image_uri,
+    check_instance_type,
+    check_s3_url,
+    tag_only,
+)
 
 SAGEMAKER_NAME = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
 INSTANCE_TYPE = r"^ml\.[a-z0-9]+\.[a-z0-9]+$"
@@ -29,6 +35,8 @@ ImageUri = Annotated[
     str, AfterValidator(check_image_uri), Field(examples=["123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"])
 ]
 S3Url = Annotated[str, AfterValidator(check_s3_url), Field(examples=["s3://my-bucket/models/model.tar.gz"])]
+# SageMaker's ProductionVariantInstanceType enum, as the pinned botocore lists it (formats.check_instance_type).
+InstanceType = Annotated[str, AfterValidator(check_instance_type)]
 PackageArn = Annotated[
     str,
     AfterValidator(lambda value: check_arn_of("model-package", value)),
@@ -101,7 +109,7 @@ class VariantParameter(BaseModel):
     model_package_arn: PackageArn | None = None
     model_image_uri: ImageUri | None = None
     model_data_url: S3Url | None = None
-    instance_type: str | None = Field(
+    instance_type: InstanceType | None = Field(
         None, pattern=INSTANCE_TYPE, description=INSTANCE_TYPE_TEXT, examples=["ml.m5.large"]
     )
     initial_instance_count: int | None = Field(None, ge=1, examples=[2])
@@ -189,7 +197,7 @@ class EndpointSettings(ModuleSettings):
     variant_name: str = Field("AllTraffic", pattern=SAGEMAKER_NAME, description=SAGEMAKER_NAME_TEXT)
     initial_instance_count: int = Field(1, ge=1)
     initial_variant_weight: float = Field(1.0, gt=0)
-    instance_type: str = Field("ml.m4.xlarge", pattern=INSTANCE_TYPE, description=INSTANCE_TYPE_TEXT)
+    instance_type: InstanceType = Field("ml.m4.xlarge", pattern=INSTANCE_TYPE, description=INSTANCE_TYPE_TEXT)
     managed_instance_scaling: bool = False
     scaling_min_instance_count: int = Field(1, ge=0)
     scaling_max_instance_count: int = Field(10, ge=1)

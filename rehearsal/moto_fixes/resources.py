@@ -1,0 +1,319 @@
+"""Fixes to moto's resources as CloudFormation creates, updates and deletes them: KMS, SQS, Lambda, IAM,
+EC2 and SageMaker.
+
+Each function is one fix: its comment names the moto behaviour it corrects and what AWS does instead;
+tests/test_moto_fixes_resources.py shows moto's behaviour without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from typing import Any, ClassVar
+
+from rehearsal.moto_fixes.patching import FixCannotApply, Patcher
+
+
+def kms_keys_in_cloudformation_form(patch: Patcher) -> None:
+    # moto's AWS::KMS::Key hands the template's Tags and KeyPolicy to the KMS API as they are. Its tagger
+    # expects the API's TagKey/TagValue: a key tagged in CloudFormation's Key/Value form fails with KeyError
+    # 'TagKey'. Its key policy stays a JSON object where the API keeps text: every later call that checks the
+    # policy (DescribeKey among them) fails with a TypeError, so no key created by a stack can be described.
+    from moto.kms.models import Key
+
+    def make(original: Any) -> Any:
+        def create(cls: Any, name: str, resource: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+            properties = dict(resource.get("Properties") or {})
+            properties["Tags"] = [
+                {"TagKey": tag["Key"], "TagValue": tag["Value"]} for tag in properties.get("Tags") or []
+            ]
+            if isinstance(properties.get("KeyPolicy"), dict):
+                properties["KeyPolicy"] = json.dumps(properties["KeyPolicy"])
+            return original(cls, name, {**resource, "Properties": properties}, *args, **kwargs)
+
+        return create
+
+    patch.wrap(Key, "create_from_cloudformation_json", make)
+
+
+def unnamed_fifo_queues_get_the_fifo_suffix(patch: Patcher) -> None:
+    # CloudFormation names an unnamed FIFO queue STACK-LOGICALID-SUFFIX.fifo; moto generates the name
+    # without the suffix, and its own CreateQueue then rejects it ("Queue name must end in .fifo").
+    from moto.sqs.models import Queue
+
+    def make(original: Any) -> Any:
+        def create(cls: Any, name: str, resource: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+            fifo = str((resource.get("Properties") or {}).get("FifoQueue")).lower() == "true"
+            if fifo and not str(name).endswith(".fifo"):
+                name = f"{str(name)[:75]}.fifo"  # a queue name has at most 80 characters
+            return original(cls, name, resource, *args, **kwargs)
+
+        return create
+
+    patch.wrap(Queue, "create_from_cloudformation_json", make)
+
+
+def functions_keep_layers_published_by_other_accounts(patch: Patcher) -> None:
+    # moto knows no layer it did not publish itself, such as AWS's public Powertools layer (account
+    # 017000801446): an update of a function that uses one fails with "One or more LayerVersion does not
+    # exist" (its creation through CloudFormation does not look). Layers of another account are kept as given.
+    from moto.awslambda.models import LambdaFunction
+
+    def make(original: Any) -> Any:
+        def layers(self: Any, arns: list[str]) -> list[Any]:
+            own = [arn for arn in arns if arn.split(":")[4:5] == [self.account_id]]
+            known = {layer["Arn"]: layer for layer in original(self, own)}
+            return [known.get(arn, {"Arn": arn, "CodeSize": 0}) for arn in arns]
+
+        return layers
+
+    patch.wrap(LambdaFunction, "_get_layers_data", make, ("self", "layers_versions_arns"))
+
+
+def deleting_a_stack_deletes_its_managed_policies(patch: Patcher) -> None:
+    # moto's AWS::IAM::ManagedPolicy has no delete: deleting the stack leaves the policy attached, and the
+    # role it is attached to then fails to delete ("must detach all policies first"), failing the stack.
+    from moto.iam.models import ManagedPolicy
+
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        backend = self.backend
+        for entity in [*backend.roles.values(), *backend.groups.values(), *backend.users.values()]:
+            if self.arn in entity.managed_policies:
+                self.detach_from(entity)
+        backend.delete_policy(self.arn)
+
+    patch.add(ManagedPolicy, "delete", delete)
+
+
+def updating_a_managed_policy_keeps_it(patch: Patcher) -> None:
+    # moto's AWS::IAM::ManagedPolicy has no update: a stack update that changes its document drops it
+    # from the stack (still attached to its roles), so deleting the stack later fails on those roles.
+    # CloudFormation gives the policy a new default version and follows its Roles.
+    from moto.iam.models import ManagedPolicy
+
+    def update(cls: Any, /, original_resource: Any, cloudformation_json: Any, **kwargs: Any) -> Any:
+        properties, policy = cloudformation_json.get("Properties") or {}, original_resource
+        backend = policy.backend
+        # moto updates only what changed: the document is the policy's new default version.
+        backend.create_policy_version(policy.arn, json.dumps(properties.get("PolicyDocument")), set_as_default=True)
+        wanted = set(properties.get("Roles") or [])
+        attached = {role.name for role in backend.roles.values() if policy.arn in role.managed_policies}
+        for name in attached - wanted:
+            backend.detach_role_policy(policy.arn, name)
+        for name in wanted - attached:
+            backend.attach_role_policy(policy.arn, name)
+        return policy
+
+    patch.add(ManagedPolicy, "update_from_cloudformation_json", classmethod(update))
+
+
+def deleting_a_stack_deletes_its_route_tables(patch: Patcher) -> None:
+    # moto's AWS::EC2::RouteTable and AWS::EC2::SubnetRouteTableAssociation have no delete: the tables
+    # stay, and the VPC then fails to delete ("has dependencies"), failing the stack's deletion.
+    from moto.ec2.models.route_tables import RouteTable
+    from moto.ec2.models.subnets import SubnetRouteTableAssociation
+
+    def delete_association(self: Any, account_id: str, region_name: str) -> None:
+        from moto.ec2.models import ec2_backends
+
+        table = ec2_backends[account_id][region_name].route_tables.get(self.route_table_id)
+        if table is not None:  # moto deletes in no particular order: the table may be gone already
+            table._associations = {key: sub for key, sub in table._associations.items() if sub != self.subnet_id}
+
+    def delete_table(self: Any, account_id: str, region_name: str) -> None:
+        self.ec2_backend.delete_route_table(self.id)
+
+    patch.add(SubnetRouteTableAssociation, "delete", delete_association)
+    patch.add(RouteTable, "delete", delete_table)
+
+
+def deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs(patch: Patcher) -> None:
+    # moto's AWS::EC2::NatGateway, AWS::EC2::VPCEndpoint and AWS::EC2::FlowLog have no delete: after the
+    # stack is gone they are still listed as available (and the gateway keeps its address).
+    from moto.ec2.models.flow_logs import FlowLogs
+    from moto.ec2.models.nat_gateways import NatGateway
+    from moto.ec2.models.vpcs import VPCEndPoint
+
+    def delete_gateway(self: Any, account_id: str, region_name: str) -> None:
+        self.ec2_backend.delete_nat_gateway(self.id)  # listed as "deleted" for a while, as in AWS
+
+    def delete_endpoint(self: Any, account_id: str, region_name: str) -> None:
+        # moto deletes in no particular order: a gateway endpoint's route tables may be gone already;
+        # an interface endpoint has none (None in moto).
+        tables = self.route_table_ids or []
+        self.route_table_ids = [table for table in tables if table in self.ec2_backend.route_tables]
+        self.ec2_backend.delete_vpc_endpoints([self.id])
+
+    def delete_flow_log(self: Any, account_id: str, region_name: str) -> None:
+        self.ec2_backend.delete_flow_logs([self.id])
+
+    patch.add(NatGateway, "delete", delete_gateway)
+    patch.add(VPCEndPoint, "delete", delete_endpoint)
+    patch.add(FlowLogs, "delete", delete_flow_log)
+
+
+def variants_without_a_model_host_inference_components(patch: Patcher) -> None:
+    # SageMaker requires only VariantName of a production variant (CreateEndpointConfig's ProductionVariant):
+    # a variant without ModelName hosts inference components. moto looks up every variant's ModelName and
+    # fails such a configuration with KeyError 'ModelName'; it now checks the models that are named.
+    from moto.sagemaker.models import SageMakerModelBackend
+
+    def make(original: Any) -> Any:
+        def validate(self: Any, production_variants: list[dict[str, Any]]) -> None:
+            original(self, [variant for variant in production_variants if "ModelName" in variant])
+
+        return validate
+
+    patch.wrap(SageMakerModelBackend, "validate_production_variants", make, ("self", "production_variants"))
+
+
+def current_instance_types_are_accepted(patch: Patcher) -> None:
+    # moto checks a production variant's instance type against a list of its own (67 types, none newer than
+    # ml.g4dn, ml.m5d or ml.inf1): ml.g5, ml.m6i, ml.c6i, ml.inf2 and every newer type fail to create. AWS
+    # checks the enum of its API model, ProductionVariantInstanceType: a type botocore's model lists passes.
+    from moto.sagemaker.models import FakeEndpointConfig
+
+    def make(original: Any) -> Any:
+        def validate(self: Any, instance_type: str) -> None:
+            if instance_type not in production_variant_instance_types():
+                original(self, instance_type)
+
+        return validate
+
+    patch.wrap(FakeEndpointConfig, "validate_instance_type", make, ("self", "instance_type"))
+
+
+@functools.cache
+def production_variant_instance_types() -> frozenset[str]:
+    """The instance types SageMaker's API model (this environment's botocore) lists for a production variant."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    shape: Any = model.shape_for("ProductionVariantInstanceType")
+    return frozenset(shape.enum)
+
+
+STUDIO_DOMAIN = "AWS::SageMaker::Domain"
+
+
+def studio_domains_in_cloudformation(patch: Patcher) -> None:
+    # moto's SageMaker backend creates, describes and deletes Studio domains through the API, but its
+    # CloudFormation has no AWS::SageMaker::Domain: it skips the resource ("No Moto CloudFormation support"),
+    # so no output reads the domain's id or ARN and no later module can be wired to it. The type is created,
+    # updated and deleted through that backend here, with ids of AWS's shape (moto's API names a domain
+    # d-<its name>, capitals and all, and its file system <name>-efs-id). User profiles, spaces and apps,
+    # which moto has no backend for, stay "declared but not emulated".
+    from moto.cloudformation import parsing
+
+    def make(original: Any) -> Any:
+        def model_map() -> dict[str, Any]:
+            return {**original(), STUDIO_DOMAIN: StudioDomain}
+
+        return model_map
+
+    if STUDIO_DOMAIN in parsing.get_model_map():
+        raise FixCannotApply(
+            f"emulator fix '{studio_domains_in_cloudformation.__name__}': moto now emulates {STUDIO_DOMAIN} in "
+            "CloudFormation itself: check that its ids have AWS's shape (its test) and drop the fix"
+        )
+    patch.wrap(parsing, "get_model_map", make, ())
+
+
+class StudioDomain:
+    """AWS::SageMaker::Domain for moto's CloudFormation, kept in moto's SageMaker backend."""
+
+    ATTRIBUTES: ClassVar[dict[str, str]] = {
+        "DomainId": "id",
+        "DomainArn": "arn",
+        "HomeEfsFileSystemId": "home_efs_file_system_id",
+        "SecurityGroupIdForDomainBoundary": "security_group_id_for_domain_boundary",
+        "Url": "url",
+        "SingleSignOnManagedApplicationInstanceId": "single_sign_on_managed_application_instance_id",
+    }
+
+    def __init__(self, domain: Any, account_id: str, region_name: str) -> None:
+        self.domain, self.account_id, self.region_name = domain, account_id, region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return str(self.domain.id)  # Ref of a domain is its id
+
+    @classmethod
+    def has_cfn_attr(cls, attribute: str) -> bool:
+        return attribute in cls.ATTRIBUTES
+
+    def get_cfn_attribute(self, attribute: str) -> Any:
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        if attribute not in self.ATTRIBUTES:
+            raise UnformattedGetAttTemplateException()
+        return getattr(self.domain, self.ATTRIBUTES[attribute])
+
+    def is_created(self) -> bool:
+        return True
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **_: Any
+    ) -> StudioDomain:
+        from moto.sagemaker.models import sagemaker_backends
+
+        backend = sagemaker_backends[account_id][region_name]
+        properties = cloudformation_json.get("Properties") or {}
+        name = str(properties.get("DomainName") or resource_name)
+        backend.create_domain(
+            domain_name=name,
+            auth_mode=properties["AuthMode"],
+            default_user_settings=properties.get("DefaultUserSettings") or {},
+            subnet_ids=properties.get("SubnetIds") or [],
+            vpc_id=properties.get("VpcId") or "",
+            domain_settings=properties.get("DomainSettings"),
+            tags=properties.get("Tags"),
+            app_network_access_type=properties.get("AppNetworkAccessType"),
+            home_efs_file_system_kms_key_id=None,
+            kms_key_id=properties.get("KmsKeyId"),
+            app_security_group_management=properties.get("AppSecurityGroupManagement"),
+            default_space_settings=properties.get("DefaultSpaceSettings"),
+        )
+        domain = backend.domains.pop(f"d-{name}")
+        digest = hashlib.sha256(f"{account_id}/{region_name}/{name}".encode()).hexdigest()
+        domain.id = f"d-{digest[:12]}"  # AWS: d- and 12 lower-case letters or digits
+        domain.arn = f"arn:aws:sagemaker:{region_name}:{account_id}:domain/{domain.id}"
+        domain.home_efs_file_system_id = f"fs-{digest[12:29]}"
+        backend.domains[domain.id] = domain
+        return cls(domain, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: StudioDomain,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> StudioDomain:
+        properties = cloudformation_json.get("Properties") or {}
+        if properties.get("DomainName") == original_resource.domain.domain_name:
+            domain = original_resource.domain
+            domain.default_user_settings = properties.get("DefaultUserSettings") or {}
+            domain.default_space_settings = properties.get("DefaultSpaceSettings")
+            domain.domain_settings = properties.get("DomainSettings")
+            return original_resource
+        # DomainName, AuthMode and KmsKeyId are create-only: a new domain, then the old one goes.
+        replacement = cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+        original_resource.delete(account_id, region_name)
+        return replacement
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        from moto.sagemaker.models import sagemaker_backends
+
+        sagemaker_backends[account_id][region_name].domains.pop(resource_name, None)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        self.delete_from_cloudformation_json(self.physical_resource_id, {}, account_id, region_name)
