@@ -178,7 +178,7 @@ def describe(error: ValidationError, model: type[BaseModel] | None = None) -> st
         location = item["loc"]
         if location in enclosing:
             continue
-        name = parameter_name(str(location[0])) if location else "parameters"
+        name = manifest_name(model, str(location[0])) if location else "parameters"
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[1:])
         info = _field(model, location)
         text = message(item, info)
@@ -187,6 +187,12 @@ def describe(error: ValidationError, model: type[BaseModel] | None = None) -> st
         given = f" (got {json.dumps(item['input'], default=str)})" if location and item["type"] != "missing" else ""
         lines.append(f"parameter '{name}{path}': {text}{given}{accepted(text, info)}")
     return "\n".join(lines)
+
+
+def manifest_name(model: type[BaseModel] | None, field: str) -> str:
+    """A field's name as the module's manifests write it: the settings class's `manifest_name`, else kebab-case."""
+    named = getattr(model, "manifest_name", None)
+    return str(named(field)) if callable(named) else parameter_name(field)
 
 
 def decode_json(value: Any, accepted: str) -> Any:
@@ -223,8 +229,11 @@ class ModuleSettings(BaseSettings):
         (an unknown name does not hide the errors of the others, nor of how they combine)."""
         given = given_parameters(os.environ, cls.alternative_names)
         known = {parameter_name(name) for name in cls.model_fields}
+        named = {cls.manifest_name(name) for name in cls.model_fields}
         problems = [
-            unknown_parameter(name, known, cls.alternative_names) for name in sorted(given) if name not in known
+            unknown_parameter(cls.manifest_name(name.replace("-", "_")), named, cls.alternative_names)
+            for name in sorted(given)
+            if name not in known
         ]
         try:
             settings = cls.model_validate(
@@ -245,6 +254,13 @@ class ModuleSettings(BaseSettings):
         # from_env() reads the environment itself (to accept other spellings and name unknown parameters);
         # the class then validates exactly what it was given.
         return (init_settings,)
+
+    @classmethod
+    def manifest_name(cls, field: str) -> str:
+        """How the module's manifests write the parameter of `field`, which every error line uses: kebab-case
+        (`instance-type`). A module whose reference writes snake_case (`model_package_group_name`) overrides it;
+        Seed-Farmer gives both spellings the same environment variable, so either is accepted."""
+        return parameter_name(field)
 
     def check(self) -> None:
         """How the parameters combine (each value is checked by its field): raise ParameterError naming them."""

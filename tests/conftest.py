@@ -55,8 +55,8 @@ def serving_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture(scope="session")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Every valid set of tests/matrix.py, synthesized once per session in one process per module (the two
-    run side by side). Tests that read it carry `pytest.mark.xdist_group("matrix")`, so one worker
+    """Every valid set of tests/matrix.py, synthesized once per session in one process per module (side by
+    side). Tests that read it carry `pytest.mark.xdist_group("matrix")`, so one worker
     synthesizes it once for all of them."""
     runs = []
     for module in MODULES:

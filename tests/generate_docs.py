@@ -19,7 +19,7 @@ from tests.repository import ROOT
 
 
 def synthesize_matrix(folder: Path) -> dict[str, Any]:
-    """Every valid set synthesized under `folder`, one process per module, the two side by side."""
+    """Every valid set synthesized under `folder`, one process per module, side by side."""
     runs = []
     for module in MODULES:
         outroot = folder / module.name
@@ -36,6 +36,8 @@ def synthesize_matrix(folder: Path) -> dict[str, Any]:
 
 
 def main() -> None:
+    # The modules' packages, importable as pytest's pythonpath makes them (after the library's source).
+    sys.path.extend(str(module) for module in MODULES if str(module) not in sys.path)
     with tempfile.TemporaryDirectory() as folder:
         updating = updates.start(Path(folder))
         results = synthesize_matrix(Path(folder))

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from tests.matrix import VALID
-from tests.repository import MODULE_DIRS, ROOT
+from tests.repository import MODULE_DIRS, ROOT, manifest_name
 
 DOCUMENT = ROOT / "docs" / "seedfarmer-iam.md"
 POLICIES = ROOT / "docs" / "cdk-execution-policy"
@@ -46,9 +46,11 @@ def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _CloudFormationLoader.add_multi_constructor("!", _intrinsic)
 
 
-def _kebab(parameter: str) -> str:
-    """ModelPackageGroupName -> model-package-group-name, as Seed-Farmer matches them (upper snake case)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", parameter).lower()
+def _kebab(parameter: str, folder: Path | None = None) -> str:
+    """ModelPackageGroupName -> model-package-group-name, as Seed-Farmer matches them (upper snake case); with
+    the module's folder, as its manifests write the parameter (the model package group's: snake_case)."""
+    kebab = re.sub(r"(?<!^)(?=[A-Z])", "-", parameter).lower()
+    return manifest_name(folder, kebab) if folder is not None else kebab
 
 
 def _refs(value: Any) -> set[str]:
@@ -83,7 +85,7 @@ def modulestack_rows() -> list[str]:
                 continue
             condition = resource.get("Condition")
             reads = sorted(_refs(conditions[condition]) - SEEDFARMER_PARAMETERS) if condition else []
-            when = ", ".join(f"`{_kebab(name)}` is set" for name in reads) or "always"
+            when = ", ".join(f"`{_kebab(name, folder)}` is set" for name in reads) or "always"
             for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 resources = (

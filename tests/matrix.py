@@ -20,8 +20,11 @@ from tests.repository import ROOT
 NETWORKING = ROOT / "modules" / "networking"
 ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
 STUDIO = studio_cases.STUDIO
-MODULES = (NETWORKING, ENDPOINT, STUDIO)
+REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group"
+MODULES = (NETWORKING, ENDPOINT, REGISTRY, STUDIO)
 ACCOUNT, REGION = "111111111111", "us-east-1"
+# The workload accounts a registry (sagemaker-model-package-group) shares its group with.
+DEV, PROD = "222222222222", "333333333333"
 
 NET = {"vpc-id": "vpc-0123456789abcdef0", "subnet-ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}
 PACKAGE = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
@@ -312,6 +315,55 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "notifications": True,
             "invoke-function": True,
             "permissions-boundary-name": "mlops-boundary",
+        },
+    ),
+    # registry: aiops-modules' examples/manifests/sagemaker-model-package-group-modules.yaml as written there
+    # (its event bus from the reference's event-bus module of the same account), both of its modules
+    "registry-reference-sample-source": (
+        REGISTRY,
+        {
+            "model_package_group_name": "mlops-test-model-group-source",
+            "target_event_bus_arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/aiops-events-event-bus",
+            "target_account_ids": '["444333222555"]',
+            "sagemaker_project_id": 123123,
+            "sagemaker_project_name": "test",
+        },
+    ),
+    "registry-reference-sample-target": (
+        REGISTRY,
+        {
+            "model_package_group_name": "mlops-test-model-group-tooling",
+            "model_package_group_description": "Test model package group module - Target",
+            "target_account_ids": '["111222333444"]',
+            "sagemaker_project_id": 123123,
+            "sagemaker_project_name": "test",
+        },
+    ),
+    "registry-alone": (REGISTRY, {"model_package_group_name": "registry-alone"}),
+    "registry-dev-prod": (
+        REGISTRY,
+        {
+            "model_package_group_name": "fraud-detector-registry",
+            "model_package_group_description": "Fraud detection models",
+            "target_account_ids": [DEV, PROD],
+            "model_artifacts_prefix": "models/fraud-detector",
+            "permissions-boundary-name": "mlops-boundary",
+            "tags": {"team": "ml"},
+        },
+    ),
+    # aiops-modules #397/#402: dev and prod mapped to one account, and the registry's own account among them
+    "registry-one-account-twice": (
+        REGISTRY,
+        {"model_package_group_name": "registry-one-account", "target_account_ids": [DEV, DEV, ACCOUNT]},
+    ),
+    "registry-forward-to-one-bus-only": (
+        REGISTRY,
+        {
+            "model_package_group_name": "registry-one-bus",
+            "target_account_ids": [DEV],
+            "target_event_bus_arn": f"arn:aws:events:eu-west-1:{PROD}:event-bus/ml-central",
+            "forward_events_to_target_accounts": False,
+            "retain_on_delete": False,
         },
     ),
     **studio_cases.VALID,
@@ -692,6 +744,65 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         ENDPOINT,
         {**NET, "model-package-group-name": "no-such-group"},
         "model-package-group-name",
+    ),
+    # The registry names parameters as the reference module's README does: snake_case.
+    "registry-group-name-pattern": (
+        REGISTRY,
+        {"model_package_group_name": "fraud_detector"},
+        "model_package_group_name",
+    ),
+    "registry-reference-test-account": (
+        REGISTRY,
+        {"model_package_group_name": "fraud", "target_account_ids": '["dummy123"]'},
+        "target_account_ids[0]",
+    ),
+    "registry-readme-placeholder-bus": (
+        REGISTRY,
+        {
+            "model_package_group_name": "fraud",
+            "target_event_bus_arn": "arn:aws:events:xx-xxxxx-xx:xxxxxxxxxxxx:event-bus/default",
+        },
+        "target_event_bus_arn",
+    ),
+    "registry-own-default-bus": (
+        REGISTRY,
+        {
+            "model_package_group_name": "fraud",
+            "target_event_bus_arn": f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/default",
+        },
+        "target_event_bus_arn",
+    ),
+    "registry-six-buses": (
+        REGISTRY,
+        {"model_package_group_name": "fraud", "target_account_ids": [f"22222222222{digit}" for digit in range(6)]},
+        "target_account_ids",
+    ),
+    "registry-key-without-bucket": (
+        REGISTRY,
+        {"model_package_group_name": "fraud", "model_artifacts_kms_key_arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k"},
+        "model_artifacts_kms_key_arn",
+    ),
+    "registry-boundary-is-an-arn": (
+        REGISTRY,
+        {"model_package_group_name": "fraud", "permissions-boundary-name": f"arn:aws:iam::{ACCOUNT}:policy/b"},
+        "permissions-boundary-name",
+    ),
+    "registry-unknown-parameter": (
+        REGISTRY,
+        {"model_package_group_name": "fraud", "target_accounts": [DEV]},
+        "target_account_ids",
+    ),
+    # A group kept by an earlier deployment (tests/run_bad_cases.py seeds it in the emulated account).
+    "registry-kept-group": (REGISTRY, {"model_package_group_name": "kept-fraud-detector"}, "model_package_group_name"),
+    # An existing bucket whose policy lets no target account in.
+    "registry-existing-bucket-closed": (
+        REGISTRY,
+        {
+            "model_package_group_name": "fraud",
+            "target_account_ids": [DEV],
+            "model_artifacts_bucket_arn": "arn:aws:s3:::closed-model-artifacts",
+        },
+        "model_artifacts_bucket_arn",
     ),
     **studio_cases.BAD,
 }

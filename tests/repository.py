@@ -18,15 +18,26 @@ def module_package(module_dir: Path) -> str:
     return synthesis.parent.name
 
 
+def manifest_name(module_dir: Path, parameter: str) -> str:
+    """A parameter (any spelling) as the module's manifests write it (its settings class's `manifest_name`)."""
+    return str(_settings_class(module_dir).manifest_name(parameter.replace("-", "_")))
+
+
 @cache
-def module_parameters(module_dir: Path) -> dict[str, dict[str, Any]]:
-    """Every parameter a module's settings class declares: manifest name -> default (or None), required."""
+def _settings_class(module_dir: Path) -> Any:
     package = module_package(module_dir)
     contract = importlib.import_module("mlops_platform.contract")
     importlib.import_module(f"{package}.synthesis")  # imports the settings class; the CDK only to build
     [settings] = [cls for cls in contract.ModuleSettings.__subclasses__() if cls.__module__.startswith(package)]
+    return settings
+
+
+@cache
+def module_parameters(module_dir: Path) -> dict[str, dict[str, Any]]:
+    """Every parameter a module's settings class declares: manifest name -> default (or None), required."""
+    settings = _settings_class(module_dir)
     parameters = {
-        contract.parameter_name(name): {
+        settings.manifest_name(name): {
             "default": None if field.is_required() else field.get_default(call_default_factory=True),
             "required": field.is_required(),
         }

@@ -27,6 +27,8 @@ DEFAULTS = """\
   instances' storage volumes, captured data, every log group (endpoint and functions), the refresh
   queues and idempotency table, and the notification topic; its key policy names the execution role
   (so a role given by ARN works too) and lets AWS services use it only for this account's resources.
+  Model package group: the artifacts bucket's key, which the target accounts may use to decrypt only
+  through S3 of the region.
   Studio: one key encrypts the domain's home file system and its spaces' volumes, the studio bucket, the
   lifecycle function's log group, environment and dead-letter queue.
 - **Encryption in transit.** Queues and the topic refuse non-TLS requests (`aws:SecureTransport`);
@@ -40,6 +42,11 @@ DEFAULTS = """\
   scoped to the resources it serves: the exact model artifact and image when known, the endpoint's own
   log group, network interfaces in its own VPC, this endpoint for the invoke and refresh functions, the
   two endpoint configurations the refresh switches between. No AWS managed policy is attached.
+  `permissions-boundary-name` applies a boundary to every role the endpoint module creates.
+- **Across accounts, exactly the target accounts.** The model package group grants each account of
+  `target_account_ids` once (never the registry's own) the group's versions, their artifacts under one
+  prefix, their key through S3, the listed repositories' images, and its approvals on their event buses,
+  through a role EventBridge may take for that rule only; see "Across accounts" below.
   `permissions-boundary-name` applies a boundary to every role the endpoint module creates. Studio's roles
   reach only their own domain's profiles, spaces and apps, open Studio for the caller's own profile only,
   and describe, stop, approve and invoke only resources tagged with their domain (domain resource

@@ -13,37 +13,27 @@ from tests.repository import MODULE_DIRS, ROOT, module_parameters
 
 def table(readme: str, heading: str) -> list[list[str]]:
     """The rows of the first Markdown table under `heading`, cells stripped, header row dropped."""
-    lines = readme.split(f"\n{heading}\n", 1)[1].splitlines()
-    rows = []
-    started = False
-    for line in lines:
-        if line.startswith("|"):
-            started = True
-            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-        elif started:
-            break
-    return rows[2:]
+    return tables(readme, heading)[0]
 
 
-def tables(readme: str, heading: str) -> list[list[str]]:
-    """The rows of every Markdown table of the section `heading` opens (to the next heading of its level),
-    header rows dropped: an Inputs section may split its parameters into Required and Optional tables."""
-    level = heading.split(" ", 1)[0]
-    section = readme.split(f"\n{heading}\n", 1)[1].split(f"\n{level} ", 1)[0]
-    rows: list[list[str]] = []
-    in_table, header = False, 0
+def tables(readme: str, heading: str) -> list[list[list[str]]]:
+    """The rows of each Markdown table under `heading` (a `## ` heading, up to the next one: a section may
+    split a table under `### ` headings, as Required and Optional), cells stripped, header rows dropped."""
+    section = readme.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    found: list[list[list[str]]] = []
+    previous = ""
     for line in section.splitlines():
+        if line.startswith("|") and not previous.startswith("|"):
+            found.append([])
         if line.startswith("|"):
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            if not in_table:
-                header, in_table = 2, True
-            if header:
-                header -= 1
-                continue
-            rows.append(cells)
-        else:
-            in_table = False
-    return rows
+            found[-1].append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        previous = line
+    return [rows[2:] for rows in found]
+
+
+def inputs(readme: str) -> list[list[str]]:
+    """The rows of every table of a README's Inputs (its Required and Optional tables, or its one table)."""
+    return [row for rows in tables(readme, "## Inputs") for row in rows]
 
 
 def documented_default(cell: str) -> Any:
@@ -63,9 +53,8 @@ DESCRIBED = object()
 @pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: str(Path(path).relative_to(ROOT)))
 def test_readme_inputs_table_matches_the_settings(module_dir: Path) -> None:
     declared = module_parameters(module_dir)
-    rows = tables((module_dir / "README.md").read_text(), "## Inputs")
-    # A module documents its parameters as its reference does (kebab-case or snake_case); Seed-Farmer reads either.
-    documented = {row[0].strip("`").replace("_", "-"): row for row in rows}
+    rows = inputs((module_dir / "README.md").read_text())
+    documented = {row[0].strip("`"): row for row in rows}
     assert sorted(documented) == sorted(declared)
     for name, row in documented.items():
         default = documented_default(row[2])

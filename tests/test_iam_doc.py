@@ -18,7 +18,7 @@ from tests.iam_doc import (
     split,
 )
 from tests.repository import MODULE_DIRS, ROOT
-from tests.test_docs import tables
+from tests.test_docs import inputs
 
 
 @pytest.mark.parametrize("folder", [d for d in MODULE_DIRS if (d / "modulestack.yaml").exists()], ids=lambda d: d.name)
@@ -28,9 +28,9 @@ def test_each_modulestack_parameter_is_filled_by_seedfarmer_or_a_documented_modu
 
     assert isinstance(folder, Path)
     template = yaml.load((folder / "modulestack.yaml").read_text(), Loader=_CloudFormationLoader)  # noqa: S506
-    inputs = {row[0].strip("`").replace("_", "-") for row in tables((folder / "README.md").read_text(), "## Inputs")}
+    documented = {row[0].strip("`") for row in inputs((folder / "README.md").read_text())}
     for name in set(template["Parameters"]) - SEEDFARMER_PARAMETERS:
-        assert _kebab(name) in inputs, f"modulestack parameter {name} matches no module parameter"
+        assert _kebab(name, folder) in documented, f"modulestack parameter {name} matches no module parameter"
 
 
 def test_handler_actions_are_the_published_schema_permissions() -> None:

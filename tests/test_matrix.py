@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.matrix import BAD, MODULES, NETWORKING, RAW_LIBRARY_PHRASES, REGION, VALID, module_environment
+from tests.matrix import (
+    BAD,
+    MODULES,
+    NETWORKING,
+    RAW_LIBRARY_PHRASES,
+    REGION,
+    VALID,
+    module_environment,
+)
 from tests.repository import ROOT
 
 # The synthesized matrix (the `matrix` fixture of tests/conftest.py) is shared: keep its tests on one
@@ -80,6 +88,23 @@ def test_the_shared_cfn_lint_runner_still_finds_a_fault_after_clean_templates(ma
     assert cfn_lint(path.read_text(), REGION, tuple(CFN_LINT_IGNORED)) == []
 
 
+def seed_the_registrys_bad_cases(environment: dict[str, str]) -> None:
+    """What the registry's bad cases find in the emulated account: a group an earlier deployment kept, and an
+    existing bucket whose policy lets no target account in."""
+    import boto3
+
+    session = boto3.Session(
+        aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
+        region_name=REGION,
+    )
+    url = environment["AWS_ENDPOINT_URL"]
+    session.client("sagemaker", endpoint_url=url).create_model_package_group(
+        ModelPackageGroupName="kept-fraud-detector"
+    )
+    session.client("s3", endpoint_url=url).create_bucket(Bucket="closed-model-artifacts")
+
+
 @pytest.fixture(scope="session")
 def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
     """Every bad set run as Seed-Farmer runs a module (the module's `app.main()` with the environment
@@ -91,6 +116,7 @@ def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subpro
     runs: dict[str, tuple[subprocess.CompletedProcess[str], Path]] = {}
     with emulated_account("111111111111", REGION) as emulator:
         processes = []
+        seed_the_registrys_bad_cases(emulator.environment(REGION))
         for module in MODULES:
             outroot = root / module.name
             outroot.mkdir()

@@ -1,5 +1,6 @@
 """Every parameter of every module, given a wrong value of each kind its declaration checks, is refused in
-our words: the kebab-case name, what was wrong, an example of what is accepted, no library phrase."""
+our words: the name as the module's manifests write it, what was wrong, an example of what is accepted, no
+library phrase."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ def _settings_classes() -> list[type[BaseModel]]:
     endpoint: Any = importlib.import_module("sagemaker_endpoint.parameters.settings")
     networking: Any = importlib.import_module("networking.settings")
     studio: Any = importlib.import_module("sagemaker_studio.settings")
+    registry: Any = importlib.import_module("sagemaker_model_package_group.settings")
     return [
         networking.NetworkingSettings,
+        registry.RegistrySettings,
         endpoint.EndpointSettings,
         endpoint.VariantParameter,
         endpoint.ContainerParameter,
@@ -46,7 +49,8 @@ def wrong_values(annotation: Any, metadata: list[Any]) -> Iterator[tuple[str, An
     base = _base(annotation)
     for item in metadata:
         if getattr(item, "pattern", None):
-            yield "pattern", "not a valid value!"
+            # A control character too: a free-text pattern (a description) refuses only that.
+            yield "pattern", "not a valid value!\u0007"
         if getattr(item, "ge", None) is not None:
             yield "bound", str(item.ge - 1)
         if getattr(item, "gt", None) is not None:
@@ -104,7 +108,7 @@ def test_a_wrong_value_is_refused_in_our_words_with_an_example(
 
     with pytest.raises(ValidationError) as raised:
         model.model_validate({field: value})
-    name = field.replace("_", "-")
+    name = contract.manifest_name(model, field)
     [line] = [line for line in contract.describe(raised.value, model).splitlines() if f"'{name}" in line]
     assert line.startswith(f"parameter '{name}"), line
     assert any(phrase in line for phrase in ("for example", "such as", "expected arn")), line

@@ -22,7 +22,15 @@ from tests.real_account.simulator import simulate
 pytestmark = pytest.mark.xdist_group("matrix")
 
 CASES = sorted(
-    [*VALID, "modulestack-group", "modulestack-fixed-package", "modulestack-networking", "modulestack-studio"]
+    [
+        *VALID,
+        "modulestack-group",
+        "modulestack-fixed-package",
+        "modulestack-networking",
+        "modulestack-registry",
+        "modulestack-registry-existing",
+        "modulestack-studio",
+    ]
 )
 
 

@@ -18,7 +18,15 @@ from tests.real_account.sar import actions_matching, document_findings, resource
 pytestmark = pytest.mark.xdist_group("matrix")
 
 CASES = sorted(
-    [*VALID, "modulestack-group", "modulestack-fixed-package", "modulestack-networking", "modulestack-studio"]
+    [
+        *VALID,
+        "modulestack-group",
+        "modulestack-fixed-package",
+        "modulestack-networking",
+        "modulestack-registry",
+        "modulestack-registry-existing",
+        "modulestack-studio",
+    ]
 )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.matrix import NEIGHBOUR_BEFORE, NEIGHBOURS, VALID
+from tests.matrix import NEIGHBOUR_BEFORE, NEIGHBOURS, REGISTRY, VALID
 from tests.real_account.cfn import Template
 from tests.real_account.lifecycle import create_only, replacement_conflicts, retained_on_failed_create
 from tests.studio_cases import STUDIO
@@ -50,6 +50,26 @@ def test_each_neighbour_changes_a_create_only_property_of_something(neighbours: 
             )
         ]
         assert replaced or set(template.resources) != set(base.resources), change
+
+
+@NEIGHBOURS_GROUP
+def test_a_registry_update_replaces_no_custom_named_resource_under_its_name(updates: dict[Any, Any]) -> None:
+    """Targets, forwarding, the prefix and the tags change in place: the group keeps its name and its versions."""
+    from tests.updates import REGISTRY_UPDATES
+
+    templates = {
+        name: Template(case=f"neighbour~{name}", module=REGISTRY.name, raw=raw)
+        for name, raw in updates[REGISTRY].items()
+    }
+    for name, (before, _) in REGISTRY_UPDATES.items():
+        if before is not None:
+            assert replacement_conflicts(templates[before], templates[name]) == [], name
+            assert replacement_conflicts(templates[name], templates[before]) == [], name
+    group = templates["base"].raw["Resources"]["ModelPackageGroup"]
+    assert (
+        templates["target-added"].raw["Resources"]["ModelPackageGroup"]["Properties"]["ModelPackageGroupName"]
+        == (group["Properties"]["ModelPackageGroupName"])
+    )
 
 
 def test_the_rules_catch_a_replaced_resource_that_keeps_its_name() -> None:

@@ -20,12 +20,15 @@ from tests.matrix import (
     AUTOSCALING,
     BUCKET,
     COMPONENT,
+    DEV,
     ENDPOINT,
     GROUP,
     NEIGHBOUR_BEFORE,
     NEIGHBOURS,
     NETWORKING,
     PACKAGE,
+    PROD,
+    REGISTRY,
     SERVERLESS,
     SHADOW,
     TOPIC,
@@ -134,6 +137,23 @@ ENDPOINT_UPDATES |= {
     "component-memory": ("components", _with(SETS["components"], inference_component_memory_mb=4096)),
     "component-copies": ("components", _with(SETS["components"], inference_component_copy_count=2)),
 }
+# The registry's parameters are written as its manifests write them (snake_case); a new description is left
+# out: the module refuses it before deploy, reading the deployed group (kept.py), which a first synthesis
+# here has not deployed.
+REGISTRY_BASE = {"model_package_group_name": "neighbour-registry", "target_account_ids": [DEV]}
+REGISTRY_UPDATES: dict[str, Case] = {
+    "base": (None, REGISTRY_BASE),
+    "target-added": ("base", {**REGISTRY_BASE, "target_account_ids": [DEV, PROD]}),
+    "targets-removed": ("base", {"model_package_group_name": "neighbour-registry"}),
+    "event-bus": (
+        "base",
+        {**REGISTRY_BASE, "target_event_bus_arn": f"arn:aws:events:us-east-1:{PROD}:event-bus/ml-central"},
+    ),
+    "forwarding-off": ("base", {**REGISTRY_BASE, "forward_events_to_target_accounts": False}),
+    "artifacts-prefix": ("base", {**REGISTRY_BASE, "model_artifacts_prefix": "models/"}),
+    "retain-off": ("base", {**REGISTRY_BASE, "retain_on_delete": False}),
+    "tags": ("base", {**REGISTRY_BASE, "tags": {"team": "ml"}}),
+}
 # The Studio module's parameters are snake_case, as the reference writes them.
 STUDIO_BASE = {
     **studio_cases.STUDIO_NET,
@@ -156,7 +176,12 @@ STUDIO_UPDATES: dict[str, Case] = {
     "isolation-off": ("base", {**STUDIO_BASE, "enable_domain_resource_isolation": False}),
     "mlflow": ("base", {**STUDIO_BASE, "mlflow_enabled": True, "mlflow_artifact_store_bucket_name": "mlops-artifacts"}),
 }
-UPDATES = {NETWORKING: NETWORKING_UPDATES, ENDPOINT: ENDPOINT_UPDATES, studio_cases.STUDIO: STUDIO_UPDATES}
+UPDATES = {
+    NETWORKING: NETWORKING_UPDATES,
+    ENDPOINT: ENDPOINT_UPDATES,
+    REGISTRY: REGISTRY_UPDATES,
+    studio_cases.STUDIO: STUDIO_UPDATES,
+}
 
 
 def start(folder: Path) -> list[tuple[Path, Popen[str]]]:

@@ -20,6 +20,7 @@ DOCUMENT = ROOT / "docs" / "updates.md"
 MODULES = {
     "networking": "modules/networking",
     "sagemaker-endpoint": "modules/sagemaker/sagemaker-endpoint",
+    "sagemaker-model-package-group": "modules/sagemaker/sagemaker-model-package-group",
     "sagemaker-studio": "modules/sagemaker/sagemaker-studio",
 }
 COLUMNS = (

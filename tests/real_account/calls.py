@@ -161,3 +161,20 @@ def studio_deployed_read_actions() -> frozenset[str]:
         for variable, service in (("cloudformation", "cloudformation"), ("sagemaker", "sagemaker"))
         for method in _method_calls(tree, variable)
     )
+
+
+REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "sagemaker_model_package_group"
+
+
+@cache
+def registry_read_actions() -> frozenset[str]:
+    """The calls the model package group module makes before each deploy with the deployment role: a kept
+    group and the deployed description (kept.py), the policies of existing resources (existing.py)."""
+    receivers = {"sagemaker": "sagemaker", "cloudformation": "cloudformation", "s3": "s3", "kms": "kms", "ecr": "ecr"}
+    trees = [ast.parse((REGISTRY / name).read_text()) for name in ("kept.py", "existing.py")]
+    return frozenset(
+        iam_action(service, method)
+        for tree in trees
+        for variable, service in receivers.items()
+        for method in _method_calls(tree, variable)
+    )

@@ -19,6 +19,11 @@ from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
 NETWORKING_MODULESTACK = ROOT / "modules" / "networking" / "modulestack.yaml"
+REGISTRY_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "modulestack.yaml"
+# The registry's existing resources of its modulestack case (the parameters Seed-Farmer passes it).
+EXISTING_ARTIFACTS_BUCKET = "arn:aws:s3:::ml-model-artifacts"
+EXISTING_ARTIFACTS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+EXISTING_REPOSITORY = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/fraud-detector"
 STUDIO_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-studio" / "modulestack.yaml"
 PARTITION = "aws"
 
@@ -291,7 +296,7 @@ def _modulestack(path: Path) -> dict[str, Any]:
 def modulestack_templates() -> list[Template]:
     """The deployment roles' extra permissions, as Seed-Farmer deploys them: the endpoint's following a
     group (with capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed
-    package, and networking's."""
+    package, networking's, and the model package group's with and without existing resources."""
     raw = _modulestack(MODULESTACK)
     templates = []
     defaults = {
@@ -325,4 +330,28 @@ def modulestack_templates() -> list[Template]:
     templates.append(
         Template(case="modulestack-studio", module="sagemaker-studio", raw={**raw, "Parameters": parameters})
     )
+    raw = _modulestack(REGISTRY_MODULESTACK)
+    given = {
+        "ModelArtifactsBucketArn": EXISTING_ARTIFACTS_BUCKET,
+        "ModelArtifactsKmsKeyArn": EXISTING_ARTIFACTS_KEY,
+        "EcrRepositoryArns": json.dumps([EXISTING_REPOSITORY]),  # as the manifest's JSON text
+    }
+    for case, existing in (("modulestack-registry", {}), ("modulestack-registry-existing", given)):
+        values = {**defaults, "ModuleName": "registry-group", "RoleName": "mlops-demo-registry-deployment-role"}
+        values |= {name: existing.get(name, "") for name in given}
+        parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+        conditions = {"GivesBucket": "ModelArtifactsBucketArn", "GivesKey": "ModelArtifactsKmsKeyArn"}
+        conditions |= {"GivesRepositories": "EcrRepositoryArns"}
+        resources = {
+            logical: resource
+            for logical, resource in raw["Resources"].items()
+            if "Condition" not in resource or values[conditions[resource["Condition"]]]
+        }
+        templates.append(
+            Template(
+                case=case,
+                module="sagemaker-model-package-group",
+                raw={**raw, "Parameters": parameters, "Resources": resources},
+            )
+        )
     return templates

@@ -105,8 +105,16 @@ def cdk_execution_role(template: Template) -> str:
 
 def aws_managed_documents(template: Template) -> list[Document]:
     """Policies the template does not hold but its calls are evaluated against: the service-linked role's
-    AWS managed policy and the CDK execution policies of the template's module (docs/cdk-execution-policy)."""
+    AWS managed policy, the CDK execution policies of the template's module (docs/cdk-execution-policy), and
+    the key policy AWS gives a key by default (its account's root may use it, so IAM policies decide) for an
+    existing key the model package group's deployment role reads (its modulestack's ModelArtifactsKmsKeyArn)."""
     found = [Document(template, SCALING_ROLE, "identity", SCALING_ROLE_STATEMENTS, (SCALING_ROLE,))]
+    existing_key = template.raw.get("Parameters", {}).get("ModelArtifactsKmsKeyArn", {}).get("Default")
+    if existing_key:
+        root = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{template.account}:root"}, "Action": "kms:*"}
+        found.append(
+            Document(template, "DefaultKeyPolicy", "key", ({**root, "Resource": "*"},), targets=(existing_key,))
+        )
     for path in sorted(CDK_EXECUTION_POLICIES.glob(f"{template.module}*.json")):
         statements = tuple(json.loads(path.read_text())["Statement"])
         found.append(Document(template, path.name, "identity", statements, (cdk_execution_role(template),)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tests.matrix import VALID
+from tests.real_account import registry_contracts
 from tests.real_account.calls import (
     deployed_read_actions,
     function_actions,
@@ -361,6 +362,9 @@ def deployment_role(template: Template) -> Iterator[Contract]:
     """The Seed-Farmer deployment role's synth-time reads (model_package.py, deployed.py, retained.py),
     with the modulestack's policies."""
     if not template.case.startswith("modulestack"):
+        return
+    if template.module == registry_contracts.MODULE:  # it creates no log group: no kept-log-group reads
+        yield from registry_contracts.deployment_role(template)
         return
     role = f"arn:aws:iam::{template.account}:role/{template.parameter('RoleName')}"
     sagemaker = f"arn:aws:sagemaker:{template.region}:{template.account}"

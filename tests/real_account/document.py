@@ -30,6 +30,11 @@ ROLE_NAMES = {
     "StudioLifecyclePolicy": "Studio lifecycle function",
     "MlflowTrackingServerPolicy": "MLflow tracking server",
     "DeployedDomainRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "SageMakerModelPackageStateChangeTarget": "model package group's event forwarding role",
+    "KeptGroupRead": "Seed-Farmer deployment role (model package group's modulestack.yaml)",
+    "ExistingBucketPolicyRead": "Seed-Farmer deployment role (model package group's modulestack.yaml, an existing bucket)",
+    "ExistingKeyPolicyRead": "Seed-Farmer deployment role (model package group's modulestack.yaml, an existing key)",
+    "ExistingRepositoryPolicyRead": "Seed-Farmer deployment role (model package group's modulestack.yaml, existing repositories)",
 }
 
 
@@ -130,6 +135,41 @@ def cdk_handler_rows(templates: list[Template]) -> list[str]:
     return sorted(facts)
 
 
+# What holds each side of a cross-account call, by the resource the call is made on.
+SIDES = {
+    "sagemaker": "the group's resource policy",
+    "s3": "the artifacts bucket's policy",
+    "kms": "the artifacts key's policy",
+    "ecr": "the repository's policy (printed and checked)",
+    "events": "the target account's event bus policy",
+    "iam": "the forwarding role's trust policy",
+}
+
+
+def cross_account_rows(template: Template) -> list[str]:
+    """Each call a workload account makes into the registry, the policies on both sides, its neighbours."""
+    from tests.real_account.registry_contracts import cross_account
+
+    lines = [
+        "| who (account) | call | on | allowed by | denied just outside |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for account in ("222222222222",):
+        for contract in cross_account(template, account):
+            call = contract.call
+            caller = "the registry" if call.caller.account in (None, template.account) else "the workload"
+            service = call.target.arn.split(":")[2]
+            sides = [SIDES[service]] if call.target.policy is not None else []
+            sides += [f"{caller}'s identity policy"] if call.caller.identity_policies else []
+            allowed_by = " and ".join(sides)
+            outside = ", ".join(name for name, _ in contract.outside)
+            lines.append(
+                f"| {contract.who} ({caller}) | `{call.action}`: {contract.what} | "
+                f"`{_normal(call.target.arn, template)}` | {allowed_by} | {outside} |"
+            )
+    return lines
+
+
 def sections(results: dict[str, Any]) -> str:
     templates = [*matrix_templates(results), *modulestack_templates()]
     return "\n".join(
@@ -145,6 +185,18 @@ def sections(results: dict[str, Any]) -> str:
             "synthesizes are checked the same way.",
             "",
             *contract_rows(templates),
+            "",
+            "## Across accounts",
+            "",
+            "A workload account (dev, prod) serves the registry's models: each call it makes into the registry account",
+            "is allowed only when both sides allow it, the resource's policy in the registry (the module writes it, or",
+            "checks it on an existing resource) and the caller's identity policy in the workload account (the least",
+            "the endpoint module holds: tests/real_account/workload.py). `make test` evaluates each call with both",
+            "sides' policies over every registry template of the matrix and of manifests/multi-account/, and each",
+            "neighbour just outside it must be denied (tests/real_account/registry_contracts.py). For the matrix's",
+            "`registry-dev-prod`, as dev (`222222222222`) calls:",
+            "",
+            *cross_account_rows(next(template for template in templates if template.case == "registry-dev-prod")),
             "",
             "## What each role may do",
             "",

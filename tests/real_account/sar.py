@@ -16,6 +16,13 @@ from policy_sentry.shared.iam_data import get_service_prefix_data
 
 from tests.real_account.policies import Document, as_list
 
+# Actions AWS authorizes against a resource type the Actions table does not list for them, as AWS's own
+# documentation writes the grant: SageMaker's "Deploy a Model Version from a Different Account" grants
+# sagemaker:CreateModel on `model-package/<group>/*` in a model package group's resource policy (a model in
+# another account created from a version is authorized against that version too), while the Service
+# Authorization Reference lists only the `model` resource type for CreateModel.
+DOCUMENTED_RESOURCES = {"sagemaker:CreateModel": ("arn:aws:sagemaker:*:*:model-package/*",)}
+
 # Condition operators that hold when the key is absent from the request: these cannot deny by absence.
 ABSENCE_SAFE = ("IfExists", "Null")
 NEGATED = ("StringNotEquals", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NumericNotEquals")
@@ -152,6 +159,10 @@ def statement_findings(document: Document, statement: dict[str, Any]) -> list[st
             kinds: list[str] = []
             granted = False
             for resource in resources:
+                if any(fnmatch.fnmatchcase(resource, known) for known in DOCUMENTED_RESOURCES.get(action, ())):
+                    granted = True
+                    used.add(resource)
+                    continue
                 matched = resource_types(action, resource)
                 if matched is None:
                     granted |= resource == "*"

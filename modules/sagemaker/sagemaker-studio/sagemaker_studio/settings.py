@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode
@@ -128,13 +128,10 @@ class StudioSettings(ModuleSettings):
     lookup_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE])
 
     @classmethod
-    def from_env(cls) -> Self:
-        """As every module reads its parameters, but each error names the parameter in the reference's
-        snake_case, as its README and manifests write it (Seed-Farmer reads either spelling)."""
-        try:
-            return super().from_env()
-        except ParameterError as error:
-            raise ParameterError(snake_case_names(str(error))) from None
+    def manifest_name(cls, field: str) -> str:
+        """The parameter's name as the reference module's README and manifests write it: snake_case, every one
+        (Seed-Farmer gives `data_science_users` and `data-science-users` the same variable)."""
+        return field.lower().replace("-", "_")
 
     @field_validator(
         "subnet_ids", "data_science_users", "lead_data_science_users", "vpc_only_trusted_accounts", mode="before"
@@ -302,14 +299,3 @@ class StudioSettings(ModuleSettings):
     @property
     def all_tags(self) -> dict[str, str]:
         return {**self.tags, **self.custom_tags}
-
-
-def snake_case_names(message: str) -> str:
-    """`parameter 'data-science-users'` -> `parameter 'data_science_users'`: the names contract.py quotes
-    (after `parameter`, `did you mean` and `known parameters:`), never the values it quotes."""
-    lines = []
-    for line in message.splitlines():
-        line = re.sub(r"((?:parameter|did you mean) ')([a-z0-9-]+)", lambda m: m[1] + m[2].replace("-", "_"), line)
-        head, separator, known = line.partition("known parameters: ")
-        lines.append(head + separator + known.replace("-", "_"))
-    return "\n".join(lines)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mlops_platform.contract import ParameterError
-from sagemaker_studio.settings import StudioSettings, snake_case_names
+from sagemaker_studio.settings import StudioSettings
 
 MODULE_DIR = Path(__file__).resolve().parents[1]
 REQUIRED = {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ["subnet-0123456789abcdef0"]}
@@ -147,16 +147,6 @@ def test_each_bad_parameter_is_one_error_naming_it_in_snake_case(
     [line] = str(raised.value).splitlines()
     assert f"'{parameter}'" in line
     assert says in line
-
-
-def test_snake_case_names_leaves_values_alone() -> None:
-    line = "parameter 'studio-domain-name': 'my-bad_name' is not a name; did you mean 'data-science-users'?"
-    assert snake_case_names(line) == (
-        "parameter 'studio_domain_name': 'my-bad_name' is not a name; did you mean 'data_science_users'?"
-    )
-    assert snake_case_names("unknown parameter 'x-y'; known parameters: auth-mode, vpc-id") == (
-        "unknown parameter 'x_y'; known parameters: auth_mode, vpc_id"
-    )
 
 
 def test_python_app_py_fails_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
