@@ -74,11 +74,17 @@ def _table_end(lines: list[str]) -> int:
     return len(lines)
 
 
+def outputs_document(module_dir: Path) -> Path:
+    """Where a module documents its metadata: docs/outputs.md when its README moved the table there."""
+    moved = module_dir / "docs" / "outputs.md"
+    return moved if moved.is_file() else module_dir / "README.md"
+
+
 def published_what_readmes_promise(metadata: dict[str, dict[str, Any]], modules: list[Module], root: Path) -> None:
     """Every module's metadata holds exactly the keys its README documents (plus Seed-Farmer's own)."""
     problems = []
     for module in modules:
-        promised = readme_outputs(root / module.path / "README.md")
+        promised = readme_outputs(outputs_document(root / module.path))
         published = set(metadata[module.bundle]) - SEEDFARMER_KEYS
         if published != promised:
             problems.append(

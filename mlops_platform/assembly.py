@@ -39,12 +39,15 @@ def complete(
     metadata: Mapping[str, Any],
     tags: Mapping[str, str | None] | None = None,
     permissions_boundary_name: str | None = None,
+    log_retention_days: int | None = None,
 ) -> None:
     """Add to `stack` the `metadata` output, the tags (Seed-Farmer's names, then `tags`; a None value is left
-    out) and the permissions boundary of every role it creates; run the rule packs and the Control Tower rules
-    on every synthesis of `app`."""
+    out), the permissions boundary of every role it creates and `log_retention_days` on every log group it
+    creates (the module's `log-retention-days`, which every log group of the stack keeps alike, whichever
+    construct made it); run the rule packs and the Control Tower rules on every synthesis of `app`."""
     import aws_cdk as cdk
     from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_logs as logs
     from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 
     cdk.CfnOutput(stack, "metadata", value=stack.to_json_string(dict(metadata)))
@@ -56,6 +59,10 @@ def complete(
         iam.PermissionsBoundary.of(stack).apply(
             iam.ManagedPolicy.from_managed_policy_arn(stack, "PermissionsBoundary", boundary)
         )
+    if log_retention_days is not None:
+        for node in stack.node.find_all():
+            if isinstance(node, logs.CfnLogGroup):
+                node.retention_in_days = log_retention_days
     # Every synthesis, in tests, the rehearsal and a real deploy, passes these rule packs or stops.
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app))
     # AWS Control Tower's proactive controls, wherever templates are validated (control_tower.py).
@@ -71,11 +78,13 @@ def seedfarmer_tags(deployment: DeploymentContext) -> dict[str, str]:
     }
 
 
-def synthesize(app: cdk.App, deployment: DeploymentContext) -> dict[str, Any]:
+def synthesize(app: cdk.App, deployment: DeploymentContext, *, reads: bool = True) -> dict[str, Any]:
     """Write the cloud assembly and return the stack's template; a log group an earlier deployment kept in
-    the way of this one is refused first (retained.py)."""
+    the way of this one is refused first (retained.py), unless `reads` is false (no credentials: the module
+    says so in its note)."""
     from mlops_platform import retained
 
     template: dict[str, Any] = app.synth().get_stack_by_name(deployment.stack_name).template
-    retained.refuse_in_region(template, deployment.region, deployment.stack_name)
+    if reads:
+        retained.refuse_in_region(template, deployment.region, deployment.stack_name)
     return template

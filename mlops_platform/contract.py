@@ -1,4 +1,5 @@
-"""What every module shares with Seed-Farmer: how parameters arrive and how errors leave.
+"""What every module shares with Seed-Farmer: how parameters arrive and how errors leave, and the checks of
+the parameters every module takes alike (key administrators, log retention).
 
 Seed-Farmer hands a module its manifest parameters as ``SEEDFARMER_PARAMETER_<UPPER_SNAKE_NAME>``
 environment variables (non-strings JSON-encoded) and names the deployment in a few more; a bad input
@@ -11,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Self, get_args
@@ -213,6 +215,36 @@ def decode_list(value: Any) -> Any:
             return decode_json(text, "a JSON list of strings")
         return [part.strip() for part in text.split(",") if part.strip()]
     return value
+
+
+# CloudWatch Logs' retention periods (AWS::Logs::LogGroup RetentionInDays) of a year or more: AWS Control
+# Tower's proactive control CT.CLOUDWATCH.PR.2 refuses a shorter one, and audit logs (NIST 800-53 AU-11)
+# are kept at least that long. `log-retention-days` of every module takes one of these.
+LOG_RETENTION_DAYS = (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+IAM_PRINCIPAL_ARN = r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]{1,512}"
+
+
+def check_log_retention(days: int) -> int:
+    """`log-retention-days`: one of CloudWatch Logs' retention periods, of a year or more."""
+    if days not in LOG_RETENTION_DAYS:
+        raise ValueError(
+            f"{days} is not one of CloudWatch Logs' retention periods of a year or more: "
+            f"{', '.join(map(str, LOG_RETENTION_DAYS))} (AWS Control Tower's CT.CLOUDWATCH.PR.2 refuses shorter)"
+        )
+    return days
+
+
+def check_key_administrators(arns: tuple[str, ...]) -> tuple[str, ...]:
+    """`key-administrator-arns`: IAM roles or users by ARN, each once, no wildcard."""
+    for arn in arns:
+        if not re.fullmatch(IAM_PRINCIPAL_ARN, arn):
+            raise ValueError(
+                f"'{arn}' is not the ARN of an IAM role or user (no wildcards), such as "
+                "arn:aws:iam::123456789012:role/KeyAdministrators"
+            )
+    if len(set(arns)) != len(arns):
+        raise ValueError("lists an administrator more than once")
+    return arns
 
 
 class ModuleSettings(BaseSettings):

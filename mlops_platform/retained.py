@@ -73,17 +73,18 @@ def existing_log_groups(logs: Any, names: Iterable[str]) -> set[str]:
 
 
 def refuse_retained_log_groups(cloudformation: Any, logs: Any, template: Mapping[str, Any], stack_name: str) -> None:
-    """Raise RetainedLogGroupError when a log group `template` creates already exists outside the stack.
-
-    Without AWS to ask (no credentials, no network) nothing can deploy either, so nothing is refused.
-    """
+    """Raise RetainedLogGroupError when a log group `template` creates already exists outside the stack, or
+    when AWS cannot be reached to look (the caller skips the look when there are no credentials at all)."""
     names = kept_log_groups(template)
     if not names:
         return
     try:
         in_the_way = sorted(existing_log_groups(logs, names) - held_log_groups(cloudformation, stack_name))
-    except BotoCoreError:
-        return
+    except BotoCoreError as error:
+        raise RetainedLogGroupError(
+            f"cannot reach AWS to look for log groups an earlier deployment kept ({', '.join(names)}): {error}; "
+            "check the network route to AWS (or AWS_ENDPOINT_URL), then run again"
+        ) from None
     if not in_the_way:
         return
     region = logs.meta.region_name
@@ -96,10 +97,11 @@ def refuse_retained_log_groups(cloudformation: Any, logs: Any, template: Mapping
 
 
 def refuse_in_region(template: Mapping[str, Any], region: str, stack_name: str) -> None:
-    """`refuse_retained_log_groups` with the region's CloudFormation and CloudWatch Logs clients."""
-    import boto3
+    """`refuse_retained_log_groups` with the region's CloudFormation and CloudWatch Logs clients, which give
+    up after one short retry (an unreachable AWS is one error within seconds, not half a minute of retries)."""
+    from mlops_platform import aws_reads
 
-    cloudformation, logs = boto3.client("cloudformation", region_name=region), boto3.client("logs", region_name=region)
+    cloudformation, logs = aws_reads.client("cloudformation", region), aws_reads.client("logs", region)
     refuse_retained_log_groups(cloudformation, logs, template, stack_name)
 
 

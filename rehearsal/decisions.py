@@ -142,6 +142,9 @@ def _components(template: Template) -> list[str]:
             f"inference component {name} on variant {component.get('VariantName', '?')}: {copies} copy(ies) at "
             f"deployment, each reserving {', '.join(needs)}"
         )
+        defaulted = (template["Resources"][logical_id].get("Metadata") or {}).get("mlops:compute")
+        if defaulted:
+            lines.append(f"  compute {defaulted}")
         update = component.get("DeploymentConfig")
         lines.append(
             "  update strategy: "

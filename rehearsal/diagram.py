@@ -3,7 +3,9 @@
 `diagram(modules, templates)` is pure: it takes the manifests' wiring (`wiring(deployment)`) and each
 module's synthesized templates and returns the same text for the same inputs. The rehearsal writes it
 to `diagram.mmd` in its output folder; `python -m rehearsal.diagram` rehearses manifests/deployment.yaml
-and puts its diagram into the README between the marker comments, where a test checks it.
+and puts its diagram into the README between the marker comments, and each module's picture
+(`module_picture`: its main resource types and which names which) into the module's README, where
+tests check them.
 """
 
 from __future__ import annotations
@@ -102,6 +104,57 @@ def diagram(modules: list[Module], templates: dict[tuple[str, str], list[dict[st
     return "\n".join(lines) + "\n"
 
 
+def module_picture(template: dict[str, Any]) -> str:
+    """One module's template as a Mermaid flowchart: a node per main resource type (with its count), and an
+    arrow from a type to each type whose resources name one of its resources (Ref or Fn::GetAtt)."""
+    resources = template.get("Resources", {})
+    shown = {
+        logical: resource["Type"]
+        for logical, resource in resources.items()
+        if resource["Type"] not in CONNECTING and not resource["Type"].startswith("Custom::")
+    }
+    edges = set()
+    for logical, kind in shown.items():
+        for named in _references(resources[logical].get("Properties", {})):
+            if named in shown and shown[named] != kind:
+                edges.add((shown[named], kind))
+    lines = ["flowchart LR"]
+    for resource_type, count in main_resources([template]):
+        label = resource_type if count == 1 else f"{resource_type} ({count})"
+        lines.append(f'  {_id(resource_type)}["{label}"]')
+    for source, target in sorted(edges):
+        lines.append(f"  {_id(source.removeprefix('AWS::'))} --> {_id(target.removeprefix('AWS::'))}")
+    return "\n".join(lines) + "\n"
+
+
+def _references(value: Any) -> set[str]:
+    """The logical ids `value` names with Ref or Fn::GetAtt, at any depth."""
+    if isinstance(value, list):
+        return {name for item in value for name in _references(item)}
+    if not isinstance(value, dict):
+        return set()
+    found = {str(value["Ref"])} if isinstance(value.get("Ref"), str) else set()
+    attribute = value.get("Fn::GetAtt")
+    if isinstance(attribute, list) and attribute:
+        found.add(str(attribute[0]))
+    return found | {name for item in value.values() for name in _references(item)}
+
+
+# Modules the default manifest does not deploy, pictured from the example manifest that does.
+EXAMPLES = {"modules/sagemaker/sagemaker-studio/": "manifests/examples/studio.yaml"}
+
+
+def module_block(module: str, text: str, manifest: str = "manifests/deployment.yaml") -> str:
+    """A module's picture as its README embeds it, between marker comments naming the module and its manifest."""
+    begin = f"<!-- module diagram: `make docs` draws it from {module} of {manifest}; tests check it -->"
+    return f"{begin}\n\n```mermaid\n{text}```\n\n<!-- end of module diagram -->"
+
+
+def embedded_module_block(markdown: str) -> str | None:
+    match = re.search(r"<!-- module diagram: .*?<!-- end of module diagram -->", markdown, re.DOTALL)
+    return match.group(0) if match else None
+
+
 def of_rehearsal(deployment: Any, groups: list[list[Any]]) -> str:
     """The diagram of a rehearsed deployment: its manifests' wiring and the templates it deployed."""
     templates = {
@@ -131,12 +184,33 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as output:
         result = rehearse(root / "manifests" / "deployment.yaml", root / "rehearsal" / "account.yaml", Path(output))
         text = (Path(result.output) / "diagram.mmd").read_text()
-    current = readme.read_text()
-    block = embedded(current)
-    if block is None:
-        sys.exit(f"{readme}: no diagram markers ({BEGIN} ... {END})")
-    readme.write_text(current.replace(block, in_markdown(text)))
+        pictures = {
+            root / str(module.path) / "README.md": module_block(
+                f"{module.group}/{module.module}", module_picture(module.stacks[0].template)
+            )
+            for group in result.groups
+            for module in group
+        }
+    for path, manifest in EXAMPLES.items():
+        with tempfile.TemporaryDirectory() as output:
+            example = rehearse(root / manifest, root / "rehearsal" / "account.yaml", Path(output))
+        found = [module for group in example.groups for module in group]
+        [module] = [module for module in found if (root / str(module.path)).resolve() == (root / path).resolve()]
+        picture = module_picture(module.stacks[0].template)
+        pictures[root / path / "README.md"] = module_block(f"{module.group}/{module.module}", picture, manifest)
+    _replace(readme, embedded, in_markdown(text))
     print(f"wrote the deployment diagram into {readme.relative_to(root)}")
+    for module_readme, block in sorted(pictures.items()):
+        _replace(module_readme, embedded_module_block, block)
+        print(f"wrote the module diagram into {module_readme.relative_to(root)}")
+
+
+def _replace(readme: Path, find: Any, block: str) -> None:
+    current = readme.read_text()
+    found = find(current)
+    if found is None:
+        sys.exit(f"{readme}: no diagram markers")
+    readme.write_text(current.replace(found, block))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from unittest import mock
 
 import boto3
 
-from rehearsal import moto_fixes
+from rehearsal import moto_fixes, quotas
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "rehearsal", "AWS_SECRET_ACCESS_KEY": "rehearsal"}
 # Variables that could make an AWS SDK reach a real account (profiles, SSO, credential processes).
@@ -112,6 +112,8 @@ def emulated_account(account: str, region: str) -> Iterator[Emulator]:
     from moto.server import ThreadedMotoServer
 
     moto_fixes.apply()
+    quotas.install()  # SageMaker's instance quotas, from the seed file (rehearsal/quotas.py)
+    quotas.reset()
     # Lambda functions (custom resource handlers) are not run: there is no container runtime here.
     default_user_config["lambda"]["use_docker"] = False
     log = ResourceLog()

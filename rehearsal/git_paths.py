@@ -51,5 +51,10 @@ def _clone(where: str, module: Any) -> None:
     try:
         _process_git_module_path(module=module)
     except InvalidConfigurationError as error:
-        detail = " ".join(str(error).split())
-        raise ManifestError(f"{where}: path {module.path} could not be cloned: {detail[:300]}") from None
+        # git's own words, whole (they name the ref it could not find); Seed-Farmer's generic advice after
+        # them ("1. Make sure your path ...") is replaced by what fits a ?ref=.
+        detail = " ".join(str(error).split()).split(" 1. Make sure your path")[0]
+        raise ManifestError(
+            f"{where}: path {module.path} could not be cloned: {detail}; ?ref= must name a tag, branch or commit "
+            "the repository has (git ls-remote <repository> lists its tags and branches)"
+        ) from None

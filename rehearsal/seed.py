@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from rehearsal import quotas
 from rehearsal.emulator import Emulator
 
 
@@ -59,6 +60,13 @@ class ManagedPolicy(_Strict):
     }
 
 
+class ServiceQuota(_Strict):
+    """One of SageMaker's quotas, by the name Service Quotas gives it: `ml.g5.xlarge for endpoint usage`."""
+
+    name: str
+    value: float
+
+
 class Step(_Strict):
     """A change to the account between two rehearsals, as a pipeline would make it (`--step NAME`)."""
 
@@ -74,6 +82,7 @@ class Seed(_Strict):
     ssm_parameters: list[NamedValue] = []
     secrets: list[NamedValue] = []
     managed_policies: list[ManagedPolicy] = []
+    service_quotas: list[ServiceQuota] = []  # SageMaker's, as the endpoint module reads them before deploying
     steps: list[Step] = []
 
     def after(self, step_name: str) -> Seed:
@@ -207,6 +216,10 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
         secrets.create_secret(Name=secret.name, SecretString=secret.value)
         seeded.lines.append(f"secret {secret.name}")
     _seed_managed_policies(emulator, seed.managed_policies, seeded)
+    if seed.service_quotas:
+        quotas.seed(emulator.account, region, {quota.name: quota.value for quota in seed.service_quotas})
+        for quota in seed.service_quotas:
+            seeded.lines.append(f"SageMaker quota '{quota.name}': {quota.value:g}")
     return seeded
 
 

@@ -55,6 +55,14 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     "networking-no-nat": (NETWORKING, {"nat-gateways": 0}),
     "networking-isolated-vpc": (NETWORKING, {"internet-accessible": False, "nat-gateways": 0}),
     "networking-no-flow-logs": (NETWORKING, {"flow-logs": False}),
+    "networking-governed": (
+        NETWORKING,
+        {
+            "permissions-boundary-name": "mlops-boundary",
+            "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"],
+            "log-retention-days": 731,
+        },
+    ),
     "networking-custom": (
         NETWORKING,
         {"vpc-cidr": "10.20.0.0/20", "max-azs": 1, "vpc-endpoints": ["sts", "sqs"], "tags": {"team": "ml"}},
@@ -163,6 +171,16 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "invoke-function": True,
         },
     ),
+    "endpoint-governed": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "invoke-function": True,
+            "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"],
+            "log-retention-days": 1096,
+        },
+    ),
     "endpoint-boundary-created-roles": (
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, "permissions-boundary-name": "mlops-boundary"},
@@ -224,6 +242,19 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "scaling-max-instance-count": 3,
             **COPY_SCALING,
             "autoscaling-min-capacity": 2,
+        },
+    ),
+    # the reference's managed-instance-scaling with only its min and max counts: each copy's compute is
+    # defaulted from the size of the instance type (EC2 DescribeInstanceTypes, in the emulated account)
+    "endpoint-managed-scaling-min-max-only": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "instance-type": "ml.g5.xlarge",
+            "managed-instance-scaling": True,
+            "scaling-min-instance-count": 1,
+            "scaling-max-instance-count": 2,
         },
     ),
     # asynchronous inference
@@ -473,6 +504,17 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
     "networking-flow-logs-not-bool": (NETWORKING, {"flow-logs": "sometimes"}, "flow-logs"),
     "networking-tags-not-map": (NETWORKING, {"tags": "team=ml"}, "tags"),
     "networking-unknown-parameter": (NETWORKING, {"nat-gateway": 1}, "nat-gateways"),
+    "networking-retention-under-a-year": (NETWORKING, {"log-retention-days": 30}, "log-retention-days"),
+    "networking-boundary-is-an-arn": (
+        NETWORKING,
+        {"permissions-boundary-name": f"arn:aws:iam::{ACCOUNT}:policy/b"},
+        "permissions-boundary-name",
+    ),
+    "endpoint-key-administrator-wildcard": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/*"]},
+        "key-administrator-arns",
+    ),
     "endpoint-no-source": (ENDPOINT, {**NET}, "model-package-arn"),
     "endpoint-two-sources": (
         ENDPOINT,
@@ -529,10 +571,11 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-arn": PACKAGE, "initial-variant-weight": 0},
         "initial-variant-weight",
     ),
-    "endpoint-managed-scaling": (
+    # EC2 knows no such type, so the size of a copy cannot be defaulted from it (the pattern alone passes).
+    "endpoint-managed-scaling-unknown-instance-type": (
         ENDPOINT,
-        {**NET, "model-package-arn": PACKAGE, "managed-instance-scaling": True},
-        "inference-component-memory-mb",
+        {**NET, "model-package-arn": PACKAGE, "managed-instance-scaling": True, "instance-type": "ml.m5.larg"},
+        "instance-type",
     ),
     "endpoint-component-memory-too-small": (
         ENDPOINT,

@@ -12,6 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULE_DIRS = sorted(path.parent for path in ROOT.glob("modules/**/deployspec.yaml") if "cdk.out" not in path.parts)
 
 
+def module_documents(module_dir: Path) -> str:
+    """A module's documentation as one text, its docs/ (where a long README moved its tables) before its
+    README, so a heading is found where its table is."""
+    return "\n".join(path.read_text() for path in [*sorted(module_dir.glob("docs/*.md")), module_dir / "README.md"])
+
+
 def module_package(module_dir: Path) -> str:
     """The name of a module's package: the folder beside its app.py holding its synthesis.py."""
     [synthesis] = module_dir.glob("*/synthesis.py")

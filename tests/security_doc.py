@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.matrix import ACCOUNT, REGION, VALID
+from tests.real_account.cfn import Template, matrix_templates
 from tests.real_account.document import sections
 from tests.repository import ROOT
 
@@ -33,16 +34,19 @@ DEFAULTS = """\
   lifecycle function's log group, environment and dead-letter queue.
 - **Encryption in transit.** Queues and the topic refuse non-TLS requests (`aws:SecureTransport`);
   security groups allow HTTPS egress only.
-- **Network isolation.** Models run with `EnableNetworkIsolation` on, in the VPC's private subnets;
+- **Network isolation.** {isolation} Models run in the VPC's private subnets;
   their security group and the functions' have no ingress at all. The networking module hands out no
   public IPs, closes the default security group, admits only HTTPS from the VPC to its interface
-  endpoints, and logs every flow to an encrypted log group kept for a year. A Studio domain is VPC only:
-  its apps reach each other (TCP 8192-65535) and HTTPS, nothing else, and idle JupyterLab apps stop.
+  endpoints, and logs every flow to an encrypted log group kept `log-retention-days` (a year by default).
+  A Studio domain is VPC only: its apps reach each other (TCP 8192-65535) and HTTPS, nothing else, and idle
+  JupyterLab apps stop.
 - **Least privilege.** No IAM statement has a wildcard action. Every role has a customer managed policy
   scoped to the resources it serves: the exact model artifact and image when known, the endpoint's own
   log group, network interfaces in its own VPC, this endpoint for the invoke and refresh functions, the
-  two endpoint configurations the refresh switches between. No AWS managed policy is attached.
-  `permissions-boundary-name` applies a boundary to every role the endpoint module creates.
+  two endpoint configurations the refresh switches between. {managed_policies}
+  `permissions-boundary-name` applies a boundary to every role the modules create (the CDK's own
+  included); `key-administrator-arns` names who may manage a module's keys beside the account, and
+  `log-retention-days` (a year or more) how long every log group the stacks create is kept.
 - **Across accounts, exactly the target accounts.** The model package group grants each account of
   `target_account_ids` once (never the registry's own) the group's versions, their artifacts under one
   prefix, their key through S3, the listed repositories' images, and its approvals on their event buses,
@@ -63,6 +67,41 @@ DEFAULTS = """\
   synthesized policies, and checks CloudFormation's lifecycle rules (nothing retained by a failed create; a
   replaced resource with a custom name gets a new name) against its resource schemas.
 """
+
+
+def managed_policies(templates: list[Template]) -> str:
+    """The sentence on AWS managed policies, from the templates: which roles have one, in which sets."""
+    attached: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for template in templates:
+        for logical, role in template.of_type("AWS::IAM::Role"):
+            for arn in role["Properties"].get("ManagedPolicyArns", []):
+                if ":iam::aws:policy/" in str(arn):
+                    attached[(template.module, logical, str(arn).split(":policy/", 1)[1])].append(template.case)
+    if not attached:
+        return "No role of any set of the matrix has an AWS managed policy."
+    every = {module: sum(1 for t in templates if t.module == module) for module in {t.module for t in templates}}
+    found = "; ".join(
+        f"{module} `{logical}` has `{policy}` ({'every set' if len(cases) == every[module] else ', '.join(cases)})"
+        for (module, logical, policy), cases in sorted(attached.items())
+    )
+    return f"Only these roles have an AWS managed policy: {found}; every other role has customer managed ones only."
+
+
+def isolation(templates: list[Template]) -> str:
+    """The sentence on network isolation, from the templates: which sets run a model without it."""
+    off: dict[str, list[str]] = {}
+    for template in templates:
+        for logical, resource in template.of_type("AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig"):
+            if resource["Properties"].get("EnableNetworkIsolation") is False:
+                off.setdefault(template.case, []).append(logical)
+    served = sorted({t.case for t in templates if any(True for _ in t.of_type("AWS::SageMaker::Model"))})
+    if not off:
+        return f"Every model of the matrix's {len(served)} endpoint sets runs with `EnableNetworkIsolation` on."
+    cases = ", ".join(f"{case} ({', '.join(sorted(logicals))})" for case, logicals in sorted(off.items()))
+    return (
+        f"`EnableNetworkIsolation` is on for every model of the matrix's {len(served)} endpoint sets except: {cases}: "
+        "`enable-network-isolation: false`, or a serverless endpoint, which SageMaker runs with none."
+    )
 
 
 def _normalize(text: str, stack: str) -> str:
@@ -100,7 +139,9 @@ def render(found: dict[str, dict[tuple[str, str, str, str], list[str]]], results
         "capture, refresh, notifications, the invoke function, a given role, a permissions boundary, an",
         "isolated VPC); `make test` fails when this file and the code disagree.",
         "",
-        DEFAULTS,
+        DEFAULTS.format(
+            isolation=isolation(matrix_templates(results)), managed_policies=managed_policies(matrix_templates(results))
+        ),
         sections(results),
         "## Acknowledged rule-pack findings",
         "",

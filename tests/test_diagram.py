@@ -7,7 +7,17 @@ from typing import Any
 
 import pytest
 
-from rehearsal.diagram import Module, diagram, embedded, in_markdown, main_resources, wiring
+from rehearsal.diagram import (
+    Module,
+    diagram,
+    embedded,
+    embedded_module_block,
+    in_markdown,
+    main_resources,
+    module_block,
+    module_picture,
+    wiring,
+)
 from tests.repository import ROOT
 
 # Shares the rehearsal of the default manifest: keep these tests on its pytest-xdist worker.
@@ -67,3 +77,41 @@ def test_one_arrow_per_producer_labelled_with_each_key_and_parameter() -> None:
     assert 'net__vpc -- "VpcId → vpc-id<br/>all metadata → everything" --> ml__endpoint' in text
     assert 'net__vpc__EC2__VPC["EC2::VPC"]' in text
     assert text == diagram(modules, {("net", "vpc"): [{"Resources": {"V": {"Type": "AWS::EC2::VPC"}}}]})
+
+
+def test_each_module_readme_shows_the_picture_of_its_template(default_rehearsal: Any) -> None:
+    modules = [module for group in default_rehearsal.groups for module in group]
+    assert len(modules) == 2
+    for module in modules:
+        readme = (ROOT / module.path / "README.md").read_text()
+        expected = module_block(f"{module.group}/{module.module}", module_picture(module.stacks[0].template))
+        assert embedded_module_block(readme) == expected, f"run `make docs` to redraw {module.path}README.md's picture"
+
+
+def test_a_module_picture_draws_an_arrow_from_a_resource_type_to_each_type_that_names_it() -> None:
+    template = {
+        "Resources": {
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {}},
+            "ModelA": {
+                "Type": "AWS::SageMaker::Model",
+                "Properties": {"ExecutionRoleArn": {"Fn::GetAtt": ["Role", "Arn"]}},
+            },
+            "ModelB": {
+                "Type": "AWS::SageMaker::Model",
+                "Properties": {"ExecutionRoleArn": {"Fn::GetAtt": ["Role", "Arn"]}},
+            },
+            "Config": {
+                "Type": "AWS::SageMaker::EndpointConfig",
+                "Properties": {"ProductionVariants": [{"ModelName": {"Fn::GetAtt": ["ModelA", "ModelName"]}}]},
+            },
+            "Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"Roles": [{"Ref": "Role"}]}},
+        }
+    }
+    assert module_picture(template) == (
+        "flowchart LR\n"
+        '  IAM__Role["IAM::Role"]\n'
+        '  SageMaker__EndpointConfig["SageMaker::EndpointConfig"]\n'
+        '  SageMaker__Model["SageMaker::Model (2)"]\n'
+        "  IAM__Role --> SageMaker__Model\n"
+        "  SageMaker__Model --> SageMaker__EndpointConfig\n"
+    )

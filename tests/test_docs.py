@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.repository import MODULE_DIRS, ROOT, module_parameters
+from tests.repository import MODULE_DIRS, ROOT, module_documents, module_parameters
 
 
 def table(readme: str, heading: str) -> list[list[str]]:
@@ -53,7 +54,7 @@ DESCRIBED = object()
 @pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: str(Path(path).relative_to(ROOT)))
 def test_readme_inputs_table_matches_the_settings(module_dir: Path) -> None:
     declared = module_parameters(module_dir)
-    rows = inputs((module_dir / "README.md").read_text())
+    rows = inputs(module_documents(module_dir))
     documented = {row[0].strip("`"): row for row in rows}
     assert sorted(documented) == sorted(declared)
     for name, row in documented.items():
@@ -72,3 +73,25 @@ def test_readme_counts_the_parameter_sets_the_matrices_hold() -> None:
     readme = (ROOT / "README.md").read_text()
     assert f"validation on: {len(VALID)} valid parameter sets" in readme
     assert f"and {len(BAD)} bad parameter\nsets" in readme
+
+
+@pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: str(Path(path).relative_to(ROOT)))
+def test_a_module_readme_that_splits_required_from_optional_names_every_parameter_once(module_dir: Path) -> None:
+    readme = (module_dir / "README.md").read_text()
+    if "\n## Parameters\n" not in readme:
+        return  # a README that keeps its inputs tables: test_readme_inputs_table_matches_the_settings reads them
+    parameters = readme.split("\n## Parameters\n", 1)[1].split("\n## ", 1)[0]
+    required = parameters.split("\n### Required\n", 1)[1].split("\n### Optional\n", 1)[0]
+    optional = parameters.split("\n### Optional\n", 1)[1]
+    named = [re.findall(r"`([a-z0-9-]+)`", section) for section in (required, optional)]
+    declared = set(module_parameters(module_dir))
+    assert sorted(named[0] + named[1]) == sorted(declared), "each parameter once, in Required or Optional"
+
+
+def test_the_endpoint_readme_is_short_and_its_long_tables_live_in_its_docs() -> None:
+    endpoint = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
+    readme = (endpoint / "README.md").read_text()
+    assert len(readme.splitlines()) < 320
+    for document in ("docs/parameters.md", "docs/outputs.md", "docs/capabilities.md"):
+        assert f"]({document}" in readme, document
+        assert (endpoint / document).is_file()

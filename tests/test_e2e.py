@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from e2e.checks import SEEDFARMER_KEYS
-from tests.repository import ROOT
+from tests.repository import ROOT, module_documents
 from tests.test_docs import table
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -48,9 +48,7 @@ def test_builds_deploy_in_group_order_update_the_endpoint_and_destroy_in_reverse
 
 @pytest.mark.parametrize("module", [NETWORKING, ENDPOINT])
 def test_seedfarmer_stored_the_metadata_the_module_readme_documents(report: dict[str, Any], module: str) -> None:
-    documented = {
-        row[0].strip("`") for row in table((ROOT / MODULE_PATHS[module] / "README.md").read_text(), "## Outputs")
-    }
+    documented = {row[0].strip("`") for row in table(module_documents(ROOT / MODULE_PATHS[module]), "## Outputs")}
     assert set(report["metadata"][module]) - SEEDFARMER_KEYS == documented
 
 

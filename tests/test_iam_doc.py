@@ -17,7 +17,7 @@ from tests.iam_doc import (
     policy_size,
     split,
 )
-from tests.repository import MODULE_DIRS, ROOT
+from tests.repository import MODULE_DIRS, ROOT, module_documents
 from tests.test_docs import inputs
 
 
@@ -28,7 +28,7 @@ def test_each_modulestack_parameter_is_filled_by_seedfarmer_or_a_documented_modu
 
     assert isinstance(folder, Path)
     template = yaml.load((folder / "modulestack.yaml").read_text(), Loader=_CloudFormationLoader)  # noqa: S506
-    documented = {row[0].strip("`") for row in inputs((folder / "README.md").read_text())}
+    documented = {row[0].strip("`") for row in inputs(module_documents(folder))}
     for name in set(template["Parameters"]) - SEEDFARMER_PARAMETERS:
         assert _kebab(name, folder) in documented, f"modulestack parameter {name} matches no module parameter"
 

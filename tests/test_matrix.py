@@ -14,8 +14,11 @@ import yaml
 
 from tests.matrix import (
     BAD,
+    ENDPOINT,
+    IMAGE,
     MODULES,
     NETWORKING,
+    PACKAGE,
     RAW_LIBRARY_PHRASES,
     REGION,
     VALID,
@@ -115,6 +118,7 @@ def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subpro
     base = {key: value for key, value in os.environ.items() if not key.startswith(("SEEDFARMER_", "AWS_"))}
     runs: dict[str, tuple[subprocess.CompletedProcess[str], Path]] = {}
     with emulated_account("111111111111", REGION) as emulator:
+        _register_fixed_package(emulator.client("sagemaker"))
         processes = []
         seed_the_registrys_bad_cases(emulator.environment(REGION))
         for module in MODULES:
@@ -139,6 +143,24 @@ def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subpro
                 completed = subprocess.CompletedProcess([name], result["returncode"], "", result["stderr"])
                 runs[name] = (completed, root / name)
     return runs
+
+
+def _register_fixed_package(sagemaker: Any) -> None:
+    """The package the bad sets name (PACKAGE, version 3 of its group), which the module describes: an image
+    with its model inside (no model data object), so a refresh of it is refused."""
+    group = PACKAGE.split("/")[-2]
+    sagemaker.create_model_package_group(ModelPackageGroupName=group)
+    for _ in range(3):
+        arn = sagemaker.create_model_package(
+            ModelPackageGroupName=group,
+            ModelApprovalStatus="Approved",
+            InferenceSpecification={
+                "Containers": [{"Image": IMAGE}],
+                "SupportedContentTypes": ["application/json"],
+                "SupportedResponseMIMETypes": ["application/json"],
+            },
+        )["ModelPackageArn"]
+    assert arn == PACKAGE, arn
 
 
 def test_the_bad_input_matrix_has_at_least_40_sets() -> None:
@@ -170,3 +192,28 @@ def test_docs_seedfarmer_iam_matches_the_modulestacks_and_the_matrix(matrix: dic
     from tests.iam_doc import stale
 
     assert stale(matrix) == [], "run `make docs` to regenerate docs/seedfarmer-iam.md and docs/cdk-execution-policy/"
+
+
+@pytest.mark.parametrize("case", sorted(name for name, (folder, _) in VALID.items() if folder == ENDPOINT))
+def test_every_alarm_notifies_or_rolls_a_deployment_back(deployed_templates: dict[str, Any], case: str) -> None:
+    from tests.real_account.alarms import idle_alarms
+
+    assert idle_alarms(deployed_templates[case]) == []
+
+
+def test_an_alarm_that_does_nothing_is_found() -> None:
+    from tests.real_account.alarms import idle_alarms
+    from tests.real_account.cfn import Template
+
+    alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"AlarmName": "challenger-5xx-errors"}}
+    endpoint = {
+        "Type": "AWS::SageMaker::Endpoint",
+        "Properties": {
+            "EndpointConfigName": "c",
+            "DeploymentConfig": {"AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "production-5xx-errors"}]}},
+        },
+    }
+    template = Template(case="probe", module="probe", raw={"Resources": {"Alarm": alarm, "Endpoint": endpoint}})
+    assert idle_alarms(template) == [
+        "probe Alarm: no AlarmActions, and no rollback configuration names challenger-5xx-errors"
+    ]

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.matrix import VALID
+from tests.matrix import ACCOUNT, IMAGE, VALID
 from tests.real_account import contracts as contract_table
 from tests.real_account.calls import function_actions, idempotency_actions, lookup_actions, retained_read_actions
 from tests.real_account.cfn import Template
@@ -63,15 +63,19 @@ def _contract(templates: dict[str, Template], what: str) -> tuple[Template, Cont
     )
 
 
-def test_an_image_of_another_account_is_pulled_only_where_that_accounts_repository_policy_allows(
+def test_an_image_is_pulled_only_from_the_repository_the_served_package_names(
     deployed_templates: dict[str, Template],
 ) -> None:
-    """The execution role may pull from any repository of its region (a fixed package's image is unknown at
-    synthesis); AWS's published images allow every account, another account's repository needs its policy."""
-    template, contract = _contract(deployed_templates, "pull the AWS-provided image of a fixed model package")
-    unknown = changed(contract.call, resource=contract.call.resource.replace(AWS_IMAGE_ACCOUNT, "444455556666"))
-    verdicts = simulate([call_of(template, contract.call), call_of(template, unknown)])
-    assert [verdict.result for verdict in verdicts] == ["Allowed", "ImplicitlyDenied"]
+    """Every package is described at synth, so the execution role pulls exactly its image's repository: the
+    same repository name in AWS's image account (which lets any account pull) or in another account is
+    denied by the role's own policy."""
+    template, contract = _contract(deployed_templates, f"pull image {IMAGE}")
+    elsewhere = [
+        changed(contract.call, resource=contract.call.resource.replace(ACCOUNT, account))
+        for account in (AWS_IMAGE_ACCOUNT, "444455556666")
+    ]
+    verdicts = simulate([call_of(template, call) for call in (contract.call, *elsewhere)])
+    assert [verdict.result for verdict in verdicts] == ["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]
 
 
 def test_a_contract_stating_a_context_key_its_action_does_not_carry_is_found(

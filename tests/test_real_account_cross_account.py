@@ -153,3 +153,22 @@ def test_a_key_read_outside_s3_is_denied_across_accounts(templates: dict[str, Te
     caller = caller_in(templates["dev"], f"arn:aws:iam::{DEV}:role/endpoint-execution")
     [verdict] = simulate([Call(caller, "kms:Decrypt", target_in(templates["registry"], KEY))])
     assert verdict.result == "ImplicitlyDenied"
+
+
+def test_the_endpoint_deployment_role_describes_a_fixed_package_the_registry_shares_and_no_other() -> None:
+    """modulestack.yaml's FixedModelPackageRead grants the workload's side of describing a fixed
+    model-package-arn of a registry account; the registry's model package group policy grants the other."""
+    from tests.real_account.cfn import modulestack_templates
+
+    [fixed] = [template for template in modulestack_templates() if template.case == "modulestack-fixed-package"]
+    package = f"{PACKAGES}/3"
+    raw = json.loads(json.dumps(fixed.raw))
+    raw["Parameters"]["ModelPackageArn"]["Default"] = package
+    role = f"arn:aws:iam::{DEV}:role/{raw['Parameters']['RoleName']['Default']}"
+    deployment = Template(case="dev-modulestack", module="sagemaker-endpoint", raw=raw, account=DEV, region=REGION)
+    registry = Template(case="registry", module="registry", raw=_registry(), account=REGISTRY, region=REGION)
+    calls = [
+        Call(caller_in(deployment, role), "sagemaker:DescribeModelPackage", target_in(registry, resource))
+        for resource in (package, f"arn:aws:sagemaker:{REGION}:{OUTSIDE}:model-package/fraud-detector/3")
+    ]
+    assert [verdict.result for verdict in simulate(calls)] == ["Allowed", "ImplicitlyDenied"]

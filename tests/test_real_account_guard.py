@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from mlops_platform import control_tower
-from tests.matrix import VALID, module_environment
+from tests.matrix import DATA, IMAGE, PACKAGE, VALID, module_environment
 from tests.real_account.guard import applicable, one_of_each_type, unpack
 
 pytestmark = pytest.mark.xdist_group("matrix")
@@ -70,11 +70,16 @@ def test_the_types_a_module_reads_from_its_construct_tree_are_those_its_template
         app = build_app(NetworkingSettings.from_env(), DeploymentContext.from_env(), str(tmp_path))
     else:
         from mlops_platform.contract import DeploymentContext as EndpointContext
+        from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
         from sagemaker_endpoint.parameters.settings import EndpointSettings
         from sagemaker_endpoint.synthesis import build_app as build_endpoint
         from sagemaker_endpoint.synthesis import resolve_package
 
         settings, context = EndpointSettings.from_env(), EndpointContext.from_env()
-        app = build_endpoint(settings, context, resolve_package(settings, context), str(tmp_path))
+        # What the matrix's emulated registry holds for the package `variants` names (tests/synthesize_cases.py).
+        described = {
+            PACKAGE: ResolvedPackage(arn=PACKAGE, artifacts=ModelArtifacts(images=(IMAGE,), model_data_urls=(DATA,)))
+        }
+        app = build_endpoint(settings, context, resolve_package(settings, context), str(tmp_path), described)
     [stack] = app.synth().stacks
     assert control_tower.resource_types(app) == {resource["Type"] for resource in stack.template["Resources"].values()}

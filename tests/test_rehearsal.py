@@ -15,7 +15,7 @@ from rehearsal.loading import RehearsalFailed
 from rehearsal.report import plan
 from rehearsal.result import Rehearsal, as_json
 from rehearsal.run import rehearse
-from tests.repository import ROOT
+from tests.repository import ROOT, module_documents
 from tests.test_docs import table
 
 # The rehearsal of the default manifest is shared: keep its tests on one pytest-xdist worker.
@@ -72,7 +72,7 @@ def test_environment_is_the_one_seedfarmer_builds(default_rehearsal: Rehearsal) 
 @pytest.mark.parametrize("group", ["networking", "sagemaker-endpoints"])
 def test_published_metadata_is_what_the_module_readme_documents(default_rehearsal: Rehearsal, group: str) -> None:
     module = _module(default_rehearsal, group)
-    rows = table((ROOT / module.path / "README.md").read_text(), "## Outputs")
+    rows = table(module_documents(ROOT / module.path), "## Outputs")
     assert sorted(module.metadata) == sorted(row[0].strip("`") for row in rows)
 
 

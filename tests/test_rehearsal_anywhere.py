@@ -123,3 +123,33 @@ def test_a_git_path_that_needs_the_network_is_one_clear_error(entry_point: Path,
         "git::https://github.com/acme/modules.git//modules/tiny?ref=v1 needs the network to clone, and the rehearsal "
         "runs offline; clone it once and point the path at the clone (git::file:///path/to/repo.git//folder?ref=...)"
     )
+
+
+def test_a_ref_the_repository_lacks_is_one_error_with_gits_whole_reason(entry_point: Path, tmp_path: Path) -> None:
+    repository = _module_repository(tmp_path / "source")
+    project = _company_project(tmp_path / "company", f"git::file://{repository}//modules/tiny?ref=v0.2.0")
+    process = subprocess.run(
+        [str(entry_point), "--check", "--seed", "seed.yaml"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert process.returncode == 1
+    [line] = process.stderr.strip().splitlines()
+    assert line.startswith(
+        f"rehearsal failed: invalid manifest: group 'queues', module 'queue': path git::file://{repository}"
+    )
+    assert "couldn't find remote ref v0.2.0" in line  # git's reason, not cut off
+    assert line.endswith(
+        "?ref= must name a tag, branch or commit the repository has (git ls-remote <repository> lists its tags and "
+        "branches)"
+    )
+
+
+def test_a_commit_pins_a_module_as_a_tag_does(entry_point: Path, tmp_path: Path) -> None:
+    repository = _module_repository(tmp_path / "source")
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True, check=True)
+    project = _company_project(
+        tmp_path / "company", f"git::file://{repository}//modules/tiny?ref={commit.stdout.strip()}"
+    )
+    process = subprocess.run(
+        [str(entry_point), "--check", "--seed", "seed.yaml"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert process.returncode == 0, process.stderr

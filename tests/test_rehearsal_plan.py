@@ -163,6 +163,23 @@ def test_metadata_shows_the_names_the_templates_fix_not_the_emulators(default_re
     assert "EndpointName = mlops-demo-sagemaker-endpoints-endpoint" in plan(default_rehearsal)
 
 
+def test_the_plan_says_when_a_components_compute_was_defaulted_from_its_instance() -> None:
+    component = {
+        "Type": "AWS::SageMaker::InferenceComponent",
+        "Metadata": {"mlops:compute": "defaulted from ml.g5.xlarge (16384 MiB ...): half its memory per copy"},
+        "Properties": {
+            "InferenceComponentName": "c",
+            "VariantName": "AllTraffic",
+            "Specification": {"ComputeResourceRequirements": {"MinMemoryRequiredInMb": 8192}},
+            "RuntimeConfig": {"CopyCount": 1},
+        },
+    }
+    lines = decisions({"Resources": {"Component": component}})
+    assert "  compute defaulted from ml.g5.xlarge (16384 MiB ...): half its memory per copy" in lines
+    del component["Metadata"]
+    assert not any(line.startswith("  compute ") for line in decisions({"Resources": {"Component": component}}))
+
+
 def test_the_plan_in_a_region_without_prices_says_unknown_never_zero() -> None:
     key = {"Type": "AWS::KMS::Key", "Properties": {}}
     module = ModuleResult("security", "keys", "modules/keys", {"CDK_DEFAULT_REGION": "eu-central-1"})

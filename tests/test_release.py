@@ -39,17 +39,27 @@ def test_changelog_newest_release_is_the_version_and_releases_run_newest_first()
     assert releases[0][1] == "Unreleased" or re.fullmatch(r"\d{4}-\d{2}-\d{2}", releases[0][1])
 
 
-def test_every_pinned_git_path_in_the_docs_names_this_version_and_a_real_module() -> None:
-    """Parsed as Seed-Farmer's git support does: `<url>.git//<folder>?ref=<tag>`."""
+def test_every_pinned_git_path_in_the_docs_names_a_ref_that_exists_and_a_real_module() -> None:
+    """Parsed as Seed-Farmer's git support does: `<url>.git//<folder>?ref=<ref>`. The tag v<version> exists
+    only once CHANGELOG.md dates the release; until then the docs pin a commit."""
+    released = RELEASE_HEADING.findall((ROOT / "CHANGELOG.md").read_text())[0][1] != "Unreleased"
+    expected = f"v{VERSION}" if released else "<commit>"
     found = 0
     for document in DOCUMENTS:
         for path in GIT_PATH.findall(document.read_text()):
             found += 1
             location, _, query = path.removeprefix("git::").partition("?")
             _, _, folder = location.partition(".git//")
-            assert parse_qs(query).get("ref") == [f"v{VERSION}"], f"{document.name}: {path} does not pin v{VERSION}"
+            assert parse_qs(query).get("ref") == [expected], f"{document.name}: {path} should pin {expected}"
             assert (ROOT / folder / "deployspec.yaml").is_file(), f"{document.name}: {path} names no module"
     assert found >= 2, "the README shows how a manifest pins each module"
+
+
+def test_the_readme_says_to_ignore_what_seedfarmer_and_the_rehearsal_write_into_a_deployment_repository() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "`seedfarmer.gitmodules/`" in readme
+    assert "`.rehearsal/`" in readme
+    assert "`.gitignore`" in readme
 
 
 def test_every_written_mention_of_the_version_is_the_version() -> None:

@@ -1,5 +1,5 @@
 """manifests/examples/serving-modes.yaml: each serving mode of the endpoint module, rehearsed once, as the plan
-shows it (decisions, what the emulator cannot create, the idle cost), and the module README's examples of the
+shows it (decisions, what the emulator cannot create, the idle cost), and the module's docs/capabilities.md examples of the
 modes are the rehearsed manifests' parameters."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from tests.repository import ROOT
 pytestmark = pytest.mark.xdist_group("serving-modes")
 
 GROUP_FILE = ROOT / "manifests" / "examples" / "serving-modes-modules.yaml"
-README = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "README.md"
-# Wired from the networking group in the manifest; the README's examples leave them out.
+README = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "docs" / "capabilities.md"
+# Wired from the networking group in the manifest; the documented examples leave them out.
 WIRING = {"vpc-id", "subnet-ids"}
 
 

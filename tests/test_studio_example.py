@@ -67,3 +67,14 @@ def test_the_plan_shows_the_domains_decisions_and_what_it_bills_by_use(rehearsed
     [not_emulated] = [line for line in section.splitlines() if "declared but not emulated" in line]
     assert "AWS::SageMaker::UserProfile" in not_emulated
     assert "AWS::SageMaker::Space" in not_emulated
+
+
+def test_the_module_readme_shows_the_picture_of_the_examples_template(rehearsed: Any) -> None:
+    from rehearsal.diagram import EXAMPLES, embedded_module_block, module_block, module_picture
+
+    studio = _module(rehearsed, "sagemaker-studio")
+    assert EXAMPLES[studio.path] == "manifests/examples/studio.yaml"
+    readme = (ROOT / studio.path / "README.md").read_text()
+    picture = module_picture(studio.stacks[0].template)
+    expected = module_block("sagemaker-studio/studio", picture, "manifests/examples/studio.yaml")
+    assert embedded_module_block(readme) == expected, "run `make docs` to redraw the Studio README's picture"

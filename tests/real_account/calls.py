@@ -24,7 +24,7 @@ POWERTOOLS_DYNAMODB = (
 
 
 # API operations authorized by an action of another name (the Service Authorization Reference).
-AUTHORIZED_AS = {"s3:HeadObject": "s3:GetObject"}
+AUTHORIZED_AS = {"s3:HeadObject": "s3:GetObject", "s3:ListObjectsV2": "s3:ListBucket"}
 
 
 @cache
@@ -161,6 +161,21 @@ def studio_deployed_read_actions() -> frozenset[str]:
         for variable, service in (("cloudformation", "cloudformation"), ("sagemaker", "sagemaker"))
         for method in _method_calls(tree, variable)
     )
+
+
+@cache
+def quota_read_actions() -> frozenset[str]:
+    """The calls that read the account's instance quotas before each deploy (quotas.py), with the deployment
+    role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "quotas.py").read_text())
+    return frozenset(iam_action("service-quotas", method) for method in _method_calls(tree, "servicequotas"))
+
+
+@cache
+def instance_size_actions() -> frozenset[str]:
+    """The call that reads the size of an instance type (instance_sizes.py), with the deployment role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "instance_sizes.py").read_text())
+    return frozenset(iam_action("ec2", method) for method in _method_calls(tree, "ec2"))
 
 
 REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "sagemaker_model_package_group"

@@ -305,13 +305,22 @@ def modulestack_templates() -> list[Template]:
         "ModuleName": "endpoint",
         "RoleName": "mlops-demo-endpoint-deployment-role",
     }
-    for case, group in (("modulestack-group", "Demo-Fraud-Detector"), ("modulestack-fixed-package", "")):
-        values = {**defaults, "ModelPackageGroupName": group}
+    # A package of this account's registry (a registry account's: tests/test_real_account_cross_account.py).
+    fixed = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
+    # The group case has capitals in its project and deployment names too (SageMaker's ARNs have none).
+    for case, names, group, package in (
+        ("modulestack-group", {"ProjectName": "MLOps", "DeploymentName": "Demo"}, "Demo-Fraud-Detector", ""),
+        ("modulestack-fixed-package", {}, "", fixed),
+    ):
+        values = {**defaults, **names, "ModelPackageGroupName": group, "ModelPackageArn": package}
+        if names:
+            values["RoleName"] = f"{names['ProjectName']}-{names['DeploymentName']}-endpoint-deployment-role"
         parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+        holds = {"FollowsGroup": bool(group), "ServesFixedPackage": bool(package)}
         resources = {
             logical: resource
             for logical, resource in raw["Resources"].items()
-            if resource.get("Condition") != "FollowsGroup" or group
+            if holds.get(resource.get("Condition", ""), True)
         }
         templates.append(
             Template(

@@ -17,7 +17,7 @@ from tests.real_account.simulator import Call, Caller, Policy, Target, is_servic
 from tests.repository import ROOT
 
 OTHER_ACCOUNT = "999999999999"
-# An AWS-provided inference image (the PyTorch and other deep learning containers' account): what most
+# An AWS-provided inference image (the PyTorch and other deep learning containers' account): what many
 # model packages of the model registry and of AWS Marketplace serve.
 AWS_IMAGE_ACCOUNT = "763104351884"
 # What the Lambda event source mapping calls on the queue with the function's role (Lambda developer

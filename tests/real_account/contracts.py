@@ -19,12 +19,13 @@ from tests.real_account.calls import (
     deployed_read_actions,
     function_actions,
     idempotency_actions,
+    instance_size_actions,
     lookup_actions,
+    quota_read_actions,
     retained_read_actions,
 )
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import (
-    AWS_IMAGE_ACCOUNT,
     EVENT_SOURCE_MAPPING_SQS,
     OTHER_ACCOUNT,
     Contract,
@@ -56,7 +57,6 @@ def execution_role(template: Template) -> Iterator[Contract]:
     parameters = VALID[template.case][1] if template.case in VALID else template.parameters
     images: set[str] = set()
     data: set[str] = set()
-    unknown_package = False
     for _, model in template.of_type("AWS::SageMaker::Model"):
         props = model["Properties"]
         for container in [props.get("PrimaryContainer"), *props.get("Containers", [])]:
@@ -67,12 +67,10 @@ def execution_role(template: Template) -> Iterator[Contract]:
             if "ModelDataUrl" in container:
                 data.add(container["ModelDataUrl"])
             if "ModelPackageName" in container:
-                if "model-package-group-name" in parameters:
-                    # What the group holds (tests/synthesize_cases.py, or the rehearsal's seed).
-                    images.update(template.group_artifacts[0])
-                    data.update(template.group_artifacts[1])
-                else:
-                    unknown_package = True
+                # Every package is described at synth: what the registry holds for it (tests/synthesize_cases.py,
+                # or the rehearsal's seed).
+                images.update(template.group_artifacts[0])
+                data.update(template.group_artifacts[1])
     for image in sorted(images):
         registry, _, path = image.partition("/")
         repository = path.split(":")[0].split("@")[0]
@@ -80,16 +78,7 @@ def execution_role(template: Template) -> Iterator[Contract]:
         call = Request(arn, "ecr:BatchGetImage", f"arn:aws:ecr:{image_region}:{image_account}:repository/{repository}")
         elsewhere = call.resource.replace(f":{image_region}:", ":eu-central-2:")
         yield Contract("execution role", f"pull image {image}", call, changed(call, resource=elsewhere))
-    if unknown_package:
-        repository = f"arn:aws:ecr:{region}:{AWS_IMAGE_ACCOUNT}:repository/pytorch-inference"
-        call = Request(arn, "ecr:BatchGetImage", repository)
-        yield Contract(
-            "execution role",
-            "pull the AWS-provided image of a fixed model package",
-            call,
-            changed(call, resource=repository.replace(region, "eu-central-2")),
-        )
-    if images or unknown_package:
+    if images:
         yield Contract("execution role", "authenticate to ECR", Request(arn, "ecr:GetAuthorizationToken", "*"))
     for url in sorted(url for url in data if url.endswith("/")):  # uncompressed model data: a prefix
         bucket, _, key = url.removeprefix("s3://").partition("/")
@@ -104,18 +93,6 @@ def execution_role(template: Template) -> Iterator[Contract]:
             call, resource=f"arn:aws:s3:::{bucket}-other/{key}", context={"s3:ResourceAccount": OTHER_ACCOUNT}
         )
         yield Contract("execution role", f"read model data {url}", call, outside)
-    if unknown_package:
-        # Its bucket: the one named by model-artifacts-bucket-arn, else any bucket of this account.
-        bucket = str(parameters.get("model-artifacts-bucket-arn", "arn:aws:s3:::packages-bucket"))
-        call = Request(arn, "s3:GetObject", f"{bucket}/packages/model.tar.gz", {"s3:ResourceAccount": account})
-        yield Contract(
-            "execution role",
-            "read the model data of a fixed package (bucket unknown at synthesis)",
-            call,
-            changed(
-                call, resource=f"{bucket}-other/packages/model.tar.gz", context={"s3:ResourceAccount": OTHER_ACCOUNT}
-            ),
-        )
     module_key = key_of(template)
     if module_key:
         key_arn = template.arn(module_key)
@@ -264,17 +241,26 @@ def functions(template: Template) -> Iterator[Contract]:
             "s3:GetObject": watched,
             "sqs:SendMessage": [dead_letters],
         }
-        for action in sorted(function_actions("refresh")):
+        for action in sorted(set(function_actions("refresh")) - {"s3:ListBucket"}):
             assert action in resources, f"refresh calls {action}: add the resource it acts on to this table"
             for resource in resources[action]:
                 call = Request(arn, action, resource)
                 yield Contract("refresh function", f"{action} (its code)", call, _outside(call, other_endpoint))
-        for bucket in sorted({resource.split(":::", 1)[1].split("/", 1)[0] for resource in watched}):
-            # S3 checks ListBucket, with no s3:prefix, to answer a missing object with 404 rather than 403.
-            call = Request(arn, "s3:ListBucket", f"arn:aws:s3:::{bucket}")
+        assert "s3:ListBucket" in function_actions("refresh")
+        for watched_object in watched:
+            # It lists exactly the watched key, to tell a deleted object from a denied one; a listing without a
+            # prefix (what S3 checks to answer a missing object 404) is denied.
+            bucket, object_key = watched_object.split(":::", 1)[1].split("/", 1)
+            call = Request(arn, "s3:ListBucket", f"arn:aws:s3:::{bucket}", {"s3:prefix": object_key})
             yield Contract(
                 "refresh function",
-                "tell a deleted model data object (404) from a denied one (403)",
+                "list exactly a watched key (a deleted model data object, answered 403)",
+                call,
+                Request(arn, "s3:ListBucket", call.resource),
+            )
+            yield Contract(
+                "refresh function",
+                "list exactly a watched key, not another prefix",
                 call,
                 changed(call, context={"s3:prefix": "elsewhere/"}),
             )
@@ -387,19 +373,65 @@ def deployment_role(template: Template) -> Iterator[Contract]:
         )
     if template.module != "sagemaker-endpoint":
         return
+    # SageMaker's ARNs carry the (possibly capitalized) names in lower case; the module tags what it deploys.
     deployed = {
-        "sagemaker:DescribeEndpoint": f"{sagemaker}:endpoint/{stack}",
-        "sagemaker:DescribeEndpointConfig": f"{sagemaker}:endpoint-config/{stack}-config-0a1b2c3d",
+        "sagemaker:DescribeEndpoint": f"{sagemaker}:endpoint/{stack.lower()}",
+        "sagemaker:DescribeEndpointConfig": f"{sagemaker}:endpoint-config/{stack.lower()}-config-0a1b2c3d",
         "application-autoscaling:DescribeScalableTargets": "*",
     }
+    ours = {
+        "aws:ResourceTag/seedfarmer:project": template.parameter("ProjectName"),
+        "aws:ResourceTag/seedfarmer:deployment": template.parameter("DeploymentName"),
+    }
     for action in sorted(deployed_read_actions()):
-        call = Request(role, action, deployed[action])
-        elsewhere = call.resource.replace(f"/{template.parameter('ProjectName')}-", "/another-project-")
+        if deployed[action] == "*":
+            yield Contract("deployment role", f"{action} (before each deploy)", Request(role, action, "*"))
+            continue
+        call = Request(role, action, deployed[action], ours)
+        neighbour = {**ours, "aws:ResourceTag/seedfarmer:deployment": "another-deployment"}
+        elsewhere = changed(call, resource=call.resource.replace(stack.lower(), "another-deployment-endpoint"))
         yield Contract(
             "deployment role",
-            f"{action} (the deployed endpoint, before each deploy)",
+            f"{action} (its deployed endpoint, before each deploy)",
             call,
-            None if call.resource == "*" else changed(call, resource=elsewhere),
+            changed(elsewhere, context=neighbour),
+        )
+        yield Contract(
+            "deployment role",
+            f"{action} (the first deploy: nothing deployed yet)",
+            Request(role, action, call.resource),
+        )
+    assert quota_read_actions() == {"servicequotas:ListAWSDefaultServiceQuotas", "servicequotas:GetServiceQuota"}
+    for action in sorted(quota_read_actions()):
+        yield Contract("deployment role", f"{action} (instance quotas, before each deploy)", Request(role, action, "*"))
+    for action in sorted(instance_size_actions()):
+        call = Request(role, action, "*", {"ec2:Region": template.region})
+        yield Contract(
+            "deployment role",
+            f"{action} (an instance type's size, for an inference component's default compute)",
+            call,
+            changed(call, context={"ec2:Region": "eu-central-2"}),
+        )
+    yield from _package_reads(template, role, sagemaker)
+
+
+def _package_reads(template: Template, role: str, sagemaker: str) -> Iterator[Contract]:
+    """The deployment role describing the packages the endpoint serves (model_package.py)."""
+    call = Request(role, "sagemaker:DescribeModelPackage", f"{sagemaker}:model-package/fraud-detector/3")
+    yield Contract(
+        "deployment role",
+        "sagemaker:DescribeModelPackage (a package of this registry, named by variants)",
+        call,
+        changed(call, resource=call.resource.replace(f":{template.region}:", ":eu-central-2:")),
+    )
+    fixed = template.parameter("ModelPackageArn")
+    if fixed:
+        call = Request(role, "sagemaker:DescribeModelPackage", fixed)
+        yield Contract(
+            "deployment role",
+            "sagemaker:DescribeModelPackage (the fixed model-package-arn)",
+            call,
+            changed(call, resource=fixed.replace(f":{template.account}:", f":{OTHER_ACCOUNT}:")),
         )
     if "ModelPackageLookup" not in template.resources:
         return

@@ -164,8 +164,20 @@ def inference_components(template: Template) -> Iterator[Contract]:
         str(target["Properties"]["ResourceId"]).removeprefix("inference-component/")
         for _, target in template.of_type("AWS::ApplicationAutoScaling::ScalableTarget")
     }
+    module_role = first_of(template, "AWS::IAM::Role", "ExecutionRole")
     for name in components:
         component = f"{sagemaker}:inference-component/{name.lower()}"
+        if module_role is not None:
+            # SageMaker sends the copies' container logs to the component's own group, with the execution role.
+            group = f"arn:aws:logs:{template.region}:{template.account}:log-group:/aws/sagemaker/InferenceComponents"
+            for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+                call = Request(role_arn_of(template, module_role), action, f"{group}/{name}:log-stream:AllTraffic/i-1")
+                yield Contract(
+                    "execution role",
+                    f"{action} to the inference component's log group",
+                    call,
+                    changed(call, resource=call.resource.replace(name, "another-component")),
+                )
         # CreateInferenceComponent authorizes the endpoint and the component (both required).
         for action, resource in (
             ("sagemaker:CreateInferenceComponent", endpoint_arn),

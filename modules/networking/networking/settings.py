@@ -12,7 +12,14 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from mlops_platform.contract import ModuleSettings, ParameterError, decode_json, decode_list
+from mlops_platform.contract import (
+    ModuleSettings,
+    ParameterError,
+    check_key_administrators,
+    check_log_retention,
+    decode_json,
+    decode_list,
+)
 
 # What a SageMaker endpoint in private subnets needs to reach AWS without the internet.
 # What a private SageMaker endpoint and its functions call (the refresh function reports to an SQS
@@ -141,6 +148,17 @@ class NetworkingSettings(ModuleSettings):
     tags: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, description="Tags for every resource.", examples=[{"team": "ml"}]
     )
+    # Governance: what a platform team's guardrails ask of every module.
+    permissions_boundary_name: str | None = Field(
+        None,
+        pattern=r"^[\w+=,.@-]{1,128}$",
+        description="an IAM policy name (1 to 128 letters, digits and + = , . @ _ -)",
+        examples=["ml-boundary"],
+    )
+    key_administrator_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), examples=[["arn:aws:iam::123456789012:role/KeyAdministrators"]]
+    )
+    log_retention_days: int = Field(365, examples=[731])
 
     @field_validator("vpc_cidr")
     @classmethod
@@ -173,6 +191,21 @@ class NetworkingSettings(ModuleSettings):
         if len(set(value)) != len(value):
             raise ValueError("lists a service more than once")
         return tuple(sorted(value))
+
+    @field_validator("key_administrator_arns", mode="before")
+    @classmethod
+    def _administrator_list(cls, value: Any) -> Any:
+        return decode_list(value)
+
+    @field_validator("key_administrator_arns")
+    @classmethod
+    def _administrators(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_key_administrators(value)
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return check_log_retention(value)
 
     @field_validator("tags", mode="before")
     @classmethod

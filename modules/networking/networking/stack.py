@@ -32,7 +32,7 @@ class NetworkingStack(cdk.Stack):
         )
         self.vpc = self._vpc(settings)
         if settings.flow_logs:
-            self._flow_logs(context)
+            self._flow_logs(context, settings.key_administrator_arns)
         else:
             vpc = self.vpc.node.default_child
             for finding in (
@@ -78,12 +78,13 @@ class NetworkingStack(cdk.Stack):
             restrict_default_security_group=True,
         )
 
-    def _flow_logs(self, context: DeploymentContext) -> None:
+    def _flow_logs(self, context: DeploymentContext, key_administrators: tuple[str, ...]) -> None:
         key = ModuleKey(
             self,
             "FlowLogKey",
             description=f"Encrypts the VPC flow logs of {context.stack_name}",
             alias=f"alias/{context.stack_name}-vpc-flow-logs",
+            administrators=key_administrators,
         )
         log_group = EncryptedLogGroup(
             self,

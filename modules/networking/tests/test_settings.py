@@ -71,6 +71,20 @@ def test_endpoints_may_be_a_comma_separated_string(parameters: Any) -> None:
         ({"tags": "team=ml"}, "parameter 'tags': not valid JSON; expected a JSON object of tag keys to values"),
         ({"tags": {"team": 1}}, "parameter 'tags.team': must be text"),
         ({"max-azz": 2}, "unknown parameter 'max-azz'; did you mean 'max-azs'?"),
+        (
+            {"log-retention-days": 30},
+            "parameter 'log-retention-days': 30 is not one of CloudWatch Logs' retention periods of a year or more: "
+            "365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+        ),
+        ({"log-retention-days": 366}, "parameter 'log-retention-days': 366 is not one of CloudWatch Logs'"),
+        (
+            {"key-administrator-arns": ["arn:aws:iam::111111111111:role/*"]},
+            "parameter 'key-administrator-arns': 'arn:aws:iam::111111111111:role/*' is not the ARN of an IAM role",
+        ),
+        (
+            {"permissions-boundary-name": "arn:aws:iam::1:policy/b"},
+            "parameter 'permissions-boundary-name': is not an IAM",
+        ),
         ({"vpccidr": "10.0.0.0/16"}, "unknown parameter 'vpccidr'; did you mean 'vpc-cidr'?"),
     ],
 )

@@ -209,3 +209,31 @@ def test_the_same_inputs_synthesize_the_same_bytes(synthesize: Any) -> None:
     first = synthesize(max_azs=3).text
     synthesize.__globals__["_cache"].clear()
     assert synthesize(max_azs=3).text == first
+
+
+ADMIN = "arn:aws:iam::111111111111:role/KeyAdministrators"
+
+
+def test_a_permissions_boundary_bounds_every_role_the_cdks_own_included(synthesize: Any) -> None:
+    roles = synthesize(permissions_boundary_name="ml-boundary").resources("AWS::IAM::Role")
+    assert len(roles) == 2  # the flow-log delivery role and the CDK's default-security-group provider role
+    for role in roles.values():
+        assert role["Properties"]["PermissionsBoundary"] == {
+            "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::111111111111:policy/ml-boundary"]]
+        }
+    assert all("PermissionsBoundary" not in r["Properties"] for r in synthesize().resources("AWS::IAM::Role").values())
+
+
+def test_named_key_administrators_may_manage_the_key_but_not_use_it(synthesize: Any) -> None:
+    [key] = synthesize(key_administrator_arns=(ADMIN,)).resources("AWS::KMS::Key").values()
+    [statement] = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "KeyAdministrators"]
+    assert statement["Principal"] == {"AWS": ADMIN}
+    assert {"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"} <= set(statement["Action"])
+    assert not {"kms:Decrypt", "kms:Encrypt", "kms:CreateGrant", "kms:*"} & set(statement["Action"])
+    [key] = synthesize().resources("AWS::KMS::Key").values()
+    assert not any(s.get("Sid") == "KeyAdministrators" for s in key["Properties"]["KeyPolicy"]["Statement"])
+
+
+def test_log_retention_is_a_parameter(synthesize: Any) -> None:
+    [group] = synthesize(log_retention_days=731).resources("AWS::Logs::LogGroup").values()
+    assert group["Properties"]["RetentionInDays"] == 731

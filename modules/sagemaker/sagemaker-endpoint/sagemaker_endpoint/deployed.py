@@ -14,21 +14,38 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlops_platform.aws_reads import read_error
 from mlops_platform.contract import ParameterError
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
+PURPOSE = "before each deploy, to refuse an update SageMaker would refuse"
 
-def deployed_variant_names(sagemaker: SageMakerClient, endpoint_name: str) -> list[str]:
-    """The production variants of the deployed endpoint, in order; empty when it is not deployed (or cannot
-    be read: the first deploy, or a deployment role without the read)."""
+
+def _deployed_variants(sagemaker: SageMakerClient, endpoint_name: str) -> list[dict[str, Any]]:
+    """The production variants of the deployed endpoint's configuration; none when it is not deployed.
+    A denied or failed read raises AwsReadError: counting it as "nothing deployed" would skip the refusals."""
     try:
         endpoint = sagemaker.describe_endpoint(EndpointName=endpoint_name)
-        config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
-    except (ClientError, BotoCoreError):
-        return []
-    return [variant["VariantName"] for variant in config["ProductionVariants"]]
+    except ClientError as error:
+        if "Could not find endpoint" in error.response.get("Error", {}).get("Message", ""):
+            return []
+        raise read_error(error, "sagemaker:DescribeEndpoint", f"endpoint {endpoint_name}", PURPOSE) from None
+    except BotoCoreError as error:
+        raise read_error(error, "sagemaker:DescribeEndpoint", f"endpoint {endpoint_name}", PURPOSE) from None
+    config_name = endpoint["EndpointConfigName"]
+    try:
+        config = sagemaker.describe_endpoint_config(EndpointConfigName=config_name)
+    except (ClientError, BotoCoreError) as error:
+        action, what = "sagemaker:DescribeEndpointConfig", f"endpoint configuration {config_name}"
+        raise read_error(error, action, what, PURPOSE) from None
+    return [dict(variant) for variant in config["ProductionVariants"]]
+
+
+def deployed_variant_names(sagemaker: SageMakerClient, endpoint_name: str) -> list[str]:
+    """The production variants of the deployed endpoint, in order; empty when it is not deployed."""
+    return [variant["VariantName"] for variant in _deployed_variants(sagemaker, endpoint_name)]
 
 
 def refuse_renamed_variants_under_guardrail(
@@ -49,20 +66,20 @@ def refuse_renamed_variants_under_guardrail(
 
 def autoscaled_variants(sagemaker: SageMakerClient, autoscaling: Any, endpoint_name: str) -> dict[str, str]:
     """Variant name -> instance type of each deployed variant that has a scalable target; empty when the
-    endpoint is not deployed (or cannot be read: the first deploy, or a deployment role without the read)."""
-    try:
-        endpoint = sagemaker.describe_endpoint(EndpointName=endpoint_name)
-        config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
-        targets = autoscaling.describe_scalable_targets(
-            ServiceNamespace="sagemaker",
-            ResourceIds=[f"endpoint/{endpoint_name}/variant/{v['VariantName']}" for v in config["ProductionVariants"]],
-        )["ScalableTargets"]
-    except (ClientError, BotoCoreError):
+    endpoint is not deployed."""
+    variants = _deployed_variants(sagemaker, endpoint_name)
+    if not variants:
         return {}
-    scaled = {target["ResourceId"].rsplit("/", 1)[-1] for target in targets}
+    resources = [f"endpoint/{endpoint_name}/variant/{variant['VariantName']}" for variant in variants]
+    try:
+        targets = autoscaling.describe_scalable_targets(ServiceNamespace="sagemaker", ResourceIds=resources)
+    except (ClientError, BotoCoreError) as error:
+        action = "application-autoscaling:DescribeScalableTargets"
+        raise read_error(error, action, f"the scalable targets of endpoint {endpoint_name}", PURPOSE) from None
+    scaled = {target["ResourceId"].rsplit("/", 1)[-1] for target in targets["ScalableTargets"]}
     return {
         variant["VariantName"]: variant["InstanceType"]
-        for variant in config["ProductionVariants"]
+        for variant in variants
         if variant["VariantName"] in scaled and variant.get("InstanceType")
     }
 

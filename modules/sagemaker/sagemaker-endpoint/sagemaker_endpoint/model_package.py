@@ -76,6 +76,21 @@ def _newest_approved(sagemaker: SageMakerClient, group: str, parameter: str, whe
     return ResolvedPackage(arn=arn, artifacts=package_artifacts(sagemaker, arn))
 
 
+def described_package(sagemaker: SageMakerClient, arn: str, *, parameter: str) -> ResolvedPackage:
+    """The package `arn` (given by `parameter`, as a manifest writes it) with its containers' artifacts, so
+    the execution role is granted exactly those. Raises ModelPackageError when it does not exist or cannot
+    be read, naming the parameter and the package."""
+    where = f"parameter '{parameter}': model package {arn}"
+    try:
+        return ResolvedPackage(arn=arn, artifacts=package_artifacts(sagemaker, arn))
+    except ClientError as error:
+        if _is_missing(error):
+            raise ModelPackageError(f"{where} does not exist (or is not shared with this account)") from None
+        raise ModelPackageError(f"{where} cannot be described: {_reason(error)}") from None
+    except BotoCoreError as error:
+        raise ModelPackageError(f"{where} cannot be described: SageMaker did not answer: {error}") from None
+
+
 def package_artifacts(sagemaker: SageMakerClient, package_arn: str) -> ModelArtifacts:
     """The images and model data of a package's inference containers."""
     description = sagemaker.describe_model_package(ModelPackageName=package_arn)
@@ -101,7 +116,7 @@ def _is_missing(error: ClientError) -> bool:
     code = error.response.get("Error", {}).get("Code", "")
     message = error.response.get("Error", {}).get("Message", "")
     return code in {"ResourceNotFound", "ResourceNotFoundException"} or (
-        code == "ValidationException" and "does not exist" in message
+        code in {"ValidationException", "ValidationError"} and ("does not exist" in message or "not found" in message)
     )
 
 

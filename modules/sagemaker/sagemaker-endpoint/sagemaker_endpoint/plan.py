@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint import serving_plan
+from sagemaker_endpoint.instance_sizes import InstanceSize
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name, spec_digest
 from sagemaker_endpoint.parameters.formats import bucket_of
@@ -36,11 +38,20 @@ from sagemaker_endpoint.specs import (
 from sagemaker_endpoint.variants import alarm_names, has_instance_storage, model_name, model_spec, variant_sizes
 
 
-def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: DeploymentContext) -> EndpointPlan:
-    """Every decision, once; `package` is the resolved model package of the short form, if it has one."""
+def plan(
+    settings: EndpointSettings,
+    package: ResolvedPackage | None,
+    context: DeploymentContext,
+    packages: Mapping[str, ResolvedPackage] | None = None,
+    instance: InstanceSize | None = None,
+) -> EndpointPlan:
+    """Every decision, once; `package` is the resolved model package of the short form, if it has one,
+    `packages` the described packages `variants` and `shadow-variants` name, by ARN, and `instance` the
+    size of the instance type, when an inference component's compute is defaulted from it."""
     endpoint_name = sagemaker_name(context.stack_name)
     network = NetworkSpec(settings.vpc_id, settings.subnet_ids) if settings.vpc_id and settings.subnet_ids else None
-    model_sources = _model_sources(settings, package)
+    packages = packages or {}
+    model_sources = _model_sources(settings, package, packages)
     short_form = not settings.variants
     managed = settings.managed_instance_scaling
     variants = []
@@ -60,7 +71,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
                 component_name=serving_plan.component_name(endpoint_name) if managed else None,
             )
         )
-    shadows = serving_plan.shadows(settings, endpoint_name)
+    shadows = serving_plan.shadows(settings, endpoint_name, packages)
     instance_types = [v.size.instance_type for v in (*variants, *shadows) if v.size.instance_type]
     config = EndpointConfigSpec(
         # An endpoint of inference components has no model on its variants: a new model updates the component.
@@ -88,7 +99,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
         capture_bucket=settings.model_artifacts_bucket_arn if settings.data_capture_enabled else None,
     )
     config_digest = spec_digest(config)
-    known, undescribed = _artifacts([*variants, *shadows])
+    known = _artifacts([*variants, *shadows])
     result = EndpointPlan(
         stack_name=context.stack_name,
         endpoint_name=endpoint_name,
@@ -116,10 +127,13 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
             else None
         ),
         invoke_function=settings.invoke_function,
-        artifacts=ArtifactsSpec(known, undescribed, settings.model_artifacts_bucket_arn, settings.ecr_repo_arn),
-        components=tuple(serving_plan.component(settings, variant) for variant in variants if variant.component_name),
+        artifacts=ArtifactsSpec(known, settings.ecr_repo_arn),
+        components=tuple(
+            serving_plan.component(settings, variant, instance) for variant in variants if variant.component_name
+        ),
         component_scaling=serving_plan.component_scaling(settings) if managed else None,
         shadow_variants=tuple(shadows),
+        key_administrators=settings.key_administrator_arns,
     )
     if config.asynchronous is not None:
         assert settings.async_input_s3_uri is not None
@@ -140,7 +154,7 @@ def plan(settings: EndpointSettings, package: ResolvedPackage | None, context: D
 
 
 def _model_sources(
-    settings: EndpointSettings, package: ResolvedPackage | None
+    settings: EndpointSettings, package: ResolvedPackage | None, packages: Mapping[str, ResolvedPackage]
 ) -> list[tuple[tuple[Container, ...], ResolvedPackage | None]]:
     """Each variant's containers and the package it serves: every model source as a list of variants."""
     if settings.variants:
@@ -149,7 +163,9 @@ def _model_sources(
                 (Container(variant.model_package_arn, None, None, ()),)
                 if variant.model_package_arn
                 else (Container(None, variant.model_image_uri, variant.model_data_url, ()),),
-                ResolvedPackage(arn=variant.model_package_arn) if variant.model_package_arn else None,
+                packages.get(variant.model_package_arn) or ResolvedPackage(arn=variant.model_package_arn)
+                if variant.model_package_arn
+                else None,
             )
             for variant in settings.variants
         ]
@@ -166,14 +182,11 @@ def _model_sources(
     return [((Container(package.arn, None, None, ()),), package)]
 
 
-def _artifacts(variants: list[VariantPlan]) -> tuple[ModelArtifacts, bool]:
-    """Every image and model data URL the variants serve, and whether some package was not described.
-
-    A package given by ARN is not described at synth time (no AWS call), so its artifacts are unknown.
-    """
+def _artifacts(variants: list[VariantPlan]) -> ModelArtifacts:
+    """Every image and model data URL the variants serve, their packages' included (synthesis describes
+    every package, so the execution role is granted exactly these)."""
     images: list[str] = []
     data: list[str] = []
-    undescribed = False
     for variant in variants:
         for container in variant.model.containers:
             if container.image:
@@ -182,11 +195,10 @@ def _artifacts(variants: list[VariantPlan]) -> tuple[ModelArtifacts, bool]:
                 data.append(container.model_data_url)
         if variant.package is not None:
             if variant.package.artifacts is None:
-                undescribed = True
-            else:
-                images.extend(variant.package.artifacts.images)
-                data.extend(variant.package.artifacts.model_data_urls)
-    return ModelArtifacts(images=tuple(dict.fromkeys(images)), model_data_urls=tuple(dict.fromkeys(data))), undescribed
+                raise ValueError(f"model package {variant.package.arn} was not described before the plan")
+            images.extend(variant.package.artifacts.images)
+            data.extend(variant.package.artifacts.model_data_urls)
+    return ModelArtifacts(images=tuple(dict.fromkeys(images)), model_data_urls=tuple(dict.fromkeys(data)))
 
 
 def _capture(settings: EndpointSettings, endpoint_name: str) -> CaptureSpec | None:

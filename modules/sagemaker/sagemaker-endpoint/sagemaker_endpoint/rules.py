@@ -205,10 +205,9 @@ def rollout(settings: EndpointSettings) -> None:
     strategy = settings.deployment_strategy
     sizes = variant_sizes(settings)
     variants = len(sizes)
-    watched = [size.name for size in sizes]
+    own = sum(len(alarm_names(settings, "", size.name)) for size in sizes)
     if settings.shadow_alarms_roll_back:
-        watched += [variant.name for variant in settings.shadow_variants or ()]
-    own = sum(len(alarm_names(settings, "", name)) for name in watched)
+        own += sum(len(alarm_names(settings, "", v.name, shadow=True)) for v in settings.shadow_variants or ())
     if own + len(settings.rollback_alarm_names) > MAX_ROLLBACK_ALARMS:
         raise ParameterError(
             f"parameter 'rollback-alarm-names': SageMaker rolls a deployment back on at most {MAX_ROLLBACK_ALARMS} "

@@ -5,6 +5,9 @@ Part of the plan (plan.py calls these); no CDK import here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from sagemaker_endpoint.instance_sizes import InstanceSize
 from sagemaker_endpoint.model_package import ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name
 from sagemaker_endpoint.parameters.settings import EndpointSettings
@@ -24,7 +27,9 @@ def component_name(endpoint_name: str) -> str:
     return sagemaker_name(endpoint_name, suffix="component")
 
 
-def shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]:
+def shadows(
+    settings: EndpointSettings, endpoint_name: str, packages: Mapping[str, ResolvedPackage] | None = None
+) -> list[VariantPlan]:
     """The shadow variant (SageMaker allows one): its own model, size and alarms, sized like `variants`."""
     shadows = []
     for shadow in settings.shadow_variants or ():
@@ -48,8 +53,10 @@ def shadows(settings: EndpointSettings, endpoint_name: str) -> list[VariantPlan]
                     shadow.initial_instance_count or settings.initial_instance_count,
                     shadow.initial_variant_weight or settings.initial_variant_weight,
                 ),
-                package=ResolvedPackage(arn=shadow.model_package_arn) if shadow.model_package_arn else None,
-                alarm_names=alarm_names(settings, endpoint_name, shadow.name),
+                package=(packages or {}).get(shadow.model_package_arn) or ResolvedPackage(arn=shadow.model_package_arn)
+                if shadow.model_package_arn
+                else None,
+                alarm_names=alarm_names(settings, endpoint_name, shadow.name, shadow=True),
             )
         )
     return shadows
@@ -69,18 +76,27 @@ def async_config(settings: EndpointSettings) -> AsyncAsGiven | None:
     )
 
 
-def component(settings: EndpointSettings, variant: VariantPlan) -> ComponentSpec:
+def component(settings: EndpointSettings, variant: VariantPlan, instance: InstanceSize | None) -> ComponentSpec:
+    """The component of `variant`; without `inference-component-memory-mb`, its compute is defaulted from the
+    size of the instance (`instance`, from EC2: instance_sizes.py)."""
     assert variant.component_name is not None
-    assert settings.inference_component_memory_mb is not None
+    memory, accelerators = settings.inference_component_memory_mb, settings.inference_component_accelerators
+    defaulted = None
+    if memory is None:
+        if instance is None:
+            raise ValueError("the instance's size was not looked up before the plan (synthesis.py)")
+        memory, defaulted = instance.copy_memory_mb, instance.describe()
+        accelerators = accelerators or instance.accelerators or None
     return ComponentSpec(
         name=variant.component_name,
         variant=variant.name,
         model_name=variant.model_name,
         construct_prefix=variant.construct_prefix,
-        memory_mb=settings.inference_component_memory_mb,
+        memory_mb=memory,
         cpus=settings.inference_component_cpus,
-        accelerators=settings.inference_component_accelerators,
+        accelerators=accelerators,
         copy_count=settings.inference_component_copy_count,
+        defaulted=defaulted,
     )
 
 

@@ -53,12 +53,6 @@ def managed_instance_scaling(settings: EndpointSettings) -> None:
             raise ParameterError(
                 f"parameter '{parameter_name(field)}' does not go with 'managed-instance-scaling: true': {reason}"
             )
-    if settings.inference_component_memory_mb is None:
-        raise ParameterError(
-            "parameter 'inference-component-memory-mb': required with 'managed-instance-scaling: true'; SageMaker "
-            "requires the minimum memory (MB) each model copy reserves on an instance "
-            "(InferenceComponentComputeResourceRequirements.MinMemoryRequiredInMb) and derives no default"
-        )
     if settings.deployment_strategy in ("CANARY", "LINEAR"):
         raise ParameterError(
             f"parameter 'deployment-strategy': {settings.deployment_strategy} is a blue/green traffic shift of "

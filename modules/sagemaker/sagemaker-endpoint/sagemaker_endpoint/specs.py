@@ -124,6 +124,12 @@ class ComponentSpec:
     cpus: float | None
     accelerators: int | None
     copy_count: int
+    defaulted: str | None = None  # how the compute was defaulted from the instance's size, when it was
+
+    @property
+    def log_group_name(self) -> str:
+        """Where SageMaker sends the component's container logs (not the endpoint's log group)."""
+        return f"/aws/sagemaker/InferenceComponents/{self.name}"
 
 
 @dataclass(frozen=True)
@@ -239,11 +245,10 @@ class NotificationsSpec:
 
 @dataclass(frozen=True)
 class ArtifactsSpec:
-    """What the execution role may read: the known artifacts, and how far to widen for undescribed packages."""
+    """What the execution role may read: the artifacts of every model it serves (each package described at
+    synth), and the repository `ecr-repo-arn` names."""
 
     known: ModelArtifacts
-    undescribed: bool  # a package given by ARN adds artifacts that synthesis did not look up
-    bucket_arn: str | None
     ecr_repo_arn: str | None
 
 
@@ -271,10 +276,17 @@ class EndpointPlan:
     component_scaling: ComponentScalingSpec | None = None
     asynchronous: AsyncSpec | None = None
     shadow_variants: tuple[VariantPlan, ...] = ()  # SageMaker allows one; its answers are discarded
+    key_administrators: tuple[str, ...] = ()  # IAM principals that may manage (never use) the module's key
 
     @property
     def serverless(self) -> bool:
         return any(variant.kind == "serverless" for variant in self.variants)
+
+    @property
+    def keeps_autoscaled_instance_counts(self) -> bool:
+        """Application Auto Scaling owns the variants' instance counts, so an update keeps them
+        (UpdateEndpoint's RetainAllVariantProperties) instead of resetting them to the initial counts."""
+        return self.scaling is not None and self.scaling.dimension == "sagemaker:variant:DesiredInstanceCount"
 
     @property
     def alarm_names(self) -> tuple[str, ...]:

@@ -6,11 +6,20 @@ second with one line that names it, and nothing is written.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mlops_platform import assembly, contract
-from mlops_platform.contract import DeploymentContext
-from sagemaker_endpoint.model_package import ModelPackageError, ResolvedPackage, newest_approved_package
+from mlops_platform import assembly, aws_reads, contract
+from mlops_platform.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint.instance_sizes import InstanceSize, instance_size
+from sagemaker_endpoint.model_package import (
+    ModelPackageError,
+    ResolvedPackage,
+    described_package,
+    newest_approved_package,
+)
+from sagemaker_endpoint.parameters.formats import region_of
 from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.plan import plan
 
@@ -19,27 +28,76 @@ if TYPE_CHECKING:
 
 
 def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage | None:
-    """The package of the short form; only a group needs AWS (the newest approved package is looked up)."""
-    if settings.model_package_arn:
-        return ResolvedPackage(arn=settings.model_package_arn)
-    if not settings.model_package_group_name:
+    """The package of the short form, described: the fixed `model-package-arn`, or the newest approved
+    package of `model-package-group-name`. Both need AWS (the package's artifacts scope the role)."""
+    if not settings.model_package_arn and not settings.model_package_group_name:
         return None
-    import boto3
-
-    client = boto3.client("sagemaker", region_name=context.region)
+    _need_credentials("model-package-arn" if settings.model_package_arn else "model-package-group-name")
+    if settings.model_package_arn:
+        return described_package(
+            aws_reads.client("sagemaker", region_of(settings.model_package_arn)),
+            settings.model_package_arn,
+            parameter="model-package-arn",
+        )
+    assert settings.model_package_group_name is not None
+    client = aws_reads.client("sagemaker", context.region)
     return newest_approved_package(
         client, settings.model_package_group_name, account=context.account, region=context.region
     )
 
 
+def resolve_variant_packages(settings: EndpointSettings) -> dict[str, ResolvedPackage]:
+    """Every package `variants` and `shadow-variants` name, described (by ARN)."""
+    named = [
+        (parameter, arn)
+        for parameter, entries in (("variants", settings.variants), ("shadow-variants", settings.shadow_variants))
+        for arn in dict.fromkeys(entry.model_package_arn for entry in entries or () if entry.model_package_arn)
+        if arn
+    ]
+    packages: dict[str, ResolvedPackage] = {}
+    for parameter, arn in named:
+        if arn not in packages:
+            _need_credentials(parameter)
+            packages[arn] = described_package(aws_reads.client("sagemaker", region_of(arn)), arn, parameter=parameter)
+    return packages
+
+
+def resolve_instance_size(settings: EndpointSettings, context: DeploymentContext) -> InstanceSize | None:
+    """The size of `instance-type`, from EC2, when an inference component's compute is defaulted from it
+    (`managed-instance-scaling: true` without `inference-component-memory-mb`; instance_sizes.py)."""
+    if not settings.managed_instance_scaling or settings.inference_component_memory_mb is not None:
+        return None
+    if not aws_reads.credentials_found():
+        raise ParameterError(
+            "parameter 'inference-component-memory-mb': not given, so each copy's compute is defaulted from the size "
+            f"of {settings.instance_type}, which the module asks EC2 for at synth time, and no AWS credentials were "
+            "found; give inference-component-memory-mb, or run with the deployment's credentials"
+        )
+    return instance_size(aws_reads.client("ec2", context.region), settings.instance_type)
+
+
+def _need_credentials(parameter: str) -> None:
+    if not aws_reads.credentials_found():
+        raise ModelPackageError(
+            f"parameter '{parameter}': the module describes the model package at synth time, to grant the endpoint "
+            "exactly its image and model data, and no AWS credentials were found; run with the deployment's "
+            "credentials (Seed-Farmer's deployment role has them)"
+        )
+
+
 def build_app(
-    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None, outdir: str | None = None
+    settings: EndpointSettings,
+    context: DeploymentContext,
+    package: ResolvedPackage | None,
+    outdir: str | None = None,
+    packages: Mapping[str, ResolvedPackage] | None = None,
+    instance: InstanceSize | None = None,
 ) -> cdk.App:
     """The CDK app Seed-Farmer deploys, with the `metadata` output and the rule packs attached."""
     from sagemaker_endpoint.infra.stack import EndpointStack
 
     app = assembly.new_app(outdir)
-    stack = EndpointStack(app, plan=plan(settings, package, context), context=context)
+    stack = EndpointStack(app, plan=plan(settings, package, context, packages, instance), context=context)
     tags = {
         "sagemaker:project-id": settings.sagemaker_project_id,
         "sagemaker:project-name": settings.sagemaker_project_name,
@@ -54,8 +112,16 @@ def build_app(
         metadata=stack.metadata,
         tags=tags,
         permissions_boundary_name=settings.permissions_boundary_name,
+        log_retention_days=settings.log_retention_days,
     )
     return app
+
+
+NO_CREDENTIALS_NOTE = (
+    "note: no AWS credentials found, so the deployed endpoint, the account's instance quotas and the log groups "
+    "an earlier deployment kept were not read (a deploy, which has credentials, reads them and refuses what AWS "
+    "would refuse)"
+)
 
 
 def synthesize(outdir: str | None = None) -> None:
@@ -63,16 +129,27 @@ def synthesize(outdir: str | None = None) -> None:
     context = DeploymentContext.from_env()
     settings = EndpointSettings.from_env()
     package = resolve_package(settings, context)
-    refuse_updates_sagemaker_refuses(settings, context, package)
-    assembly.synthesize(build_app(settings, context, package, outdir), context)
+    packages = resolve_variant_packages(settings)
+    instance = resolve_instance_size(settings, context)
+    if instance is not None:
+        print(f"sagemaker-endpoint: note: inference component compute {instance.describe()}", file=sys.stderr)
+    reads = aws_reads.credentials_found()
+    if reads:
+        refuse_updates_sagemaker_refuses(settings, context, package, packages, instance)
+        refuse_over_instance_quota(settings, context, package, packages, instance)
+    else:
+        print(f"sagemaker-endpoint: {NO_CREDENTIALS_NOTE}", file=sys.stderr)
+    assembly.synthesize(build_app(settings, context, package, outdir, packages, instance), context, reads=reads)
 
 
 def refuse_updates_sagemaker_refuses(
-    settings: EndpointSettings, context: DeploymentContext, package: ResolvedPackage | None
+    settings: EndpointSettings,
+    context: DeploymentContext,
+    package: ResolvedPackage | None,
+    packages: Mapping[str, ResolvedPackage] | None = None,
+    instance: InstanceSize | None = None,
 ) -> None:
     """The deployed endpoint is read (up to five calls) to refuse an update SageMaker would refuse."""
-    import boto3
-
     from sagemaker_endpoint.deployed import (
         autoscaled_variants,
         deployed_variant_names,
@@ -80,8 +157,8 @@ def refuse_updates_sagemaker_refuses(
         refuse_renamed_variants_under_guardrail,
     )
 
-    planned = plan(settings, package, context)
-    sagemaker = boto3.client("sagemaker", region_name=context.region)
+    planned = plan(settings, package, context, packages, instance)
+    sagemaker = aws_reads.client("sagemaker", context.region)
     # Inference components roll out through their own rolling update; every other endpoint updates
     # under the DeploymentConfig the stack gives it (rollout.py), a deployment guardrail.
     if not planned.components:
@@ -97,10 +174,27 @@ def refuse_updates_sagemaker_refuses(
     instance_types = {variant.name: variant.size.instance_type or "" for variant in planned.variants}
     deployed = autoscaled_variants(
         sagemaker,
-        boto3.client("application-autoscaling", region_name=context.region),
+        aws_reads.client("application-autoscaling", context.region),
         planned.endpoint_name,
     )
     refuse_autoscaled_changes(deployed, instance_types, planned.endpoint_name)
+
+
+def refuse_over_instance_quota(
+    settings: EndpointSettings,
+    context: DeploymentContext,
+    package: ResolvedPackage | None,
+    packages: Mapping[str, ResolvedPackage] | None = None,
+    instance: InstanceSize | None = None,
+) -> None:
+    """The account's "<instance type> for endpoint usage" quotas are read (quotas.py) to refuse an endpoint
+    that may run more instances than they allow; a quota the region does not list is noted, not checked."""
+    from sagemaker_endpoint import quotas
+
+    planned = plan(settings, package, context, packages, instance)
+    servicequotas = aws_reads.client("service-quotas", context.region)
+    for note in quotas.refuse_over_quota(servicequotas, planned, context.region):
+        print(f"sagemaker-endpoint: {note}", file=sys.stderr)
 
 
 def main() -> None:

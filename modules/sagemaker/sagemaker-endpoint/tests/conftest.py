@@ -14,6 +14,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 from mlops_platform.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint.instance_sizes import InstanceSize
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.synthesis import build_app
@@ -92,17 +93,40 @@ class Synthesized:
 _cache: dict[str, Synthesized] = {}
 
 
-def _synthesize(package: ResolvedPackage | None = None, **fields: Any) -> Synthesized:
-    """Fields set to None are left out, as a manifest would leave them out."""
+def described(arn: str) -> ResolvedPackage:
+    """A package as the synthesis describes it (its image and model data), for tests that name one by ARN:
+    `.../model-package/<group>/<version>` serves <group>:1.4 and s3://mlops-artifacts/<group>/<version>/."""
+    group, _, version = arn.split("model-package/", 1)[1].partition("/")
+    return ResolvedPackage(
+        arn=arn,
+        artifacts=ModelArtifacts(
+            images=(f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/{group}:1.4",),
+            model_data_urls=(f"s3://mlops-artifacts/{group}/{version}/model.tar.gz",),
+        ),
+    )
+
+
+def _variant_packages(parameters: dict[str, Any]) -> dict[str, ResolvedPackage]:
+    entries = [*(parameters.get("variants") or ()), *(parameters.get("shadow_variants") or ())]
+    arns = [entry.get("model-package-arn") or entry.get("model_package_arn") for entry in entries]
+    return {arn: described(arn) for arn in arns if arn}
+
+
+def _synthesize(
+    package: ResolvedPackage | None = None, instance: InstanceSize | None = None, **fields: Any
+) -> Synthesized:
+    """Fields set to None are left out, as a manifest would leave them out; `instance` is the size EC2 gives
+    the instance type (an inference component without inference-component-memory-mb is sized from it)."""
     defaults = {} if "model_package_group_name" in fields else {"model_package_arn": PACKAGE_ARN}
     parameters = {key: value for key, value in {**REQUIRED, **defaults, **fields}.items() if value is not None}
     if package is None and "model_package_arn" in parameters:
-        package = ResolvedPackage(arn=parameters["model_package_arn"])
-    key = json.dumps([repr(package), parameters], sort_keys=True, default=str)
+        package = described(parameters["model_package_arn"])
+    key = json.dumps([repr(package), repr(instance), parameters], sort_keys=True, default=str)
     if key not in _cache:
         settings = EndpointSettings(**parameters)
         with tempfile.TemporaryDirectory() as outdir:
-            build_app(settings, CONTEXT, package, outdir=outdir).synth()
+            packages = _variant_packages(parameters)
+            build_app(settings, CONTEXT, package, outdir=outdir, packages=packages, instance=instance).synth()
             text = Path(outdir, f"{CONTEXT.stack_name}.template.json").read_text()
             report = json.loads(Path(outdir, "validation-report.json").read_text())
         raw = json.loads(text)

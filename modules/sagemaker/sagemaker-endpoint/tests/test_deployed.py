@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from mlops_platform.aws_reads import AwsReadError
 from mlops_platform.contract import ParameterError
 from sagemaker_endpoint.deployed import (
     autoscaled_variants,
@@ -100,3 +101,73 @@ def test_the_same_names_or_a_first_deploy_pass_under_a_guardrail() -> None:
         ["current", "challenger"], ["challenger", "current"], ENDPOINT, parameter="variants", strategy="ROLLING"
     )
     refuse_renamed_variants_under_guardrail([], ["green"], ENDPOINT, parameter="variant-name", strategy="ALL_AT_ONCE")
+
+
+class DeniedSageMaker:
+    def describe_endpoint(self, EndpointName: str) -> dict[str, Any]:
+        message = (
+            "User: arn:aws:sts::111111111111:assumed-role/mlops-demo-deployment-role/s is not authorized to perform: "
+            f"sagemaker:DescribeEndpoint on resource: arn:aws:sagemaker:us-east-1:111111111111:endpoint/{EndpointName}"
+        )
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": message}}, "DescribeEndpoint")
+
+
+def test_a_denied_read_of_the_deployed_endpoint_is_one_error_naming_the_action_the_role_and_the_grant() -> None:
+    for read in (
+        lambda: deployed_variant_names(DeniedSageMaker(), ENDPOINT),  # type: ignore[arg-type]
+        lambda: autoscaled_variants(DeniedSageMaker(), FakeAutoscaling(set()), ENDPOINT),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(AwsReadError) as raised:
+            read()
+        assert str(raised.value) == (
+            "arn:aws:sts::111111111111:assumed-role/mlops-demo-deployment-role/s may not call sagemaker:DescribeEndpoint "
+            f"on endpoint {ENDPOINT}; the module reads it before each deploy, to refuse an update SageMaker would "
+            f"refuse. Grant it sagemaker:DescribeEndpoint on endpoint {ENDPOINT} (the module's modulestack.yaml "
+            "does, once Seed-Farmer has deployed it)"
+        )
+
+
+def test_an_unreachable_aws_is_one_clear_error_after_one_short_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlops_platform.aws_reads import client
+
+    server = ClosingServer()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "unreachable")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "unreachable")
+    sagemaker = client("sagemaker", "us-east-1")
+    assert sagemaker.meta.config.connect_timeout == 5
+    with pytest.raises(AwsReadError) as raised:
+        deployed_variant_names(sagemaker, ENDPOINT)
+    server.close()
+    assert server.connections == 2  # one attempt, one retry (botocore's default retried four times)
+    message = str(raised.value)
+    assert message.startswith(f"cannot reach AWS to call sagemaker:DescribeEndpoint on endpoint {ENDPOINT}")
+    assert "\n" not in message
+
+
+class ClosingServer:
+    """A loopback endpoint that accepts each connection and closes it unanswered, counting them: an AWS
+    that cannot be reached, whose attempts can be counted."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.socket.close()

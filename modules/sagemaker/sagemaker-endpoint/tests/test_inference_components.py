@@ -58,11 +58,11 @@ def test_rolling_updates_roll_the_components_copies_and_roll_back_on_its_alarms(
     config = component["Properties"]["DeploymentConfig"]
     assert config["RollingUpdatePolicy"]["MaximumBatchSize"] == {"Type": "CAPACITY_PERCENT", "Value": 50}
     assert config["AutoRollbackConfiguration"]["Alarms"] == [{"AlarmName": f"{STACK}-AllTraffic-5xx-errors"}]
-    assert sorted(component["DependsOn"]) == ["AllTrafficServerErrorsAlarm"]
+    assert "AllTrafficServerErrorsAlarm" in component["DependsOn"]
 
 
 def test_alarms_watch_the_components_metrics(synthesize: Any) -> None:
-    alarm = synthesize(**COMPONENT).one("AWS::CloudWatch::Alarm")
+    alarm = synthesize(**COMPONENT, deployment_strategy="ROLLING").one("AWS::CloudWatch::Alarm")
     assert alarm["Dimensions"] == [{"Name": "InferenceComponentName", "Value": COMPONENT_NAME}]
 
 
@@ -133,7 +133,6 @@ def test_endpoints_without_components_publish_no_component_key(synthesize: Any) 
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"managed_instance_scaling": True}, "parameter 'inference-component-memory-mb': required"),
         ({"inference_component_cpus": 2.0}, "parameter 'inference-component-cpus' configures the inference component"),
         (
             {**COMPONENT, "serverless_memory_size_mb": 2048, "serverless_max_concurrency": 5},
@@ -172,3 +171,99 @@ def test_combinations_sagemaker_refuses_are_clear_errors(
     refusal: Callable[..., str], fields: dict[str, Any], expected: str
 ) -> None:
     assert expected in refusal(**fields)
+
+
+def test_without_a_rolling_update_or_a_topic_the_component_gets_no_alarm_that_would_do_nothing(synthesize: Any) -> None:
+    assert not synthesize(**COMPONENT).resources("AWS::CloudWatch::Alarm")
+    assert '"AlarmNames":[]' in synthesize(**COMPONENT).metadata_text
+    rolling = synthesize(**COMPONENT, deployment_strategy="ROLLING").one("AWS::CloudWatch::Alarm")
+    assert "AlarmActions" not in rolling  # the component's rolling update rolls back on it
+    notifying = synthesize(**COMPONENT, notifications=True).one("AWS::CloudWatch::Alarm")
+    assert notifying["AlarmActions"]
+
+
+def test_each_component_logs_to_its_own_encrypted_kept_group_which_the_role_may_write_to(synthesize: Any) -> None:
+    stack = synthesize(**COMPONENT)
+    groups = {g["Properties"]["LogGroupName"]: g for g in stack.resources("AWS::Logs::LogGroup").values()}
+    group = groups[f"/aws/sagemaker/InferenceComponents/{COMPONENT_NAME}"]
+    assert group["Properties"]["RetentionInDays"] == 365
+    assert group["Properties"]["KmsKeyId"]["Fn::GetAtt"][0].startswith("EncryptionKey")
+    assert group["DeletionPolicy"] == "RetainExceptOnCreate"
+    arn = f"arn:${{AWS::Partition}}:logs:us-east-1:111111111111:log-group:/aws/sagemaker/InferenceComponents/{COMPONENT_NAME}"
+    write = stack.statement("WriteInferenceComponentLogs")
+    assert write["Resource"] == [arn, f"{arn}:log-stream:*"]
+    assert write["Action"] == ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    [component] = stack.resources("AWS::SageMaker::InferenceComponent").values()
+    assert "AllTrafficComponentLogGroup" in " ".join(component.get("DependsOn", []))
+
+
+def test_an_endpoint_without_components_has_no_component_log_group(synthesize: Any) -> None:
+    stack = synthesize()
+    assert [g["Properties"]["LogGroupName"] for g in stack.resources("AWS::Logs::LogGroup").values()] == [
+        "/aws/sagemaker/Endpoints/mlops-test-sagemaker-endpoint"
+    ]
+    assert not any(s.get("Sid") == "WriteInferenceComponentLogs" for s in stack.policy_statements)
+
+
+def test_the_references_min_and_max_alone_size_each_copy_from_the_instance(synthesize: Any) -> None:
+    from sagemaker_endpoint.instance_sizes import InstanceSize
+
+    g5 = InstanceSize(instance_type="ml.g5.xlarge", memory_mib=16384, vcpus=4, accelerators=1)
+    stack = synthesize(
+        instance=g5,
+        managed_instance_scaling=True,
+        instance_type="ml.g5.xlarge",
+        scaling_min_instance_count=1,
+        scaling_max_instance_count=4,
+    )
+    [component] = stack.resources("AWS::SageMaker::InferenceComponent").values()
+    requirements = component["Properties"]["Specification"]["ComputeResourceRequirements"]
+    assert requirements == {"MinMemoryRequiredInMb": 8192, "NumberOfAcceleratorDevicesRequired": 1}
+    assert component["Metadata"]["mlops:compute"] == (
+        "defaulted from ml.g5.xlarge (16384 MiB, 4 vCPUs, 1 accelerator(s), as EC2 DescribeInstanceTypes gives "
+        "g5.xlarge): half its memory and all its accelerators per copy"
+    )
+    given = synthesize(**COMPONENT)  # a manifest that gives the memory is sized as it says
+    [component] = given.resources("AWS::SageMaker::InferenceComponent").values()
+    assert "Metadata" not in component
+
+
+def test_the_size_of_an_instance_type_comes_from_ec2(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    from mlops_platform.contract import ParameterError
+    from sagemaker_endpoint.instance_sizes import instance_size
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        ec2 = boto3.client("ec2", region_name="eu-central-1")
+        sizes = {kind: instance_size(ec2, kind) for kind in ("ml.g5.xlarge", "ml.m5.xlarge", "ml.inf2.xlarge")}
+        assert [(s.memory_mib, s.vcpus, s.accelerators) for s in sizes.values()] == [
+            (16384, 4, 1),
+            (16384, 4, 0),
+            (16384, 4, 1),  # one Inferentia2 device, which EC2 lists twice (Neuron and inference accelerator)
+        ]
+        assert sizes["ml.m5.xlarge"].copy_memory_mb == 8192
+        with pytest.raises(ParameterError, match=r"^parameter 'instance-type': EC2 knows no instance type m5\.larg"):
+            instance_size(ec2, "ml.m5.larg")
+
+
+def test_without_credentials_an_unsized_component_asks_for_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlops_platform import aws_reads
+    from mlops_platform.contract import DeploymentContext, ParameterError
+    from sagemaker_endpoint.parameters import EndpointSettings
+    from sagemaker_endpoint.synthesis import resolve_instance_size
+
+    monkeypatch.setattr(aws_reads, "credentials_found", lambda: False)
+    settings = EndpointSettings(
+        vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=("subnet-0123456789abcdef0",),
+        model_image_uri="111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud:1",
+        managed_instance_scaling=True,
+    )
+    context = DeploymentContext(project="p", deployment="d", module="m", account="111111111111", region="us-east-1")
+    with pytest.raises(ParameterError, match=r"^parameter 'inference-component-memory-mb': not given, so"):
+        resolve_instance_size(settings, context)

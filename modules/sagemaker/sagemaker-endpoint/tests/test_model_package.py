@@ -88,18 +88,40 @@ def test_missing_group_is_a_clear_error(sagemaker: Any) -> None:
     )
 
 
-def test_a_fixed_package_arn_makes_no_aws_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_aws(*_: Any, **__: Any) -> None:
-        raise AssertionError("a fixed model-package-arn must not call AWS")
-
-    monkeypatch.setattr(boto3, "client", no_aws)
-    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
+def test_a_fixed_package_arn_is_described_so_the_role_is_granted_exactly_its_artifacts(sagemaker: Any) -> None:
+    sagemaker.create_model_package_group(ModelPackageGroupName="fraud-detector")
+    arn = _package(sagemaker, "fraud-detector", "Approved", 1)
     settings = EndpointSettings(vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_arn=arn)
     context = DeploymentContext(project="p", deployment="d", module="m", account=ACCOUNT, region=REGION)
     resolved = resolve_package(settings, context)
     assert resolved is not None
-    assert resolved.arn == arn
-    assert resolved.artifacts is None
+    assert resolved.artifacts is not None
+    assert resolved.artifacts.images == (IMAGE,)
+    assert resolved.artifacts.model_data_urls == ("s3://mlops-artifacts/fraud-detector/1/model.tar.gz",)
+
+
+def test_a_fixed_package_that_does_not_exist_is_a_clear_error(sagemaker: Any) -> None:
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/9"
+    settings = EndpointSettings(vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_arn=arn)
+    context = DeploymentContext(project="p", deployment="d", module="m", account=ACCOUNT, region=REGION)
+    with pytest.raises(ModelPackageError) as raised:
+        resolve_package(settings, context)
+    assert str(raised.value) == (
+        f"parameter 'model-package-arn': model package {arn} does not exist (or is not shared with this account)"
+    )
+
+
+def test_without_credentials_a_package_cannot_be_described_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("mlops_platform.aws_reads.credentials_found", lambda: False)
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
+    settings = EndpointSettings(vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_arn=arn)
+    context = DeploymentContext(project="p", deployment="d", module="m", account=ACCOUNT, region=REGION)
+    with pytest.raises(
+        ModelPackageError, match="parameter 'model-package-arn': the module describes the model package"
+    ):
+        resolve_package(settings, context)
 
 
 def test_a_group_is_resolved_through_boto3(sagemaker: Any) -> None:

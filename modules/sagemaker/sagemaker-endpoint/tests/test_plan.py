@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mlops_platform.contract import DeploymentContext
-from sagemaker_endpoint.model_package import ResolvedPackage
+from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.names import digest, spec_digest
 from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.plan import plan
@@ -30,6 +30,9 @@ CONTEXT = DeploymentContext(
 )
 PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/fraud-detector/3"
 IMAGE = "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud-detector:1.4"
+DESCRIBED = ResolvedPackage(
+    arn=PACKAGE, artifacts=ModelArtifacts(images=(IMAGE,), model_data_urls=("s3://mlops-artifacts/3/model.tar.gz",))
+)
 MODEL = ModelSpec(
     containers=(Container(None, IMAGE, "s3://mlops-artifacts/model.tar.gz", (("MODE", "fast"),)),),
     role="module-role",
@@ -134,14 +137,14 @@ def test_variant_sizes_default_to_the_top_level_parameters_in_one_place() -> Non
         initial_instance_count=2,
         variants=None,
     )
-    [variant] = plan(settings, ResolvedPackage(arn=PACKAGE), CONTEXT).variants
+    [variant] = plan(settings, DESCRIBED, CONTEXT).variants
     assert variant.size == VariantSize("AllTraffic", "ml.m5.large", 2, 1.0)
     assert variant.model_id == "Model"
 
 
 def test_alarm_names_and_rollback_alarms_come_from_one_list() -> None:
     settings = _settings(alarm_model_latency_p99_ms=500, rollback_alarm_names=("team-alarm",))
-    planned = plan(settings, ResolvedPackage(arn=PACKAGE), CONTEXT)
+    planned = plan(settings, DESCRIBED, CONTEXT)
     assert planned.alarm_names == (
         "mlops-test-sagemaker-endpoint-AllTraffic-5xx-errors",
         "mlops-test-sagemaker-endpoint-AllTraffic-model-latency-p99",
@@ -151,17 +154,17 @@ def test_alarm_names_and_rollback_alarms_come_from_one_list() -> None:
 
 def test_data_capture_is_decided_once_with_its_destination_and_the_objects_the_role_may_write() -> None:
     settings = _settings(data_capture_sampling_percentage=20, model_artifacts_bucket_arn="arn:aws:s3:::mlops-artifacts")
-    capture = plan(settings, ResolvedPackage(arn=PACKAGE), CONTEXT).capture
+    capture = plan(settings, DESCRIBED, CONTEXT).capture
     assert capture is not None
     assert capture.destination == "s3://mlops-artifacts/data-capture/mlops-test-sagemaker-endpoint"
     assert capture.objects_arn == "arn:aws:s3:::mlops-artifacts/data-capture/mlops-test-sagemaker-endpoint/*"
-    assert plan(_settings(), ResolvedPackage(arn=PACKAGE), CONTEXT).capture is None
+    assert plan(_settings(), DESCRIBED, CONTEXT).capture is None
 
 
 def test_the_capture_bucket_names_the_configuration_only_when_capture_is_on() -> None:
     # DataCaptureConfig is create-only: a new bucket must give a new configuration name.
     def config_name(**fields: Any) -> str:
-        return plan(_settings(**fields), ResolvedPackage(arn=PACKAGE), CONTEXT).config_name
+        return plan(_settings(**fields), DESCRIBED, CONTEXT).config_name
 
     capture = {"data_capture_sampling_percentage": 20}
     assert config_name(**capture, model_artifacts_bucket_arn="arn:aws:s3:::mlops-artifacts") != config_name(
@@ -176,3 +179,10 @@ def test_the_plan_is_made_without_importing_the_cdk() -> None:
     code = "import sys, sagemaker_endpoint.plan; sys.exit('aws_cdk' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=MODULE_DIR, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr or "plan.py imports the CDK"
+
+
+def test_a_package_the_synthesis_did_not_describe_is_never_granted_by_guess() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="was not described"):
+        plan(_settings(), ResolvedPackage(arn=PACKAGE), CONTEXT)

@@ -45,6 +45,20 @@ def account(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
+        # The fixed package the manifest names, which the synthesis describes.
+        sagemaker = boto3.client("sagemaker", region_name=REGION)
+        sagemaker.create_model_package_group(ModelPackageGroupName="fraud-detector")
+        specification: Any = {
+            "Containers": [
+                {"Image": "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud:1", "ModelDataUrl": "s3://b/m"}
+            ],
+            "SupportedContentTypes": ["application/json"],
+            "SupportedResponseMIMETypes": ["application/json"],
+        }
+        package = sagemaker.create_model_package(
+            ModelPackageGroupName="fraud-detector", ModelApprovalStatus="Approved", InferenceSpecification=specification
+        )
+        monkeypatch.setenv("SEEDFARMER_PARAMETER_MODEL_PACKAGE_ARN", package["ModelPackageArn"])
         yield
 
 
@@ -174,3 +188,40 @@ def test_renaming_the_variant_of_a_deployed_endpoint_is_refused_before_anything_
 def _check_update() -> None:
     settings, context = EndpointSettings.from_env(), DeploymentContext.from_env()
     synthesis.refuse_updates_sagemaker_refuses(settings, context, synthesis.resolve_package(settings, context))
+
+
+def test_without_credentials_the_reads_are_skipped_at_once_with_a_one_line_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from mlops_platform import aws_reads
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # this machine is no EC2 instance
+    for name, value in {
+        "SEEDFARMER_PROJECT_NAME": "mlops",
+        "SEEDFARMER_DEPLOYMENT_NAME": "test",
+        "SEEDFARMER_MODULE_NAME": "endpoint",
+        "CDK_DEFAULT_ACCOUNT": "111111111111",
+        "CDK_DEFAULT_REGION": REGION,
+        "SEEDFARMER_PARAMETER_VPC_ID": "vpc-0123456789abcdef0",
+        "SEEDFARMER_PARAMETER_SUBNET_IDS": json.dumps(["subnet-0123456789abcdef0"]),
+        "SEEDFARMER_PARAMETER_MODEL_IMAGE_URI": "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud:1",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    def no_read(*_: Any, **__: Any) -> None:
+        raise AssertionError("no AWS read without credentials")
+
+    monkeypatch.setattr(aws_reads, "client", no_read)
+    monkeypatch.setattr(boto3, "client", no_read)
+    started = time.monotonic()
+    synthesis.synthesize(str(tmp_path / "out"))
+    assert time.monotonic() - started < 30  # the synthesis itself; no read waits on a timeout
+    [note] = capsys.readouterr().err.strip().splitlines()
+    assert note == f"sagemaker-endpoint: {synthesis.NO_CREDENTIALS_NOTE}"
+    assert (tmp_path / "out" / f"{STACK}.template.json").exists()

@@ -372,3 +372,28 @@ def test_the_handler_processes_each_delivery_once_and_returns_busy_messages(
     newer = _upload(aws["s3"], 1)
     body = body.replace(upload.version_id or "", newer.version_id or "").replace(upload.etag, newer.etag)
     assert handler.lambda_handler(sqs_event("m3"), Context()) == {"batchItemFailures": [{"itemIdentifier": "m3"}]}
+
+
+def test_a_deleted_object_answered_403_is_told_from_a_denied_one_by_listing_exactly_its_key(
+    aws: dict[str, Any],
+) -> None:
+    """The role may not list the bucket without a prefix, so S3 answers the HEAD of a deleted object 403."""
+    upload = _upload(aws["s3"], 0)
+    listed: list[dict[str, Any]] = []
+
+    class NoBareListing:
+        def head_object(self, **_: Any) -> Any:
+            response: Any = {"Error": {"Code": "403"}, "ResponseMetadata": {"HTTPStatusCode": 403}}
+            raise ClientError(response, "HeadObject")
+
+        def list_objects_v2(self, **request: Any) -> Any:
+            listed.append(request)
+            return aws["s3"].list_objects_v2(**request)
+
+    aws["s3"].delete_object(Bucket=BUCKET, Key=KEY)
+    outcome = refresh(upload, _target(aws), NoBareListing(), FakeSageMaker(clock=[0.0]), aws["sqs"], Log())
+    assert (outcome.result, outcome.detail) == ("superseded", "newer upload deleted")
+    assert listed == [{"Bucket": BUCKET, "Prefix": KEY, "MaxKeys": 1}]
+    _upload(aws["s3"], 1)  # the object is there, and the HEAD was denied for another reason: not "deleted"
+    with pytest.raises(ClientError):
+        refresh(upload, _target(aws), NoBareListing(), FakeSageMaker(clock=[0.0]), aws["sqs"], Log())

@@ -173,10 +173,6 @@ OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
             "(10): need min <= initial <= max",
         ),
         (
-            {"managed-instance-scaling": True},
-            "parameter 'inference-component-memory-mb': required with 'managed-instance-scaling: true'",
-        ),
-        (
             {"permissions-boundary-name": "arn:aws:iam::1:policy/x"},
             "parameter 'permissions-boundary-name': is not an IAM policy name",
         ),

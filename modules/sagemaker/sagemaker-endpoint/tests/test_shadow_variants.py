@@ -35,7 +35,7 @@ def test_the_shadow_gets_its_own_model_and_sits_beside_the_production_variant(sy
 
 
 def test_the_shadows_alarms_notify_but_stay_out_of_the_rollback_unless_asked(synthesize: Any) -> None:
-    stack = synthesize(shadow_variants=(SHADOW,))
+    stack = synthesize(shadow_variants=(SHADOW,), notifications=True)
     names = {a["Properties"]["AlarmName"] for a in stack.resources("AWS::CloudWatch::Alarm").values()}
     assert f"{STACK}-challenger-5xx-errors" in names
     rollback = stack.one("AWS::SageMaker::Endpoint")["DeploymentConfig"]["AutoRollbackConfiguration"]["Alarms"]
@@ -97,3 +97,14 @@ def test_combinations_shadow_tests_exclude_are_clear_errors(
     refusal: Callable[..., str], fields: dict[str, Any], expected: str
 ) -> None:
     assert expected in refusal(**fields)
+
+
+def test_the_shadow_gets_no_alarms_when_they_would_neither_notify_nor_roll_back(synthesize: Any) -> None:
+    stack = synthesize(shadow_variants=(SHADOW,), alarm_model_latency_p99_ms=500)
+    assert sorted(stack.resources("AWS::CloudWatch::Alarm")) == [
+        "AllTrafficModelLatencyAlarm",
+        "AllTrafficServerErrorsAlarm",
+    ]
+    assert "challenger-5xx" not in stack.metadata_text
+    notified = synthesize(shadow_variants=(SHADOW,), notifications=True)
+    assert "ChallengerServerErrorsAlarm" in notified.resources("AWS::CloudWatch::Alarm")

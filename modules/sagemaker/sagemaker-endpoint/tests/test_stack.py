@@ -207,25 +207,30 @@ def test_execution_role_is_scoped_to_this_endpoint(synthesize: Any) -> None:
     assert any(name.startswith("ExecutionPolicy") for name in depends)
 
 
-def test_a_fixed_arn_reads_this_accounts_buckets_and_this_regions_repositories(synthesize: Any) -> None:
+def test_a_fixed_arn_is_granted_exactly_the_artifact_and_image_of_its_described_package(synthesize: Any) -> None:
     stack = synthesize()
-    read = stack.statement("ReadModelArtifactsInThisAccount")
-    assert read["Action"] == "s3:GetObject"
-    assert read["Condition"] == {"StringEquals": {"s3:ResourceAccount": "111111111111"}}
+    read = stack.statement("ReadModelArtifacts")
+    assert read["Resource"] == "arn:${AWS::Partition}:s3:::mlops-artifacts/fraud-detector/3/model.tar.gz"
+    assert "Condition" not in read
     pull = stack.statement("PullInferenceImages")
-    # Most packages serve an image from an AWS account's repository (which must also allow the pull).
-    assert pull["Resource"] == "arn:${AWS::Partition}:ecr:us-east-1:*:repository/*"
+    assert pull["Resource"] == "arn:${AWS::Partition}:ecr:us-east-1:111111111111:repository/fraud-detector"
+    assert not any("*" in str(s["Resource"]) for s in stack.policy_statements if s["Sid"].startswith(("Read", "Pull")))
 
 
-def test_bucket_and_repository_parameters_narrow_access(synthesize: Any) -> None:
+def test_the_repository_parameter_adds_a_repository_and_the_bucket_parameter_grants_no_wider_read(
+    synthesize: Any,
+) -> None:
     stack = synthesize(
         model_artifacts_bucket_arn="arn:aws:s3:::mlops-artifacts",
-        ecr_repo_arn="arn:aws:ecr:us-east-1:111111111111:repository/fraud-detector",
+        ecr_repo_arn="arn:aws:ecr:us-east-1:111111111111:repository/shared-runtime",
     )
-    assert stack.statement("ReadModelArtifacts")["Resource"] == "arn:aws:s3:::mlops-artifacts/*"
-    assert stack.statement("PullInferenceImages")["Resource"] == (
-        "arn:aws:ecr:us-east-1:111111111111:repository/fraud-detector"
+    assert stack.statement("ReadModelArtifacts")["Resource"] == (
+        "arn:${AWS::Partition}:s3:::mlops-artifacts/fraud-detector/3/model.tar.gz"
     )
+    assert stack.statement("PullInferenceImages")["Resource"] == [
+        "arn:${AWS::Partition}:ecr:us-east-1:111111111111:repository/fraud-detector",
+        "arn:aws:ecr:us-east-1:111111111111:repository/shared-runtime",
+    ]
 
 
 def test_a_group_scopes_access_to_the_exact_artifact_and_image(synthesize: Any, described_package: Any) -> None:
@@ -329,3 +334,17 @@ def test_three_rule_packs_pass_and_each_acknowledgement_sits_on_the_resource_it_
             assert len(finding["reason"]) > 40
     wildcards = [f["acknowledgedAt"] for f in reports["AwsSolutions"]["suppressedViolations"]]
     assert set(wildcards) == {"mlops-test-sagemaker-endpoint/ExecutionPolicy/Resource"}
+
+
+def test_every_log_group_is_kept_for_log_retention_days_and_key_administrators_may_manage_the_key(
+    synthesize: Any,
+) -> None:
+    admin = "arn:aws:iam::111111111111:role/KeyAdministrators"
+    stack = synthesize(log_retention_days=1827, key_administrator_arns=(admin,), invoke_function=True)
+    groups = stack.resources("AWS::Logs::LogGroup").values()
+    assert len(groups) == 2  # the endpoint's and the invoke function's
+    assert {group["Properties"]["RetentionInDays"] for group in groups} == {1827}
+    [key] = stack.resources("AWS::KMS::Key").values()
+    [statement] = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "KeyAdministrators"]
+    assert statement["Principal"] == {"AWS": admin}
+    assert not {"kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant"} & set(statement["Action"])

@@ -159,7 +159,10 @@ def superseded_by(upload: Upload, s3: Any) -> str | None:
     try:
         head = s3.head_object(Bucket=upload.bucket, Key=upload.key)
     except Exception as error:
-        if _status(error) == 404:
+        # S3 answers a HEAD of a missing object with 403 unless the caller may list the bucket without a
+        # prefix, which the role may not (it lists only the watched keys): a listing of exactly this key
+        # tells a deleted object from a denied one.
+        if _status(error) == 404 or (_status(error) == 403 and not _listed(s3, upload)):
             return "deleted"
         raise
     if upload.version_id:
@@ -174,6 +177,12 @@ def superseded_by(upload: Upload, s3: Any) -> str | None:
         if modified.timestamp() > uploaded.timestamp() + 1:
             return modified.isoformat()
     return None
+
+
+def _listed(s3: Any, upload: Upload) -> bool:
+    """Whether the object exists, by a listing whose prefix is its key (the role's s3:prefix condition)."""
+    listing = s3.list_objects_v2(Bucket=upload.bucket, Prefix=upload.key, MaxKeys=1)
+    return any(item["Key"] == upload.key for item in listing.get("Contents", []))
 
 
 def report_failure(upload: Upload, target: Target, sqs: Any, reason: str) -> None:

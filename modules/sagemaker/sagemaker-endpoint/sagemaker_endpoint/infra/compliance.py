@@ -10,14 +10,16 @@ from mlops_platform.compliance import GUARD, PACKS, acknowledge, acknowledge_gua
 
 __all__ = ["GUARD", "PACKS", "acknowledge", "acknowledge_guard"]  # the module's files acknowledge through here
 
-ALARM_WITHOUT_ACTION = (
-    "This alarm exists to make SageMaker roll a deployment back (the endpoint's AutoRollbackConfiguration "
-    "names it); it notifies once alarm-topic-arn or notifications is set."
-)
-DEAD_LETTER_ALARM_WITHOUT_ACTION = (
-    "This alarm marks model data uploads that could not be applied; it notifies once alarm-topic-arn or "
-    "notifications is set, and the dead-letter queue keeps the uploads for 14 days."
-)
+
+def alarm_without_action(owners: list[str]) -> str:
+    """Why an alarm without actions acts all the same: the rollback configurations (`owners`, the resources
+    whose AutoRollbackConfiguration names it, as read from them) roll a deployment back when it fires."""
+    return (
+        f"SageMaker rolls a deployment back when this alarm fires: the AutoRollbackConfiguration of "
+        f"{' and '.join(owners)} names it. It notifies too once alarm-topic-arn or notifications is set."
+    )
+
+
 FUNCTION_CONCURRENCY = (
     "Reserving concurrency fails in accounts at the default quota of 10 concurrent executions. The refresh "
     "function handles one message group (this endpoint) at a time by design, and the invoke function is bounded "
@@ -36,6 +38,7 @@ IDEMPOTENCY_BACKUP = (
     "backup plan. Point-in-time recovery is on."
 )
 DEAD_LETTER_QUEUE_HAS_NO_DEAD_LETTERS = (
-    "This queue is the refresh queue's dead-letter queue: what lands here is kept 14 days and raises an alarm; "
+    "This queue is the refresh queue's dead-letter queue: what lands here is kept 14 days (and raises an "
+    "alarm when the module notifies a topic); "
     "a dead-letter queue of its own would only move the messages again."
 )

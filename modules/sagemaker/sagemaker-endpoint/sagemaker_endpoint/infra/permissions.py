@@ -35,6 +35,7 @@ class Scope:
     partition: str
     log_group_name: str
     security_group_id: str
+    component_log_group_names: tuple[str, ...] = ()  # one per inference component, when the endpoint has any
 
 
 def execution_statements(
@@ -90,12 +91,13 @@ def async_requests_and_results(spec: AsyncSpec, scope: Scope) -> list[iam.Policy
 
 
 def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStatement]:
-    """Read the model artifacts: the exact objects when known, else the artifacts bucket."""
+    """Read the model artifacts: exactly the objects (and prefixes) the served models name."""
     statements = []
     if artifacts.known.model_data_urls:
         objects = sorted({object_arn(url, scope.partition) for url in artifacts.known.model_data_urls})
         statements.append(iam.PolicyStatement(sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=objects))
-    # Uncompressed model data (an S3 prefix): SageMaker lists the prefix before it reads the objects.
+    # Uncompressed model data (an S3 prefix): SageMaker lists the prefix before it reads the objects. StringLike
+    # (not IfExists): a listing without a prefix, or of another one, is denied.
     prefixes = sorted({s3_location(url) for url in artifacts.known.model_data_urls if url.endswith("/")})
     if prefixes:
         statements.append(
@@ -106,40 +108,14 @@ def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicySt
                 conditions={"StringLike": {"s3:prefix": [f"{key}*" for _, key in prefixes]}},
             )
         )
-    if not artifacts.undescribed:
-        return statements
-    if artifacts.bucket_arn:
-        known = statements[0].resources if statements else []
-        bucket_objects = f"{artifacts.bucket_arn}/*"
-        return [
-            iam.PolicyStatement(
-                sid="ReadModelArtifacts", actions=["s3:GetObject"], resources=sorted({*known, bucket_objects})
-            ),
-            *statements[1:],
-        ]
-    # A package given by ARN with no bucket named: synthesis must not call AWS to find its artifact,
-    # so the role may read objects only from buckets owned by this account.
-    return [
-        *statements,
-        iam.PolicyStatement(
-            sid="ReadModelArtifactsInThisAccount",
-            actions=["s3:GetObject"],
-            resources=[f"arn:{scope.partition}:s3:::*/*"],
-            conditions={"StringEquals": {"s3:ResourceAccount": scope.account}},
-        ),
-    ]
+    return statements
 
 
 def image_pull(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStatement]:
-    """Pull the inference image(s): the exact repositories when known, else this account's."""
+    """Pull the inference image(s): exactly the repositories the served models name, and `ecr-repo-arn`'s."""
     repositories = {arn for image in artifacts.known.images if (arn := ecr_repository_arn(image, scope.partition))}
     if artifacts.ecr_repo_arn:
         repositories.add(artifacts.ecr_repo_arn)
-    elif artifacts.undescribed:
-        # A package given by ARN is not described at synth time, and most packages serve an image that
-        # AWS publishes from its own accounts (deep learning and built-in algorithm containers): any
-        # account's repository in this region, which the repository's own policy must also allow.
-        repositories.add(f"arn:{scope.partition}:ecr:{scope.region}:*:repository/*")
     if not repositories:
         return []
     return [
@@ -181,16 +157,30 @@ def network_interfaces(network: NetworkSpec, scope: Scope) -> list[iam.PolicySta
     ]
 
 
+LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+
+
 def endpoint_logs(scope: Scope) -> list[iam.PolicyStatement]:
-    """Write to the endpoint's own log group (created by the stack, so no CreateLogGroup)."""
-    group = f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:{scope.log_group_name}"
-    return [
+    """Write to the endpoint's own log group, and to each inference component's (created by the stack, so
+    no CreateLogGroup)."""
+    groups = [
+        f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:{name}"
+        for name in (scope.log_group_name, *scope.component_log_group_names)
+    ]
+    statements = [
         iam.PolicyStatement(
-            sid="WriteEndpointLogs",
-            actions=["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            resources=[group, f"{group}:log-stream:*"],
+            sid="WriteEndpointLogs", actions=LOG_WRITE_ACTIONS, resources=[groups[0], f"{groups[0]}:log-stream:*"]
         )
     ]
+    if groups[1:]:
+        statements.append(
+            iam.PolicyStatement(
+                sid="WriteInferenceComponentLogs",
+                actions=LOG_WRITE_ACTIONS,
+                resources=[arn for group in groups[1:] for arn in (group, f"{group}:log-stream:*")],
+            )
+        )
+    return statements
 
 
 def metrics() -> iam.PolicyStatement:

@@ -6,8 +6,8 @@ rule matches `Object Created` events of the model data objects the endpoint serv
 an SQS FIFO queue (one message group per endpoint, content-based deduplication, a delivery delay
 equal to the debounce window). A Lambda function handles one upload at a time (see
 functions/refresh/refresh.py); uploads that arrive while the endpoint is busy wait in the queue and
-come back after the visibility timeout. What cannot be handled lands in a dead-letter queue watched
-by an alarm.
+come back after the visibility timeout. What cannot be handled lands in a dead-letter queue, watched
+by an alarm that notifies the module's alarm topic when it has one.
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ def model_refresh(
     *,
     endpoint_arn: str,
     alarm_actions: list[str] | None,
-) -> cloudwatch.CfnAlarm:
-    """The twin of `endpoint_config` and the refresh pipeline; returns the alarm on its dead-letter queue."""
+) -> cloudwatch.CfnAlarm | None:
+    """The twin of `endpoint_config` and the refresh pipeline; returns the alarm on its dead-letter queue,
+    which exists only when it notifies a topic."""
     spec = plan.refresh
     assert spec is not None
     network = plan.network
@@ -144,15 +145,14 @@ def model_refresh(
             ),
             iam.PolicyStatement(sid="UseTwinConfigurations", actions=["sagemaker:UpdateEndpoint"], resources=configs),
             iam.PolicyStatement(sid="ReadWatchedModelData", actions=["s3:GetObject"], resources=objects),
-            # Without ListBucket S3 answers 403, not 404, for a deleted object, and the upload is retried
-            # into the dead-letter queue. IfExists: S3 checks it for a missing object with no s3:prefix.
+            # A HEAD of a deleted object is answered 403 (the role may not list without a prefix); the
+            # function then lists exactly the watched key to tell deleted from denied. StringLike, not
+            # IfExists: a listing without a prefix, or of another one, is denied.
             iam.PolicyStatement(
                 sid="TellDeletedModelData",
                 actions=["s3:ListBucket"],
                 resources=sorted({f"arn:{stack.partition}:s3:::{s3_location(url)[0]}" for url in model_data_urls}),
-                conditions={
-                    "StringLikeIfExists": {"s3:prefix": sorted({s3_location(url)[1] for url in model_data_urls})}
-                },
+                conditions={"StringLike": {"s3:prefix": _listed_prefixes(model_data_urls)}},
             ),
             iam.PolicyStatement(
                 sid="ConsumeRefreshQueue",
@@ -215,7 +215,10 @@ def model_refresh(
     rule.add_target(SendTo(queue, message_group_id=endpoint_name))
     # EventBridge may send to the queue for this rule only, and use the key for it.
     allow_rules(queue, [rule], key=key)
-    alarm = cloudwatch.CfnAlarm(
+    if not alarm_actions:
+        # An alarm that notifies nobody does nothing; the dead-letter queue keeps the uploads for 14 days.
+        return None
+    return cloudwatch.CfnAlarm(
         scope,
         "RefreshDeadLetterAlarm",
         alarm_name=f"{endpoint_name}-refresh-dead-letters",
@@ -231,11 +234,11 @@ def model_refresh(
         treat_missing_data="notBreaching",
         alarm_actions=alarm_actions,
     )
-    if not alarm_actions:
-        compliance.acknowledge(alarm, "CloudWatchAlarmAction", compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION)
-        reason = compliance.DEAD_LETTER_ALARM_WITHOUT_ACTION
-        compliance.acknowledge_guard(alarm, "cloudwatch_alarm_action_check", reason)
-    return alarm
+
+
+def _listed_prefixes(urls: tuple[str, ...]) -> list[str]:
+    """The s3:prefix values the function lists: a watched object's key, or any key under a watched prefix."""
+    return sorted({key + "*" if key.endswith("/") else key for key in (s3_location(url)[1] for url in urls)})
 
 
 def _key_patterns(urls: tuple[str, ...]) -> list[object]:

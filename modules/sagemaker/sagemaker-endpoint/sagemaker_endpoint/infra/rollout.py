@@ -3,6 +3,8 @@ model and rolls back by itself when an alarm fires during the bake period."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import aws_sagemaker as sagemaker
 
 from sagemaker_endpoint.specs import RolloutSpec
@@ -39,6 +41,23 @@ def deployment_config(spec: RolloutSpec) -> Endpoint.DeploymentConfigProperty:
             maximum_execution_timeout_in_seconds=spec.maximum_execution_timeout_seconds,
         ),
     )
+
+
+def retained_variant_properties(autoscaled: bool) -> dict[str, Any]:
+    """What an update of an autoscaled endpoint keeps from the running one: UpdateEndpoint resets every
+    variant to the configuration's initial instance count and weight unless RetainAllVariantProperties is
+    true ("The default is false"), which would undo Application Auto Scaling on every model rollout. The
+    weights still come from the configuration (ExcludeRetainedVariantProperties DesiredWeight): nothing
+    but the manifest sets them. An instance-type change or another set of variants under autoscaling is
+    refused before deploying (deployed.py), so nothing else that must change is retained."""
+    if not autoscaled:
+        return {}
+    return {
+        "retain_all_variant_properties": True,
+        "exclude_retained_variant_properties": [
+            Endpoint.VariantPropertyProperty(variant_property_type="DesiredWeight")
+        ],
+    }
 
 
 def _percent(value: int) -> Endpoint.CapacitySizeProperty:

@@ -85,6 +85,7 @@ class EndpointStack(cdk.Stack):
         if plan.scaling is not None:
             scaling.add_autoscaling(self, plan.scaling, self.endpoint.attr_endpoint_name, plan.variants)
         self.components = self._inference_components()
+        alarms.acknowledge_rollback_triggers(self.alarms, self._rollback_alarm_names())
         if plan.notifications is not None and self.topic is not None:
             notifications.notifications(self, plan.notifications, self.topic, plan.endpoint_name)
         if plan.refresh is not None:
@@ -134,13 +135,37 @@ class EndpointStack(cdk.Stack):
                 endpoint_name=self.endpoint.attr_endpoint_name,
                 model_name=model.attr_model_name,
             )
+            if spec.defaulted:  # for the rehearsal's plan and a reviewer: where the compute came from
+                component.add_metadata("mlops:compute", spec.defaulted)
             # The rolling update watches these alarms; they must exist before SageMaker starts one.
             for alarm in self.alarms:
                 component.node.add_dependency(alarm)
+            # SageMaker sends the copies' container logs here from the start (with the execution role).
+            component.node.add_dependency(
+                EncryptedLogGroup(
+                    self,
+                    f"{spec.construct_prefix}ComponentLogGroup",
+                    name=spec.log_group_name,
+                    key=self.key,
+                    sid=f"CloudWatchLogsUseFor{spec.construct_prefix}ComponentLogGroupOnly",
+                )
+            )
             if self.plan.component_scaling is not None:
                 inference_components.add_copy_scaling(self, self.plan.component_scaling, spec, component)
             components.append(component)
         return components
+
+    def _rollback_alarm_names(self) -> dict[str, tuple[str, ...]]:
+        """The alarms each rollback configuration names, read from the endpoint and components as built."""
+        named = {}
+        resources: list[sagemaker.CfnEndpoint | sagemaker.CfnInferenceComponent] = [self.endpoint, *self.components]
+        for resource in resources:
+            rollback = getattr(resource.deployment_config, "auto_rollback_configuration", None)
+            if rollback is not None:
+                named[f"{resource.cfn_resource_type} {resource.node.id}"] = tuple(
+                    alarm.alarm_name for alarm in rollback.alarms or ()
+                )
+        return named
 
     def _asynchronous(self, execution_policy: iam.ManagedPolicy | None) -> None:
         """Asynchronous inference on the configuration (it may name the module's topic, made after it)."""
@@ -157,6 +182,7 @@ class EndpointStack(cdk.Stack):
             "EncryptionKey",
             description=f"Encrypts the storage, logs and captured data of endpoint {self.endpoint_name}",
             alias=f"alias/{self.plan.stack_name}",
+            administrators=self.plan.key_administrators,
         )
 
     def _security_group(self) -> ec2.CfnSecurityGroup | None:
@@ -191,6 +217,7 @@ class EndpointStack(cdk.Stack):
                 partition=self.partition,
                 log_group_name=plan.log_group_name,
                 security_group_id=self.security_group.attr_group_id if self.security_group else "",
+                component_log_group_names=tuple(component.log_group_name for component in plan.components),
             ),
             plan.asynchronous,
         )
@@ -260,6 +287,7 @@ class EndpointStack(cdk.Stack):
             endpoint_config_name=self.endpoint_config.attr_endpoint_config_name,
             # Inference components roll out through their own rolling update, not the endpoint's blue/green.
             deployment_config=None if self.plan.components else rollout.deployment_config(self.plan.rollout),
+            **rollout.retained_variant_properties(self.plan.keeps_autoscaled_instance_counts),
         )
         # The alarms a rollout watches must exist before SageMaker starts one.
         for alarm in self.alarms:

@@ -14,16 +14,8 @@ from mlops_platform import compliance
 # Why each statement that names a wildcard resource cannot be narrower: the reviewer's answer, kept
 # next to the statements and attached to the exact cdk-nag finding each one raises.
 WILDCARD_REASONS = {
-    "ReadModelArtifacts": "Read-only access to the objects of the artifacts bucket this deployment names.",
-    "ReadModelArtifactsInThisAccount": (
-        "A fixed model-package-arn is served without calling AWS at synth time, so the artifact's bucket is "
-        "unknown; reads are limited to buckets owned by this account (s3:ResourceAccount). Set "
-        "model-artifacts-bucket-arn to narrow it to one bucket."
-    ),
-    "PullInferenceImages": (
-        "A model-package-arn is served without calling AWS at synth time, and its image usually lives in an AWS "
-        "account's repository: pull from repositories in this region that allow this account (a cross-account "
-        "pull needs the repository's policy too); set ecr-repo-arn to name one repository."
+    "ReadModelArtifacts": (
+        "Reads exactly the model data the served models name; a prefix (uncompressed model data) is read whole."
     ),
     "AuthenticateToEcr": "ecr:GetAuthorizationToken supports no resource-level permissions.",
     "CreateInterfacesInEndpointVpc": (
@@ -35,6 +27,9 @@ WILDCARD_REASONS = {
     # The same reason as the library's functions give (their statement of that name).
     "DescribeNetwork": compliance.WILDCARD_REASONS["DescribeNetwork"],
     "WriteEndpointLogs": "Log streams are created by SageMaker under the endpoint's own log group only.",
+    "WriteInferenceComponentLogs": (
+        "Log streams are created by SageMaker under the inference component's own log group only."
+    ),
     "PublishEndpointMetrics": (
         "cloudwatch:PutMetricData supports no resource-level permissions; limited to the SageMaker endpoints "
         "namespace (cloudwatch:namespace)."

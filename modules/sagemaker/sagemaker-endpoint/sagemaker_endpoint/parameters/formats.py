@@ -118,6 +118,11 @@ def check_arn_of(kind: str, value: str) -> str:
     )
 
 
+def region_of(arn: str) -> str:
+    """The region an ARN names (`arn:aws:sagemaker:eu-west-1:...` -> eu-west-1)."""
+    return Arn.parse(arn).region
+
+
 def bucket_of(bucket_arn: str) -> str:
     """`arn:aws:s3:::my-bucket` -> `my-bucket`."""
     return bucket_arn.split(":::", 1)[1]

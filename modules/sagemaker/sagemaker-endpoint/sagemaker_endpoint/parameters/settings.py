@@ -13,7 +13,13 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from mlops_platform.contract import ModuleSettings, decode_json, decode_list
+from mlops_platform.contract import (
+    ModuleSettings,
+    check_key_administrators,
+    check_log_retention,
+    decode_json,
+    decode_list,
+)
 from sagemaker_endpoint.parameters.formats import (
     check_arn_of,
     check_image_uri,
@@ -260,9 +266,13 @@ class EndpointSettings(ModuleSettings):
         description="an IAM policy name (1 to 128 letters, digits and + = , . @ _ -)",
         examples=["ml-boundary"],
     )
+    key_administrator_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), examples=[["arn:aws:iam::123456789012:role/KeyAdministrators"]]
+    )
+    log_retention_days: int = Field(365, examples=[731])
     tags: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, examples=[{"team": "ml"}])
 
-    @field_validator("subnet_ids", "rollback_alarm_names", mode="before")
+    @field_validator("subnet_ids", "rollback_alarm_names", "key_administrator_arns", mode="before")
     @classmethod
     def _string_list(cls, value: Any) -> Any:
         return decode_list(value)
@@ -294,6 +304,16 @@ class EndpointSettings(ModuleSettings):
             if not 1 <= len(name) <= 255:
                 raise ValueError(f"'{name}' is not a CloudWatch alarm name (1 to 255 characters)")
         return value
+
+    @field_validator("key_administrator_arns")
+    @classmethod
+    def _administrators(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_key_administrators(value)
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return check_log_retention(value)
 
     @field_validator(*ARN_PARAMETERS)
     @classmethod
