@@ -14,13 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests import studio_cases
 from tests.repository import ROOT
 
 NETWORKING = ROOT / "modules" / "networking"
 ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
 MONITORING = ROOT / "modules" / "sagemaker" / "sagemaker-model-monitoring"
+STUDIO = studio_cases.STUDIO
 REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group"
-MODULES = (NETWORKING, ENDPOINT, MONITORING, REGISTRY)
+MODULES = (NETWORKING, ENDPOINT, MONITORING, REGISTRY, STUDIO)
 ACCOUNT, REGION = "111111111111", "us-east-1"
 # The workload accounts a registry (sagemaker-model-package-group) shares its group with.
 DEV, PROD = "222222222222", "333333333333"
@@ -482,6 +484,7 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "retain_on_delete": False,
         },
     ),
+    **studio_cases.VALID,
 }
 
 # What pydantic and the JSON decoder say on their own: no error line may contain any of it.
@@ -964,6 +967,7 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         },
         "model_artifacts_bucket_arn",
     ),
+    **studio_cases.BAD,
 }
 
 

@@ -37,6 +37,18 @@ class TestTheExampleDeployment:
             for each in group:
                 assert each.lint == [], f"{each.group}/{each.module}: cfn-lint findings {each.lint}"
 
+    def test_the_module_readme_shows_the_picture_of_the_examples_template(
+        self, monitoring_rehearsal: Rehearsal
+    ) -> None:
+        from rehearsal.diagram import EXAMPLES, embedded_module_block, module_block, module_picture
+
+        module = _monitoring(monitoring_rehearsal)
+        assert EXAMPLES[module.path] == "manifests/examples/monitoring.yaml"
+        picture = module_picture(module.stacks[0].template)
+        expected = module_block(f"{module.group}/{module.module}", picture, "manifests/examples/monitoring.yaml")
+        readme = (MODULE / "README.md").read_text()
+        assert embedded_module_block(readme) == expected, "run `make docs` to redraw the monitoring README's picture"
+
     def test_the_data_quality_baseline_comes_from_the_served_package(self, monitoring_rehearsal: Rehearsal) -> None:
         baselines = _monitoring(monitoring_rehearsal).metadata["BaselineConstraintsS3Uris"]
         account = monitoring_rehearsal.account

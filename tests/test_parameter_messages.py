@@ -23,6 +23,7 @@ def _settings_classes() -> list[type[BaseModel]]:
     endpoint: Any = importlib.import_module("sagemaker_endpoint.parameters.settings")
     networking: Any = importlib.import_module("networking.settings")
     monitoring: Any = importlib.import_module("sagemaker_model_monitoring.parameters.settings")
+    studio: Any = importlib.import_module("sagemaker_studio.settings")
     registry: Any = importlib.import_module("sagemaker_model_package_group.settings")
     return [
         networking.NetworkingSettings,
@@ -31,6 +32,7 @@ def _settings_classes() -> list[type[BaseModel]]:
         endpoint.VariantParameter,
         endpoint.ContainerParameter,
         monitoring.MonitoringSettings,
+        studio.StudioSettings,
     ]
 
 

@@ -30,6 +30,7 @@ CASES = sorted(
         "modulestack-monitoring",
         "modulestack-registry",
         "modulestack-registry-existing",
+        "modulestack-studio",
     ]
 )
 

@@ -44,6 +44,7 @@ FIXES: tuple[Callable[[Patcher], None], ...] = (
     resources.sagemaker_endpoints_keep_the_names_templates_give,
     resources.endpoints_follow_their_replaced_configuration,
     resources.current_instance_types_are_accepted,
+    resources.studio_domains_in_cloudformation,
 )
 
 _installed: dict[str, list[Patch]] = {}
@@ -100,6 +101,10 @@ def notes_for(template: dict[str, Any]) -> list[str]:
             notes.append(
                 f"{logical_id}: the emulator accepts {', '.join(newer)} from SageMaker's API model; its own "
                 "instance type list lacks it (fix)"
+            )
+        if kind == resources.STUDIO_DOMAIN:
+            notes.append(
+                f"{logical_id}: the emulator creates Studio domains in CloudFormation, with AWS-shaped ids (fix)"
             )
     return notes
 

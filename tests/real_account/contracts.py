@@ -45,6 +45,7 @@ from tests.real_account.serving_contracts import (
     ordering_failures,
 )
 from tests.real_account.simulator import simulate
+from tests.real_account.studio_contracts import deployed_domain_read, studio
 
 
 def execution_role(template: Template) -> Iterator[Contract]:
@@ -455,6 +456,8 @@ def _package_reads(template: Template, role: str, sagemaker: str) -> Iterator[Co
 
 def contracts(template: Template) -> list[Contract]:
     """Every contract of `template`."""
+    if template.module == "sagemaker-studio":
+        return [*studio(template), *deployed_domain_read(template), *deployment_role(template)]
     return [
         *execution_role(template),
         *publishers(template),
