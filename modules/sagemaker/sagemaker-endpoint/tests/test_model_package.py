@@ -276,5 +276,6 @@ def test_a_group_arn_of_another_account_reaches_sagemaker_as_the_arn(monkeypatch
     )
     context = DeploymentContext(project="p", deployment="d", module="m", account="111111111111", region=REGION)
     resolved = resolve_package(settings, context)
-    assert resolved is not None and resolved.group_name == "Fraud-Detector"
+    assert resolved is not None
+    assert resolved.group_name == "Fraud-Detector"
     assert registry.calls[0] == ("DescribeModelPackageGroup", {"ModelPackageGroupName": REGISTRY_GROUP})

@@ -91,7 +91,8 @@ def test_the_default_bus_lets_the_registrys_forwarding_role_put_sagemakers_state
             "Null": {"events:source": "false", "events:detail-type": "false"},
         },
     }
-    assert stack.report["pluginReports"] and all(r["violations"] == [] for r in stack.report["pluginReports"])
+    assert stack.report["pluginReports"]
+    assert all(r["violations"] == [] for r in stack.report["pluginReports"])
 
 
 def _statement_id(module: str) -> str:
@@ -116,7 +117,8 @@ def test_two_endpoints_of_one_account_each_add_and_remove_their_own_statement() 
     on create nor takes the other's away on delete."""
     first, second = _statement_id("fraud-endpoint"), _statement_id("churn-" + "e" * 60)
     assert first == "mlops-dev-fraud-endpoint-registry-events"
-    assert first != second and len(second) <= 64
+    assert first != second
+    assert len(second) <= 64
 
 
 def test_every_resource_domain_isolation_checks_carries_the_domains_arn(synthesize: Any) -> None:
@@ -127,7 +129,7 @@ def test_every_resource_domain_isolation_checks_carries_the_domains_arn(synthesi
         synthesize(**tagged),
         synthesize(
             model_package_arn=None,
-            model_image_uri=f"111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud:1",
+            model_image_uri="111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud:1",
             model_data_url=DATA,
             refresh_on_model_data_change=True,
             sagemaker_domain_id="d-abcdefghijkl",  # the ARN derived from the id
