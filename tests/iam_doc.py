@@ -117,9 +117,12 @@ INTRINSIC_FUNCTIONS = {
 }
 # What a service asks of the caller beyond the schema's handler permissions. SageMaker's API reference
 # (CreateEndpointConfig, KmsKeyId): the key policy must let the role calling CreateEndpoint and
-# UpdateEndpoint use the key, which SageMaker grants to the instances' volumes.
+# UpdateEndpoint use the key, which SageMaker grants to the instances' volumes. SageMaker's "Deploy a Model
+# Version from a Different Account": a model created from a version of another account's group reads the
+# version (DescribeModelPackage, which that group's policy grants the account: the registry module's).
 SERVICE_REQUIREMENTS = {
     "AWS::SageMaker::Endpoint": ["kms:CreateGrant", "kms:DescribeKey"],
+    "AWS::SageMaker::Model": ["sagemaker:DescribeModelPackage"],
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.matrix import ACCOUNT, DATA, IMAGE, REGION, VALID
+from tests.matrix import ACCOUNT, DATA, DEPLOYED_IN, IMAGE, REGION, VALID
 from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
@@ -87,7 +87,9 @@ class Template:
         if name is not None:
             return str(self.resolve(name))
         suffix = ".fifo" if resource.get("Properties", {}).get("FifoQueue") else ""
-        return f"{self.case.split('~', 1)[0]}-{logical}{suffix}"  # a module keeps its generated names across updates
+        name = f"{self.case.split('~', 1)[0]}-{logical}{suffix}"  # a module keeps its generated names across updates
+        # CloudFormation generates bucket names in lower case (S3 allows no capitals).
+        return name.lower() if resource["Type"] == "AWS::S3::Bucket" else name
 
     def arn(self, logical: str) -> str:
         resource = self.raw["Resources"][logical]
@@ -206,7 +208,9 @@ def matrix_templates(results: dict[str, Any]) -> list[Template]:
     templates = []
     for case, result in sorted(results.items()):
         [path] = Path(result["outdir"]).glob("*.template.json")
-        templates.append(Template(case=case, module=VALID[case][0].name, raw=json.loads(path.read_text())))
+        account = DEPLOYED_IN.get(case, ACCOUNT)
+        raw = json.loads(path.read_text())
+        templates.append(Template(case=case, module=VALID[case][0].name, raw=raw, account=account))
     return templates
 
 

@@ -66,6 +66,10 @@ def execution_role(template: Template) -> Iterator[Contract]:
             if "ModelDataUrl" in container:
                 data.add(container["ModelDataUrl"])
             if "ModelPackageName" in container:
+                if str(container["ModelPackageName"]).split(":")[4] != account:
+                    # A registry's package: its artifacts are read with the registry's policies on the other
+                    # side (tests/real_account/endpoint_across.py), not with this template's alone.
+                    continue
                 # Every package is described at synth: what the registry holds for it (tests/synthesize_cases.py,
                 # or the rehearsal's seed).
                 images.update(template.group_artifacts[0])

@@ -54,7 +54,7 @@ PRE_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/preprocess:1"
 MODEL_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"
 SAGEMAKER_NAME_TEXT = "a SageMaker name (1 to 63 letters, digits and inner hyphens)"
 INSTANCE_TYPE_TEXT = "a SageMaker instance type (ml.<family>.<size>)"
-# SageMaker project and domain parameters only become tags (synthesis.py): any AWS tag value is accepted.
+# The SageMaker project parameters only become tags (synthesis.py): any AWS tag value is accepted.
 ProjectId = Annotated[
     str,
     AfterValidator(
