@@ -266,11 +266,11 @@ def test_a_registry_that_does_not_share_its_group_is_named_with_both_sides_to_gr
 
 
 def test_a_group_arn_of_another_account_reaches_sagemaker_as_the_arn(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sagemaker_endpoint import synthesis
+    from mlops_platform import aws_reads
 
     registry = RegistryOfAnotherAccount()
-    monkeypatch.setattr(synthesis.aws_reads, "credentials_found", lambda: True)
-    monkeypatch.setattr(synthesis.aws_reads, "client", lambda service, region: registry)
+    monkeypatch.setattr(aws_reads, "credentials_found", lambda: True)
+    monkeypatch.setattr(aws_reads, "client", lambda service, region: registry)
     settings = EndpointSettings(
         vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_group_name=REGISTRY_GROUP
     )

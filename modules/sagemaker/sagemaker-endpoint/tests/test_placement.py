@@ -15,7 +15,7 @@ from sagemaker_endpoint.specs import Domain
 
 WORKLOAD, REGISTRY = "222222222222", "111111111111"
 CONTEXT = DeploymentContext(project="mlops", deployment="dev", module="endpoint", account=WORKLOAD, region="us-east-1")
-NETWORK = {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ("subnet-0123456789abcdef0",)}
+NETWORK: dict[str, Any] = {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ("subnet-0123456789abcdef0",)}
 GROUP = f"arn:aws:sagemaker:us-east-1:{REGISTRY}:model-package-group/fraud-detector"
 PACKAGE = f"arn:aws:sagemaker:us-east-1:{REGISTRY}:model-package/fraud-detector/3"
 FORWARDER = f"arn:aws:iam::{REGISTRY}:role/service-role/mlops-registry-forwarding"
