@@ -110,6 +110,10 @@ def estimate(template: Template, region: str, prices: dict[str, Any] | None = No
     charge(f"{keys} KMS key(s)", "kms_key_month", keys)
     alarms = len(list(resources(template, "AWS::CloudWatch::Alarm")))
     charge(f"{alarms} CloudWatch alarm(s)", "alarm_month", alarms)
+    # A tracking server is billed by the hour, by its size, for as long as it exists.
+    for _, server in resources(template, "AWS::SageMaker::MlflowTrackingServer"):
+        size = str(server.get("TrackingServerSize") or "Small")
+        charge(f"MLflow tracking server ({size})", f"mlflow_tracking_server_{size.lower()}_hour", 1, hours)
     kinds = {resource.get("Type") for resource in template.get("Resources", {}).values()}
     result.usage_based += [f"{kind}: {what}" for kind, what in prices.get("usage_based", {}).items() if kind in kinds]
     return result

@@ -72,6 +72,9 @@ def placeholder(key: str, region: str) -> Any:
         ("topicarn", f"arn:aws:sns:{region}:123456789012:placeholder"),
         ("rolearn", "arn:aws:iam::123456789012:role/placeholder"),
         ("bucketarn", "arn:aws:s3:::placeholder-bucket"),
+        ("bucketname", "placeholder-bucket"),
+        ("domainid", "d-0123456789ab"),
+        ("domainarn", f"arn:aws:sagemaker:{region}:123456789012:domain/d-0123456789ab"),
         ("url", "https://placeholder.example.com"),
     ]
     return next((shape for suffix, shape in shapes if lowered.endswith(suffix)), f"placeholder-{key}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -47,6 +48,18 @@ class NamedValue(_Strict):
     value: str
 
 
+class ManagedPolicy(_Strict):
+    """A customer managed policy the manifests name (a permissions boundary, say); it allows what the
+    document says, by default every action, as a boundary that limits nothing but must exist."""
+
+    name: str
+    description: str = ""
+    document: dict[str, Any] = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+
+
 class ServiceQuota(_Strict):
     """One of SageMaker's quotas, by the name Service Quotas gives it: `ml.g5.xlarge for endpoint usage`."""
 
@@ -68,6 +81,7 @@ class Seed(_Strict):
     model_package_groups: list[PackageGroup] = []
     ssm_parameters: list[NamedValue] = []
     secrets: list[NamedValue] = []
+    managed_policies: list[ManagedPolicy] = []
     service_quotas: list[ServiceQuota] = []  # SageMaker's, as the endpoint module reads them before deploying
     steps: list[Step] = []
 
@@ -201,8 +215,23 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
     for secret in seed.secrets:
         secrets.create_secret(Name=secret.name, SecretString=secret.value)
         seeded.lines.append(f"secret {secret.name}")
+    _seed_managed_policies(emulator, seed.managed_policies, seeded)
     if seed.service_quotas:
         quotas.seed(emulator.account, region, {quota.name: quota.value for quota in seed.service_quotas})
         for quota in seed.service_quotas:
             seeded.lines.append(f"SageMaker quota '{quota.name}': {quota.value:g}")
     return seeded
+
+
+def _seed_managed_policies(emulator: Emulator, policies: list[ManagedPolicy], seeded: Seeded) -> None:
+    """IAM is global: a policy seeded for another region of the account is already there."""
+    iam = emulator.client("iam")
+    existing = {policy["PolicyName"] for policy in iam.list_policies(Scope="Local")["Policies"]}
+    for policy in policies:
+        if policy.name not in existing:
+            iam.create_policy(
+                PolicyName=policy.name,
+                PolicyDocument=json.dumps(policy.document),
+                Description=policy.description or policy.name,
+            )
+        seeded.lines.append(f"managed policy {policy.name}")

@@ -126,6 +126,16 @@ SERVICE_REQUIREMENTS = {
 }
 
 
+# Service names a resource schema writes in place of the service's IAM prefix: AWS::SageMaker::Domain's lists
+# its file system calls as `efs:DeleteFileSystem`, and IAM authorizes them as `elasticfilesystem:`.
+SCHEMA_PREFIXES = {"efs": "elasticfilesystem"}
+
+
+def _iam_prefixed(action: str) -> str:
+    service, _, name = action.partition(":")
+    return f"{SCHEMA_PREFIXES.get(service, service)}:{name}"
+
+
 def handler_actions(resource_type: str) -> list[str]:
     """The IAM actions CloudFormation's handlers for `resource_type` call, as its published schema lists them.
 
@@ -139,7 +149,9 @@ def handler_actions(resource_type: str) -> list[str]:
         return ["lambda:InvokeFunction"]
     schema = json.loads(_schema_index()[resource_type].read_text())
     handlers = schema.get("handlers", {})
-    published = {action for handler in HANDLERS for action in handlers.get(handler, {}).get("permissions", [])}
+    published = {
+        _iam_prefixed(action) for handler in HANDLERS for action in handlers.get(handler, {}).get("permissions", [])
+    }
     return sorted(published | set(SERVICE_REQUIREMENTS.get(resource_type, [])))
 
 

@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests import studio_cases
 from tests.repository import ROOT
 
 NETWORKING = ROOT / "modules" / "networking"
 ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
+STUDIO = studio_cases.STUDIO
 REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group"
-MODULES = (NETWORKING, ENDPOINT, REGISTRY)
+MODULES = (NETWORKING, ENDPOINT, REGISTRY, STUDIO)
 ACCOUNT, REGION = "111111111111", "us-east-1"
 # The workload accounts a registry (sagemaker-model-package-group) shares its group with.
 DEV, PROD = "222222222222", "333333333333"
@@ -422,6 +424,7 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "retain_on_delete": False,
         },
     ),
+    **studio_cases.VALID,
 }
 
 # The account each case deploys to, when not the matrix's own (CDK_DEFAULT_ACCOUNT; the emulated account too).
@@ -929,6 +932,7 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         },
         "model_artifacts_bucket_arn",
     ),
+    **studio_cases.BAD,
 }
 
 

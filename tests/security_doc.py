@@ -30,12 +30,16 @@ DEFAULTS = """\
   (so a role given by ARN works too) and lets AWS services use it only for this account's resources.
   Model package group: the artifacts bucket's key, which the target accounts may use to decrypt only
   through S3 of the region.
+  Studio: one key encrypts the domain's home file system and its spaces' volumes, the studio bucket, the
+  lifecycle function's log group, environment and dead-letter queue.
 - **Encryption in transit.** Queues and the topic refuse non-TLS requests (`aws:SecureTransport`);
   security groups allow HTTPS egress only.
 - **Network isolation.** {isolation} Models run in the VPC's private subnets;
   their security group and the functions' have no ingress at all. The networking module hands out no
   public IPs, closes the default security group, admits only HTTPS from the VPC to its interface
   endpoints, and logs every flow to an encrypted log group kept `log-retention-days` (a year by default).
+  A Studio domain is VPC only: its apps reach each other (TCP 8192-65535) and HTTPS, nothing else, and idle
+  JupyterLab apps stop.
 - **Least privilege.** No IAM statement has a wildcard action. Every role has a customer managed policy
   scoped to the resources it serves: the exact model artifact and image when known, the endpoint's own
   log group, network interfaces in its own VPC, this endpoint for the invoke and refresh functions, the
@@ -47,6 +51,10 @@ DEFAULTS = """\
   `target_account_ids` once (never the registry's own) the group's versions, their artifacts under one
   prefix, their key through S3, the listed repositories' images, and its approvals on their event buses,
   through a role EventBridge may take for that rule only; see "Across accounts" below.
+  `permissions-boundary-name` applies a boundary to every role the endpoint module creates. Studio's roles
+  reach only their own domain's profiles, spaces and apps, open Studio for the caller's own profile only,
+  and describe, stop, approve and invoke only resources tagged with their domain (domain resource
+  isolation: the contracts below show an endpoint of another domain, or of none, denied).
 - **Rule packs on every synthesis.** cdk-nag's AwsSolutions, NIST 800-53 rev 5 and HIPAA Security
   packs run whenever a module synthesizes (tests, the rehearsal, `seedfarmer apply`); AWS Control
   Tower's proactive controls (the cfn-guard rules that report on a resource type the stack holds, such

@@ -30,6 +30,7 @@ CASES = sorted(
         "modulestack-networking",
         "modulestack-registry",
         "modulestack-registry-existing",
+        "modulestack-studio",
     ]
 )
 

@@ -42,6 +42,7 @@ FIXES: tuple[Callable[[Patcher], None], ...] = (
     resources.deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs,
     resources.variants_without_a_model_host_inference_components,
     resources.current_instance_types_are_accepted,
+    resources.studio_domains_in_cloudformation,
 )
 
 _installed: dict[str, list[Patch]] = {}
@@ -98,6 +99,10 @@ def notes_for(template: dict[str, Any]) -> list[str]:
             notes.append(
                 f"{logical_id}: the emulator accepts {', '.join(newer)} from SageMaker's API model; its own "
                 "instance type list lacks it (fix)"
+            )
+        if kind == resources.STUDIO_DOMAIN:
+            notes.append(
+                f"{logical_id}: the emulator creates Studio domains in CloudFormation, with AWS-shaped ids (fix)"
             )
     return notes
 

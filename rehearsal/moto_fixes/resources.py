@@ -8,10 +8,11 @@ tests/test_moto_fixes_resources.py shows moto's behaviour without it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
-from typing import Any
+from typing import Any, ClassVar
 
-from rehearsal.moto_fixes.patching import Patcher
+from rehearsal.moto_fixes.patching import FixCannotApply, Patcher
 
 
 def kms_keys_in_cloudformation_form(patch: Patcher) -> None:
@@ -191,3 +192,128 @@ def production_variant_instance_types() -> frozenset[str]:
     model = botocore.session.get_session().get_service_model("sagemaker")
     shape: Any = model.shape_for("ProductionVariantInstanceType")
     return frozenset(shape.enum)
+
+
+STUDIO_DOMAIN = "AWS::SageMaker::Domain"
+
+
+def studio_domains_in_cloudformation(patch: Patcher) -> None:
+    # moto's SageMaker backend creates, describes and deletes Studio domains through the API, but its
+    # CloudFormation has no AWS::SageMaker::Domain: it skips the resource ("No Moto CloudFormation support"),
+    # so no output reads the domain's id or ARN and no later module can be wired to it. The type is created,
+    # updated and deleted through that backend here, with ids of AWS's shape (moto's API names a domain
+    # d-<its name>, capitals and all, and its file system <name>-efs-id). User profiles, spaces and apps,
+    # which moto has no backend for, stay "declared but not emulated".
+    from moto.cloudformation import parsing
+
+    def make(original: Any) -> Any:
+        def model_map() -> dict[str, Any]:
+            return {**original(), STUDIO_DOMAIN: StudioDomain}
+
+        return model_map
+
+    if STUDIO_DOMAIN in parsing.get_model_map():
+        raise FixCannotApply(
+            f"emulator fix '{studio_domains_in_cloudformation.__name__}': moto now emulates {STUDIO_DOMAIN} in "
+            "CloudFormation itself: check that its ids have AWS's shape (its test) and drop the fix"
+        )
+    patch.wrap(parsing, "get_model_map", make, ())
+
+
+class StudioDomain:
+    """AWS::SageMaker::Domain for moto's CloudFormation, kept in moto's SageMaker backend."""
+
+    ATTRIBUTES: ClassVar[dict[str, str]] = {
+        "DomainId": "id",
+        "DomainArn": "arn",
+        "HomeEfsFileSystemId": "home_efs_file_system_id",
+        "SecurityGroupIdForDomainBoundary": "security_group_id_for_domain_boundary",
+        "Url": "url",
+        "SingleSignOnManagedApplicationInstanceId": "single_sign_on_managed_application_instance_id",
+    }
+
+    def __init__(self, domain: Any, account_id: str, region_name: str) -> None:
+        self.domain, self.account_id, self.region_name = domain, account_id, region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return str(self.domain.id)  # Ref of a domain is its id
+
+    @classmethod
+    def has_cfn_attr(cls, attribute: str) -> bool:
+        return attribute in cls.ATTRIBUTES
+
+    def get_cfn_attribute(self, attribute: str) -> Any:
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+        if attribute not in self.ATTRIBUTES:
+            raise UnformattedGetAttTemplateException()
+        return getattr(self.domain, self.ATTRIBUTES[attribute])
+
+    def is_created(self) -> bool:
+        return True
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str, **_: Any
+    ) -> StudioDomain:
+        from moto.sagemaker.models import sagemaker_backends
+
+        backend = sagemaker_backends[account_id][region_name]
+        properties = cloudformation_json.get("Properties") or {}
+        name = str(properties.get("DomainName") or resource_name)
+        backend.create_domain(
+            domain_name=name,
+            auth_mode=properties["AuthMode"],
+            default_user_settings=properties.get("DefaultUserSettings") or {},
+            subnet_ids=properties.get("SubnetIds") or [],
+            vpc_id=properties.get("VpcId") or "",
+            domain_settings=properties.get("DomainSettings"),
+            tags=properties.get("Tags"),
+            app_network_access_type=properties.get("AppNetworkAccessType"),
+            home_efs_file_system_kms_key_id=None,
+            kms_key_id=properties.get("KmsKeyId"),
+            app_security_group_management=properties.get("AppSecurityGroupManagement"),
+            default_space_settings=properties.get("DefaultSpaceSettings"),
+        )
+        domain = backend.domains.pop(f"d-{name}")
+        digest = hashlib.sha256(f"{account_id}/{region_name}/{name}".encode()).hexdigest()
+        domain.id = f"d-{digest[:12]}"  # AWS: d- and 12 lower-case letters or digits
+        domain.arn = f"arn:aws:sagemaker:{region_name}:{account_id}:domain/{domain.id}"
+        domain.home_efs_file_system_id = f"fs-{digest[12:29]}"
+        backend.domains[domain.id] = domain
+        return cls(domain, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: StudioDomain,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> StudioDomain:
+        properties = cloudformation_json.get("Properties") or {}
+        if properties.get("DomainName") == original_resource.domain.domain_name:
+            domain = original_resource.domain
+            domain.default_user_settings = properties.get("DefaultUserSettings") or {}
+            domain.default_space_settings = properties.get("DefaultSpaceSettings")
+            domain.domain_settings = properties.get("DomainSettings")
+            return original_resource
+        # DomainName, AuthMode and KmsKeyId are create-only: a new domain, then the old one goes.
+        replacement = cls.create_from_cloudformation_json(
+            new_resource_name, cloudformation_json, account_id, region_name
+        )
+        original_resource.delete(account_id, region_name)
+        return replacement
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str
+    ) -> None:
+        from moto.sagemaker.models import sagemaker_backends
+
+        sagemaker_backends[account_id][region_name].domains.pop(resource_name, None)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        self.delete_from_cloudformation_json(self.physical_resource_id, {}, account_id, region_name)

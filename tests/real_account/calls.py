@@ -133,6 +133,36 @@ def retained_read_actions() -> frozenset[str]:
     )
 
 
+STUDIO = ROOT / "modules" / "sagemaker" / "sagemaker-studio"
+
+
+@cache
+def studio_lifecycle_actions() -> frozenset[str]:
+    """Every IAM action the Studio stack's lifecycle function calls (functions/studio_lifecycle)."""
+    folder = STUDIO / "functions" / "studio_lifecycle"
+    trees = [ast.parse(path.read_text()) for path in sorted(folder.glob("*.py"))]
+    clients: dict[str, str] = {}
+    for tree in trees:
+        clients.update(_client_names(tree))
+    return frozenset(
+        iam_action(service, method)
+        for tree in trees
+        for variable, service in clients.items()
+        for method in _method_calls(tree, variable)
+    )
+
+
+@cache
+def studio_deployed_read_actions() -> frozenset[str]:
+    """The calls that read the deployed Studio domain before each deploy (deployed.py), with the deployment role."""
+    tree = ast.parse((STUDIO / "sagemaker_studio" / "deployed.py").read_text())
+    return frozenset(
+        iam_action(service, method)
+        for variable, service in (("cloudformation", "cloudformation"), ("sagemaker", "sagemaker"))
+        for method in _method_calls(tree, variable)
+    )
+
+
 @cache
 def quota_read_actions() -> frozenset[str]:
     """The calls that read the account's instance quotas before each deploy (quotas.py), with the deployment

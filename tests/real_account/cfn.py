@@ -24,6 +24,7 @@ REGISTRY_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-model-package
 EXISTING_ARTIFACTS_BUCKET = "arn:aws:s3:::ml-model-artifacts"
 EXISTING_ARTIFACTS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 EXISTING_REPOSITORY = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/fraud-detector"
+STUDIO_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-studio" / "modulestack.yaml"
 PARTITION = "aws"
 
 # CloudFormation's name property per resource type (a custom name fixes the physical id).
@@ -111,15 +112,30 @@ class Template:
             "AWS::SageMaker::EndpointConfig": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name.lower()}",
             "AWS::SageMaker::Model": f"arn:aws:sagemaker:{region}:{account}:model/{name.lower()}",
             "AWS::EC2::VPC": f"arn:aws:ec2:{region}:{account}:vpc/vpc-{logical.lower()}",
-            "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
+            # Bucket names are lower case (CloudFormation lower-cases the names it generates).
+            "AWS::S3::Bucket": f"arn:aws:s3:::{name.lower()}",
             "AWS::ECR::Repository": f"arn:aws:ecr:{region}:{account}:repository/{name}",
             "AWS::Events::EventBus": f"arn:aws:events:{region}:{account}:event-bus/{name}",
             "AWS::SageMaker::ModelPackageGroup": f"arn:aws:sagemaker:{region}:{account}:model-package-group/{name.lower()}",
+            "AWS::SageMaker::Domain": f"arn:aws:sagemaker:{region}:{account}:domain/{self.domain_id(logical)}",
+            "AWS::SageMaker::MlflowTrackingServer": (
+                f"arn:aws:sagemaker:{region}:{account}:mlflow-tracking-server/"
+                f"{self.raw['Resources'][logical].get('Properties', {}).get('TrackingServerName', logical)}"
+            ),
         }
         return arns.get(kind, f"arn:aws:{kind.split('::')[1].lower()}:{region}:{account}:{logical}")
 
+    @staticmethod
+    def domain_id(logical: str) -> str:
+        """A Studio domain's id, of AWS's shape (d- and 12 lower-case letters or digits)."""
+        return "d-" + (logical.lower() + "000000000000")[:12]
+
     def ref(self, logical: str) -> str:
         kind = self.raw["Resources"][logical]["Type"]
+        if kind == "AWS::SageMaker::Domain":
+            return self.domain_id(logical)
+        if kind == "AWS::S3::Bucket":
+            return self.physical_name(logical).lower()
         if kind in {
             "AWS::SNS::Topic",
             "AWS::SageMaker::Endpoint",
@@ -138,7 +154,9 @@ class Template:
         return self.physical_name(logical)
 
     def get_att(self, logical: str, attribute: str) -> str:
-        if attribute in {"Arn", "TopicArn", "ModelPackageGroupArn"}:
+        if attribute == "DomainId":
+            return self.domain_id(logical)
+        if attribute in {"Arn", "TopicArn", "ModelPackageGroupArn", "DomainArn", "TrackingServerArn"}:
             return self.arn(logical)  # a log group's Arn ends in `:*`, as CloudFormation returns it
         if attribute == "GroupId":
             return self.ref(logical)
@@ -155,6 +173,10 @@ class Template:
             "AWS::AccountId": self.account,
             "AWS::URLSuffix": "amazonaws.com",
             "AWS::StackName": self.case,
+            "AWS::StackId": (
+                f"arn:aws:cloudformation:{self.region}:{self.account}:stack/mlops-matrix-{self.case.split('~', 1)[0]}"
+                "/0a1b2c3d-4e5f"
+            ),
         }
         if name in pseudo:
             return pseudo[name]
@@ -343,6 +365,12 @@ def modulestack_templates() -> list[Template]:
     parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
     templates.append(
         Template(case="modulestack-networking", module="networking", raw={**raw, "Parameters": parameters})
+    )
+    raw = _modulestack(STUDIO_MODULESTACK)
+    values = {**defaults, "ModuleName": "studio", "RoleName": "mlops-demo-studio-deployment-role"}
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    templates.append(
+        Template(case="modulestack-studio", module="sagemaker-studio", raw={**raw, "Parameters": parameters})
     )
     raw = _modulestack(REGISTRY_MODULESTACK)
     given = {

@@ -44,6 +44,7 @@ from tests.real_account.serving_contracts import (
     ordering_failures,
 )
 from tests.real_account.simulator import simulate
+from tests.real_account.studio_contracts import deployed_domain_read, studio
 
 
 def execution_role(template: Template) -> Iterator[Contract]:
@@ -484,6 +485,8 @@ def _registry_lookup(template: Template, role: str) -> Iterator[Contract]:
 
 def contracts(template: Template) -> list[Contract]:
     """Every contract of `template`."""
+    if template.module == "sagemaker-studio":
+        return [*studio(template), *deployed_domain_read(template), *deployment_role(template)]
     return [
         *execution_role(template),
         *publishers(template),
