@@ -57,8 +57,9 @@ class Finding:
         return asdict(self)
 
 
-def placeholder(key: str, region: str) -> Any:
-    """A stand-in for metadata key `key` that has the shape a real value would have."""
+def placeholder(key: str, region: str, account: str = "123456789012") -> Any:
+    """A stand-in for metadata key `key` of a module of `account` that has the shape a real value would have (an
+    ARN names the producer's account: a consumer of another account sees an ARN of another account)."""
     lowered = key.lower()
     shapes: list[tuple[str, Any]] = [
         ("subnetids", [f"subnet-0{index}23456789abcdef0" for index in range(2)]),
@@ -74,7 +75,7 @@ def placeholder(key: str, region: str) -> Any:
         ("bucketarn", "arn:aws:s3:::placeholder-bucket"),
         ("bucketname", "placeholder-bucket"),
         ("domainid", "d-0123456789ab"),
-        ("domainarn", f"arn:aws:sagemaker:{region}:123456789012:domain/d-0123456789ab"),
+        ("domainarn", f"arn:aws:sagemaker:{region}:{account}:domain/d-0123456789ab"),
         ("url", "https://placeholder.example.com"),
     ]
     return next((shape for suffix, shape in shapes if lowered.endswith(suffix)), f"placeholder-{key}")
@@ -105,8 +106,8 @@ def preflight(
         for module in group.modules:
             folder = module_folder(root, module)
             keys = (published_keys(folder) or set()) | _wanted(deployment, group.name, module.name)
-            region = str(module.target_region)
-            published.metadata[(group.name, module.name)] = {key: placeholder(key, region) for key in keys}
+            region, account = str(module.target_region), str(module.get_target_account_id())
+            published.metadata[(group.name, module.name)] = {key: placeholder(key, region, account) for key in keys}
     progress(f"preflight: checking {len(checks)} module(s) against their own parameter validation")
     with ThreadPoolExecutor(max_workers=max(1, min(4, len(checks)))) as pool:
         results = pool.map(lambda check: _validate(check[0], check[1], check[2], written), checks)

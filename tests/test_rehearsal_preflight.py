@@ -119,3 +119,8 @@ def test_a_key_of_a_module_whose_readme_lists_no_outputs_is_checked_when_it_has_
 )
 def test_placeholders_have_the_shape_of_real_values(key: str, shape: object) -> None:
     assert placeholder(key, "eu-west-1") == shape
+
+
+def test_a_placeholder_arn_names_the_producers_account() -> None:
+    arn = "arn:aws:sagemaker:eu-west-1:210987654321:domain/d-0123456789ab"
+    assert placeholder("StudioDomainArn", "eu-west-1", "210987654321") == arn
