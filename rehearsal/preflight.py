@@ -59,8 +59,9 @@ class Finding:
         return asdict(self)
 
 
-def placeholder(key: str, region: str) -> Any:
-    """A stand-in for metadata key `key` that has the shape a real value would have."""
+def placeholder(key: str, region: str, account: str = "123456789012") -> Any:
+    """A stand-in for metadata key `key` of a module of `account` that has the shape a real value would have (an
+    ARN names the producer's account: a consumer of another account sees an ARN of another account)."""
     lowered = key.lower()
     shapes: list[tuple[str, Any]] = [
         ("subnetids", [f"subnet-0{index}23456789abcdef0" for index in range(2)]),
@@ -71,7 +72,7 @@ def placeholder(key: str, region: str) -> Any:
         ("securitygroupid", "sg-0123456789abcdef0"),
         ("cidr", "10.0.0.0/16"),
         ("kmskeyid", "0123abcd-0123-4567-89ab-0123456789ab"),
-        ("kmskeyarn", f"arn:aws:kms:{region}:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"),
+        ("kmskeyarn", f"arn:aws:kms:{region}:{account}:key/0123abcd-0123-4567-89ab-0123456789ab"),
         ("contenttypes", ["application/json"]),
         ("s3uri", "s3://placeholder-bucket/placeholder"),
         ("topicarn", f"arn:aws:sns:{region}:123456789012:placeholder"),
@@ -79,7 +80,7 @@ def placeholder(key: str, region: str) -> Any:
         ("bucketarn", "arn:aws:s3:::placeholder-bucket"),
         ("bucketname", "placeholder-bucket"),
         ("domainid", "d-0123456789ab"),
-        ("domainarn", f"arn:aws:sagemaker:{region}:123456789012:domain/d-0123456789ab"),
+        ("domainarn", f"arn:aws:sagemaker:{region}:{account}:domain/d-0123456789ab"),
         ("url", "https://placeholder.example.com"),
     ]
     return next((shape for suffix, shape in shapes if lowered.endswith(suffix)), f"placeholder-{key}")
@@ -129,10 +130,10 @@ def preflight(
         for module in group.modules:
             folder = module_folder(root, module)
             keys = (published_keys(folder) or set()) | _wanted(deployment, group.name, module.name)
-            region = str(module.target_region)
+            region, account = str(module.target_region), str(module.get_target_account_id())
             parameters = given.get((group.name, module.name), {})
             published.metadata[(group.name, module.name)] = {
-                key: _first(echoed(key, parameters), placeholder(key, region)) for key in keys
+                key: _first(echoed(key, parameters), placeholder(key, region, account)) for key in keys
             }
     progress(f"preflight: checking {len(checks)} module(s) against their own parameter validation")
     with ThreadPoolExecutor(max_workers=max(1, min(4, len(checks)))) as pool:

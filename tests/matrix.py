@@ -35,6 +35,11 @@ DATA = "s3://mlops-artifacts/fraud-detector/1.4/model.tar.gz"
 BUCKET = "arn:aws:s3:::mlops-artifacts"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:ml-events"
 GROUP = "matrix-fraud-detector"  # created in the emulated account of the matrix run
+# The matrix's account is also a model registry: the workload cases below deploy to DEV and serve its group and
+# packages across accounts, with its artifacts' key and its event forwarding role (the registry module's names).
+REGISTRY_GROUP = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{GROUP}"
+REGISTRY_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+REGISTRY_FORWARDER = f"arn:aws:iam::{ACCOUNT}:role/service-role/mlops-matrix-registry-forwarding"
 SERVERLESS = {"serverless-memory-size-mb": 2048, "serverless-max-concurrency": 20}
 AB = [
     {"name": "current", "model-package-arn": PACKAGE, "initial-variant-weight": 9},
@@ -343,6 +348,28 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "notifications": True,
         },
     ),
+    # a workload account serving the registry's group (the newest approved version) and a promoted version
+    "endpoint-registry-group": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-group-name": REGISTRY_GROUP,
+            "model-artifacts-kms-key-arn": REGISTRY_KEY,
+            "registry-event-forwarding-role-arn": REGISTRY_FORWARDER,
+            "notifications": True,
+            "sagemaker-domain-id": "d-abcdefghijkl",
+        },
+    ),
+    "endpoint-registry-package": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "model-artifacts-kms-key-arn": REGISTRY_KEY,
+            "initial-instance-count": 2,
+            "deployment-strategy": "CANARY",
+        },
+    ),
     # aiops-modules' sample manifest for its endpoint module, as written there (snake_case names, dummy project).
     "endpoint-reference-sample": (
         ENDPOINT,
@@ -486,6 +513,9 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     ),
     **studio_cases.VALID,
 }
+
+# The account each case deploys to, when not the matrix's own (CDK_DEFAULT_ACCOUNT; the emulated account too).
+DEPLOYED_IN = {"endpoint-registry-group": DEV, "endpoint-registry-package": DEV}
 
 # What pydantic and the JSON decoder say on their own: no error line may contain any of it.
 RAW_LIBRARY_PHRASES = (
@@ -631,11 +661,66 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-arn": PACKAGE, "ecr-repo-arn": BUCKET},
         "ecr-repo-arn",
     ),
-    # Only a tag: a domain id given here is used as given (and noted); what no tag value may hold is refused.
-    "endpoint-domain-arn-not-a-tag-value": (
+    # Domain resource isolation grants by this value: it must name a SageMaker domain of this account and region.
+    "endpoint-domain-arn-not-a-domain": (
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": "arn:aws:sagemaker:::domain/d-#1"},
         "sagemaker-domain-arn",
+    ),
+    "endpoint-domain-arn-is-a-role": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": f"arn:aws:iam::{ACCOUNT}:role/DataScientist"},
+        "sagemaker-domain-arn",
+    ),
+    "endpoint-domain-of-another-account": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "sagemaker-domain-arn": f"arn:aws:sagemaker:{REGION}:{DEV}:domain/d-abcdefghijkl",
+        },
+        "sagemaker-domain-arn",
+    ),
+    "endpoint-domain-id-placeholder": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-id": "dummy123"},
+        "sagemaker-domain-id",
+    ),
+    # A registry's group or package of another region: SageMaker serves a package in its own region only.
+    "endpoint-registry-group-other-region": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": REGISTRY_GROUP.replace(REGION, "eu-west-1")},
+        "model-package-group-name",
+    ),
+    "endpoint-registry-package-other-region": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE.replace(ACCOUNT, DEV).replace(REGION, "us-west-2")},
+        "model-package-arn",
+    ),
+    "endpoint-registry-group-arn-capitals": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": REGISTRY_GROUP.replace(GROUP, "Fraud-Detector")},
+        "model-package-group-name",
+    ),
+    # S3 reports uploads to the bucket owner's bus: a registry's model data cannot be watched from here.
+    "endpoint-registry-refresh": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-group-name": REGISTRY_GROUP.replace(ACCOUNT, DEV),
+            "refresh-on-model-data-change": True,
+        },
+        "refresh-on-model-data-change",
+    ),
+    "endpoint-forwarding-role-without-registry": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": GROUP, "registry-event-forwarding-role-arn": REGISTRY_FORWARDER},
+        "registry-event-forwarding-role-arn",
+    ),
+    "endpoint-artifacts-key-is-an-alias": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "model-artifacts-kms-key-arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/m"},
+        "model-artifacts-kms-key-arn",
     ),
     "endpoint-instance-type": (
         ENDPOINT,
@@ -1021,12 +1106,13 @@ def monitored_endpoint(sagemaker: Any, s3: Any) -> None:
 
 
 def module_environment(parameters: dict[str, Any], module: str) -> dict[str, str]:
-    """The variables Seed-Farmer gives a module: names, account, region and JSON-encoded parameters."""
+    """The variables Seed-Farmer gives a module: names, account (DEPLOYED_IN's, else the matrix's), region and
+    JSON-encoded parameters."""
     env = {
         "SEEDFARMER_PROJECT_NAME": "mlops",
         "SEEDFARMER_DEPLOYMENT_NAME": "matrix",
         "SEEDFARMER_MODULE_NAME": module,
-        "CDK_DEFAULT_ACCOUNT": ACCOUNT,
+        "CDK_DEFAULT_ACCOUNT": DEPLOYED_IN.get(module, ACCOUNT),
         "CDK_DEFAULT_REGION": REGION,
     }
     for name, value in parameters.items():
@@ -1037,13 +1123,24 @@ def module_environment(parameters: dict[str, Any], module: str) -> dict[str, str
 
 
 def synthesize_in_one_process(
-    module_dir: Path, cases: dict[str, dict[str, Any]], outroot: Path, *, validate: bool = True
+    module_dir: Path,
+    cases: dict[str, dict[str, Any]],
+    outroot: Path,
+    *,
+    validate: bool = True,
+    environments: dict[str, dict[str, str]] | None = None,
+    seed: list[dict[str, Any]] | None = None,
 ) -> subprocess.Popen[str]:
     """Start one process that synthesizes every case of a module (see synthesize_cases.py).
 
     `validate=False` skips CDK's template validation and the Control Tower rules (as unit tests do),
-    for runs that only read the templates."""
+    for runs that only read the templates; `environments` (case -> Seed-Farmer's variables) and `seed` (the
+    model package groups of each account) as synthesize_cases.py describes them."""
     (outroot / "cases.json").write_text(json.dumps(cases))
+    if environments:
+        (outroot / "environments.json").write_text(json.dumps(environments))
+    if seed:
+        (outroot / "seed.json").write_text(json.dumps(seed))
     env = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_")}
     env.pop("CDK_VALIDATION", None)  # CDK's own template validation stays on for the matrix
     if not validate:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from tests.matrix import ACCOUNT, REGION, VALID
+from tests.matrix import ACCOUNT, DEPLOYED_IN, REGION, VALID
 from tests.real_account.cfn import Template, matrix_templates
 from tests.real_account.document import sections
 from tests.repository import ROOT
@@ -111,10 +111,10 @@ def isolation(templates: list[Template]) -> str:
     )
 
 
-def _normalize(text: str, stack: str) -> str:
+def _normalize(text: str, stack: str, account: str = ACCOUNT) -> str:
     text = text.replace(stack, "<stack>")
     text = re.sub(r"\bmlops-matrix-endpoint-[a-z0-9-]+\b", "<stack>", text)
-    return text.replace(ACCOUNT, "<account>").replace(REGION, "<region>")
+    return text.replace(account, "<account>").replace(REGION, "<region>")
 
 
 def collect(results: dict[str, Any]) -> dict[str, dict[tuple[str, str, str, str], list[str]]]:
@@ -122,16 +122,16 @@ def collect(results: dict[str, Any]) -> dict[str, dict[tuple[str, str, str, str]
     found: dict[str, dict[tuple[str, str, str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, result in sorted(results.items()):
         report = json.loads(Path(result["outdir"], "validation-report.json").read_text())
-        module = VALID[name][0].name
+        module, account = VALID[name][0].name, DEPLOYED_IN.get(name, ACCOUNT)
         for plugin in report["pluginReports"]:
             for finding in plugin["suppressedViolations"]:
                 for construct in finding["violatingConstructs"]:
                     stack, _, resource = construct["constructPath"].partition("/")
                     key = (
                         module,
-                        _normalize(finding["ruleName"], stack),
+                        _normalize(finding["ruleName"], stack, account),
                         resource,
-                        _normalize(finding["reason"], stack),
+                        _normalize(finding["reason"], stack, account),
                     )
                     found[plugin["pluginName"]][key].append(name)
     return found

@@ -25,6 +25,7 @@ CASES = sorted(
     [
         *VALID,
         "modulestack-group",
+        "modulestack-group-arn",
         "modulestack-fixed-package",
         "modulestack-networking",
         "modulestack-monitoring",

@@ -83,6 +83,22 @@ def test_the_reference_sample_passes_the_rehearsal_preflight_with_our_modules() 
     assert "String should match pattern" not in process.stderr
 
 
+def test_the_preflight_passes_in_any_account_the_domain_placeholder_naming_it() -> None:
+    """The endpoint takes a domain of its own account only: the preflight's stand-in for StudioDomainArn names the
+    account the studio module deploys to, whichever PRIMARY_ACCOUNT is exported."""
+    import os
+
+    process = subprocess.run(
+        [sys.executable, "-m", "rehearsal", "--check", str(SAMPLE)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PRIMARY_ACCOUNT": "210987654321"},
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+
+
 @pytest.fixture(scope="module")
 def rehearsed(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from rehearsal.run import rehearse

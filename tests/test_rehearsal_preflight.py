@@ -144,3 +144,8 @@ def test_capture_keys_are_what_the_endpoints_parameters_will_publish(
     from rehearsal.preflight import echoed
 
     assert echoed(key, parameters) == value
+
+
+def test_a_placeholder_arn_names_the_producers_account() -> None:
+    arn = "arn:aws:sagemaker:eu-west-1:210987654321:domain/d-0123456789ab"
+    assert placeholder("StudioDomainArn", "eu-west-1", "210987654321") == arn

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.matrix import ACCOUNT, DATA, IMAGE, REGION, VALID
+from tests.matrix import ACCOUNT, DATA, DEPLOYED_IN, IMAGE, REGION, VALID
 from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
@@ -89,7 +89,9 @@ class Template:
         if name is not None:
             return str(self.resolve(name))
         suffix = ".fifo" if resource.get("Properties", {}).get("FifoQueue") else ""
-        return f"{self.case.split('~', 1)[0]}-{logical}{suffix}"  # a module keeps its generated names across updates
+        name = f"{self.case.split('~', 1)[0]}-{logical}{suffix}"  # a module keeps its generated names across updates
+        # CloudFormation generates bucket names in lower case (S3 allows no capitals).
+        return name.lower() if resource["Type"] == "AWS::S3::Bucket" else name
 
     def arn(self, logical: str) -> str:
         resource = self.raw["Resources"][logical]
@@ -229,7 +231,9 @@ def matrix_templates(results: dict[str, Any]) -> list[Template]:
     templates = []
     for case, result in sorted(results.items()):
         [path] = Path(result["outdir"]).glob("*.template.json")
-        templates.append(Template(case=case, module=VALID[case][0].name, raw=json.loads(path.read_text())))
+        account = DEPLOYED_IN.get(case, ACCOUNT)
+        raw = json.loads(path.read_text())
+        templates.append(Template(case=case, module=VALID[case][0].name, raw=raw, account=account))
     return templates
 
 
@@ -294,12 +298,53 @@ def _modulestack(path: Path) -> dict[str, Any]:
     return decoded
 
 
+# A group of a registry in another account, which the endpoint follows by its ARN (the registry's metadata).
+REGISTRY_GROUP_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/fraud-detector"
+
+
+def endpoint_modulestack(
+    case: str, *, account: str = ACCOUNT, group: str = "", package: str = "", names: dict[str, str] | None = None
+) -> Template:
+    """The endpoint's modulestack as Seed-Farmer deploys it in `account`, given `model-package-group-name` (a
+    name, or a group's ARN) or `model-package-arn`: the resources whose conditions hold, with those values."""
+    raw = _modulestack(MODULESTACK)
+    values = {
+        "ProjectName": "mlops",
+        "DeploymentName": "demo",
+        "ModuleName": "endpoint",
+        **(names or {}),
+        "ModelPackageGroupName": group,
+        "ModelPackageArn": package,
+    }
+    values["RoleName"] = f"{values['ProjectName']}-{values['DeploymentName']}-{values['ModuleName']}-deployment-role"
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    by_arn = group.startswith("arn:")
+    holds = {
+        "FollowsGroupByName": bool(group) and not by_arn,
+        "FollowsGroupByArn": by_arn,
+        "ServesFixedPackage": bool(package),
+    }
+    resources = {
+        logical: resource
+        for logical, resource in raw["Resources"].items()
+        if holds.get(resource.get("Condition", ""), True)
+    }
+    outputs = {
+        name: output for name, output in raw.get("Outputs", {}).items() if holds.get(output.get("Condition", ""), True)
+    }
+    return Template(
+        case=case,
+        module="sagemaker-endpoint",
+        raw={**raw, "Parameters": parameters, "Resources": resources, "Outputs": outputs},
+        account=account,
+    )
+
+
 def modulestack_templates() -> list[Template]:
     """The deployment roles' extra permissions, as Seed-Farmer deploys them: the endpoint's following a
-    group (with capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed
-    package, networking's, and the model package group's with and without existing resources."""
-    raw = _modulestack(MODULESTACK)
-    templates = []
+    group (with capitals in its name, which SageMaker's ARNs carry in lower case), following a group by its
+    ARN and serving a fixed package, networking's, and the model package group's with and without existing
+    resources."""
     defaults = {
         "ProjectName": "mlops",
         "DeploymentName": "demo",
@@ -308,26 +353,14 @@ def modulestack_templates() -> list[Template]:
     }
     # A package of this account's registry (a registry account's: tests/test_real_account_cross_account.py).
     fixed = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
-    # The group case has capitals in its project and deployment names too (SageMaker's ARNs have none).
-    for case, names, group, package in (
-        ("modulestack-group", {"ProjectName": "MLOps", "DeploymentName": "Demo"}, "Demo-Fraud-Detector", ""),
-        ("modulestack-fixed-package", {}, "", fixed),
-    ):
-        values = {**defaults, **names, "ModelPackageGroupName": group, "ModelPackageArn": package}
-        if names:
-            values["RoleName"] = f"{names['ProjectName']}-{names['DeploymentName']}-endpoint-deployment-role"
-        parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
-        holds = {"FollowsGroup": bool(group), "ServesFixedPackage": bool(package)}
-        resources = {
-            logical: resource
-            for logical, resource in raw["Resources"].items()
-            if holds.get(resource.get("Condition", ""), True)
-        }
-        templates.append(
-            Template(
-                case=case, module="sagemaker-endpoint", raw={**raw, "Parameters": parameters, "Resources": resources}
-            )
-        )
+    templates = [
+        # The group case has capitals in its project and deployment names too (SageMaker's ARNs have none).
+        endpoint_modulestack(
+            "modulestack-group", group="Demo-Fraud-Detector", names={"ProjectName": "MLOps", "DeploymentName": "Demo"}
+        ),
+        endpoint_modulestack("modulestack-group-arn", group=REGISTRY_GROUP_ARN),
+        endpoint_modulestack("modulestack-fixed-package", package=fixed),
+    ]
     raw = _modulestack(NETWORKING_MODULESTACK)
     values = {**defaults, "ModuleName": "vpc", "RoleName": "mlops-demo-vpc-deployment-role"}
     parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
