@@ -69,5 +69,20 @@ def wildcard_acknowledgements(
 
 
 def _nag_form(resource: str, stack: cdk.Stack) -> str:
-    """cdk-nag shows the partition token as <AWS::Partition>."""
-    return resource.replace(f"arn:{stack.partition}:", "arn:<AWS::Partition>:")
+    """The resource as cdk-nag writes it in a finding: each `Ref` as `<Name>` (the partition as
+    `<AWS::Partition>`), each `Fn::GetAtt` as `<LogicalId.Attribute>` (a domain's id, say)."""
+    return _rendered(stack.resolve(resource))
+
+
+def _rendered(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        [(function, argument)] = value.items()
+        if function == "Ref":
+            return f"<{argument}>"
+        if function == "Fn::GetAtt":
+            return f"<{argument[0]}.{argument[1]}>"
+        if function == "Fn::Join":
+            return str(argument[0]).join(_rendered(part) for part in argument[1])
+    raise ValueError(f"cannot write {value} as cdk-nag names a resource")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rehearsal import monitoring
+from rehearsal.studio_decisions import studio
 from rehearsal.templates import Template, referenced_id, resources, short
 
 # Resource kinds that hold data and can be encrypted with a customer managed key, and the property saying so.
@@ -20,12 +22,13 @@ _ENCRYPTION = {
     "AWS::DynamoDB::Table": "SSESpecification",
     "AWS::S3::Bucket": "BucketEncryption",
     "AWS::Lambda::Function": "KmsKeyArn",
+    "AWS::SageMaker::Domain": "KmsKeyId",
 }
 
 
 def decisions(template: Template) -> list[str]:
     """One line per decision that matters, in the order an engineer reads them."""
-    readers = (_endpoints, _components, _autoscaling, _network, _ingress, _encryption)
+    readers = (_endpoints, _components, _autoscaling, monitoring.decisions, studio, _network, _ingress, _encryption)
     return [line for read in readers for line in read(template)]
 
 

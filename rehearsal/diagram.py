@@ -155,9 +155,16 @@ def _references(value: Any) -> set[str]:
     return found | {name for item in value.values() for name in _references(item)}
 
 
-def module_block(module: str, text: str) -> str:
-    """A module's picture as its README embeds it, between marker comments naming the module."""
-    begin = f"<!-- module diagram: `make docs` draws it from {module} of manifests/deployment.yaml; tests check it -->"
+# Modules the default manifest does not deploy, pictured from the example manifest that does.
+EXAMPLES = {
+    "modules/sagemaker/sagemaker-model-monitoring/": "manifests/examples/monitoring.yaml",
+    "modules/sagemaker/sagemaker-studio/": "manifests/examples/studio.yaml",
+}
+
+
+def module_block(module: str, text: str, manifest: str = "manifests/deployment.yaml") -> str:
+    """A module's picture as its README embeds it, between marker comments naming the module and its manifest."""
+    begin = f"<!-- module diagram: `make docs` draws it from {module} of {manifest}; tests check it -->"
     return f"{begin}\n\n```mermaid\n{text}```\n\n<!-- end of module diagram -->"
 
 
@@ -204,14 +211,23 @@ def main() -> None:
         result = rehearse(root / "manifests" / "deployment.yaml", root / "rehearsal" / "account.yaml", Path(output))
         text = (Path(result.output) / "diagram.mmd").read_text()
         pictures = {
-            root / str(module.path) / "README.md": (f"{module.group}/{module.module}", module.stacks[0].template)
+            root / str(module.path) / "README.md": module_block(
+                f"{module.group}/{module.module}", module_picture(module.stacks[0].template)
+            )
             for group in result.groups
             for module in group
         }
+    for path, manifest in EXAMPLES.items():
+        with tempfile.TemporaryDirectory() as output:
+            example = rehearse(root / manifest, root / "rehearsal" / "account.yaml", Path(output))
+        found = [module for group in example.groups for module in group]
+        [module] = [module for module in found if (root / str(module.path)).resolve() == (root / path).resolve()]
+        picture = module_picture(module.stacks[0].template)
+        pictures[root / path / "README.md"] = module_block(f"{module.group}/{module.module}", picture, manifest)
     _replace(readme, embedded, in_markdown(text))
     print(f"wrote the deployment diagram into {readme.relative_to(root)}")
-    for module_readme, (name, template) in sorted(pictures.items()):
-        _replace(module_readme, embedded_module_block, module_block(name, module_picture(template)))
+    for module_readme, block in sorted(pictures.items()):
+        _replace(module_readme, embedded_module_block, block)
         print(f"wrote the module diagram into {module_readme.relative_to(root)}")
 
 

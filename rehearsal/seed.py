@@ -30,6 +30,8 @@ class Package(_Strict):
     approval: str = "Approved"
     image: str
     model_data_url: str | None = None
+    # CreateModelPackage's DriftCheckBaselines as written there (what a pipeline's check steps register).
+    drift_check_baselines: dict[str, Any] = {}
 
 
 class PackageGroup(_Strict):
@@ -44,6 +46,18 @@ class PackageGroup(_Strict):
 class NamedValue(_Strict):
     name: str
     value: str
+
+
+class ManagedPolicy(_Strict):
+    """A customer managed policy the manifests name (a permissions boundary, say); it allows what the
+    document says, by default every action, as a boundary that limits nothing but must exist."""
+
+    name: str
+    description: str = ""
+    document: dict[str, Any] = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
 
 
 class ServiceQuota(_Strict):
@@ -82,6 +96,7 @@ class AccountSeed(_Strict):
     model_package_groups: list[PackageGroup] = []
     ssm_parameters: list[NamedValue] = []
     secrets: list[NamedValue] = []
+    managed_policies: list[ManagedPolicy] = []
     service_quotas: list[ServiceQuota] = []  # SageMaker's, as the endpoint module reads them before deploying
 
 

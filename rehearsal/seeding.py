@@ -3,13 +3,14 @@ the packages a training pipeline registers into a group a module of the manifest
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from rehearsal import quotas
 from rehearsal.emulator import Emulator
-from rehearsal.seed import Package, PackageGroup, Seed, SeedError
+from rehearsal.seed import ManagedPolicy, Package, PackageGroup, Seed, SeedError
 
 
 @dataclass
@@ -62,11 +63,26 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
     for secret in seed.secrets:
         secrets.create_secret(Name=secret.name, SecretString=secret.value)
         seeded.lines.append(f"secret {secret.name}")
+    _seed_managed_policies(emulator, seed.managed_policies, seeded)
     if seed.service_quotas:
         quotas.seed(emulator.account, region, {quota.name: quota.value for quota in seed.service_quotas})
         for quota in seed.service_quotas:
             seeded.lines.append(f"SageMaker quota '{quota.name}': {quota.value:g}")
     return seeded
+
+
+def _seed_managed_policies(emulator: Emulator, policies: list[ManagedPolicy], seeded: Seeded) -> None:
+    """IAM is global: a policy seeded for another region of the account is already there."""
+    iam = emulator.client("iam")
+    existing = {policy["PolicyName"] for policy in iam.list_policies(Scope="Local")["Policies"]}
+    for policy in policies:
+        if policy.name not in existing:
+            iam.create_policy(
+                PolicyName=policy.name,
+                PolicyDocument=json.dumps(policy.document),
+                Description=policy.description or policy.name,
+            )
+        seeded.lines.append(f"managed policy {policy.name}")
 
 
 def _register(emulator: Emulator, region: str, group: PackageGroup, packages: list[Package]) -> str:
@@ -76,6 +92,7 @@ def _register(emulator: Emulator, region: str, group: PackageGroup, packages: li
         container: dict[str, Any] = {"Image": package.image}
         if package.model_data_url:
             container["ModelDataUrl"] = package.model_data_url
+        baselines = {"DriftCheckBaselines": package.drift_check_baselines} if package.drift_check_baselines else {}
         sagemaker.create_model_package(
             ModelPackageGroupName=group.name,
             ModelApprovalStatus=package.approval,
@@ -84,6 +101,7 @@ def _register(emulator: Emulator, region: str, group: PackageGroup, packages: li
                 "SupportedContentTypes": ["application/json"],
                 "SupportedResponseMIMETypes": ["application/json"],
             },
+            **baselines,
         )
     statuses = ", ".join(f"v{index} {package.approval}" for index, package in enumerate(packages, 1))
     return f"model package group {group.name} ({statuses})"

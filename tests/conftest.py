@@ -102,3 +102,40 @@ def neighbours(updates: dict[Path, dict[str, Any]]) -> dict[str, Any]:
         assert "error" not in raw, raw.get("error")
         templates[name] = Template(case=f"neighbour~{name}", module="sagemaker-endpoint", raw=raw)
     return templates
+
+
+@pytest.fixture(scope="session")
+def monitoring_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """manifests/examples/monitoring.yaml (networking, an endpoint with capture on, its monitoring), rehearsed
+    once. Tests that read it carry `pytest.mark.xdist_group("monitoring")`."""
+    from rehearsal.run import rehearse
+
+    output = tmp_path_factory.mktemp("monitoring-rehearsal")
+    return rehearse(ROOT / "manifests" / "examples" / "monitoring.yaml", ROOT / "rehearsal" / "account.yaml", output)
+
+
+@pytest.fixture(scope="session")
+def multi_account() -> Any:
+    """manifests/multi-account/deployment.yaml as Seed-Farmer loads it, with the accounts .env defaults to. Tests
+    that read it carry `pytest.mark.xdist_group("multi-account")`."""
+    from tests.multi_account import load
+
+    return load()
+
+
+@pytest.fixture(scope="session")
+def multi_account_registry(multi_account: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The manifest's model package group, synthesized once as Seed-Farmer runs it (tests/multi_account.py)."""
+    from tests.multi_account import synthesize_registry
+
+    return synthesize_registry(multi_account, tmp_path_factory.mktemp("multi-account-registry"))
+
+
+@pytest.fixture(scope="session")
+def multi_account_endpoints(
+    multi_account: Any, multi_account_registry: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """The manifest's dev and prod endpoints, synthesized once against the emulated registry."""
+    from tests.multi_account import synthesize_endpoints
+
+    return synthesize_endpoints(multi_account, multi_account_registry, tmp_path_factory.mktemp("multi-endpoints"))

@@ -61,11 +61,37 @@ def _refs(value: Any) -> set[str]:
     return set()
 
 
+def _arn_form(condition: Any, negated: bool = False) -> bool | None:
+    """Whether a condition holds for a parameter given as an ARN (it compares the parameter's first `:`-part with
+    `arn`): True, False when it holds for anything else, None when it does not ask."""
+    if isinstance(condition, dict):
+        for key, value in condition.items():
+            if key == "Fn::Equals" and "arn" in value:
+                return not negated
+            found = _arn_form(value, negated != (key == "Fn::Not"))
+            if found is not None:
+                return found
+    if isinstance(condition, list):
+        for item in condition:
+            found = _arn_form(item, negated)
+            if found is not None:
+                return found
+    return None
+
+
 def _text(value: Any) -> str:
     if isinstance(value, dict) and "Fn::Sub" in value:
         return str(value["Fn::Sub"])
     if isinstance(value, dict) and "Ref" in value:
         return "${" + str(value["Ref"]) + "}"
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(_text(part) for part in parts)
+    if isinstance(value, dict) and "Fn::Select" in value and "Fn::Split" in value["Fn::Select"][1]:
+        # A part of a parameter: `${Name before ":x/"}` (index 0) or `${Name after ":x/"}` (index 1).
+        index, (separator, source) = value["Fn::Select"][0], value["Fn::Select"][1]["Fn::Split"]
+        where = "before" if int(index) == 0 else "after"
+        return "${" + _text(source).strip("${}") + f" {where} {separator}" + "}"
     return str(value)
 
 
@@ -85,7 +111,9 @@ def modulestack_rows() -> list[str]:
                 continue
             condition = resource.get("Condition")
             reads = sorted(_refs(conditions[condition]) - SEEDFARMER_PARAMETERS) if condition else []
-            when = ", ".join(f"`{_kebab(name, folder)}` is set" for name in reads) or "always"
+            form = _arn_form(conditions[condition]) if condition else None
+            what = {None: "is set", True: "is an ARN", False: "is set, not an ARN"}[form]
+            when = ", ".join(f"`{_kebab(name, folder)}` {what}" for name in reads) or "always"
             for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 resources = (
@@ -117,10 +145,23 @@ INTRINSIC_FUNCTIONS = {
 }
 # What a service asks of the caller beyond the schema's handler permissions. SageMaker's API reference
 # (CreateEndpointConfig, KmsKeyId): the key policy must let the role calling CreateEndpoint and
-# UpdateEndpoint use the key, which SageMaker grants to the instances' volumes.
+# UpdateEndpoint use the key, which SageMaker grants to the instances' volumes. SageMaker's "Deploy a Model
+# Version from a Different Account": a model created from a version of another account's group reads the
+# version (DescribeModelPackage, which that group's policy grants the account: the registry module's).
 SERVICE_REQUIREMENTS = {
     "AWS::SageMaker::Endpoint": ["kms:CreateGrant", "kms:DescribeKey"],
+    "AWS::SageMaker::Model": ["sagemaker:DescribeModelPackage"],
 }
+
+
+# Service names a resource schema writes in place of the service's IAM prefix: AWS::SageMaker::Domain's lists
+# its file system calls as `efs:DeleteFileSystem`, and IAM authorizes them as `elasticfilesystem:`.
+SCHEMA_PREFIXES = {"efs": "elasticfilesystem"}
+
+
+def _iam_prefixed(action: str) -> str:
+    service, _, name = action.partition(":")
+    return f"{SCHEMA_PREFIXES.get(service, service)}:{name}"
 
 
 def handler_actions(resource_type: str) -> list[str]:
@@ -136,7 +177,9 @@ def handler_actions(resource_type: str) -> list[str]:
         return ["lambda:InvokeFunction"]
     schema = json.loads(_schema_index()[resource_type].read_text())
     handlers = schema.get("handlers", {})
-    published = {action for handler in HANDLERS for action in handlers.get(handler, {}).get("permissions", [])}
+    published = {
+        _iam_prefixed(action) for handler in HANDLERS for action in handlers.get(handler, {}).get("permissions", [])
+    }
     return sorted(published | set(SERVICE_REQUIREMENTS.get(resource_type, [])))
 
 

@@ -14,12 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests import studio_cases
 from tests.repository import ROOT
 
 NETWORKING = ROOT / "modules" / "networking"
 ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
+MONITORING = ROOT / "modules" / "sagemaker" / "sagemaker-model-monitoring"
+STUDIO = studio_cases.STUDIO
 REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group"
-MODULES = (NETWORKING, ENDPOINT, REGISTRY)
+MODULES = (NETWORKING, ENDPOINT, MONITORING, REGISTRY, STUDIO)
 ACCOUNT, REGION = "111111111111", "us-east-1"
 # The workload accounts a registry (sagemaker-model-package-group) shares its group with.
 DEV, PROD = "222222222222", "333333333333"
@@ -32,6 +35,11 @@ DATA = "s3://mlops-artifacts/fraud-detector/1.4/model.tar.gz"
 BUCKET = "arn:aws:s3:::mlops-artifacts"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:ml-events"
 GROUP = "matrix-fraud-detector"  # created in the emulated account of the matrix run
+# The matrix's account is also a model registry: the workload cases below deploy to DEV and serve its group and
+# packages across accounts, with its artifacts' key and its event forwarding role (the registry module's names).
+REGISTRY_GROUP = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{GROUP}"
+REGISTRY_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+REGISTRY_FORWARDER = f"arn:aws:iam::{ACCOUNT}:role/service-role/mlops-matrix-registry-forwarding"
 SERVERLESS = {"serverless-memory-size-mb": 2048, "serverless-max-concurrency": 20}
 AB = [
     {"name": "current", "model-package-arn": PACKAGE, "initial-variant-weight": 9},
@@ -45,6 +53,32 @@ ASYNC = {
 }
 SHADOW = {"name": "challenger", "model-image-uri": IMAGE, "model-data-url": DATA, "instance-type": "ml.c5.xlarge"}
 COPY_SCALING = {"autoscaling-max-capacity": 8, "autoscaling-target-invocations-per-copy": 4}
+# Model monitoring: the endpoint, its package and the baseline files exist in the matrix run's emulated account
+# (tests/synthesize_cases.py); the endpoint serves version 1 of GROUP, version 2 carries drift-check baselines.
+MONITORED = "matrix-monitored-endpoint"
+ARTIFACTS = "s3://mlops-artifacts"
+MONITORING_FILES = [
+    "baselines/data-quality/constraints.json",
+    "baselines/data-quality/statistics.json",
+    "baselines/model-quality/constraints.json",
+    "baselines/model-bias/analysis.json",
+    "baselines/model-bias/analysis_config.json",
+    "baselines/model-explainability/analysis.json",
+    "baselines/model-explainability/analysis_config.json",
+    "pipelines/checks/data-quality/constraints.json",
+    "pipelines/checks/data-quality/statistics.json",
+]
+# The matrix run's packages live in the matrix's account (MOTO_ACCOUNT_ID in tests/synthesize_cases.py).
+BASELINED_PACKAGE = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/2"
+MON = {"endpoint-name": MONITORED, "model-bucket-arn": BUCKET}
+DQ = {"enable-data-quality-monitor": True, "data-quality-baseline-s3-uri": f"{ARTIFACTS}/baselines/data-quality"}
+MQ = {
+    "enable-model-quality-monitor": True,
+    "model-quality-baseline-s3-uri": f"{ARTIFACTS}/baselines/model-quality",
+    "model-quality-ground-truth-s3-uri": f"{ARTIFACTS}/ground-truth",
+    "model-quality-problem-type": "BinaryClassification",
+    "model-quality-inference-attribute": "0",
+}
 
 VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     # networking
@@ -314,6 +348,28 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "notifications": True,
         },
     ),
+    # a workload account serving the registry's group (the newest approved version) and a promoted version
+    "endpoint-registry-group": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-group-name": REGISTRY_GROUP,
+            "model-artifacts-kms-key-arn": REGISTRY_KEY,
+            "registry-event-forwarding-role-arn": REGISTRY_FORWARDER,
+            "notifications": True,
+            "sagemaker-domain-id": "d-abcdefghijkl",
+        },
+    ),
+    "endpoint-registry-package": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "model-artifacts-kms-key-arn": REGISTRY_KEY,
+            "initial-instance-count": 2,
+            "deployment-strategy": "CANARY",
+        },
+    ),
     # aiops-modules' sample manifest for its endpoint module, as written there (snake_case names, dummy project).
     "endpoint-reference-sample": (
         ENDPOINT,
@@ -344,6 +400,66 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "notifications": True,
             "invoke-function": True,
             "permissions-boundary-name": "mlops-boundary",
+        },
+    ),
+    # model monitoring: every baseline source, every job type, in the VPC, the key and topic given, one-time run
+    "monitoring-data-quality": (MONITORING, {**MON, **DQ}),
+    "monitoring-four-monitors-in-vpc": (
+        MONITORING,
+        {
+            **MON,
+            **DQ,
+            **MQ,
+            "enable-model-bias-monitor": True,
+            "model-bias-baseline-s3-uri": f"{ARTIFACTS}/baselines/model-bias",
+            "model-bias-ground-truth-s3-uri": f"{ARTIFACTS}/ground-truth",
+            "enable-model-explainability-monitor": True,
+            "model-explainability-baseline-s3-uri": f"{ARTIFACTS}/baselines/model-explainability",
+            "security-group-id": "sg-0123456789abcdef0",
+            "subnet-ids": NET["subnet-ids"],
+            "data-quality-alarm-thresholds": {"feature_baseline_drift_amount": 0.1},
+            "model-quality-alarm-thresholds": {"f1": 0.7, "false_positive_rate": 0.2},
+        },
+    ),
+    "monitoring-package-baselines": (
+        MONITORING,
+        {**MON, "model-package-arn": BASELINED_PACKAGE, "enable-data-quality-monitor": True},
+    ),
+    "monitoring-computed-baselines-in-vpc": (
+        MONITORING,
+        {
+            **MON,
+            "enable-data-quality-monitor": True,
+            **{key: value for key, value in MQ.items() if key != "model-quality-baseline-s3-uri"},
+            "model-quality-ground-truth-attribute": "label",
+            "baseline-training-data-s3-uri": f"{ARTIFACTS}/training/train.csv",
+            "baseline-output-data-s3-uri": f"{ARTIFACTS}/baselines/computed",
+            "security-group-id": "sg-0123456789abcdef0",
+            "subnet-ids": NET["subnet-ids"],
+            "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"],
+            "log-retention-days": 545,
+        },
+    ),
+    "monitoring-given-key-topic-boundary": (
+        MONITORING,
+        {
+            **MON,
+            **DQ,
+            "kms-key-id": "0123abcd-0123-4567-89ab-0123456789ab",
+            "alarm-topic-arn": TOPIC,
+            "permissions-boundary-name": "mlops-boundary",
+            "sagemaker-project-id": "p-abcdefghijkl",
+            "tags": {"team": "ml"},
+        },
+    ),
+    "monitoring-one-time-run": (
+        MONITORING,
+        {
+            **MON,
+            **DQ,
+            "data-quality-schedule-expression": "NOW",
+            "data-quality-data-analysis-start-time": "-PT24H",
+            "data-quality-data-analysis-end-time": "-PT0H",
         },
     ),
     # registry: aiops-modules' examples/manifests/sagemaker-model-package-group-modules.yaml as written there
@@ -395,7 +511,11 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "retain_on_delete": False,
         },
     ),
+    **studio_cases.VALID,
 }
+
+# The account each case deploys to, when not the matrix's own (CDK_DEFAULT_ACCOUNT; the emulated account too).
+DEPLOYED_IN = {"endpoint-registry-group": DEV, "endpoint-registry-package": DEV}
 
 # What pydantic and the JSON decoder say on their own: no error line may contain any of it.
 RAW_LIBRARY_PHRASES = (
@@ -541,11 +661,66 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-arn": PACKAGE, "ecr-repo-arn": BUCKET},
         "ecr-repo-arn",
     ),
-    # Only a tag: a domain id given here is used as given (and noted); what no tag value may hold is refused.
-    "endpoint-domain-arn-not-a-tag-value": (
+    # Domain resource isolation grants by this value: it must name a SageMaker domain of this account and region.
+    "endpoint-domain-arn-not-a-domain": (
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": "arn:aws:sagemaker:::domain/d-#1"},
         "sagemaker-domain-arn",
+    ),
+    "endpoint-domain-arn-is-a-role": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-arn": f"arn:aws:iam::{ACCOUNT}:role/DataScientist"},
+        "sagemaker-domain-arn",
+    ),
+    "endpoint-domain-of-another-account": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "sagemaker-domain-arn": f"arn:aws:sagemaker:{REGION}:{DEV}:domain/d-abcdefghijkl",
+        },
+        "sagemaker-domain-arn",
+    ),
+    "endpoint-domain-id-placeholder": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "sagemaker-domain-id": "dummy123"},
+        "sagemaker-domain-id",
+    ),
+    # A registry's group or package of another region: SageMaker serves a package in its own region only.
+    "endpoint-registry-group-other-region": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": REGISTRY_GROUP.replace(REGION, "eu-west-1")},
+        "model-package-group-name",
+    ),
+    "endpoint-registry-package-other-region": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE.replace(ACCOUNT, DEV).replace(REGION, "us-west-2")},
+        "model-package-arn",
+    ),
+    "endpoint-registry-group-arn-capitals": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": REGISTRY_GROUP.replace(GROUP, "Fraud-Detector")},
+        "model-package-group-name",
+    ),
+    # S3 reports uploads to the bucket owner's bus: a registry's model data cannot be watched from here.
+    "endpoint-registry-refresh": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-group-name": REGISTRY_GROUP.replace(ACCOUNT, DEV),
+            "refresh-on-model-data-change": True,
+        },
+        "refresh-on-model-data-change",
+    ),
+    "endpoint-forwarding-role-without-registry": (
+        ENDPOINT,
+        {**NET, "model-package-group-name": GROUP, "registry-event-forwarding-role-arn": REGISTRY_FORWARDER},
+        "registry-event-forwarding-role-arn",
+    ),
+    "endpoint-artifacts-key-is-an-alias": (
+        ENDPOINT,
+        {**NET, "model-package-arn": PACKAGE, "model-artifacts-kms-key-arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/m"},
+        "model-artifacts-kms-key-arn",
     ),
     "endpoint-instance-type": (
         ENDPOINT,
@@ -785,6 +960,39 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-group-name": "no-such-group"},
         "model-package-group-name",
     ),
+    "monitoring-no-monitor": (MONITORING, MON, "enable-data-quality-monitor"),
+    "monitoring-every-half-hour": (
+        MONITORING,
+        {**MON, **DQ, "data-quality-schedule-expression": "cron(0/30 * ? * * *)"},
+        "data-quality-schedule-expression",
+    ),
+    "monitoring-run-longer-than-its-interval": (
+        MONITORING,
+        {**MON, **DQ, "data-quality-max-runtime-in-seconds": 7200},
+        "data-quality-max-runtime-in-seconds",
+    ),
+    "monitoring-no-ground-truth": (
+        MONITORING,
+        {**MON, **{key: value for key, value in MQ.items() if "ground-truth" not in key}},
+        "model-quality-ground-truth-s3-uri",
+    ),
+    "monitoring-output-outside-the-bucket": (
+        MONITORING,
+        {**MON, **DQ, "data-quality-output-s3-uri": "s3://other-bucket/reports"},
+        "data-quality-output-s3-uri",
+    ),
+    "monitoring-capture-at-zero": (
+        MONITORING,
+        {**MON, **DQ, "data-capture-sampling-percentage": 0},
+        "data-capture-sampling-percentage",
+    ),
+    "monitoring-retention-under-a-year": (MONITORING, {**MON, **DQ, "log-retention-days": 90}, "log-retention-days"),
+    "monitoring-endpoint-missing": (MONITORING, {**MON, **DQ, "endpoint-name": "no-such-endpoint"}, "endpoint-name"),
+    "monitoring-unknown-parameter": (
+        MONITORING,
+        {**MON, **DQ, "data_quality_schedule": "cron(0 * ? * * *)"},
+        "data-quality-schedule-expression",
+    ),
     # The registry names parameters as the reference module's README does: snake_case.
     "registry-group-name-pattern": (
         REGISTRY,
@@ -844,16 +1052,67 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         },
         "model_artifacts_bucket_arn",
     ),
+    **studio_cases.BAD,
 }
 
 
+def monitored_endpoint(sagemaker: Any, s3: Any) -> None:
+    """What the model monitoring cases read at synth time: an endpoint capturing CSV and JSON as text, serving
+    version 1 of GROUP; version 2 (not approved) with drift-check baselines; the baseline files."""
+    s3.create_bucket(Bucket="mlops-artifacts")
+    for key in MONITORING_FILES:
+        s3.put_object(Bucket="mlops-artifacts", Key=key, Body=b"{}")
+    check = f"{ARTIFACTS}/pipelines/checks/data-quality"
+    sagemaker.create_model_package(
+        ModelPackageGroupName=GROUP,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": IMAGE, "ModelDataUrl": DATA}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        DriftCheckBaselines={
+            "ModelDataQuality": {
+                "Constraints": {"ContentType": "application/json", "S3Uri": f"{check}/constraints.json"},
+                "Statistics": {"ContentType": "application/json", "S3Uri": f"{check}/statistics.json"},
+            }
+        },
+    )
+    sagemaker.create_model(
+        ModelName="matrix-monitored-model",
+        ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/execution",
+        PrimaryContainer={"ModelPackageName": BASELINED_PACKAGE.removesuffix("/2") + "/1"},
+    )
+    sagemaker.create_endpoint_config(
+        EndpointConfigName=f"{MONITORED}-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "matrix-monitored-model",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 1,
+            }
+        ],
+        DataCaptureConfig={
+            "EnableCapture": True,
+            "InitialSamplingPercentage": 20,
+            "DestinationS3Uri": f"{ARTIFACTS}/data-capture/{MONITORED}",
+            "KmsKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123abcd-0123-4567-89ab-0123456789ab",
+            "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+            "CaptureContentTypeHeader": {"CsvContentTypes": ["text/csv"], "JsonContentTypes": ["application/json"]},
+        },
+    )
+    sagemaker.create_endpoint(EndpointName=MONITORED, EndpointConfigName=f"{MONITORED}-config")
+
+
 def module_environment(parameters: dict[str, Any], module: str) -> dict[str, str]:
-    """The variables Seed-Farmer gives a module: names, account, region and JSON-encoded parameters."""
+    """The variables Seed-Farmer gives a module: names, account (DEPLOYED_IN's, else the matrix's), region and
+    JSON-encoded parameters."""
     env = {
         "SEEDFARMER_PROJECT_NAME": "mlops",
         "SEEDFARMER_DEPLOYMENT_NAME": "matrix",
         "SEEDFARMER_MODULE_NAME": module,
-        "CDK_DEFAULT_ACCOUNT": ACCOUNT,
+        "CDK_DEFAULT_ACCOUNT": DEPLOYED_IN.get(module, ACCOUNT),
         "CDK_DEFAULT_REGION": REGION,
     }
     for name, value in parameters.items():
@@ -864,13 +1123,24 @@ def module_environment(parameters: dict[str, Any], module: str) -> dict[str, str
 
 
 def synthesize_in_one_process(
-    module_dir: Path, cases: dict[str, dict[str, Any]], outroot: Path, *, validate: bool = True
+    module_dir: Path,
+    cases: dict[str, dict[str, Any]],
+    outroot: Path,
+    *,
+    validate: bool = True,
+    environments: dict[str, dict[str, str]] | None = None,
+    seed: list[dict[str, Any]] | None = None,
 ) -> subprocess.Popen[str]:
     """Start one process that synthesizes every case of a module (see synthesize_cases.py).
 
     `validate=False` skips CDK's template validation and the Control Tower rules (as unit tests do),
-    for runs that only read the templates."""
+    for runs that only read the templates; `environments` (case -> Seed-Farmer's variables) and `seed` (the
+    model package groups of each account) as synthesize_cases.py describes them."""
     (outroot / "cases.json").write_text(json.dumps(cases))
+    if environments:
+        (outroot / "environments.json").write_text(json.dumps(environments))
+    if seed:
+        (outroot / "seed.json").write_text(json.dumps(seed))
     env = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_")}
     env.pop("CDK_VALIDATION", None)  # CDK's own template validation stays on for the matrix
     if not validate:

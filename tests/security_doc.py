@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from tests.matrix import ACCOUNT, REGION, VALID
+from tests.matrix import ACCOUNT, DEPLOYED_IN, REGION, VALID
 from tests.real_account.cfn import Template, matrix_templates
 from tests.real_account.document import sections
 from tests.repository import ROOT
@@ -30,12 +30,16 @@ DEFAULTS = """\
   (so a role given by ARN works too) and lets AWS services use it only for this account's resources.
   Model package group: the artifacts bucket's key, which the target accounts may use to decrypt only
   through S3 of the region.
+  Studio: one key encrypts the domain's home file system and its spaces' volumes, the studio bucket, the
+  lifecycle function's log group, environment and dead-letter queue.
 - **Encryption in transit.** Queues and the topic refuse non-TLS requests (`aws:SecureTransport`);
   security groups allow HTTPS egress only.
 - **Network isolation.** {isolation} Models run in the VPC's private subnets;
   their security group and the functions' have no ingress at all. The networking module hands out no
   public IPs, closes the default security group, admits only HTTPS from the VPC to its interface
   endpoints, and logs every flow to an encrypted log group kept `log-retention-days` (a year by default).
+  A Studio domain is VPC only: its apps reach each other (TCP 8192-65535) and HTTPS, nothing else, and idle
+  JupyterLab apps stop.
 - **Least privilege.** No IAM statement has a wildcard action. Every role has a customer managed policy
   scoped to the resources it serves: the exact model artifact and image when known, the endpoint's own
   log group, network interfaces in its own VPC, this endpoint for the invoke and refresh functions, the
@@ -43,10 +47,21 @@ DEFAULTS = """\
   `permissions-boundary-name` applies a boundary to every role the modules create (the CDK's own
   included); `key-administrator-arns` names who may manage a module's keys beside the account, and
   `log-retention-days` (a year or more) how long every log group the stacks create is kept.
+- **Model monitoring.** The monitoring jobs encrypt their volumes and reports with the module's key (or
+  `kms-key-id`) and the traffic between their instances, run in the endpoint's subnets behind its security
+  group when given, and run with network isolation, except explainability jobs (SageMaker Clarify creates a
+  shadow endpoint of the served model and calls it). Their role reads the capture prefix, the baseline files,
+  the ground truth and training data, writes the report prefixes, publishes to the Model Monitor namespaces
+  only, and may create Clarify's `sm-clarify-*` shadow endpoint of the served model only; the baselining
+  function may start only isolated, encrypted processing jobs of its own name prefix.
 - **Across accounts, exactly the target accounts.** The model package group grants each account of
   `target_account_ids` once (never the registry's own) the group's versions, their artifacts under one
   prefix, their key through S3, the listed repositories' images, and its approvals on their event buses,
   through a role EventBridge may take for that rule only; see "Across accounts" below.
+  `permissions-boundary-name` applies a boundary to every role the endpoint module creates. Studio's roles
+  reach only their own domain's profiles, spaces and apps, open Studio for the caller's own profile only,
+  and describe, stop, approve and invoke only resources tagged with their domain (domain resource
+  isolation: the contracts below show an endpoint of another domain, or of none, denied).
 - **Rule packs on every synthesis.** cdk-nag's AwsSolutions, NIST 800-53 rev 5 and HIPAA Security
   packs run whenever a module synthesizes (tests, the rehearsal, `seedfarmer apply`); AWS Control
   Tower's proactive controls (the cfn-guard rules that report on a resource type the stack holds, such
@@ -96,10 +111,10 @@ def isolation(templates: list[Template]) -> str:
     )
 
 
-def _normalize(text: str, stack: str) -> str:
+def _normalize(text: str, stack: str, account: str = ACCOUNT) -> str:
     text = text.replace(stack, "<stack>")
     text = re.sub(r"\bmlops-matrix-endpoint-[a-z0-9-]+\b", "<stack>", text)
-    return text.replace(ACCOUNT, "<account>").replace(REGION, "<region>")
+    return text.replace(account, "<account>").replace(REGION, "<region>")
 
 
 def collect(results: dict[str, Any]) -> dict[str, dict[tuple[str, str, str, str], list[str]]]:
@@ -107,16 +122,16 @@ def collect(results: dict[str, Any]) -> dict[str, dict[tuple[str, str, str, str]
     found: dict[str, dict[tuple[str, str, str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     for name, result in sorted(results.items()):
         report = json.loads(Path(result["outdir"], "validation-report.json").read_text())
-        module = VALID[name][0].name
+        module, account = VALID[name][0].name, DEPLOYED_IN.get(name, ACCOUNT)
         for plugin in report["pluginReports"]:
             for finding in plugin["suppressedViolations"]:
                 for construct in finding["violatingConstructs"]:
                     stack, _, resource = construct["constructPath"].partition("/")
                     key = (
                         module,
-                        _normalize(finding["ruleName"], stack),
+                        _normalize(finding["ruleName"], stack, account),
                         resource,
-                        _normalize(finding["reason"], stack),
+                        _normalize(finding["reason"], stack, account),
                     )
                     found[plugin["pluginName"]][key].append(name)
     return found
@@ -129,7 +144,8 @@ def render(found: dict[str, dict[tuple[str, str, str, str], list[str]]], results
         "Generated by `python -m tests.security_doc` from the parameter matrix (tests/matrix.py: every",
         "model source, serverless, variants, pipelines, autoscaling, every deployment strategy, data",
         "capture, refresh, notifications, the invoke function, a given role, a permissions boundary, an",
-        "isolated VPC); `make test` fails when this file and the code disagree.",
+        "isolated VPC; every model monitoring job type and baseline source); `make test` fails when this file",
+        "and the code disagree.",
         "",
         DEFAULTS.format(
             isolation=isolation(matrix_templates(results)), managed_policies=managed_policies(matrix_templates(results))

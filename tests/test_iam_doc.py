@@ -101,3 +101,9 @@ def test_every_written_execution_policy_is_a_valid_managed_policy_for_cfn_lint()
     }
     template = json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources})
     assert [f"{m.rule.id} {m.message[:120]}" for m in lint(template, config=ManualArgs(regions=["us-east-1"]))] == []
+
+
+def test_a_schema_that_names_a_service_instead_of_its_iam_prefix_is_read_with_the_prefix() -> None:
+    actions = handler_actions("AWS::SageMaker::Domain")
+    assert "elasticfilesystem:DeleteFileSystem" in actions
+    assert not [action for action in actions if action.startswith("efs:")]

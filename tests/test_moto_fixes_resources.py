@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from typing import Any
 
@@ -243,3 +244,113 @@ def test_current_instance_types_are_accepted() -> None:
         )
         assert with_fixes(lambda kind=current: observe(kind)) == [current]  # type: ignore[misc]
     assert "Value 'ml.m5.larg' at 'instanceType' failed" in with_fixes(lambda: observe("ml.m5.larg"))
+
+
+def test_sagemaker_endpoints_keep_the_names_templates_give() -> None:
+    model = {
+        "ExecutionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/r",
+        "PrimaryContainer": {"Image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/m:1"},
+    }
+    variant: dict[str, Any] = {"VariantName": "AllTraffic", "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]}}
+    variant.update(InstanceType="ml.m5.large", InitialInstanceCount=1)
+    template = {
+        "Resources": {
+            "Model": {"Type": "AWS::SageMaker::Model", "Properties": model},
+            "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": {"ProductionVariants": [variant]}},
+            "Endpoint": {
+                "Type": "AWS::SageMaker::Endpoint",
+                "Properties": {
+                    "EndpointName": "served",
+                    "EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]},
+                },
+            },
+        }
+    }
+
+    def observe() -> Any:
+        create_stack(template, name="a-stack")
+        return [item["EndpointName"] for item in client("sagemaker").list_endpoints()["Endpoints"]]
+
+    moto = moto_alone("sagemaker_endpoints_keep_the_names_templates_give", observe)
+    assert len(moto) == 1
+    assert moto[0].startswith("a-stack-Endpoint-")  # the stack and logical id, not the template's name
+    assert with_fixes(observe) == ["served"]
+
+
+def test_endpoints_follow_their_replaced_configuration() -> None:
+    def template(instance_type: str) -> dict[str, Any]:
+        model = {
+            "ExecutionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/r",
+            "PrimaryContainer": {"Image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/m:1"},
+        }
+        variant: dict[str, Any] = {"VariantName": "AllTraffic", "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]}}
+        variant.update(InstanceType=instance_type, InitialInstanceCount=1)
+        config = {"Fn::GetAtt": ["Config", "EndpointConfigName"]}
+        return {
+            "Resources": {
+                "Model": {"Type": "AWS::SageMaker::Model", "Properties": model},
+                "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": {"ProductionVariants": [variant]}},
+                "Endpoint": {
+                    "Type": "AWS::SageMaker::Endpoint",
+                    "Properties": {"EndpointName": "served", "EndpointConfigName": config},
+                },
+            }
+        }
+
+    def observe() -> Any:
+        create_stack(template("ml.m5.large"), name="s")
+        client("cloudformation").update_stack(StackName="s", TemplateBody=json.dumps(template("ml.m5.xlarge")))
+        sagemaker = client("sagemaker")
+        config = sagemaker.describe_endpoint(EndpointName="served")["EndpointConfigName"]
+        variants = sagemaker.describe_endpoint_config(EndpointConfigName=config)["ProductionVariants"]
+        return [variant["InstanceType"] for variant in variants]
+
+    moto = moto_alone("endpoints_follow_their_replaced_configuration", observe)
+    assert moto.startswith(
+        "ClientError: An error occurred (ValidationException) when calling the DescribeEndpointConfig"
+    )
+    assert with_fixes(observe) == ["ml.m5.xlarge"]
+
+
+def test_studio_domains_in_cloudformation() -> None:
+    template = {
+        "Resources": {
+            "Domain": {
+                "Type": "AWS::SageMaker::Domain",
+                "Properties": {
+                    "DomainName": "Team-Studio",
+                    "AuthMode": "IAM",
+                    "AppNetworkAccessType": "VpcOnly",
+                    "VpcId": "vpc-0123456789abcdef0",
+                    "SubnetIds": ["subnet-0123456789abcdef0"],
+                    "DefaultUserSettings": {"ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/studio"},
+                },
+            }
+        },
+        "Outputs": {
+            "Id": {"Value": {"Fn::GetAtt": ["Domain", "DomainId"]}},
+            "Arn": {"Value": {"Fn::GetAtt": ["Domain", "DomainArn"]}},
+            "Efs": {"Value": {"Fn::GetAtt": ["Domain", "HomeEfsFileSystemId"]}},
+            "Ref": {"Value": {"Ref": "Domain"}},
+        },
+    }
+
+    def observe() -> Any:
+        stack = create_stack(template)
+        outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
+        created = [domain["DomainId"] for domain in client("sagemaker").list_domains()["Domains"]]
+        client("cloudformation").delete_stack(StackName="stack")
+        return stack["StackStatus"], outputs, created, client("sagemaker").list_domains()["Domains"]
+
+    # moto skips the domain ("No Moto CloudFormation support"), then fails the stack on an output reading it.
+    assert moto_alone("studio_domains_in_cloudformation", observe) == (
+        "AttributeError: 'NoneType' object has no attribute 'has_cfn_attr'"
+    )
+    status, outputs, created, left = with_fixes(observe)
+    assert status == "CREATE_COMPLETE"
+    assert re.fullmatch(r"d-[a-z0-9]{12}", outputs["Id"])
+    assert outputs["Ref"] == outputs["Id"]
+    assert outputs["Arn"] == f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:domain/{outputs['Id']}"
+    assert re.fullmatch(r"fs-[0-9a-f]{17}", outputs["Efs"])
+    assert created == [outputs["Id"]]
+    assert left == []

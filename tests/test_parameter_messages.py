@@ -22,6 +22,8 @@ def _settings_classes() -> list[type[BaseModel]]:
             sys.path.append(str(folder))
     endpoint: Any = importlib.import_module("sagemaker_endpoint.parameters.settings")
     networking: Any = importlib.import_module("networking.settings")
+    monitoring: Any = importlib.import_module("sagemaker_model_monitoring.parameters.settings")
+    studio: Any = importlib.import_module("sagemaker_studio.settings")
     registry: Any = importlib.import_module("sagemaker_model_package_group.settings")
     return [
         networking.NetworkingSettings,
@@ -29,6 +31,8 @@ def _settings_classes() -> list[type[BaseModel]]:
         endpoint.EndpointSettings,
         endpoint.VariantParameter,
         endpoint.ContainerParameter,
+        monitoring.MonitoringSettings,
+        studio.StudioSettings,
     ]
 
 

@@ -25,10 +25,13 @@ CASES = sorted(
     [
         *VALID,
         "modulestack-group",
+        "modulestack-group-arn",
         "modulestack-fixed-package",
         "modulestack-networking",
+        "modulestack-monitoring",
         "modulestack-registry",
         "modulestack-registry-existing",
+        "modulestack-studio",
     ]
 )
 

@@ -23,8 +23,10 @@ CASES = sorted(
         "modulestack-group",
         "modulestack-fixed-package",
         "modulestack-networking",
+        "modulestack-monitoring",
         "modulestack-registry",
         "modulestack-registry-existing",
+        "modulestack-studio",
     ]
 )
 
@@ -90,3 +92,24 @@ def test_wildcards_and_resource_types_follow_the_reference() -> None:
     assert resource_types("ec2:CreateNetworkInterface", "arn:aws:ec2:us-east-1:1:network-interface/*") == [
         "network-interface"
     ]
+
+
+def test_a_resource_tag_condition_holds_where_the_resource_type_lists_tags_and_nothing_else_does() -> None:
+    """SageMaker's domain resource isolation conditions Describe and Invoke on the resource's tags, which
+    the Resource types table lists for an endpoint; a key only that table lists, and not a tag, stays absent."""
+    from tests.real_account.policies import Document
+
+    template = Template(case="probe", module="probe", raw={"Resources": {}})
+    endpoint = "arn:aws:sagemaker:us-east-1:1:endpoint/*"
+    tagged = {
+        "Effect": "Allow",
+        "Action": ["sagemaker:DescribeEndpoint", "sagemaker:InvokeEndpoint"],
+        "Resource": endpoint,
+        "Condition": {
+            "StringEquals": {"aws:ResourceTag/sagemaker:domain-arn": "arn:aws:sagemaker:us-east-1:1:domain/d-1"}
+        },
+    }
+    assert document_findings(Document(template, "Probe", "identity", (tagged,))) == []
+    untagged = {**tagged, "Condition": {"StringEquals": {"sagemaker:VolumeKmsKey": "k"}}}
+    findings = document_findings(Document(template, "Probe", "identity", (untagged,)))
+    assert any("carries no condition key sagemaker:VolumeKmsKey" in finding for finding in findings), findings

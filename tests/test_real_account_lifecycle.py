@@ -9,6 +9,8 @@ import pytest
 from tests.matrix import NEIGHBOUR_BEFORE, NEIGHBOURS, REGISTRY, VALID
 from tests.real_account.cfn import Template
 from tests.real_account.lifecycle import create_only, replacement_conflicts, retained_on_failed_create
+from tests.studio_cases import STUDIO
+from tests.updates import STUDIO_UPDATES
 
 # The matrix test shares the matrix's worker; the update tests synthesize their own templates, on
 # whichever worker is free (their group is their own).
@@ -81,3 +83,19 @@ def test_the_rules_catch_a_replaced_resource_that_keeps_its_name() -> None:
 
     assert replacement_conflicts(template("a", "i:1"), template("b", "i:2"))
     assert retained_on_failed_create(template("a", "i:1", "Retain"))
+
+
+@NEIGHBOURS_GROUP
+@pytest.mark.parametrize("change", sorted(set(STUDIO_UPDATES) - {"base"}))
+def test_a_studio_update_that_replaces_a_custom_named_resource_renames_it(
+    updates: dict[Any, dict[str, Any]], change: str
+) -> None:
+    """A space whose sharing changes is replaced under a name of its own; users come and go by profile."""
+    previous = STUDIO_UPDATES[change][0] or "base"
+    before, after = (
+        Template(case=f"neighbour~{name}", module="sagemaker-studio", raw=updates[STUDIO][name])
+        for name in (previous, change)
+    )
+    assert "error" not in after.raw
+    assert replacement_conflicts(before, after) == []
+    assert replacement_conflicts(after, before) == []

@@ -13,6 +13,7 @@ from pathlib import Path
 from subprocess import Popen
 from typing import Any
 
+from tests import studio_cases
 from tests.matrix import (
     AB,
     ACCOUNT,
@@ -153,7 +154,34 @@ REGISTRY_UPDATES: dict[str, Case] = {
     "retain-off": ("base", {**REGISTRY_BASE, "retain_on_delete": False}),
     "tags": ("base", {**REGISTRY_BASE, "tags": {"team": "ml"}}),
 }
-UPDATES = {NETWORKING: NETWORKING_UPDATES, ENDPOINT: ENDPOINT_UPDATES, REGISTRY: REGISTRY_UPDATES}
+# The Studio module's parameters are snake_case, as the reference writes them.
+STUDIO_BASE = {
+    **studio_cases.STUDIO_NET,
+    "data_science_users": ["alice", "bob"],
+    "lead_data_science_users": ["carol"],
+    "enable_jupyterlab_app": True,
+}
+STUDIO_UPDATES: dict[str, Case] = {
+    "base": (None, STUDIO_BASE),
+    "user-added": ("base", {**STUDIO_BASE, "data_science_users": ["alice", "bob", "dave"]}),
+    "user-removed": ("base", {**STUDIO_BASE, "data_science_users": ["bob"]}),
+    "user-made-lead": (
+        "base",
+        {**STUDIO_BASE, "data_science_users": ["bob"], "lead_data_science_users": ["carol", "alice"]},
+    ),
+    "spaces-shared": ("base", {**STUDIO_BASE, "enable_jupyterlab_app_sharing": True}),
+    "space-instance-type": ("base", {**STUDIO_BASE, "jupyterlab_app_instance_type": "ml.m5.large"}),
+    "idle-timeout": ("base", {**STUDIO_BASE, "idle_timeout_in_minutes": 120}),
+    "retain-efs-off": ("base", {**STUDIO_BASE, "retain_efs": False}),
+    "isolation-off": ("base", {**STUDIO_BASE, "enable_domain_resource_isolation": False}),
+    "mlflow": ("base", {**STUDIO_BASE, "mlflow_enabled": True, "mlflow_artifact_store_bucket_name": "mlops-artifacts"}),
+}
+UPDATES = {
+    NETWORKING: NETWORKING_UPDATES,
+    ENDPOINT: ENDPOINT_UPDATES,
+    REGISTRY: REGISTRY_UPDATES,
+    studio_cases.STUDIO: STUDIO_UPDATES,
+}
 
 
 def start(folder: Path) -> list[tuple[Path, Popen[str]]]:

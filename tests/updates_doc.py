@@ -21,6 +21,7 @@ MODULES = {
     "networking": "modules/networking",
     "sagemaker-endpoint": "modules/sagemaker/sagemaker-endpoint",
     "sagemaker-model-package-group": "modules/sagemaker/sagemaker-model-package-group",
+    "sagemaker-studio": "modules/sagemaker/sagemaker-studio",
 }
 COLUMNS = (
     "parameter change",

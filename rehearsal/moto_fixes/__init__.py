@@ -41,7 +41,10 @@ FIXES: tuple[Callable[[Patcher], None], ...] = (
     resources.deleting_a_stack_deletes_its_route_tables,
     resources.deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs,
     resources.variants_without_a_model_host_inference_components,
+    resources.sagemaker_endpoints_keep_the_names_templates_give,
+    resources.endpoints_follow_their_replaced_configuration,
     resources.current_instance_types_are_accepted,
+    resources.studio_domains_in_cloudformation,
     resource_types.resource_types_moto_lacks,
     resource_types.yaml_get_att_in_sequence_form,
     resource_types.bucket_policy_conditions_are_not_ignored,
@@ -103,6 +106,10 @@ def notes_for(template: dict[str, Any]) -> list[str]:
             notes.append(
                 f"{logical_id}: the emulator accepts {', '.join(newer)} from SageMaker's API model; its own "
                 "instance type list lacks it (fix)"
+            )
+        if kind == resources.STUDIO_DOMAIN:
+            notes.append(
+                f"{logical_id}: the emulator creates Studio domains in CloudFormation, with AWS-shaped ids (fix)"
             )
     return notes
 

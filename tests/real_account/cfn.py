@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.matrix import ACCOUNT, DATA, IMAGE, REGION, VALID
+from tests.matrix import ACCOUNT, DATA, DEPLOYED_IN, IMAGE, REGION, VALID
 from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
 NETWORKING_MODULESTACK = ROOT / "modules" / "networking" / "modulestack.yaml"
+MONITORING_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-model-monitoring" / "modulestack.yaml"
 REGISTRY_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "modulestack.yaml"
 # The registry's existing resources of its modulestack case (the parameters Seed-Farmer passes it).
 EXISTING_ARTIFACTS_BUCKET = "arn:aws:s3:::ml-model-artifacts"
 EXISTING_ARTIFACTS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 EXISTING_REPOSITORY = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/fraud-detector"
+STUDIO_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-studio" / "modulestack.yaml"
 PARTITION = "aws"
 
 # CloudFormation's name property per resource type (a custom name fixes the physical id).
@@ -87,7 +89,9 @@ class Template:
         if name is not None:
             return str(self.resolve(name))
         suffix = ".fifo" if resource.get("Properties", {}).get("FifoQueue") else ""
-        return f"{self.case.split('~', 1)[0]}-{logical}{suffix}"  # a module keeps its generated names across updates
+        name = f"{self.case.split('~', 1)[0]}-{logical}{suffix}"  # a module keeps its generated names across updates
+        # CloudFormation generates bucket names in lower case (S3 allows no capitals).
+        return name.lower() if resource["Type"] == "AWS::S3::Bucket" else name
 
     def arn(self, logical: str) -> str:
         resource = self.raw["Resources"][logical]
@@ -109,15 +113,30 @@ class Template:
             "AWS::SageMaker::EndpointConfig": f"arn:aws:sagemaker:{region}:{account}:endpoint-config/{name.lower()}",
             "AWS::SageMaker::Model": f"arn:aws:sagemaker:{region}:{account}:model/{name.lower()}",
             "AWS::EC2::VPC": f"arn:aws:ec2:{region}:{account}:vpc/vpc-{logical.lower()}",
-            "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
+            # Bucket names are lower case (CloudFormation lower-cases the names it generates).
+            "AWS::S3::Bucket": f"arn:aws:s3:::{name.lower()}",
             "AWS::ECR::Repository": f"arn:aws:ecr:{region}:{account}:repository/{name}",
             "AWS::Events::EventBus": f"arn:aws:events:{region}:{account}:event-bus/{name}",
             "AWS::SageMaker::ModelPackageGroup": f"arn:aws:sagemaker:{region}:{account}:model-package-group/{name.lower()}",
+            "AWS::SageMaker::Domain": f"arn:aws:sagemaker:{region}:{account}:domain/{self.domain_id(logical)}",
+            "AWS::SageMaker::MlflowTrackingServer": (
+                f"arn:aws:sagemaker:{region}:{account}:mlflow-tracking-server/"
+                f"{self.raw['Resources'][logical].get('Properties', {}).get('TrackingServerName', logical)}"
+            ),
         }
         return arns.get(kind, f"arn:aws:{kind.split('::')[1].lower()}:{region}:{account}:{logical}")
 
+    @staticmethod
+    def domain_id(logical: str) -> str:
+        """A Studio domain's id, of AWS's shape (d- and 12 lower-case letters or digits)."""
+        return "d-" + (logical.lower() + "000000000000")[:12]
+
     def ref(self, logical: str) -> str:
         kind = self.raw["Resources"][logical]["Type"]
+        if kind == "AWS::SageMaker::Domain":
+            return self.domain_id(logical)
+        if kind == "AWS::S3::Bucket":
+            return self.physical_name(logical).lower()
         if kind in {
             "AWS::SNS::Topic",
             "AWS::SageMaker::Endpoint",
@@ -136,7 +155,9 @@ class Template:
         return self.physical_name(logical)
 
     def get_att(self, logical: str, attribute: str) -> str:
-        if attribute in {"Arn", "TopicArn", "ModelPackageGroupArn"}:
+        if attribute == "DomainId":
+            return self.domain_id(logical)
+        if attribute in {"Arn", "TopicArn", "ModelPackageGroupArn", "DomainArn", "TrackingServerArn"}:
             return self.arn(logical)  # a log group's Arn ends in `:*`, as CloudFormation returns it
         if attribute == "GroupId":
             return self.ref(logical)
@@ -153,6 +174,10 @@ class Template:
             "AWS::AccountId": self.account,
             "AWS::URLSuffix": "amazonaws.com",
             "AWS::StackName": self.case,
+            "AWS::StackId": (
+                f"arn:aws:cloudformation:{self.region}:{self.account}:stack/mlops-matrix-{self.case.split('~', 1)[0]}"
+                "/0a1b2c3d-4e5f"
+            ),
         }
         if name in pseudo:
             return pseudo[name]
@@ -206,7 +231,9 @@ def matrix_templates(results: dict[str, Any]) -> list[Template]:
     templates = []
     for case, result in sorted(results.items()):
         [path] = Path(result["outdir"]).glob("*.template.json")
-        templates.append(Template(case=case, module=VALID[case][0].name, raw=json.loads(path.read_text())))
+        account = DEPLOYED_IN.get(case, ACCOUNT)
+        raw = json.loads(path.read_text())
+        templates.append(Template(case=case, module=VALID[case][0].name, raw=raw, account=account))
     return templates
 
 
@@ -271,12 +298,53 @@ def _modulestack(path: Path) -> dict[str, Any]:
     return decoded
 
 
+# A group of a registry in another account, which the endpoint follows by its ARN (the registry's metadata).
+REGISTRY_GROUP_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/fraud-detector"
+
+
+def endpoint_modulestack(
+    case: str, *, account: str = ACCOUNT, group: str = "", package: str = "", names: dict[str, str] | None = None
+) -> Template:
+    """The endpoint's modulestack as Seed-Farmer deploys it in `account`, given `model-package-group-name` (a
+    name, or a group's ARN) or `model-package-arn`: the resources whose conditions hold, with those values."""
+    raw = _modulestack(MODULESTACK)
+    values = {
+        "ProjectName": "mlops",
+        "DeploymentName": "demo",
+        "ModuleName": "endpoint",
+        **(names or {}),
+        "ModelPackageGroupName": group,
+        "ModelPackageArn": package,
+    }
+    values["RoleName"] = f"{values['ProjectName']}-{values['DeploymentName']}-{values['ModuleName']}-deployment-role"
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    by_arn = group.startswith("arn:")
+    holds = {
+        "FollowsGroupByName": bool(group) and not by_arn,
+        "FollowsGroupByArn": by_arn,
+        "ServesFixedPackage": bool(package),
+    }
+    resources = {
+        logical: resource
+        for logical, resource in raw["Resources"].items()
+        if holds.get(resource.get("Condition", ""), True)
+    }
+    outputs = {
+        name: output for name, output in raw.get("Outputs", {}).items() if holds.get(output.get("Condition", ""), True)
+    }
+    return Template(
+        case=case,
+        module="sagemaker-endpoint",
+        raw={**raw, "Parameters": parameters, "Resources": resources, "Outputs": outputs},
+        account=account,
+    )
+
+
 def modulestack_templates() -> list[Template]:
     """The deployment roles' extra permissions, as Seed-Farmer deploys them: the endpoint's following a
-    group (with capitals in its name, which SageMaker's ARNs carry in lower case) and serving a fixed
-    package, networking's, and the model package group's with and without existing resources."""
-    raw = _modulestack(MODULESTACK)
-    templates = []
+    group (with capitals in its name, which SageMaker's ARNs carry in lower case), following a group by its
+    ARN and serving a fixed package, networking's, and the model package group's with and without existing
+    resources."""
     defaults = {
         "ProjectName": "mlops",
         "DeploymentName": "demo",
@@ -285,31 +353,38 @@ def modulestack_templates() -> list[Template]:
     }
     # A package of this account's registry (a registry account's: tests/test_real_account_cross_account.py).
     fixed = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-detector/3"
-    # The group case has capitals in its project and deployment names too (SageMaker's ARNs have none).
-    for case, names, group, package in (
-        ("modulestack-group", {"ProjectName": "MLOps", "DeploymentName": "Demo"}, "Demo-Fraud-Detector", ""),
-        ("modulestack-fixed-package", {}, "", fixed),
-    ):
-        values = {**defaults, **names, "ModelPackageGroupName": group, "ModelPackageArn": package}
-        if names:
-            values["RoleName"] = f"{names['ProjectName']}-{names['DeploymentName']}-endpoint-deployment-role"
-        parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
-        holds = {"FollowsGroup": bool(group), "ServesFixedPackage": bool(package)}
-        resources = {
-            logical: resource
-            for logical, resource in raw["Resources"].items()
-            if holds.get(resource.get("Condition", ""), True)
-        }
-        templates.append(
-            Template(
-                case=case, module="sagemaker-endpoint", raw={**raw, "Parameters": parameters, "Resources": resources}
-            )
-        )
+    templates = [
+        # The group case has capitals in its project and deployment names too (SageMaker's ARNs have none).
+        endpoint_modulestack(
+            "modulestack-group", group="Demo-Fraud-Detector", names={"ProjectName": "MLOps", "DeploymentName": "Demo"}
+        ),
+        endpoint_modulestack("modulestack-group-arn", group=REGISTRY_GROUP_ARN),
+        endpoint_modulestack("modulestack-fixed-package", package=fixed),
+    ]
     raw = _modulestack(NETWORKING_MODULESTACK)
     values = {**defaults, "ModuleName": "vpc", "RoleName": "mlops-demo-vpc-deployment-role"}
     parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
     templates.append(
         Template(case="modulestack-networking", module="networking", raw={**raw, "Parameters": parameters})
+    )
+    raw = _modulestack(MONITORING_MODULESTACK)
+    values = {
+        **defaults,
+        "ModuleName": "model-monitoring-monitoring",
+        "RoleName": "mlops-demo-monitoring-deployment-role",
+        "ModelBucketArn": "arn:aws:s3:::mlops-artifacts",
+    }
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    templates.append(
+        Template(
+            case="modulestack-monitoring", module="sagemaker-model-monitoring", raw={**raw, "Parameters": parameters}
+        )
+    )
+    raw = _modulestack(STUDIO_MODULESTACK)
+    values = {**defaults, "ModuleName": "studio", "RoleName": "mlops-demo-studio-deployment-role"}
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    templates.append(
+        Template(case="modulestack-studio", module="sagemaker-studio", raw={**raw, "Parameters": parameters})
     )
     raw = _modulestack(REGISTRY_MODULESTACK)
     given = {

@@ -39,11 +39,13 @@ from tests.real_account.contract_parts import (
     role_arn_of,
 )
 from tests.real_account.log_contracts import encrypted_log_groups
+from tests.real_account.monitoring_contracts import monitoring
 from tests.real_account.serving_contracts import (
     async_inference,
     inference_components,
     ordering_failures,
 )
+from tests.real_account.studio_contracts import deployed_domain_read, studio
 
 
 def execution_role(template: Template) -> Iterator[Contract]:
@@ -66,6 +68,10 @@ def execution_role(template: Template) -> Iterator[Contract]:
             if "ModelDataUrl" in container:
                 data.add(container["ModelDataUrl"])
             if "ModelPackageName" in container:
+                if str(container["ModelPackageName"]).split(":")[4] != account:
+                    # A registry's package: its artifacts are read with the registry's policies on the other
+                    # side (tests/real_account/endpoint_across.py), not with this template's alone.
+                    continue
                 # Every package is described at synth: what the registry holds for it (tests/synthesize_cases.py,
                 # or the rehearsal's seed).
                 images.update(template.group_artifacts[0])
@@ -432,6 +438,8 @@ def _package_reads(template: Template, role: str, sagemaker: str) -> Iterator[Co
             call,
             changed(call, resource=fixed.replace(f":{template.account}:", f":{OTHER_ACCOUNT}:")),
         )
+    if "RegistryModelPackageLookup" in template.resources:
+        yield from _registry_lookup(template, role)
     if "ModelPackageLookup" not in template.resources:
         return
     group = template.parameter("ModelPackageGroupName").lower()  # SageMaker's ARNs carry names in lower case
@@ -452,8 +460,34 @@ def _package_reads(template: Template, role: str, sagemaker: str) -> Iterator[Co
         yield Contract("deployment role", f"{action} (synth-time lookup)", call, outside)
 
 
+def _registry_lookup(template: Template, role: str) -> Iterator[Contract]:
+    """The synth-time lookup of a group named by its ARN (a registry's): that group and its versions only. Across
+    accounts the registry's group policy decides too (tests/test_endpoint_cross_account.py)."""
+    group = template.parameter("ModelPackageGroupName")
+    version = group.replace(":model-package-group/", ":model-package/") + "/7"
+    another = group.rsplit("/", 1)[0] + "/another-group"
+    resources = {
+        "sagemaker:DescribeModelPackageGroup": (group, another),
+        "sagemaker:ListModelPackages": (version, another.replace(":model-package-group/", ":model-package/") + "/7"),
+        # This account's versions are described for `variants` too (DescribePackagesOfThisRegistry): another
+        # account's are not.
+        "sagemaker:DescribeModelPackage": (version, version.replace(f":{template.account}:", f":{OTHER_ACCOUNT}:")),
+    }
+    for action in sorted(lookup_actions()):
+        resource, other = resources[action]
+        call = Request(role, action, resource)
+        yield Contract(
+            "deployment role",
+            f"{action} (synth-time lookup of the group by its ARN)",
+            call,
+            changed(call, resource=other),
+        )
+
+
 def contracts(template: Template) -> list[Contract]:
     """Every contract of `template`."""
+    if template.module == "sagemaker-studio":
+        return [*studio(template), *deployed_domain_read(template), *deployment_role(template)]
     return [
         *execution_role(template),
         *publishers(template),
@@ -462,6 +496,7 @@ def contracts(template: Template) -> list[Contract]:
         *async_inference(template),
         *inference_components(template),
         *encrypted_log_groups(template),
+        *monitoring(template),
     ]
 
 

@@ -20,7 +20,8 @@ ROLE_NAMES = {
     "ModelRefreshRole": "refresh function",
     "InvokeFunctionRole": "invoke function",
     "FlowLogRole": "VPC flow logs delivery",
-    "ModelPackageLookup": "Seed-Farmer deployment role (modulestack.yaml, only when following a group)",
+    "ModelPackageLookup": "Seed-Farmer deployment role (modulestack.yaml, only when following a group by name)",
+    "RegistryModelPackageLookup": "Seed-Farmer deployment role (modulestack.yaml, only when following a group by ARN)",
     "DeployedEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "KeptLogGroupsRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "ModelPackageRead": "Seed-Farmer deployment role (modulestack.yaml)",
@@ -28,6 +29,16 @@ ROLE_NAMES = {
     "InstanceQuotaRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "InstanceSizeRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "CustomVpcRestrictDefaultSG": "the CDK's default-security-group handler (networking)",
+    "MonitoringRole": "model monitoring jobs (SageMaker)",
+    "BaseliningFunctionRole": "baselining function",
+    "MonitoredEndpointRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "BaselineFilesRead": "Seed-Farmer deployment role (modulestack.yaml)",
+    "DataScientistPolicy": "Studio data scientist role",
+    "LeadDataScientistPolicy": "Studio lead data scientist role",
+    "ExecutionPolicy": "Studio shared spaces' role",
+    "StudioLifecyclePolicy": "Studio lifecycle function",
+    "MlflowTrackingServerPolicy": "MLflow tracking server",
+    "DeployedDomainRead": "Seed-Farmer deployment role (modulestack.yaml)",
     "SageMakerModelPackageStateChangeTarget": "model package group's event forwarding role",
     "KeptGroupRead": "Seed-Farmer deployment role (model package group's modulestack.yaml)",
     "ExistingBucketPolicyRead": "Seed-Farmer deployment role (model package group's modulestack.yaml, an existing bucket)",
@@ -44,7 +55,10 @@ def _normal(text: str, template: Template) -> str:
     text = re.sub(r"\bsg-[a-z]+\b", "<security-group>", text)
     text = re.sub(r"Vpc[0-9A-F]{8}\.DefaultSecurityGroup", "<default security group>", text)
     text = re.sub(r"<stack>-[A-Za-z]+[0-9A-F]{8}", "<generated>", text)
-    return text.replace(ACCOUNT, "<account>").replace(REGION, "<region>")
+    text = re.sub(r"<stack>-[a-z]+[0-9a-f]{8}\b", "<generated>", text)  # a bucket's (CloudFormation lower-cases it)
+    if template.account != ACCOUNT:  # a workload account's template: the matrix's account is its registry
+        text = text.replace(ACCOUNT, "<registry account>")
+    return text.replace(template.account, "<account>").replace(REGION, "<region>")
 
 
 def contract_rows(templates: list[Template]) -> list[str]:
@@ -168,6 +182,28 @@ def cross_account_rows(template: Template) -> list[str]:
     return lines
 
 
+def endpoint_cross_account_rows(template: Template) -> list[str]:
+    """Each call a workload's endpoint makes into the registry, and the registry's delivery onto its bus, with
+    the policies on both sides read from the endpoint's templates and the registry module's statements."""
+    from tests.real_account.endpoint_across import matrix_contracts
+
+    lines = ["| who | call | on | allowed by | denied just outside |", "| --- | --- | --- | --- | --- |"]
+    for contract in matrix_contracts(template):
+        call = contract.call
+        service = call.target.arn.split(":")[2]
+        workload = call.caller.account == template.account
+        sides = [SIDES[service]] if call.target.policy is not None else []
+        if service == "events":
+            sides = ["the statement the endpoint adds to its default bus"]
+        sides += [f"the {'endpoint' if workload else 'registry'}'s identity policy"]
+        outside = ", ".join(name for name, _ in contract.outside)
+        lines.append(
+            f"| {contract.who} | `{call.action}`: {contract.what} | `{_normal(call.target.arn, template)}` | "
+            f"{' and '.join(sides)} | {outside} |"
+        )
+    return lines
+
+
 def sections(results: dict[str, Any]) -> str:
     templates = [*matrix_templates(results), *modulestack_templates()]
     return "\n".join(
@@ -195,6 +231,15 @@ def sections(results: dict[str, Any]) -> str:
             "`registry-dev-prod`, as dev (`222222222222`) calls:",
             "",
             *cross_account_rows(next(template for template in templates if template.case == "registry-dev-prod")),
+            "",
+            "The endpoint module holds the workload's side itself. For the matrix's `endpoint-registry-group` (an",
+            "endpoint in dev following the group of the matrix's account by its ARN, with the artifacts' key and the",
+            "registry's forwarding role), each call with the endpoint's own policies (its modulestack, the CDK",
+            "execution policy, its execution role, the statement it adds to its default bus) and the registry",
+            "module's statements (tests/real_account/endpoint_across.py; the endpoints of manifests/multi-account/",
+            "are evaluated against the registry's template the same way):",
+            "",
+            *endpoint_cross_account_rows(next(t for t in templates if t.case == "endpoint-registry-group")),
             "",
             "## What each role may do",
             "",

@@ -108,11 +108,16 @@ def resource_types(action: str, resource: str) -> list[str] | None:
 
 
 def condition_keys(action: str, kinds: list[str] | None) -> set[str]:
-    """The condition keys the Actions table lists for `action`: its own and those of its rows for `kinds`.
+    """The condition keys a request for `action` carries: those the Actions table lists in its own rows
+    (its own and those of its rows for `kinds`), and the resource tag keys the Resource types table lists
+    for `kinds`.
 
-    The Resource types table lists more keys per resource type, but an action's request carries only
-    the keys of its own row (the reading that denies least surprisingly: a key outside the row is
-    treated as absent, which a non-IfExists operator turns into a deny).
+    Beyond tags, a key the Resource types table lists but the action's row does not is treated as absent
+    (the reading that denies least surprisingly: a non-IfExists operator then denies). Tags are the
+    exception AWS documents: a request on a resource carries its tags (`aws:ResourceTag/${TagKey}`, and a
+    service's own `<service>:ResourceTag/${TagKey}`) whenever its resource type lists them, which SageMaker's
+    domain resource isolation relies on for every action on such a resource ("Isolate domain resources":
+    the resources that can be isolated are the resource types that have those condition keys).
     """
     prefix, _, name = action.partition(":")
     data = service(prefix.lower())
@@ -121,6 +126,8 @@ def condition_keys(action: str, kinds: list[str] | None) -> set[str]:
     keys: set[str] = set(rows.get("", {}).get("condition_keys", []))
     for kind in kinds or []:
         keys |= set(rows.get(kind, {}).get("condition_keys", []))
+        resource = data["resources"].get(kind.rstrip("*"), {})
+        keys |= {key for key in resource.get("condition_keys", []) if key.split(":", 1)[-1].startswith("ResourceTag/")}
     return keys
 
 

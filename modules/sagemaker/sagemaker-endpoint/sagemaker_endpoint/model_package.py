@@ -28,31 +28,37 @@ class ModelArtifacts:
 class ResolvedPackage:
     arn: str
     artifacts: ModelArtifacts | None = None
+    group_name: str | None = None  # the group it was found in, as SageMaker names it (its events carry this name)
 
 
-def newest_approved_package(sagemaker: SageMakerClient, group: str, *, account: str, region: str) -> ResolvedPackage:
-    """The newest (by creation time) approved package of `group`, with its containers' artifacts.
+def newest_approved_package(
+    sagemaker: SageMakerClient, group: str, *, account: str, region: str, caller: str | None = None
+) -> ResolvedPackage:
+    """The newest (by creation time) approved package of `group` (its name, or the ARN of a group of another
+    account, as SageMaker takes it), with its containers' artifacts and the group's name.
 
-    Reads every page of the group's packages; pending and rejected packages are never chosen.
-    Raises ModelPackageError when the group does not exist or holds no approved package.
+    Reads every page of the group's packages; pending and rejected packages are never chosen. `account` is the
+    group's; `caller`, the deploying account when it is another one (the registry's group policy must let
+    it in). Raises ModelPackageError when the group does not exist or holds no approved package.
     """
     # Every error names the parameter and says where it looked.
     where = f"in account {account}, region {region}"
     parameter = f"parameter 'model-package-group-name': model package group '{group}'"
     try:
-        sagemaker.describe_model_package_group(ModelPackageGroupName=group)
+        described = sagemaker.describe_model_package_group(ModelPackageGroupName=group)
     except ClientError as error:
         if _is_missing(error):
             raise ModelPackageError(f"{parameter} does not exist {where}") from None
-        raise ModelPackageError(f"{parameter} cannot be read {where}: {_reason(error)}") from None
+        raise ModelPackageError(f"{parameter} cannot be read {where}: {_reason(error, account, caller)}") from None
     except BotoCoreError as error:
         raise ModelPackageError(f"{parameter} cannot be read {where}: SageMaker did not answer: {error}") from None
     try:
-        return _newest_approved(sagemaker, group, parameter, where)
+        found = _newest_approved(sagemaker, group, parameter, where)
     except ClientError as error:
-        raise ModelPackageError(f"{parameter} cannot be read {where}: {_reason(error)}") from None
+        raise ModelPackageError(f"{parameter} cannot be read {where}: {_reason(error, account, caller)}") from None
     except BotoCoreError as error:
         raise ModelPackageError(f"{parameter} cannot be read {where}: SageMaker did not answer: {error}") from None
+    return ResolvedPackage(found.arn, found.artifacts, str(described.get("ModelPackageGroupName") or group))
 
 
 def _newest_approved(sagemaker: SageMakerClient, group: str, parameter: str, where: str) -> ResolvedPackage:
@@ -76,17 +82,20 @@ def _newest_approved(sagemaker: SageMakerClient, group: str, parameter: str, whe
     return ResolvedPackage(arn=arn, artifacts=package_artifacts(sagemaker, arn))
 
 
-def described_package(sagemaker: SageMakerClient, arn: str, *, parameter: str) -> ResolvedPackage:
+def described_package(
+    sagemaker: SageMakerClient, arn: str, *, parameter: str, caller: str | None = None
+) -> ResolvedPackage:
     """The package `arn` (given by `parameter`, as a manifest writes it) with its containers' artifacts, so
     the execution role is granted exactly those. Raises ModelPackageError when it does not exist or cannot
-    be read, naming the parameter and the package."""
+    be read, naming the parameter and the package; `caller` as for newest_approved_package."""
     where = f"parameter '{parameter}': model package {arn}"
     try:
         return ResolvedPackage(arn=arn, artifacts=package_artifacts(sagemaker, arn))
     except ClientError as error:
         if _is_missing(error):
             raise ModelPackageError(f"{where} does not exist (or is not shared with this account)") from None
-        raise ModelPackageError(f"{where} cannot be described: {_reason(error)}") from None
+        account = arn.split(":")[4]
+        raise ModelPackageError(f"{where} cannot be described: {_reason(error, account, caller)}") from None
     except BotoCoreError as error:
         raise ModelPackageError(f"{where} cannot be described: SageMaker did not answer: {error}") from None
 
@@ -120,7 +129,7 @@ def _is_missing(error: ClientError) -> bool:
     )
 
 
-def _reason(error: ClientError) -> str:
+def _reason(error: ClientError, owner: str = "", caller: str | None = None) -> str:
     details = error.response.get("Error", {})
     code, message = details.get("Code", "Error"), details.get("Message", str(error))
     if code in {"AccessDenied", "AccessDeniedException"}:
@@ -128,8 +137,14 @@ def _reason(error: ClientError) -> str:
         match = re.search(r"User: (\S+) is not authorized", message)
         role = match[1] if match else "the deployment role"
         action = f"sagemaker:{error.operation_name}"
+        across = (
+            f"; the group's resource policy in account {owner} must allow account {caller} too (the "
+            "sagemaker-model-package-group module's target_account_ids)"
+            if caller and owner and caller != owner
+            else ""
+        )
         return (
             f"{role} may not call {action}; grant it {action} (the module's modulestack.yaml does, "
-            "once Seed-Farmer has deployed it with this parameter)"
+            f"once Seed-Farmer has deployed it with this parameter){across}"
         )
     return f"{code}: {message}"

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from mlops_platform.contract import DeploymentContext, ParameterError
-from sagemaker_endpoint import serving_plan
+from sagemaker_endpoint import placement, serving_plan
 from sagemaker_endpoint.instance_sizes import InstanceSize
 from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
 from sagemaker_endpoint.names import pascal, sagemaker_name, spec_digest
@@ -30,6 +30,7 @@ from sagemaker_endpoint.specs import (
     NetworkSpec,
     NotificationsSpec,
     RefreshSpec,
+    RegistryEventsSpec,
     RolloutSpec,
     ScalingSpec,
     ServerlessSize,
@@ -121,19 +122,17 @@ def plan(
         scaling=None if managed else _scaling(settings, variants),
         rollout=_rollout(settings, [*variants, *(shadows if settings.shadow_alarms_roll_back else [])]),
         refresh=None,
-        notifications=(
-            NotificationsSpec(settings.notification_topic_arn, settings.model_package_group_name)
-            if settings.notification_topic_arn or settings.notifications
-            else None
-        ),
+        notifications=_notifications(settings, package, context),
         invoke_function=settings.invoke_function,
-        artifacts=ArtifactsSpec(known, settings.ecr_repo_arn),
+        artifacts=ArtifactsSpec(known, settings.ecr_repo_arn, settings.model_artifacts_kms_key_arn),
         components=tuple(
             serving_plan.component(settings, variant, instance) for variant in variants if variant.component_name
         ),
         component_scaling=serving_plan.component_scaling(settings) if managed else None,
         shadow_variants=tuple(shadows),
         key_administrators=settings.key_administrator_arns,
+        domain=placement.domain(settings, context),
+        registry_events=_registry_events(settings, context),
     )
     if config.asynchronous is not None:
         assert settings.async_input_s3_uri is not None
@@ -199,6 +198,31 @@ def _artifacts(variants: list[VariantPlan]) -> ModelArtifacts:
             images.extend(variant.package.artifacts.images)
             data.extend(variant.package.artifacts.model_data_urls)
     return ModelArtifacts(images=tuple(dict.fromkeys(images)), model_data_urls=tuple(dict.fromkeys(data)))
+
+
+def _notifications(
+    settings: EndpointSettings, package: ResolvedPackage | None, context: DeploymentContext
+) -> NotificationsSpec | None:
+    """The topic, and the group whose approvals are announced: as SageMaker's events name it, from its registry."""
+    if not settings.notification_topic_arn and not settings.notifications:
+        return None
+    if not settings.model_package_group_name:
+        return NotificationsSpec(settings.notification_topic_arn, None)
+    group = placement.group_reference(settings.model_package_group_name, context)
+    name = package.group_name if package is not None and package.group_name else group.name
+    return NotificationsSpec(settings.notification_topic_arn, name, group.account)
+
+
+def _registry_events(settings: EndpointSettings, context: DeploymentContext) -> RegistryEventsSpec | None:
+    role = settings.registry_event_forwarding_role_arn
+    if role is None:
+        return None
+    return RegistryEventsSpec(
+        forwarding_role_arn=role,
+        registry_account=role.split(":")[4],
+        # EventBridge's StatementId: up to 64 letters, digits, hyphens and underscores, unique on the bus.
+        statement_id=sagemaker_name(context.stack_name, suffix="registry-events", limit=64),
+    )
 
 
 def _capture(settings: EndpointSettings, endpoint_name: str) -> CaptureSpec | None:

@@ -2,7 +2,8 @@
 
 Single values are checked where they are declared (parameters/settings.py); this file holds what depends on more
 than one parameter: the model source, serverless exclusions, autoscaling bounds and rollout strategy; the
-serving modes (inference components, asynchronous inference, shadow tests) have theirs in serving_rules.py.
+serving modes (inference components, asynchronous inference, shadow tests) have theirs in serving_rules.py, and
+what depends on where the endpoint deploys (the account and region of a package, key or domain) placement.py.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ def check(settings: EndpointSettings) -> None:
     autoscaling(settings)
     rollout(settings)
     events(settings)
-    domain(settings)
 
 
 def _names(*fields: str) -> str:
@@ -258,15 +258,4 @@ def events(settings: EndpointSettings) -> None:
             "parameter 'refresh-on-model-data-change': the endpoint serves no model data object this module "
             "knows (a package given by ARN is not looked up at synth time); use 'model-data-url', "
             "'model-package-group-name', or containers or variants with a model-data-url"
-        )
-
-
-def domain(settings: EndpointSettings) -> None:
-    domain_id, domain_arn = settings.sagemaker_domain_id or "", settings.sagemaker_domain_arn or ""
-    # Both only become tags: two real domain names that disagree are a mistake; placeholders are not checked.
-    real = domain_id.startswith("d-") and ":domain/d-" in domain_arn
-    if real and not domain_arn.endswith(f"domain/{domain_id}"):
-        raise ParameterError(
-            f"parameter 'sagemaker-domain-arn': names domain {domain_arn.rsplit('/', 1)[-1]}, "
-            f"but 'sagemaker-domain-id' is {domain_id}"
         )

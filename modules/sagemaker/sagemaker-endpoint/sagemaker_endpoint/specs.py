@@ -241,6 +241,25 @@ class RefreshSpec:
 class NotificationsSpec:
     topic_arn: str | None  # a topic given by ARN; None means the module creates one
     package_group: str | None  # newly approved packages of this group are announced too
+    package_group_account: str | None = None  # the account the group's events come from (its registry's)
+
+
+@dataclass(frozen=True)
+class RegistryEventsSpec:
+    """The statement of this account's default event bus policy that lets a registry of another account
+    forward its group's state changes here: that registry's forwarding role, SageMaker's events only."""
+
+    forwarding_role_arn: str
+    registry_account: str
+    statement_id: str  # this stack's own statement: two endpoints of one account each add and remove theirs
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The SageMaker domain the endpoint belongs to: everything it creates carries `sagemaker:domain-arn`."""
+
+    arn: str
+    id: str
 
 
 @dataclass(frozen=True)
@@ -250,6 +269,7 @@ class ArtifactsSpec:
 
     known: ModelArtifacts
     ecr_repo_arn: str | None
+    kms_key_arn: str | None = None  # the key of the model data, decrypted through S3 only
 
 
 @dataclass(frozen=True)
@@ -277,6 +297,8 @@ class EndpointPlan:
     asynchronous: AsyncSpec | None = None
     shadow_variants: tuple[VariantPlan, ...] = ()  # SageMaker allows one; its answers are discarded
     key_administrators: tuple[str, ...] = ()  # IAM principals that may manage (never use) the module's key
+    domain: Domain | None = None
+    registry_events: RegistryEventsSpec | None = None
 
     @property
     def serverless(self) -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from mlops_platform import assembly, aws_reads, contract
 from mlops_platform.contract import DeploymentContext, ParameterError
+from sagemaker_endpoint import placement
 from sagemaker_endpoint.instance_sizes import InstanceSize, instance_size
 from sagemaker_endpoint.model_package import (
     ModelPackageError,
@@ -19,7 +20,6 @@ from sagemaker_endpoint.model_package import (
     described_package,
     newest_approved_package,
 )
-from sagemaker_endpoint.parameters.formats import region_of
 from sagemaker_endpoint.parameters.settings import EndpointSettings
 from sagemaker_endpoint.plan import plan
 
@@ -29,24 +29,22 @@ if TYPE_CHECKING:
 
 def resolve_package(settings: EndpointSettings, context: DeploymentContext) -> ResolvedPackage | None:
     """The package of the short form, described: the fixed `model-package-arn`, or the newest approved
-    package of `model-package-group-name`. Both need AWS (the package's artifacts scope the role)."""
+    package of `model-package-group-name` (a group of this account, or of a registry in another account).
+    Both need AWS (the package's artifacts scope the role)."""
     if not settings.model_package_arn and not settings.model_package_group_name:
         return None
     _need_credentials("model-package-arn" if settings.model_package_arn else "model-package-group-name")
-    if settings.model_package_arn:
-        return described_package(
-            aws_reads.client("sagemaker", region_of(settings.model_package_arn)),
-            settings.model_package_arn,
-            parameter="model-package-arn",
-        )
-    assert settings.model_package_group_name is not None
     client = aws_reads.client("sagemaker", context.region)
-    return newest_approved_package(
-        client, settings.model_package_group_name, account=context.account, region=context.region
-    )
+    if settings.model_package_arn:
+        arn = settings.model_package_arn
+        return described_package(client, arn, parameter="model-package-arn", caller=_caller(arn, context))
+    assert settings.model_package_group_name is not None
+    group = placement.group_reference(settings.model_package_group_name, context)
+    caller = context.account if group.account != context.account else None
+    return newest_approved_package(client, group.lookup, account=group.account, region=context.region, caller=caller)
 
 
-def resolve_variant_packages(settings: EndpointSettings) -> dict[str, ResolvedPackage]:
+def resolve_variant_packages(settings: EndpointSettings, context: DeploymentContext) -> dict[str, ResolvedPackage]:
     """Every package `variants` and `shadow-variants` name, described (by ARN)."""
     named = [
         (parameter, arn)
@@ -58,8 +56,14 @@ def resolve_variant_packages(settings: EndpointSettings) -> dict[str, ResolvedPa
     for parameter, arn in named:
         if arn not in packages:
             _need_credentials(parameter)
-            packages[arn] = described_package(aws_reads.client("sagemaker", region_of(arn)), arn, parameter=parameter)
+            client = aws_reads.client("sagemaker", context.region)
+            packages[arn] = described_package(client, arn, parameter=parameter, caller=_caller(arn, context))
     return packages
+
+
+def _caller(package_arn: str, context: DeploymentContext) -> str | None:
+    """The deploying account, when the package is of another account's registry (for its error messages)."""
+    return context.account if package_arn.split(":")[4] != context.account else None
 
 
 def resolve_instance_size(settings: EndpointSettings, context: DeploymentContext) -> InstanceSize | None:
@@ -97,12 +101,14 @@ def build_app(
     from sagemaker_endpoint.infra.stack import EndpointStack
 
     app = assembly.new_app(outdir)
-    stack = EndpointStack(app, plan=plan(settings, package, context, packages, instance), context=context)
+    planned = plan(settings, package, context, packages, instance)
+    stack = EndpointStack(app, plan=planned, context=context)
+    # SageMaker's domain resource isolation lets a domain's users reach what carries their domain's ARN.
     tags = {
         "sagemaker:project-id": settings.sagemaker_project_id,
         "sagemaker:project-name": settings.sagemaker_project_name,
-        "sagemaker:domain-id": settings.sagemaker_domain_id,
-        "sagemaker:domain-arn": settings.sagemaker_domain_arn,
+        "sagemaker:domain-id": planned.domain.id if planned.domain else None,
+        "sagemaker:domain-arn": planned.domain.arn if planned.domain else None,
         **settings.tags,
     }
     assembly.complete(
@@ -128,8 +134,9 @@ def synthesize(outdir: str | None = None) -> None:
     """Read the parameters from the environment and write the cloud assembly, as `python app.py` does."""
     context = DeploymentContext.from_env()
     settings = EndpointSettings.from_env()
+    placement.check(settings, context)
     package = resolve_package(settings, context)
-    packages = resolve_variant_packages(settings)
+    packages = resolve_variant_packages(settings, context)
     instance = resolve_instance_size(settings, context)
     if instance is not None:
         print(f"sagemaker-endpoint: note: inference component compute {instance.describe()}", file=sys.stderr)

@@ -139,6 +139,7 @@ def test_notifications_true_creates_an_encrypted_topic_fed_by_state_and_approval
     }
     approved = next(v for k, v in patterns.items() if k.startswith("ModelPackageApproved"))
     assert approved["detail"] == {"ModelPackageGroupName": ["fraud-detector"], "ModelApprovalStatus": ["Approved"]}
+    assert approved["account"] == ["111111111111"]  # this account's group: no other account's of the same name
     assert '"NotificationTopicArn":"${NotificationTopic' in stack.metadata_text
 
 

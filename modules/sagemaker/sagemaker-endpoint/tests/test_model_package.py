@@ -181,3 +181,101 @@ def test_a_denied_lookup_is_one_line_naming_the_action_the_role_and_what_to_gran
     assert role in message
     assert "grant it sagemaker:ListModelPackages" in message
     assert "'model-package-group-name'" in message
+
+
+REGISTRY_GROUP = "arn:aws:sagemaker:us-east-1:222222222222:model-package-group/fraud-detector"
+
+
+class RegistryOfAnotherAccount:
+    """SageMaker as a workload account sees a registry's group: only by the group's ARN (a name would be looked
+    up in the workload's own registry), each call recorded; `denied` answers as a group policy without it."""
+
+    def __init__(self, denied: bool = False) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.denied = denied
+
+    def _refuse(self, operation: str) -> None:
+        from botocore.exceptions import ClientError
+
+        message = f"User: arn:aws:sts::111111111111:assumed-role/dev-deployment/s is not authorized to perform: sagemaker:{operation}"
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": message}}, operation)
+
+    def describe_model_package_group(self, **request: Any) -> dict[str, Any]:
+        self.calls.append(("DescribeModelPackageGroup", request))
+        if self.denied:
+            self._refuse("DescribeModelPackageGroup")
+        return {"ModelPackageGroupName": "Fraud-Detector", "ModelPackageGroupArn": REGISTRY_GROUP}
+
+    def get_paginator(self, _: str) -> Any:
+        outer = self
+
+        class Pages:
+            def paginate(self, **request: Any) -> Any:
+                outer.calls.append(("ListModelPackages", request))
+                version = REGISTRY_GROUP.replace("-group/", "/") + "/4"
+                yield {
+                    "ModelPackageSummaryList": [
+                        {"ModelPackageArn": version, "ModelApprovalStatus": "Approved", "CreationTime": 1}
+                    ]
+                }
+
+        return Pages()
+
+    def describe_model_package(self, **request: Any) -> dict[str, Any]:
+        self.calls.append(("DescribeModelPackage", request))
+        container = {"Image": IMAGE.replace(ACCOUNT, "222222222222"), "ModelDataUrl": "s3://registry/fraud/4/m.tar.gz"}
+        return {"InferenceSpecification": {"Containers": [container]}}
+
+
+def test_a_registrys_group_is_looked_up_by_its_arn_and_named_as_sagemaker_names_it() -> None:
+    registry = RegistryOfAnotherAccount()
+    resolved = newest_approved_package(
+        registry,  # type: ignore[arg-type]
+        REGISTRY_GROUP,
+        account="222222222222",
+        region=REGION,
+        caller="111111111111",
+    )
+    assert [(call, request.get("ModelPackageGroupName")) for call, request in registry.calls[:2]] == [
+        ("DescribeModelPackageGroup", REGISTRY_GROUP),
+        ("ListModelPackages", REGISTRY_GROUP),
+    ]
+    assert resolved.arn.endswith(":model-package/fraud-detector/4")
+    assert resolved.group_name == "Fraud-Detector"  # what its state change events carry
+
+
+def test_a_registry_that_does_not_share_its_group_is_named_with_both_sides_to_grant() -> None:
+    with pytest.raises(ModelPackageError) as raised:
+        newest_approved_package(
+            RegistryOfAnotherAccount(denied=True),  # type: ignore[arg-type]
+            REGISTRY_GROUP,
+            account="222222222222",
+            region=REGION,
+            caller="111111111111",
+        )
+    message = str(raised.value)
+    assert message.startswith(
+        f"parameter 'model-package-group-name': model package group '{REGISTRY_GROUP}' cannot be read in account "
+        "222222222222, region us-east-1: "
+    )
+    assert "grant it sagemaker:DescribeModelPackageGroup (the module's modulestack.yaml does" in message
+    assert (
+        "the group's resource policy in account 222222222222 must allow account 111111111111 too (the "
+        "sagemaker-model-package-group module's target_account_ids)"
+    ) in message
+
+
+def test_a_group_arn_of_another_account_reaches_sagemaker_as_the_arn(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlops_platform import aws_reads
+
+    registry = RegistryOfAnotherAccount()
+    monkeypatch.setattr(aws_reads, "credentials_found", lambda: True)
+    monkeypatch.setattr(aws_reads, "client", lambda service, region: registry)
+    settings = EndpointSettings(
+        vpc_id="vpc-0123456789abcdef0", subnet_ids=("subnet-01234567",), model_package_group_name=REGISTRY_GROUP
+    )
+    context = DeploymentContext(project="p", deployment="d", module="m", account="111111111111", region=REGION)
+    resolved = resolve_package(settings, context)
+    assert resolved is not None
+    assert resolved.group_name == "Fraud-Detector"
+    assert registry.calls[0] == ("DescribeModelPackageGroup", {"ModelPackageGroupName": REGISTRY_GROUP})

@@ -16,7 +16,8 @@ from sagemaker_endpoint.parameters import EndpointSettings
 
 MODULE_DIR = Path(__file__).resolve().parents[1]
 PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/fraud-detector/3"
-BASE = {"vpc-id": "vpc-0123456789abcdef0", "subnet-ids": ["subnet-0123456789abcdef0"], "model-package-arn": PACKAGE}
+NETWORK = {"vpc-id": "vpc-0123456789abcdef0", "subnet-ids": ["subnet-0123456789abcdef0"]}
+BASE = {**NETWORK, "model-package-arn": PACKAGE}
 
 
 def test_defaults_match_the_reference_module(parameters: Any) -> None:
@@ -80,11 +81,80 @@ def test_the_reference_readme_sample_with_dummy_project_values_is_accepted_with_
 
 
 @pytest.mark.parametrize("value", ["dummy123", "Fraud detection: team@ml/eu=1+2_3.4-5", "프로젝트 ü", "", "x" * 256])
-def test_project_and_domain_parameters_take_every_aws_tag_value(parameters: Any, value: str) -> None:
-    tagged = ("sagemaker-project-id", "sagemaker-project-name", "sagemaker-domain-id", "sagemaker-domain-arn")
-    parameters(**BASE, **dict.fromkeys(tagged, value))
+def test_project_parameters_take_every_aws_tag_value(parameters: Any, value: str) -> None:
+    parameters(**BASE, **dict.fromkeys(("sagemaker-project-id", "sagemaker-project-name"), value))
     settings = EndpointSettings.from_env()
-    assert {settings.sagemaker_project_id, settings.sagemaker_domain_arn} == {value}
+    assert {settings.sagemaker_project_id, settings.sagemaker_project_name} == {value}
+
+
+DOMAIN_ARN = "arn:aws:sagemaker:us-east-1:111111111111:domain/d-abcdefghijkl"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # What domain resource isolation grants by must name a domain: a role, a placeholder or a typo is refused.
+        (
+            {"sagemaker-domain-arn": "arn:aws:iam::111111111111:role/DataScientist"},
+            "parameter 'sagemaker-domain-arn': is an ARN of service 'iam', not 'sagemaker'; expected "
+            "arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl",
+        ),
+        (
+            {"sagemaker-domain-arn": "arn:aws:sagemaker:us-east-1:111111111111:user-profile/d-abcdefghijkl/alice"},
+            "parameter 'sagemaker-domain-arn': names a 'user-profile', not a 'domain'",
+        ),
+        (
+            {"sagemaker-domain-arn": "arn:aws:sagemaker:us-east-1:111111111111:domain/D-ABC"},
+            "parameter 'sagemaker-domain-arn': 'D-ABC' is not a valid domain name",
+        ),
+        (
+            {"sagemaker-domain-arn": "arn:aws:sagemaker::111111111111:domain/d-abcdefghijkl"},
+            "parameter 'sagemaker-domain-arn': names no region",
+        ),
+        ({"sagemaker-domain-id": "dummy123"}, "parameter 'sagemaker-domain-id': is not a SageMaker domain id"),
+        ({"sagemaker-domain-id": "d-" + "a" * 62}, "parameter 'sagemaker-domain-id': is not a SageMaker domain id"),
+        ({"sagemaker-domain-id": DOMAIN_ARN}, "parameter 'sagemaker-domain-id': is not a SageMaker domain id"),
+    ],
+)
+def test_a_domain_parameter_that_names_no_sagemaker_domain_is_refused(
+    parameters: Any, values: dict[str, Any], expected: str
+) -> None:
+    parameters(**BASE, **values)
+    with pytest.raises(ParameterError) as raised:
+        EndpointSettings.from_env()
+    assert expected in str(raised.value)
+    assert len(str(raised.value).splitlines()) == 1
+
+
+@pytest.mark.parametrize("domain_id", ["d-abcdefghijkl", "d-a", "d-xyz-123-abc"])
+def test_a_domain_id_is_taken_in_the_form_sagemakers_api_model_gives(parameters: Any, domain_id: str) -> None:
+    parameters(**BASE, **{"sagemaker-domain-id": domain_id, "sagemaker-domain-arn": DOMAIN_ARN[:-14] + domain_id})
+    assert EndpointSettings.from_env().sagemaker_domain_id == domain_id
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("fraud_detector", "is not a model package group name (1 to 63 letters, digits and inner hyphens) or"),
+        ("arn:aws:sagemaker:us-east-1:222222222222:model-package/fraud-detector/3", "names a 'model-package', not"),
+        ("arn:aws:sagemaker:us-east-1:222222222222:model-package-group/Fraud", "write the ARN in lower case"),
+        ("arn:aws:sagemaker::222222222222:model-package-group/fraud", "names no region"),
+        ("arn:aws:sagemaker:us-east-1:2222:model-package-group/fraud", "has no 12-digit account id"),
+    ],
+)
+def test_a_group_is_a_name_or_a_groups_arn(parameters: Any, value: str, expected: str) -> None:
+    parameters(**{**NETWORK, "model-package-group-name": value})
+    with pytest.raises(ParameterError) as raised:
+        EndpointSettings.from_env()
+    assert f"parameter 'model-package-group-name': {expected}" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "value", ["fraud-detector", "arn:aws:sagemaker:us-east-1:222222222222:model-package-group/fraud-detector"]
+)
+def test_a_group_of_this_account_by_name_or_of_a_registry_by_arn_is_accepted(parameters: Any, value: str) -> None:
+    parameters(**{**NETWORK, "model-package-group-name": value})
+    assert EndpointSettings.from_env().model_package_group_name == value
 
 
 def test_subnets_may_be_a_comma_separated_string(parameters: Any) -> None:
@@ -128,17 +198,18 @@ OTHER_ACCOUNT_ROLE = "arn:aws:iam::111111111111:user/alice"
         ),
         (
             {"sagemaker-domain-arn": "arn:aws:sagemaker:us-east-1:111111111111:domain/<abc>"},
-            "parameter 'sagemaker-domain-arn': contains '<>', which AWS tag values do not allow",
+            "parameter 'sagemaker-domain-arn': '<abc>' is not a valid domain name",
+        ),
+        (
+            {"model-artifacts-kms-key-arn": "arn:aws:kms:us-east-1:111111111111:alias/models"},
+            "parameter 'model-artifacts-kms-key-arn': names a 'alias', not a 'key'",
+        ),
+        (
+            {"registry-event-forwarding-role-arn": "arn:aws:events:us-east-1:111111111111:rule/forward"},
+            "parameter 'registry-event-forwarding-role-arn': is an ARN of service 'events', not 'iam'",
         ),
         ({"sagemaker-project-id": "p" * 257}, "parameter 'sagemaker-project-id': is longer than the 256 characters"),
         ({"sagemaker-project-name": "team;drop"}, "parameter 'sagemaker-project-name': contains ';'"),
-        (
-            {
-                "sagemaker-domain-id": "d-abcdefghijkl",
-                "sagemaker-domain-arn": "arn:aws:sagemaker:us-east-1:111111111111:domain/d-zzzzzzzzzzzz",
-            },
-            "parameter 'sagemaker-domain-arn': names domain d-zzzzzzzzzzzz, but 'sagemaker-domain-id' is d-abcdefghijkl",
-        ),
         ({"vpc-id": "vpc-123"}, "parameter 'vpc-id': is not a VPC id"),
         ({"subnet-ids": ["subnet-xyz"]}, "parameter 'subnet-ids': 'subnet-xyz' is not a subnet id"),
         ({"subnet-ids": []}, "parameter 'subnet-ids': must list at least 1 item(s)"),

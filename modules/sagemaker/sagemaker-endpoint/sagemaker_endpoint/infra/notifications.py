@@ -46,6 +46,9 @@ def notifications(scope: Construct, spec: NotificationsSpec, topic: sns.ITopic, 
                 event_pattern=events.EventPattern(
                     source=["aws.sagemaker"],
                     detail_type=["SageMaker Model Package State Change"],
+                    # The group's own account only (a registry's, forwarded here): no other account's group
+                    # of the same name.
+                    account=[spec.package_group_account] if spec.package_group_account else None,
                     detail={
                         "ModelPackageGroupName": [spec.package_group],
                         "ModelApprovalStatus": ["Approved"],

@@ -48,6 +48,7 @@ def execution_statements(
     """The statements of the execution role's policy (the KMS key grants its own use separately)."""
     return [
         *model_data_read(artifacts, scope),
+        *model_data_decrypt(artifacts, scope),
         *image_pull(artifacts, scope),
         *([] if network is None else network_interfaces(network, scope)),
         *endpoint_logs(scope),
@@ -109,6 +110,29 @@ def model_data_read(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicySt
             )
         )
     return statements
+
+
+def model_data_decrypt(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStatement]:
+    """Decrypt the model data with `model-artifacts-kms-key-arn` (a registry's key, across accounts), through S3 of
+    this region only, and for the served objects' encryption context only (S3 names the object, or the bucket
+    with an S3 Bucket Key). An image needs no key grant: ECR decrypts a repository encrypted with KMS under
+    its own grant on the key (Amazon ECR User Guide, "Encryption at rest")."""
+    if not artifacts.kms_key_arn or not artifacts.known.model_data_urls:
+        return []
+    urls = artifacts.known.model_data_urls
+    objects = sorted({object_arn(url, scope.partition) for url in urls})
+    buckets = sorted({f"arn:{scope.partition}:s3:::{s3_location(url)[0]}" for url in urls})
+    return [
+        iam.PolicyStatement(
+            sid="DecryptModelArtifactsThroughS3",
+            actions=["kms:Decrypt"],
+            resources=[artifacts.kms_key_arn],
+            conditions={
+                "StringEquals": {"kms:ViaService": f"s3.{scope.region}.amazonaws.com"},
+                "StringLike": {"kms:EncryptionContext:aws:s3:arn": [*buckets, *objects]},
+            },
+        )
+    ]
 
 
 def image_pull(artifacts: ArtifactsSpec, scope: Scope) -> list[iam.PolicyStatement]:

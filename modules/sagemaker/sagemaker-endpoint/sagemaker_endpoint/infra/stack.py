@@ -25,6 +25,7 @@ from sagemaker_endpoint.infra import (
     notifications,
     permissions,
     refresh,
+    registry_events,
     rollout,
     scaling,
     wildcards,
@@ -88,6 +89,8 @@ class EndpointStack(cdk.Stack):
         alarms.acknowledge_rollback_triggers(self.alarms, self._rollback_alarm_names())
         if plan.notifications is not None and self.topic is not None:
             notifications.notifications(self, plan.notifications, self.topic, plan.endpoint_name)
+        if plan.registry_events is not None:
+            registry_events.registry_events(self, plan.registry_events)
         if plan.refresh is not None:
             refresh.model_refresh(
                 self,

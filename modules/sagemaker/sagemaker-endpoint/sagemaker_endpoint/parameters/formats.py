@@ -13,7 +13,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -99,8 +99,17 @@ ARN_KINDS = {
         "arn:aws:ecr:us-east-1:123456789012:repository/my-model",
         r"[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*",
     ),
-    "domain": ArnKind(
-        "sagemaker", "domain", "arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl", r"d-[a-z0-9]{12}"
+    "model-package-group": ArnKind(
+        "sagemaker",
+        "model-package-group",
+        "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/fraud-detector",
+        r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
+    ),
+    "key": ArnKind(
+        "kms",
+        "key",
+        "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        r"(mrk-)?[a-zA-Z0-9-]{1,128}",
     ),
     "topic": ArnKind("sns", "topic", "arn:aws:sns:us-east-1:123456789012:ml-alarms", r"[\w-]{1,256}(\.fifo)?"),
 }
@@ -116,11 +125,6 @@ def check_arn_of(kind: str, value: str) -> str:
         example=arn.example,
         resource_pattern=arn.name_pattern,
     )
-
-
-def region_of(arn: str) -> str:
-    """The region an ARN names (`arn:aws:sagemaker:eu-west-1:...` -> eu-west-1)."""
-    return Arn.parse(arn).region
 
 
 def bucket_of(bucket_arn: str) -> str:
@@ -152,6 +156,30 @@ def ecr_repository_arn(image: str, partition: str = "aws") -> str | None:
     return f"arn:{partition}:ecr:{region}:{account}:repository/{repository}"
 
 
+GROUP_NAME = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
+
+
+def check_group_name_or_arn(value: str) -> str:
+    """A model package group's name, or its ARN (SageMaker takes a group of another account by ARN only). An
+    ARN is written in lower case, as SageMaker writes it: the deployment role's grant names it as given."""
+    if not value.startswith("arn:"):
+        if not re.fullmatch(GROUP_NAME, value):
+            raise ValueError(
+                "is not a model package group name (1 to 63 letters, digits and inner hyphens) or a group's ARN, "
+                f"such as fraud-detector or {ARN_KINDS['model-package-group'].example}"
+            )
+        return value
+    check_arn_of("model-package-group", value)
+    if value != value.lower():
+        raise ValueError(
+            f"write the ARN in lower case, as SageMaker writes it (the deployment role's grant names it as given): "
+            f"{value.lower()}"
+        )
+    if not Arn.parse(value).region:
+        raise ValueError(f"names no region; expected {ARN_KINDS['model-package-group'].example}")
+    return value
+
+
 def check_image_uri(value: str) -> str:
     if not re.fullmatch(ECR_IMAGE, value):
         raise ValueError(
@@ -166,13 +194,18 @@ HOSTING_INSTANCE_TYPES = "ProductionVariantInstanceType"
 
 
 @functools.cache
-def instance_types(shape: str = HOSTING_INSTANCE_TYPES) -> tuple[str, ...]:
-    """The instance types SageMaker's API model lists for `shape`, from the botocore this module pins
-    (requirements.txt): the same enum SageMaker checks a request against. Read only when a value is checked."""
+def api_shape(shape: str) -> dict[str, Any]:
+    """A shape of SageMaker's API model, from the botocore this module pins (requirements.txt): the same
+    enum or pattern SageMaker checks a request against. Read only when a value is checked."""
     from botocore.loaders import create_loader
 
-    enum: list[str] = create_loader().load_service_model("sagemaker", "service-2")["shapes"][shape]["enum"]
-    return tuple(enum)
+    found: dict[str, Any] = create_loader().load_service_model("sagemaker", "service-2")["shapes"][shape]
+    return found
+
+
+def instance_types(shape: str = HOSTING_INSTANCE_TYPES) -> tuple[str, ...]:
+    """The instance types SageMaker's API model lists for `shape`."""
+    return tuple(api_shape(shape)["enum"])
 
 
 def check_instance_type(value: str, shape: str = HOSTING_INSTANCE_TYPES) -> str:
@@ -187,6 +220,41 @@ def check_instance_type(value: str, shape: str = HOSTING_INSTANCE_TYPES) -> str:
     if nearest:
         raise ValueError(f"is not an instance type SageMaker endpoints run on ({source}); did you mean {nearest[0]}?")
     raise ValueError(f"is not an instance type SageMaker endpoints run on ({source}; a newer type needs a newer pin)")
+
+
+DOMAIN_ARN_EXAMPLE = "arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl"
+
+
+def _domain_id_shape() -> tuple[str, int]:
+    """SageMaker's DomainId: its pattern and longest length, as the API model gives them."""
+    shape = api_shape("DomainId")
+    return str(shape["pattern"]), int(shape["max"])
+
+
+def check_domain_id(value: str) -> str:
+    """`value` if SageMaker's API takes it as a domain id (DomainId); otherwise a ValueError saying why."""
+    pattern, longest = _domain_id_shape()
+    if len(value) > longest or not re.fullmatch(pattern, value):
+        raise ValueError(
+            f"is not a SageMaker domain id (d- and up to {longest - 2} lower-case letters, digits and inner "
+            "hyphens, as SageMaker's DomainId), such as d-abcdefghijkl"
+        )
+    return value
+
+
+def check_domain_arn(value: str) -> str:
+    """`value` if it is the ARN of a SageMaker domain (its id a DomainId); otherwise a ValueError saying why."""
+    pattern, longest = _domain_id_shape()
+    checked = check_arn(
+        value,
+        service="sagemaker",
+        resource_type="domain",
+        example=DOMAIN_ARN_EXAMPLE,
+        resource_pattern=f"(?=.{{1,{longest}}}$){pattern}",
+    )
+    if not Arn.parse(value).region:
+        raise ValueError(f"names no region; expected {DOMAIN_ARN_EXAMPLE}")
+    return checked
 
 
 def check_s3_url(value: str) -> str:

@@ -22,6 +22,9 @@ from mlops_platform.contract import (
 )
 from sagemaker_endpoint.parameters.formats import (
     check_arn_of,
+    check_domain_arn,
+    check_domain_id,
+    check_group_name_or_arn,
     check_image_uri,
     check_instance_type,
     check_s3_url,
@@ -32,7 +35,6 @@ SAGEMAKER_NAME = r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
 INSTANCE_TYPE = r"^ml\.[a-z0-9]+\.[a-z0-9]+$"
 VPC_ID = r"^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"
 SUBNET_ID = r"^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"
-DOMAIN_ID = r"^d-[a-z0-9]{12}$"
 IAM_POLICY_NAME = r"^[\w+=,.@-]{1,128}$"
 
 
@@ -52,7 +54,7 @@ PRE_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/preprocess:1"
 MODEL_EXAMPLE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0"
 SAGEMAKER_NAME_TEXT = "a SageMaker name (1 to 63 letters, digits and inner hyphens)"
 INSTANCE_TYPE_TEXT = "a SageMaker instance type (ml.<family>.<size>)"
-# SageMaker project and domain parameters only become tags (synthesis.py): any AWS tag value is accepted.
+# The SageMaker project parameters only become tags (synthesis.py): any AWS tag value is accepted.
 ProjectId = Annotated[
     str,
     AfterValidator(
@@ -63,19 +65,15 @@ ProjectName = Annotated[
     str,
     AfterValidator(tag_only("sagemaker-project-name", r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}", "a SageMaker project name")),
 ]
-DomainId = Annotated[
+# The domain whose users may reach the endpoint under domain resource isolation (the `sagemaker:domain-arn`
+# tag): a domain of this account and region (placement.py), its id and ARN naming one domain.
+DomainId = Annotated[str, AfterValidator(check_domain_id)]
+DomainArn = Annotated[str, AfterValidator(check_domain_arn)]
+# A model package group of this account by name, or of this or another account (a registry) by ARN.
+GroupNameOrArn = Annotated[
     str,
-    AfterValidator(tag_only("sagemaker-domain-id", DOMAIN_ID[1:-1], "a SageMaker domain id such as d-abcdefghijkl")),
-]
-DomainArn = Annotated[
-    str,
-    AfterValidator(
-        tag_only(
-            "sagemaker-domain-arn",
-            r"arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:domain/d-[a-z0-9]{12}",
-            "a SageMaker domain ARN such as arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl",
-        )
-    ),
+    AfterValidator(check_group_name_or_arn),
+    Field(examples=["fraud-detector", "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/fraud-detector"]),
 ]
 
 
@@ -89,6 +87,8 @@ ARN_PARAMETERS = {
     "model_execution_role_arn": "role",
     "model_artifacts_bucket_arn": "bucket",
     "ecr_repo_arn": "repository",
+    "model_artifacts_kms_key_arn": "key",
+    "registry_event_forwarding_role_arn": "role",
     "alarm_topic_arn": "topic",
     "notification_topic_arn": "topic",
     "async_success_topic_arn": "topic",
@@ -149,9 +149,7 @@ class EndpointSettings(ModuleSettings):
     model_package_arn: str | None = Field(
         None, examples=["arn:aws:sagemaker:us-east-1:123456789012:model-package/my-group/3"]
     )
-    model_package_group_name: str | None = Field(
-        None, pattern=SAGEMAKER_NAME, description=SAGEMAKER_NAME_TEXT, examples=["fraud-detector"]
-    )
+    model_package_group_name: GroupNameOrArn | None = None
     model_image_uri: ImageUri | None = None
     model_data_url: S3Url | None = None
     model_environment: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict, examples=[{"MODE": "fast"}])
@@ -187,7 +185,7 @@ class EndpointSettings(ModuleSettings):
         ],
     )
     shadow_alarms_roll_back: bool = False
-    # SageMaker project and domain, for tags and resource isolation.
+    # SageMaker project (tags only) and domain (tags that domain resource isolation grants access by).
     sagemaker_project_id: ProjectId | None = Field(None, examples=["p-abcdefghijkl"])
     sagemaker_project_name: ProjectName | None = Field(None, examples=["fraud-detection"])
     sagemaker_domain_id: DomainId | None = Field(None, examples=["d-abcdefghijkl"])
@@ -198,6 +196,14 @@ class EndpointSettings(ModuleSettings):
     model_execution_role_arn: str | None = Field(None, examples=["arn:aws:iam::123456789012:role/MySageMakerRole"])
     enable_network_isolation: bool = True
     model_artifacts_bucket_arn: str | None = Field(None, examples=["arn:aws:s3:::my-model-artifacts"])
+    # The KMS key of the served model data (a registry's, for a package of another account): decrypted through S3.
+    model_artifacts_kms_key_arn: str | None = Field(
+        None, examples=["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    )
+    # The registry's role that forwards its group's state changes to this account's default event bus.
+    registry_event_forwarding_role_arn: str | None = Field(
+        None, examples=["arn:aws:iam::123456789012:role/service-role/registry-forwarding"]
+    )
     ecr_repo_arn: str | None = Field(None, examples=["arn:aws:ecr:us-east-1:123456789012:repository/my-model"])
     # The production variant (the short form of a one-element `variants`).
     variant_name: str = Field("AllTraffic", pattern=SAGEMAKER_NAME, description=SAGEMAKER_NAME_TEXT)

@@ -1,0 +1,1 @@
+"""The Studio stack's constructs, one concern per file."""
