@@ -89,12 +89,16 @@ def rehearse_module(
         problems = account_problems(template)
         if problems:
             raise ModuleFailed("the account is not ready for this manifest:\n" + "\n".join(problems))
-        if assets_file:
-            publish_assets(emulator, outdir, outdir / assets_file, region)
-        progress(f"creating stack {stack_name}")
-        started = time.monotonic()
-        stack = create_stack(emulator, stack_name, template, region, result)
-        result.seconds["deploy"] = round(time.monotonic() - started, 2)
+        # One module creates its stack at a time (the modules of a group synthesize side by side): the emulator's
+        # ids come from one random source, seeded per resource (rehearsal.stable_ids), which another stack's
+        # calls would otherwise draw from in between, giving the same inputs other ids from run to run.
+        with _CREATING:
+            if assets_file:
+                publish_assets(emulator, outdir, outdir / assets_file, region)
+            progress(f"creating stack {stack_name}")
+            started = time.monotonic()
+            stack = create_stack(emulator, stack_name, template, region, result)
+            result.seconds["deploy"] = round(time.monotonic() - started, 2)
         result.stacks.append(stack)
         if "metadata" in stack.outputs:
             result.metadata.update(metadata_of(stack, result))
@@ -169,6 +173,7 @@ def lint(template: Path, region: str) -> list[str]:
 
 
 _LINTING = threading.Lock()
+_CREATING = threading.Lock()
 
 
 def cfn_lint(template_text: str, region: str, ignore_checks: tuple[str, ...] = ()) -> list[Any]:

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rehearsal import event_routes
 from rehearsal.bootstrap import bootstrap_accounts, project_name, store_deployment_manifest
 from rehearsal.deploy import ModuleResult
 from rehearsal.diagram import of_rehearsal
 from rehearsal.emulator import EmulatorServer, emulator_server
 from rehearsal.groups import Run, rehearse_group
-from rehearsal.loading import Loaded, after_steps, check, load
+from rehearsal.loading import Loaded, RehearsalFailed, after_steps, check, load
 from rehearsal.output import failed_folder, staged
 from rehearsal.result import Rehearsal, as_json
 from rehearsal.seeding import seed_account
@@ -82,6 +83,10 @@ def _rehearse_into(
             run.seeded += [accounts.prefixed(account, line) for line in lines]
         for group in deployment.groups:
             result.groups.append(rehearse_group(run, group))
+        routes = event_routes.trace(server, accounts) if accounts.several else event_routes.Routes()
+        if routes.problems:
+            raise RehearsalFailed("events forwarded across accounts never arrive:\n" + "\n".join(routes.problems))
+        run.across_accounts += routes.lines
         result.seeded = run.seeded
         result.across_accounts = run.across_accounts
         result.consumers = {f"{group}/{module}": uses for (group, module), uses in run.published.consumers.items()}
