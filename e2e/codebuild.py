@@ -27,7 +27,7 @@ What differs from the image, and why:
   a synthesis's first import, 250 MB; keyed by the tarball's hash) is shared too: a fresh container
   unpacks them again in every synthesis, 20 to 30 s here, for the same files;
 - a finished build's HOME and image Python are moved aside and deleted by `make e2e` in the background
-  (`discarding`), not while Seed-Farmer waits for the build to return;
+  (e2e/discarding.py), not while Seed-Farmer waits for the build to return;
 - the CDK CLI sends no telemetry and fetches no notices: no call leaves the machine but to PyPI and npm.
 
 Each build leaves, under `<scratch>/builds/<n>-<bundle>/`: `environment.json` (the variables Seed-Farmer gave
@@ -37,7 +37,6 @@ seconds, exit status).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -45,20 +44,18 @@ import shlex
 import shutil
 import subprocess
 import sys
-import threading
 import time
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from e2e.codebuild_job import codebuild_variables, fetch
+from e2e.discarding import DISCARDED
 from e2e.steps import load_average
 
 ROOT = Path(__file__).resolve().parents[1]
-DISCARDED = "discarded"  # the scratch folder where finished builds' HOME and image Python wait to be deleted
 PHASES = ("install", "pre_build", "build", "post_build")
 # The image's Python when the buildspec's runtime-versions asks for one this machine does not have (the image of
 # Seed-Farmer's default project, amazonlinux2-x86_64-standard:5.0, runs 3.12; uv may not download one here).
@@ -223,68 +220,13 @@ def prepare(build: Build, python: str = PYTHON_VERSION) -> None:
     )
 
 
-def fetch(job: dict[str, Any], scratch: Path) -> tuple[Path, dict[str, str]]:
-    """The bundle of `job`, extracted where its build runs (a folder named for the bundle), and the credentials of
-    the service role in the build's account."""
-    import boto3
-
-    from e2e.world import assume
-
-    credentials = assume(job["url"], job["region"], job["account"], job["role"].rsplit("/", 1)[1])
-    bucket, _, key = str(job["source"]).partition("/")
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=job["url"],
-        region_name=job["region"],
-        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=credentials["AWS_SESSION_TOKEN"],
-    )
-    # Named for the module's bundle, `<deployment>-<group>-<module>`: Seed-Farmer's module name variable is
-    # `<group>-<module>` (SEEDFARMER_MODULE_NAME, or with the project's prefix).
-    variables = job["variables"]
-    deployment = next(value for name, value in variables.items() if name.endswith("_DEPLOYMENT_NAME"))
-    module = next(value for name, value in variables.items() if name.endswith("_MODULE_NAME"))
-    source = scratch / "sources" / job["build_id"].rsplit(":", 1)[-1] / f"{deployment}-{module}"
-    source.mkdir(parents=True, exist_ok=True)
-    archive = source.parent / "bundle.zip"
-    s3.download_file(bucket, key, str(archive))
-    with zipfile.ZipFile(archive) as bundle:
-        for member in bundle.infolist():
-            extracted = Path(bundle.extract(member, source))
-            mode = (member.external_attr >> 16) & 0o777
-            if mode and not member.is_dir():
-                extracted.chmod(mode)  # as CodeBuild unpacks a source: scripts keep their execute bit
-    return source, credentials
-
-
-def codebuild_variables(job: dict[str, Any]) -> dict[str, str]:
-    """What CodeBuild sets in every build (its User Guide, "Environment variables in build environments");
-    Seed-Farmer's buildspec reads the build's URL, ids and source."""
-    account, region, build_id = job["account"], job["region"], job["build_id"]
-    project, _, run_id = build_id.partition(":")
-    return {
-        "CODEBUILD_BUILD_ID": build_id,
-        "CODEBUILD_BUILD_ARN": f"arn:aws:codebuild:{region}:{account}:build/{build_id}",
-        "CODEBUILD_PROJECT_ARN": f"arn:aws:codebuild:{region}:{account}:project/{project}",
-        "CODEBUILD_BUILD_NUMBER": "1",
-        "CODEBUILD_BUILD_SUCCEEDING": "1",
-        "CODEBUILD_BUILD_IMAGE": str(job.get("image") or ""),
-        "CODEBUILD_INITIATOR": job["role"].rsplit("/", 1)[1],
-        "CODEBUILD_SOURCE_REPO_URL": job["source"],  # the S3 location as StartBuild was given it
-        "CODEBUILD_BUILD_URL": (
-            f"https://{region}.console.aws.amazon.com/codesuite/codebuild/{account}/projects/{project}/build/"
-            f"{project}%3A{run_id}/?region={region}"
-        ),
-    }
-
-
 def run(job_file: Path, scratch: Path) -> int:
     """Run the build of a job file (e2e/codebuild_service.py writes it) as CodeBuild would; its exit status."""
     job = json.loads(job_file.read_text())
     source, credentials = fetch(job, scratch)
-    env_file = dict(job["variables"])  # what Seed-Farmer gave the build (the project's variables, then its own)
+    env_file = dict(job["variables"])  # what Seed-Farmer gave the build (StartBuild's environmentVariablesOverride)
     variables = {
+        **job["project_variables"],  # the seedkit project's own (its template's)
         **env_file,
         **credentials,
         "AWS_ENDPOINT_URL": job["url"],
@@ -296,7 +238,7 @@ def run(job_file: Path, scratch: Path) -> int:
         **codebuild_variables(job),
     }
     build = new_build(scratch, source)
-    record = {"env_file": env_file, "account": job["account"], "role": job["role"]}
+    record = {"env_file": env_file, "project": job["project_variables"], "account": job["account"], "role": job["role"]}
     (build.folder / "environment.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     started = time.monotonic()
     load = load_average()
@@ -356,33 +298,6 @@ def run(job_file: Path, scratch: Path) -> int:
     }
     (build.folder / "build.json").write_text(json.dumps(record, indent=2) + "\n")
     return status
-
-
-def discard(scratch: Path) -> None:
-    """Delete what finished builds left in the scratch folder's discarded/ (their HOMEs and image Pythons)."""
-    shutil.rmtree(scratch / DISCARDED, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def discarding(scratch: Path, every: float = 1.0) -> Iterator[None]:
-    """For the length of a `with` block, delete what finished builds discard, in a thread, as they discard it
-    (tens of thousands of small files per build); the rest is deleted when the block ends."""
-    stopped = threading.Event()
-
-    def delete() -> None:
-        while not stopped.wait(every):
-            folder = scratch / DISCARDED
-            for discarded in sorted(folder.iterdir()) if folder.is_dir() else []:
-                shutil.rmtree(discarded, ignore_errors=True)
-
-    thread = threading.Thread(target=delete, name="discarding", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stopped.set()
-        thread.join()
-        discard(scratch)
 
 
 def main() -> int:

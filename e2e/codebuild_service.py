@@ -134,17 +134,15 @@ def install(scratch: Path, url: str) -> None:
         answer = start_build(self)
         build = cast(dict[str, Any], answer.result)["build"]
         project = self.codebuild_backend.codebuild_projects[self._get_param("projectName")]
-        variables = {
-            item["name"]: item["value"] for item in project.project_metadata["environment"]["environmentVariables"]
-        }
-        variables |= {item["name"]: item["value"] for item in self._get_param("environmentVariablesOverride") or []}
-        variables["AWS_ACCOUNT_ID"] = self.current_account
+        defined = project.project_metadata["environment"]["environmentVariables"]
+        overrides = self._get_param("environmentVariablesOverride") or []
         job = {
             "account": self.current_account,
             "region": self.region,
             "source": self._get_param("sourceLocationOverride"),
             "buildspec": self._get_param("buildspecOverride"),
-            "variables": variables,
+            "project_variables": {item["name"]: item["value"] for item in defined},
+            "variables": {item["name"]: item["value"] for item in overrides},
             "role": self._get_param("serviceRoleOverride") or project.service_role,
             "image": self._get_param("imageOverride") or project.project_metadata["environment"].get("image"),
         }

@@ -11,7 +11,7 @@ from typing import Any
 
 from e2e import checks, leftovers, preparation, promotion, records
 from e2e.account import inventory
-from e2e.codebuild import discard, discarding
+from e2e.discarding import discard, discarding
 from e2e.preparation import SEEDFARMER
 from e2e.server import emulator
 from e2e.steps import Steps
@@ -26,7 +26,7 @@ MANIFEST = Path("manifests/multi-account/deployment.yaml")
 
 def end_to_end(scratch: Path, progress: Callable[[str], None], manifest: Path = MANIFEST) -> dict[str, Any]:
     """Run the whole scenario; the report of what happened (also written to `<scratch>/report.json`)."""
-    for folder in ("home", "builds", "logs", "manifests"):
+    for folder in ("home", "builds", "logs", "manifests", "jobs", "sources"):
         shutil.rmtree(scratch / folder, ignore_errors=True)
         (scratch / folder).mkdir(parents=True)
     for stale in ROOT.glob(".seedfarmerlocal-*"):
