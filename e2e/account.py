@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -93,8 +94,34 @@ def inventory(account: Account) -> Inventory:
         "SSM parameter": lambda: {
             parameter["Name"] for parameter in account.client("ssm").describe_parameters(MaxResults=50)["Parameters"]
         },
+        **_registry_and_alarms(account),
     }
     return {kind: lister() for kind, lister in listers.items()}
+
+
+def _registry_and_alarms(account: Account) -> dict[str, Callable[[], set[str]]]:
+    """The kinds the registry and the endpoints create besides: the group, key aliases, alarms, and the
+    statements an endpoint adds to its account's default event bus policy (by statement id)."""
+
+    def bus_statements() -> set[str]:
+        policy = account.client("events").describe_event_bus(Name="default").get("Policy")
+        return {str(statement.get("Sid", "")) for statement in json.loads(policy)["Statement"]} if policy else set()
+
+    return {
+        "SageMaker model package group": lambda: {
+            group["ModelPackageGroupName"]
+            for group in account.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+        },
+        "KMS alias": lambda: {
+            alias["AliasName"]
+            for alias in account.client("kms").list_aliases()["Aliases"]
+            if not alias["AliasName"].startswith("alias/aws/")
+        },
+        "CloudWatch alarm": lambda: {
+            alarm["AlarmName"] for alarm in account.client("cloudwatch").describe_alarms()["MetricAlarms"]
+        },
+        "EventBridge bus policy statement": bus_statements,
+    }
 
 
 def added(before: Inventory, after: Inventory) -> Inventory:

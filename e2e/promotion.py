@@ -172,7 +172,8 @@ def promote(
         if redeployed
         else "Seed-Farmer redeployed nothing: no module's files, manifest entry or deployspec changed, and an "
         "approval changes none of them; a follower serves the new version once it is redeployed (in AWS, its "
-        "refresh redeploys the endpoint on the approval event)"
+        "approval rule announces the version on the module's topic, and the pipeline that hears it taints the "
+        "module and applies, as the next steps do)"
     )
     following = followers(modules, metadata, approved)
     for module in following:
