@@ -40,9 +40,17 @@ class Run:
         """The module's target account, in its region."""
         return self.server.account(module.environment["CDK_DEFAULT_ACCOUNT"], module.environment["CDK_DEFAULT_REGION"])
 
-    def account_state(self) -> str:
-        """What the accounts hold that a synth-time lookup may read (any account: a lookup may cross one)."""
-        return json.dumps({f"{a}/{r}": seed.model_dump(mode="json") for (a, r), seed in self.loaded.seeds.items()})
+    def account_state(self, module: ModuleResult) -> str:
+        """What the accounts hold that the module's synth-time lookups may read: its own account's seed, and the
+        seed of each other account its variables name (an ARN of a registry's group, say)."""
+        variables = json.dumps(module.environment)
+        return json.dumps(
+            {
+                f"{account}/{region}": seed.model_dump(mode="json")
+                for (account, region), seed in self.loaded.seeds.items()
+                if account == module.environment["CDK_DEFAULT_ACCOUNT"] or f":{account}:" in variables
+            }
+        )
 
 
 def rehearse_group(run: Run, group: Any) -> list[ModuleResult]:
@@ -117,7 +125,7 @@ def _run_module(run: Run, result: ModuleResult) -> ModuleResult:
             lambda step: run.progress(f"[{result.group}/{result.module}] {step}"),
             lambda template: preconditions.after_synthesis(emulator, region, where, template),
             run.cache,
-            run.account_state(),
+            run.account_state(result),
         )
     finally:
         _write_module(module_folder, result)
