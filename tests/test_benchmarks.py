@@ -8,7 +8,9 @@ import sys
 import tarfile
 from pathlib import Path
 
-from benchmarks.__main__ import Timing, e2e_rows, render, row, timed
+import pytest
+
+from benchmarks.__main__ import Timing, e2e_rows, module_count, render, row, timed
 from tests.repository import ROOT
 
 
@@ -137,3 +139,16 @@ def test_ours_and_the_reference_run_alternately_under_the_same_load(tmp_path: Pa
     assert log.read_text() == "ororor"
     assert len(mine.seconds) == len(reference.seconds) == 3
     assert mine.load == reference.load
+
+
+@pytest.mark.parametrize("manifest", ["manifests/deployment.yaml", "manifests/multi-account/deployment.yaml"])
+def test_the_per_module_figure_counts_the_modules_seedfarmer_loads(
+    manifest: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rehearsal.manifests import load_deployment
+
+    accounts = {"PRIMARY_ACCOUNT": "123456789012", "REGISTRY_ACCOUNT": "111111111111", "DEV_ACCOUNT": "222222222222"}
+    for variable, value in {**accounts, "PROD_ACCOUNT": "333333333333", "PRIMARY_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(variable, value)
+    loaded = sum(len(group.modules) for group in load_deployment(ROOT / manifest).groups)
+    assert module_count(manifest) == loaded
