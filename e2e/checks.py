@@ -165,18 +165,36 @@ def received_metadata(
     return lines
 
 
-def placed(world: Any, deployment: Any) -> list[str]:
-    """Each module's stack exists in the module's target account and in no other account of the deployment."""
+def placed(world: Any, deployment: Any, project: str) -> list[str]:
+    """Each module's stack and its metadata (Seed-Farmer's SSM parameter) exist in the module's target account and
+    in no other account of the deployment; the deployment's manifest is in the toolchain account alone."""
     lines = []
+    manifest = f"/{project}/{deployment.name}/manifest"
+    holding = [account for account in world.accounts.ids if _has_parameter(world.account(account), manifest)]
+    if holding != [world.accounts.toolchain]:
+        raise CheckFailed(f"parameter {manifest} is in {holding or 'no account'}, not in the toolchain account alone")
+    lines.append(f"the deployment's manifest {manifest} in {world.accounts.name(world.accounts.toolchain)}")
     for group in deployment.groups:
         for module in group.modules:
-            stack = f"mlops-{deployment.name}-{group.name}-{module.name}"
-            holding = [account for account in world.accounts.ids if _has_stack(world.account(account), stack)]
+            stack = f"{project}-{deployment.name}-{group.name}-{module.name}"
+            metadata = f"/{project}/{deployment.name}/{group.name}/{module.name}/metadata"
             target = str(module.get_target_account_id())
-            if holding != [target]:
-                raise CheckFailed(f"stack {stack} is in {holding or 'no account'}, not in {target} alone")
-            lines.append(f"{group.name}/{module.name}: stack {stack} in {world.accounts.name(target)}")
+            for what, found in (("stack", _has_stack), ("parameter", _has_parameter)):
+                name = stack if what == "stack" else metadata
+                holding = [account for account in world.accounts.ids if found(world.account(account), name)]
+                if holding != [target]:
+                    raise CheckFailed(f"{what} {name} is in {holding or 'no account'}, not in {target} alone")
+            lines.append(f"{group.name}/{module.name}: stack {stack} and {metadata} in {world.accounts.name(target)}")
     return lines
+
+
+def _has_parameter(account: Account, name: str) -> bool:
+    ssm = account.client("ssm")
+    try:
+        ssm.get_parameter(Name=name)
+    except ssm.exceptions.ParameterNotFound:
+        return False
+    return True
 
 
 def _has_stack(account: Account, stack: str) -> bool:

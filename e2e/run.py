@@ -85,7 +85,8 @@ def _scenario(
     for line in wiring:
         steps.note(line)
     placed = steps.check(
-        "each module's stack is in its own account, and nowhere else", lambda: checks.placed(world, loaded.deployment)
+        "each module's stack and metadata are in its own account, and nowhere else",
+        lambda: checks.placed(world, loaded.deployment, leftovers.PROJECT),
     )
     for line in placed:
         steps.note(line)

@@ -71,6 +71,13 @@ def test_each_build_ran_in_its_modules_account_as_its_module_role() -> None:
         assert record["role"].startswith(f"arn:aws:iam::{MODULES[bundle][1]}:role/mlops-multi-"), folder.name
 
 
+def test_seedfarmer_keeps_each_modules_metadata_in_its_account_and_the_manifest_in_the_toolchain(
+    report: dict[str, Any],
+) -> None:
+    steps = [step["name"] for step in report["steps"]]
+    assert "each module's stack and metadata are in its own account, and nowhere else" in steps
+
+
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_seedfarmer_stored_the_metadata_the_module_readme_documents(report: dict[str, Any], module: str) -> None:
     documented = {row[0].strip("`") for row in table(module_documents(ROOT / MODULES[module][0]), "## Outputs")}
