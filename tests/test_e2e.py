@@ -4,7 +4,10 @@ emulated accounts (a registry, dev and prod), in its remote mode, with CodeBuild
 One run of `python -m e2e` (minutes; skip it locally with `-m "not e2e"`) is shared by the tests below, which
 read what it recorded in .e2e/report.json and in the CodeBuild stand-in's build folders. The single-account
 manifest runs the same scenario with `python -m e2e --manifest manifests/deployment.yaml` (`make bench` times
-both); the suite runs the one that covers the other (README.md, "make e2e").
+both); the suite runs only this one, which makes every check the single-account run made (metadata against the
+READMEs, the wiring, each build's environment against the rehearsal's, a re-apply redeploying nothing, an
+approval served once the follower is tainted, destroy leaving only what is kept by design) on the same
+deployspecs and more: README.md, "One run in `make test`, across accounts".
 """
 
 from __future__ import annotations
