@@ -1,0 +1,52 @@
+"""Data capture as built: the endpoint configuration's DataCaptureConfig, encrypted with the module's key, and
+the grants on the captured data: `grant_write` for the role SageMaker captures with, `grant_read` for whoever
+analyzes it (the model monitoring module's jobs)."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sagemaker as sagemaker
+
+from sagemaker_endpoint.capture.plan import CaptureSpec
+from sagemaker_endpoint.grants import Grantee, grant
+
+Config = sagemaker.CfnEndpointConfig
+WILDCARD_REASONS = {"WriteDataCapture": "Captured data is written under this endpoint's data capture prefix only."}
+
+
+class DataCapture:
+    """Requests and responses captured to `spec`'s destination, encrypted with `key`."""
+
+    def __init__(self, *, spec: CaptureSpec, key: kms.IKey) -> None:
+        self.spec = spec
+        self.key = key
+
+    @property
+    def s3_uri(self) -> str:
+        """Where SageMaker writes captured data (it adds `<endpoint>/<variant>/<yyyy>/<mm>/<dd>/<hh>/`)."""
+        return self.spec.destination
+
+    @property
+    def config(self) -> Config.DataCaptureConfigProperty:
+        """The endpoint configuration's DataCaptureConfig: inputs and outputs, with the key."""
+        return Config.DataCaptureConfigProperty(
+            enable_capture=True,
+            initial_sampling_percentage=self.spec.sampling_percentage,
+            destination_s3_uri=self.spec.destination,
+            kms_key_id=self.key.key_arn,
+            capture_options=[
+                Config.CaptureOptionProperty(capture_mode="Input"),
+                Config.CaptureOptionProperty(capture_mode="Output"),
+            ],
+            capture_content_type_header=Config.CaptureContentTypeHeaderProperty(
+                json_content_types=["application/json"]
+            ),
+        )
+
+    def grant_write(self, grantee: Grantee) -> None:
+        """Write captured requests and responses under the capture prefix only."""
+        statement = iam.PolicyStatement(
+            sid="WriteDataCapture", actions=["s3:PutObject"], resources=[self.spec.objects_arn]
+        )
+        grant(grantee, [statement], WILDCARD_REASONS)
