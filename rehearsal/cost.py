@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from rehearsal import monitoring
 from rehearsal.templates import Template, referenced_id, resources
 
 PRICES = Path(__file__).with_name("prices.yaml")
@@ -96,6 +97,7 @@ def estimate(template: Template, region: str, prices: dict[str, Any] | None = No
             idle = result.items[-1]
             top = Item(f"{peak} x {instance_type} at the autoscaled peak", round(peak * float(rate) * hours, 2))
             result.peak.append((idle, top))
+    _monitoring(template, rates, region, missing, result)
     nats = len(list(resources(template, "AWS::EC2::NatGateway")))
     charge(f"{nats} NAT gateway(s)", "nat_gateway_hour", nats, hours)
     endpoint_zones = sum(
@@ -169,3 +171,24 @@ def _variant_bounds(template: Template) -> dict[str, tuple[int | None, int | Non
                 int(highest) if isinstance(highest, int) else None,
             )
     return bounds
+
+
+def _monitoring(template: Template, rates: dict[str, Any], region: str, missing: str, result: Estimate) -> None:
+    """Each monitoring schedule at most: its runs a month, each billed up to its maximum runtime (a run is
+    billed for the seconds it takes, so the real charge is lower; a one-time schedule runs once)."""
+    for schedule in monitoring.schedules(template):
+        rate = (rates.get("sagemaker_processing_instance_hour") or {}).get(schedule.instance_type)
+        what = (
+            f"at most: {schedule.monitoring_type} schedule, {schedule.runs_per_month:.0f} runs x up to "
+            f"{schedule.max_runtime_hours:g} h x {schedule.instance_count} {schedule.instance_type} (Processing)"
+        )
+        if rate is None:
+            why = missing or f"no processing price for {schedule.instance_type} in {region} in {PRICES.name}"
+            result.unpriced.append(f"{what} ({why})")
+            continue
+        hours = schedule.runs_per_month * schedule.max_runtime_hours * schedule.instance_count
+        result.items.append(Item(what, round(hours * float(rate), 2)))
+        if schedule.expression == "NOW":
+            result.usage_based.append(
+                f"{schedule.monitoring_type} run at deployment: up to {schedule.max_runtime_hours:g} h"
+            )

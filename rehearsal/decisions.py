@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rehearsal import monitoring
 from rehearsal.studio_decisions import studio
 from rehearsal.templates import Template, referenced_id, resources, short
 
@@ -27,7 +28,7 @@ _ENCRYPTION = {
 
 def decisions(template: Template) -> list[str]:
     """One line per decision that matters, in the order an engineer reads them."""
-    readers = (_endpoints, _components, _autoscaling, studio, _network, _ingress, _encryption)
+    readers = (_endpoints, _components, _autoscaling, monitoring.decisions, studio, _network, _ingress, _encryption)
     return [line for read in readers for line in read(template)]
 
 

@@ -141,7 +141,10 @@ def _references(value: Any) -> set[str]:
 
 
 # Modules the default manifest does not deploy, pictured from the example manifest that does.
-EXAMPLES = {"modules/sagemaker/sagemaker-studio/": "manifests/examples/studio.yaml"}
+EXAMPLES = {
+    "modules/sagemaker/sagemaker-model-monitoring/": "manifests/examples/monitoring.yaml",
+    "modules/sagemaker/sagemaker-studio/": "manifests/examples/studio.yaml",
+}
 
 
 def module_block(module: str, text: str, manifest: str = "manifests/deployment.yaml") -> str:

@@ -12,6 +12,7 @@ module and parameter; a module's notes are reported beside them, never counted a
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import subprocess
@@ -31,6 +32,7 @@ from rehearsal.manifests import ManifestError
 from rehearsal.published_keys import published_keys
 
 VALIDATOR = Path(__file__).with_name("validate_module.py")
+PARAMETER = "SEEDFARMER_PARAMETER_"
 PREFLIGHT_SECONDS = 60
 # Nothing in a module's validation may reach AWS: any SDK call fails at once on this closed port.
 _NOWHERE = "http://127.0.0.1:9"
@@ -70,6 +72,9 @@ def placeholder(key: str, region: str, account: str = "123456789012") -> Any:
         ("securitygroupid", "sg-0123456789abcdef0"),
         ("cidr", "10.0.0.0/16"),
         ("kmskeyid", "0123abcd-0123-4567-89ab-0123456789ab"),
+        ("kmskeyarn", f"arn:aws:kms:{region}:{account}:key/0123abcd-0123-4567-89ab-0123456789ab"),
+        ("contenttypes", ["application/json"]),
+        ("s3uri", "s3://placeholder-bucket/placeholder"),
         ("topicarn", f"arn:aws:sns:{region}:123456789012:placeholder"),
         ("rolearn", "arn:aws:iam::123456789012:role/placeholder"),
         ("bucketarn", "arn:aws:s3:::placeholder-bucket"),
@@ -79,6 +84,19 @@ def placeholder(key: str, region: str, account: str = "123456789012") -> Any:
         ("url", "https://placeholder.example.com"),
     ]
     return next((shape for suffix, shape in shapes if lowered.endswith(suffix)), f"placeholder-{key}")
+
+
+def echoed(key: str, parameters: dict[str, str]) -> Any | None:
+    """Metadata the endpoint module publishes from its own parameters, as those parameters will give it (None
+    when `key` is not such a key): a consumer's checks then see the capture the endpoint will have, not a shape.
+    `parameters` are the producer's, by kebab-case name, as Seed-Farmer passes them (JSON-encoded)."""
+    if key == "DataCaptureSamplingPercentage":
+        given = parameters.get("data-capture-sampling-percentage", parameters.get("data-capture-samping-percentage"))
+        return int(json.loads(given)) if given is not None else 0  # the endpoint's default: capture off
+    if key == "DataCaptureS3Uri" and parameters.get("model-artifacts-bucket-arn"):
+        bucket = parameters["model-artifacts-bucket-arn"].split(":::", 1)[1]
+        return f"s3://{bucket}/{parameters.get('data-capture-prefix') or 'data-capture/placeholder'}".rstrip("/")
+    return None
 
 
 def preflight(
@@ -93,6 +111,7 @@ def preflight(
     findings: dict[tuple[str, str], list[Finding]] = {}
     checks: list[tuple[tuple[str, str], Path, dict[str, str]]] = []
     published = Published()
+    given: dict[tuple[str, str], dict[str, str]] = {}
     for group in deployment.groups:
         for module in group.modules:
             key = (group.name, module.name)
@@ -102,18 +121,30 @@ def preflight(
             environment = _environment(deployment, group.name, module, root, published, secrets, entry, found)
             if environment is not None:
                 checks.append((key, module_folder(root, module), environment))
+                given[key] = {
+                    variable.removeprefix(PARAMETER).lower().replace("_", "-"): value
+                    for variable, value in environment.items()
+                    if variable.startswith(PARAMETER)
+                }
         # Later groups see this group's metadata as placeholders: a reference to a later group stays a problem.
         for module in group.modules:
             folder = module_folder(root, module)
             keys = (published_keys(folder) or set()) | _wanted(deployment, group.name, module.name)
             region, account = str(module.target_region), str(module.get_target_account_id())
-            published.metadata[(group.name, module.name)] = {key: placeholder(key, region, account) for key in keys}
+            parameters = given.get((group.name, module.name), {})
+            published.metadata[(group.name, module.name)] = {
+                key: _first(echoed(key, parameters), placeholder(key, region, account)) for key in keys
+            }
     progress(f"preflight: checking {len(checks)} module(s) against their own parameter validation")
     with ThreadPoolExecutor(max_workers=max(1, min(4, len(checks)))) as pool:
         results = pool.map(lambda check: _validate(check[0], check[1], check[2], written), checks)
         for (key, _, _), lines in zip(checks, results, strict=True):
             findings[key] += lines
     return [finding for found in findings.values() for finding in sorted(found, key=lambda finding: finding.line)]
+
+
+def _first(value: Any, otherwise: Any) -> Any:
+    return otherwise if value is None else value
 
 
 def _environment(

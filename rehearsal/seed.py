@@ -35,6 +35,8 @@ class Package(_Strict):
     approval: str = "Approved"
     image: str
     model_data_url: str | None = None
+    # CreateModelPackage's DriftCheckBaselines as written there (what a pipeline's check steps register).
+    drift_check_baselines: dict[str, Any] = {}
 
 
 class PackageGroup(_Strict):
@@ -196,6 +198,7 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
             container: dict[str, Any] = {"Image": package.image}
             if package.model_data_url:
                 container["ModelDataUrl"] = package.model_data_url
+            baselines = {"DriftCheckBaselines": package.drift_check_baselines} if package.drift_check_baselines else {}
             sagemaker.create_model_package(
                 ModelPackageGroupName=group.name,
                 ModelApprovalStatus=package.approval,
@@ -204,6 +207,7 @@ def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
                     "SupportedContentTypes": ["application/json"],
                     "SupportedResponseMIMETypes": ["application/json"],
                 },
+                **baselines,
             )
         statuses = ", ".join(f"v{index} {package.approval}" for index, package in enumerate(group.packages, 1))
         seeded.lines.append(f"model package group {group.name} ({statuses})")

@@ -105,6 +105,16 @@ def neighbours(updates: dict[Path, dict[str, Any]]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def monitoring_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """manifests/examples/monitoring.yaml (networking, an endpoint with capture on, its monitoring), rehearsed
+    once. Tests that read it carry `pytest.mark.xdist_group("monitoring")`."""
+    from rehearsal.run import rehearse
+
+    output = tmp_path_factory.mktemp("monitoring-rehearsal")
+    return rehearse(ROOT / "manifests" / "examples" / "monitoring.yaml", ROOT / "rehearsal" / "account.yaml", output)
+
+
+@pytest.fixture(scope="session")
 def multi_account() -> Any:
     """manifests/multi-account/deployment.yaml as Seed-Farmer loads it, with the accounts .env defaults to. Tests
     that read it carry `pytest.mark.xdist_group("multi-account")`."""

@@ -19,9 +19,10 @@ from tests.repository import ROOT
 
 NETWORKING = ROOT / "modules" / "networking"
 ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
+MONITORING = ROOT / "modules" / "sagemaker" / "sagemaker-model-monitoring"
 STUDIO = studio_cases.STUDIO
 REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group"
-MODULES = (NETWORKING, ENDPOINT, REGISTRY, STUDIO)
+MODULES = (NETWORKING, ENDPOINT, MONITORING, REGISTRY, STUDIO)
 ACCOUNT, REGION = "111111111111", "us-east-1"
 # The workload accounts a registry (sagemaker-model-package-group) shares its group with.
 DEV, PROD = "222222222222", "333333333333"
@@ -52,6 +53,32 @@ ASYNC = {
 }
 SHADOW = {"name": "challenger", "model-image-uri": IMAGE, "model-data-url": DATA, "instance-type": "ml.c5.xlarge"}
 COPY_SCALING = {"autoscaling-max-capacity": 8, "autoscaling-target-invocations-per-copy": 4}
+# Model monitoring: the endpoint, its package and the baseline files exist in the matrix run's emulated account
+# (tests/synthesize_cases.py); the endpoint serves version 1 of GROUP, version 2 carries drift-check baselines.
+MONITORED = "matrix-monitored-endpoint"
+ARTIFACTS = "s3://mlops-artifacts"
+MONITORING_FILES = [
+    "baselines/data-quality/constraints.json",
+    "baselines/data-quality/statistics.json",
+    "baselines/model-quality/constraints.json",
+    "baselines/model-bias/analysis.json",
+    "baselines/model-bias/analysis_config.json",
+    "baselines/model-explainability/analysis.json",
+    "baselines/model-explainability/analysis_config.json",
+    "pipelines/checks/data-quality/constraints.json",
+    "pipelines/checks/data-quality/statistics.json",
+]
+# The matrix run's packages live in the matrix's account (MOTO_ACCOUNT_ID in tests/synthesize_cases.py).
+BASELINED_PACKAGE = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/2"
+MON = {"endpoint-name": MONITORED, "model-bucket-arn": BUCKET}
+DQ = {"enable-data-quality-monitor": True, "data-quality-baseline-s3-uri": f"{ARTIFACTS}/baselines/data-quality"}
+MQ = {
+    "enable-model-quality-monitor": True,
+    "model-quality-baseline-s3-uri": f"{ARTIFACTS}/baselines/model-quality",
+    "model-quality-ground-truth-s3-uri": f"{ARTIFACTS}/ground-truth",
+    "model-quality-problem-type": "BinaryClassification",
+    "model-quality-inference-attribute": "0",
+}
 
 VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     # networking
@@ -373,6 +400,66 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "notifications": True,
             "invoke-function": True,
             "permissions-boundary-name": "mlops-boundary",
+        },
+    ),
+    # model monitoring: every baseline source, every job type, in the VPC, the key and topic given, one-time run
+    "monitoring-data-quality": (MONITORING, {**MON, **DQ}),
+    "monitoring-four-monitors-in-vpc": (
+        MONITORING,
+        {
+            **MON,
+            **DQ,
+            **MQ,
+            "enable-model-bias-monitor": True,
+            "model-bias-baseline-s3-uri": f"{ARTIFACTS}/baselines/model-bias",
+            "model-bias-ground-truth-s3-uri": f"{ARTIFACTS}/ground-truth",
+            "enable-model-explainability-monitor": True,
+            "model-explainability-baseline-s3-uri": f"{ARTIFACTS}/baselines/model-explainability",
+            "security-group-id": "sg-0123456789abcdef0",
+            "subnet-ids": NET["subnet-ids"],
+            "data-quality-alarm-thresholds": {"feature_baseline_drift_amount": 0.1},
+            "model-quality-alarm-thresholds": {"f1": 0.7, "false_positive_rate": 0.2},
+        },
+    ),
+    "monitoring-package-baselines": (
+        MONITORING,
+        {**MON, "model-package-arn": BASELINED_PACKAGE, "enable-data-quality-monitor": True},
+    ),
+    "monitoring-computed-baselines-in-vpc": (
+        MONITORING,
+        {
+            **MON,
+            "enable-data-quality-monitor": True,
+            **{key: value for key, value in MQ.items() if key != "model-quality-baseline-s3-uri"},
+            "model-quality-ground-truth-attribute": "label",
+            "baseline-training-data-s3-uri": f"{ARTIFACTS}/training/train.csv",
+            "baseline-output-data-s3-uri": f"{ARTIFACTS}/baselines/computed",
+            "security-group-id": "sg-0123456789abcdef0",
+            "subnet-ids": NET["subnet-ids"],
+            "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"],
+            "log-retention-days": 545,
+        },
+    ),
+    "monitoring-given-key-topic-boundary": (
+        MONITORING,
+        {
+            **MON,
+            **DQ,
+            "kms-key-id": "0123abcd-0123-4567-89ab-0123456789ab",
+            "alarm-topic-arn": TOPIC,
+            "permissions-boundary-name": "mlops-boundary",
+            "sagemaker-project-id": "p-abcdefghijkl",
+            "tags": {"team": "ml"},
+        },
+    ),
+    "monitoring-one-time-run": (
+        MONITORING,
+        {
+            **MON,
+            **DQ,
+            "data-quality-schedule-expression": "NOW",
+            "data-quality-data-analysis-start-time": "-PT24H",
+            "data-quality-data-analysis-end-time": "-PT0H",
         },
     ),
     # registry: aiops-modules' examples/manifests/sagemaker-model-package-group-modules.yaml as written there
@@ -873,6 +960,39 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         {**NET, "model-package-group-name": "no-such-group"},
         "model-package-group-name",
     ),
+    "monitoring-no-monitor": (MONITORING, MON, "enable-data-quality-monitor"),
+    "monitoring-every-half-hour": (
+        MONITORING,
+        {**MON, **DQ, "data-quality-schedule-expression": "cron(0/30 * ? * * *)"},
+        "data-quality-schedule-expression",
+    ),
+    "monitoring-run-longer-than-its-interval": (
+        MONITORING,
+        {**MON, **DQ, "data-quality-max-runtime-in-seconds": 7200},
+        "data-quality-max-runtime-in-seconds",
+    ),
+    "monitoring-no-ground-truth": (
+        MONITORING,
+        {**MON, **{key: value for key, value in MQ.items() if "ground-truth" not in key}},
+        "model-quality-ground-truth-s3-uri",
+    ),
+    "monitoring-output-outside-the-bucket": (
+        MONITORING,
+        {**MON, **DQ, "data-quality-output-s3-uri": "s3://other-bucket/reports"},
+        "data-quality-output-s3-uri",
+    ),
+    "monitoring-capture-at-zero": (
+        MONITORING,
+        {**MON, **DQ, "data-capture-sampling-percentage": 0},
+        "data-capture-sampling-percentage",
+    ),
+    "monitoring-retention-under-a-year": (MONITORING, {**MON, **DQ, "log-retention-days": 90}, "log-retention-days"),
+    "monitoring-endpoint-missing": (MONITORING, {**MON, **DQ, "endpoint-name": "no-such-endpoint"}, "endpoint-name"),
+    "monitoring-unknown-parameter": (
+        MONITORING,
+        {**MON, **DQ, "data_quality_schedule": "cron(0 * ? * * *)"},
+        "data-quality-schedule-expression",
+    ),
     # The registry names parameters as the reference module's README does: snake_case.
     "registry-group-name-pattern": (
         REGISTRY,
@@ -934,6 +1054,55 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
     ),
     **studio_cases.BAD,
 }
+
+
+def monitored_endpoint(sagemaker: Any, s3: Any) -> None:
+    """What the model monitoring cases read at synth time: an endpoint capturing CSV and JSON as text, serving
+    version 1 of GROUP; version 2 (not approved) with drift-check baselines; the baseline files."""
+    s3.create_bucket(Bucket="mlops-artifacts")
+    for key in MONITORING_FILES:
+        s3.put_object(Bucket="mlops-artifacts", Key=key, Body=b"{}")
+    check = f"{ARTIFACTS}/pipelines/checks/data-quality"
+    sagemaker.create_model_package(
+        ModelPackageGroupName=GROUP,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": IMAGE, "ModelDataUrl": DATA}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        DriftCheckBaselines={
+            "ModelDataQuality": {
+                "Constraints": {"ContentType": "application/json", "S3Uri": f"{check}/constraints.json"},
+                "Statistics": {"ContentType": "application/json", "S3Uri": f"{check}/statistics.json"},
+            }
+        },
+    )
+    sagemaker.create_model(
+        ModelName="matrix-monitored-model",
+        ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/execution",
+        PrimaryContainer={"ModelPackageName": BASELINED_PACKAGE.removesuffix("/2") + "/1"},
+    )
+    sagemaker.create_endpoint_config(
+        EndpointConfigName=f"{MONITORED}-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "matrix-monitored-model",
+                "InstanceType": "ml.m5.large",
+                "InitialInstanceCount": 1,
+            }
+        ],
+        DataCaptureConfig={
+            "EnableCapture": True,
+            "InitialSamplingPercentage": 20,
+            "DestinationS3Uri": f"{ARTIFACTS}/data-capture/{MONITORED}",
+            "KmsKeyId": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123abcd-0123-4567-89ab-0123456789ab",
+            "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+            "CaptureContentTypeHeader": {"CsvContentTypes": ["text/csv"], "JsonContentTypes": ["application/json"]},
+        },
+    )
+    sagemaker.create_endpoint(EndpointName=MONITORED, EndpointConfigName=f"{MONITORED}-config")
 
 
 def module_environment(parameters: dict[str, Any], module: str) -> dict[str, str]:

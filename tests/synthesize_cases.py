@@ -5,7 +5,8 @@ it sets the environment Seed-Farmer would set and calls the module's `app.synthe
 cloud assembly to OUTROOT/<case>; the Seed-Farmer module name is the case name up to a `~`, so
 `neighbour~a` and `neighbour~b` are two updates of one deployed module; OUTROOT/results.json says which succeeded.
 The emulated account (moto, in process) holds the model package group the group cases follow and the
-fixed package the others name, which the module describes. A case deploys to tests/matrix.py DEPLOYED_IN's
+fixed package the others name, which the module describes, and an endpoint with data capture and its
+baselines for the model monitoring cases. A case deploys to tests/matrix.py DEPLOYED_IN's
 account and reads the registry of another account as SageMaker answers across accounts (the emulator's fix,
 rehearsal/moto_fixes/sagemaker.py). OUTROOT/environments.json may give a case the whole environment Seed-Farmer
 builds for a manifest's module (case -> variables) instead of its parameters, and OUTROOT/seed.json the groups
@@ -49,7 +50,10 @@ def main(outroot: Path) -> None:
     environments = _optional(outroot / "environments.json", {})
     results = {}
     with mock_aws():
-        _seed(_optional(outroot / "seed.json", None) or _matrix_seed())
+        seed = _optional(outroot / "seed.json", None)
+        _seed(seed or _matrix_seed())
+        if seed is None:
+            _monitored_endpoint()
         base = {key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_PARAMETER_")}
         for name, parameters in cases.items():
             os.environ.clear()
@@ -80,6 +84,17 @@ def _matrix_seed() -> list[dict[str, Any]]:
         {"account": ACCOUNT, "group": GROUP, "packages": [{"image": IMAGE, "data": DATA}]},
         {"account": ACCOUNT, "group": fixed, "packages": versions, "expect": {"3": PACKAGE}},
     ]
+
+
+def _monitored_endpoint() -> None:
+    """The endpoint with data capture, its served packages and baseline files that the model monitoring cases
+    read, in the matrix's account (tests/matrix.py monitored_endpoint)."""
+    import boto3
+
+    from tests.matrix import ACCOUNT, monitored_endpoint
+
+    os.environ["MOTO_ACCOUNT_ID"] = ACCOUNT
+    monitored_endpoint(boto3.client("sagemaker", region_name="us-east-1"), boto3.client("s3", region_name="us-east-1"))
 
 
 def _read_registries_across_accounts() -> None:

@@ -106,7 +106,10 @@ def test_the_suite_synthesizes_through_the_script() -> None:
     assert os.access(os.environ["JSII_NODE"], os.X_OK)
 
 
-@pytest.mark.parametrize("folder", ["modules/networking", "modules/sagemaker/sagemaker-endpoint"])
+@pytest.mark.parametrize(
+    "folder",
+    ["modules/networking", "modules/sagemaker/sagemaker-endpoint", "modules/sagemaker/sagemaker-model-monitoring"],
+)
 def test_each_module_runs_app_py_through_the_library_copy_it_carries(folder: str) -> None:
     module = Path(fast_node.__file__).parents[1] / folder
     assert (module / "mlops_platform" / "run_app.py").is_file()

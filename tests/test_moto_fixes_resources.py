@@ -246,6 +246,72 @@ def test_current_instance_types_are_accepted() -> None:
     assert "Value 'ml.m5.larg' at 'instanceType' failed" in with_fixes(lambda: observe("ml.m5.larg"))
 
 
+def test_sagemaker_endpoints_keep_the_names_templates_give() -> None:
+    model = {
+        "ExecutionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/r",
+        "PrimaryContainer": {"Image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/m:1"},
+    }
+    variant: dict[str, Any] = {"VariantName": "AllTraffic", "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]}}
+    variant.update(InstanceType="ml.m5.large", InitialInstanceCount=1)
+    template = {
+        "Resources": {
+            "Model": {"Type": "AWS::SageMaker::Model", "Properties": model},
+            "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": {"ProductionVariants": [variant]}},
+            "Endpoint": {
+                "Type": "AWS::SageMaker::Endpoint",
+                "Properties": {
+                    "EndpointName": "served",
+                    "EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]},
+                },
+            },
+        }
+    }
+
+    def observe() -> Any:
+        create_stack(template, name="a-stack")
+        return [item["EndpointName"] for item in client("sagemaker").list_endpoints()["Endpoints"]]
+
+    moto = moto_alone("sagemaker_endpoints_keep_the_names_templates_give", observe)
+    assert len(moto) == 1
+    assert moto[0].startswith("a-stack-Endpoint-")  # the stack and logical id, not the template's name
+    assert with_fixes(observe) == ["served"]
+
+
+def test_endpoints_follow_their_replaced_configuration() -> None:
+    def template(instance_type: str) -> dict[str, Any]:
+        model = {
+            "ExecutionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/r",
+            "PrimaryContainer": {"Image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/m:1"},
+        }
+        variant: dict[str, Any] = {"VariantName": "AllTraffic", "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]}}
+        variant.update(InstanceType=instance_type, InitialInstanceCount=1)
+        config = {"Fn::GetAtt": ["Config", "EndpointConfigName"]}
+        return {
+            "Resources": {
+                "Model": {"Type": "AWS::SageMaker::Model", "Properties": model},
+                "Config": {"Type": "AWS::SageMaker::EndpointConfig", "Properties": {"ProductionVariants": [variant]}},
+                "Endpoint": {
+                    "Type": "AWS::SageMaker::Endpoint",
+                    "Properties": {"EndpointName": "served", "EndpointConfigName": config},
+                },
+            }
+        }
+
+    def observe() -> Any:
+        create_stack(template("ml.m5.large"), name="s")
+        client("cloudformation").update_stack(StackName="s", TemplateBody=json.dumps(template("ml.m5.xlarge")))
+        sagemaker = client("sagemaker")
+        config = sagemaker.describe_endpoint(EndpointName="served")["EndpointConfigName"]
+        variants = sagemaker.describe_endpoint_config(EndpointConfigName=config)["ProductionVariants"]
+        return [variant["InstanceType"] for variant in variants]
+
+    moto = moto_alone("endpoints_follow_their_replaced_configuration", observe)
+    assert moto.startswith(
+        "ClientError: An error occurred (ValidationException) when calling the DescribeEndpointConfig"
+    )
+    assert with_fixes(observe) == ["ml.m5.xlarge"]
+
+
 def test_studio_domains_in_cloudformation() -> None:
     template = {
         "Resources": {

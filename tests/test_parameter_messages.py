@@ -24,6 +24,7 @@ def _settings_classes() -> list[type[BaseModel]]:
     variants: Any = importlib.import_module("sagemaker_endpoint.variants.parameters")
     model_source: Any = importlib.import_module("sagemaker_endpoint.model_source.parameters")
     networking: Any = importlib.import_module("networking.settings")
+    monitoring: Any = importlib.import_module("sagemaker_model_monitoring.parameters.settings")
     studio: Any = importlib.import_module("sagemaker_studio.settings")
     registry: Any = importlib.import_module("sagemaker_model_package_group.settings")
     return [
@@ -32,6 +33,7 @@ def _settings_classes() -> list[type[BaseModel]]:
         endpoint.EndpointSettings,
         variants.VariantParameter,
         model_source.ContainerParameter,
+        monitoring.MonitoringSettings,
         studio.StudioSettings,
     ]
 

@@ -28,6 +28,7 @@ CASES = sorted(
         "modulestack-group-arn",
         "modulestack-fixed-package",
         "modulestack-networking",
+        "modulestack-monitoring",
         "modulestack-registry",
         "modulestack-registry-existing",
         "modulestack-studio",

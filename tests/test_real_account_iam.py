@@ -23,6 +23,7 @@ CASES = sorted(
         "modulestack-group",
         "modulestack-fixed-package",
         "modulestack-networking",
+        "modulestack-monitoring",
         "modulestack-registry",
         "modulestack-registry-existing",
         "modulestack-studio",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from importlib import metadata
@@ -12,8 +13,9 @@ import pytest
 
 from rehearsal.loading import RehearsalFailed
 from rehearsal.preflight import placeholder
+from rehearsal.published_keys import published_keys
 from rehearsal.run import rehearse
-from tests.repository import ROOT
+from tests.repository import MODULE_DIRS, ROOT, module_documents
 
 FIXTURES = ROOT / "tests" / "fixtures" / "manifests"
 EMPTY_SEED = FIXTURES / "empty-seed.yaml"
@@ -114,6 +116,9 @@ def test_a_key_of_a_module_whose_readme_lists_no_outputs_is_checked_when_it_has_
         ("SecurityGroupId", "sg-0123456789abcdef0"),
         ("AvailabilityZones", ["eu-west-1a", "eu-west-1b"]),
         ("VpcCidr", "10.0.0.0/16"),
+        ("DataCaptureS3Uri", "s3://placeholder-bucket/placeholder"),
+        ("DataCaptureKmsKeyArn", "arn:aws:kms:eu-west-1:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"),
+        ("DataCaptureJsonContentTypes", ["application/json"]),
         ("Color", "placeholder-Color"),
     ],
 )
@@ -121,6 +126,45 @@ def test_placeholders_have_the_shape_of_real_values(key: str, shape: object) -> 
     assert placeholder(key, "eu-west-1") == shape
 
 
+@pytest.mark.parametrize(
+    ("key", "parameters", "value"),
+    [
+        ("DataCaptureSamplingPercentage", {"data-capture-sampling-percentage": "20"}, 20),
+        ("DataCaptureSamplingPercentage", {"data-capture-samping-percentage": "5"}, 5),
+        ("DataCaptureSamplingPercentage", {}, 0),
+        (
+            "DataCaptureS3Uri",
+            {"model-artifacts-bucket-arn": "arn:aws:s3:::artifacts", "data-capture-prefix": "capture/fraud"},
+            "s3://artifacts/capture/fraud",
+        ),
+        ("VpcId", {"vpc-cidr": "10.0.0.0/16"}, None),
+    ],
+)
+def test_capture_keys_are_what_the_endpoints_parameters_will_publish(
+    key: str, parameters: dict[str, str], value: object
+) -> None:
+    from rehearsal.preflight import echoed
+
+    assert echoed(key, parameters) == value
+
+
 def test_a_placeholder_arn_names_the_producers_account() -> None:
     arn = "arn:aws:sagemaker:eu-west-1:210987654321:domain/d-0123456789ab"
     assert placeholder("StudioDomainArn", "eu-west-1", "210987654321") == arn
+
+
+@pytest.mark.parametrize("module_dir", MODULE_DIRS, ids=lambda path: path.name)
+def test_the_preflight_knows_every_key_each_module_of_this_repository_publishes(module_dir: Path) -> None:
+    # The endpoint's README links its Outputs tables (docs/outputs.md); an unreadable table would let a
+    # consumer's typo through to a deployment.
+    keys = published_keys(module_dir)
+    assert keys is not None, f"{module_dir.name}: the preflight finds no Outputs table"
+    documented = set(re.findall(r"^\| `([A-Za-z0-9]+)` \|", module_documents(module_dir), re.MULTILINE))
+    assert keys <= documented
+
+
+def test_a_typo_in_a_key_of_the_endpoints_linked_outputs_page_is_refused() -> None:
+    keys = published_keys(ROOT / "modules" / "sagemaker" / "sagemaker-endpoint")
+    assert keys is not None
+    assert {"EndpointName", "KmsKeyId", "SecurityGroupId"} <= keys
+    assert "EndpointNam" not in keys

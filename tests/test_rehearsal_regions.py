@@ -34,8 +34,8 @@ def test_two_regions_and_a_literal_account_rehearse_without_any_variable(
     assert consumer.stacks[0].custom_resources_answered == ["Answered"]
     assert consumer.stacks[0].status == "CREATE_COMPLETE"
     # The default seed is made for the manifest's own account and each of its regions.
-    assert "bucket mlops-model-artifacts-111122223333-eu-west-1 (4 objects, versioned, EventBridge)" in result.seeded
-    assert "bucket mlops-model-artifacts-111122223333-us-east-1 (4 objects, versioned, EventBridge)" in result.seeded
+    assert "bucket mlops-model-artifacts-111122223333-eu-west-1 (9 objects, versioned, EventBridge)" in result.seeded
+    assert "bucket mlops-model-artifacts-111122223333-us-east-1 (9 objects, versioned, EventBridge)" in result.seeded
 
 
 def _failure(manifest: str, tmp_path: Path) -> str:

@@ -41,6 +41,8 @@ FIXES: tuple[Callable[[Patcher], None], ...] = (
     resources.deleting_a_stack_deletes_its_route_tables,
     resources.deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs,
     resources.variants_without_a_model_host_inference_components,
+    resources.sagemaker_endpoints_keep_the_names_templates_give,
+    resources.endpoints_follow_their_replaced_configuration,
     resources.current_instance_types_are_accepted,
     resources.studio_domains_in_cloudformation,
 )

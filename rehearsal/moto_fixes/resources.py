@@ -168,6 +168,67 @@ def variants_without_a_model_host_inference_components(patch: Patcher) -> None:
     patch.wrap(SageMakerModelBackend, "validate_production_variants", make, ("self", "production_variants"))
 
 
+def sagemaker_endpoints_keep_the_names_templates_give(patch: Patcher) -> None:
+    # CloudFormation creates an AWS::SageMaker::Endpoint under its EndpointName. moto's endpoint declares no
+    # name property, so it names the endpoint after the stack and logical id (67 characters for this
+    # repository's stacks, past SageMaker's 63) and the endpoint module publishes a name no account would
+    # hold: a module that reads the endpoint by that name (model monitoring) finds nothing.
+    from moto.sagemaker.models import FakeEndpoint
+
+    def make(original: Any) -> Any:
+        def create(cls: Any, resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any) -> Any:
+            named = (cloudformation_json.get("Properties") or {}).get("EndpointName") or resource_name
+            return original(cls, named, cloudformation_json, *args, **kwargs)
+
+        return create
+
+    parameters = ("cls", "resource_name", "cloudformation_json", "account_id", "region_name", "kwargs")
+    patch.wrap(FakeEndpoint, "create_from_cloudformation_json", make, parameters)
+
+
+def endpoints_follow_their_replaced_configuration(patch: Patcher) -> None:
+    # A stack update that replaces an AWS::SageMaker::EndpointConfig (a new physical name) updates the endpoint
+    # that names it in place: CloudFormation resolves the endpoint's EndpointConfigName again and calls
+    # UpdateEndpoint, then deletes the old configuration. moto updates only resources whose template text
+    # changed: the endpoint's GetAtt is the same text, so it keeps naming the configuration moto deleted (and
+    # anything that describes the deployed endpoint's configuration fails). The endpoint is now updated too,
+    # after its configuration.
+    from moto.cloudformation.parsing import ResourceMap
+
+    def make(original: Any) -> Any:
+        def diff(self: Any, other_template: dict[str, Any], parameters: dict[str, Any] | None = None) -> Any:
+            actions = original(self, other_template, parameters)
+            new = other_template.get("Resources") or {}
+            replaced = {name for name in actions["Modify"] if new[name].get("Type") == "AWS::SageMaker::EndpointConfig"}
+            following = [
+                name
+                for name, resource in new.items()
+                if resource.get("Type") == "AWS::SageMaker::Endpoint"
+                and name not in actions["Add"]
+                and _names((resource.get("Properties") or {}).get("EndpointConfigName")) & replaced
+            ]
+            actions["Modify"] = [name for name in actions["Modify"] if name not in following] + following
+            return actions
+
+        return diff
+
+    patch.wrap(ResourceMap, "build_resource_diff", make, ("self", "other_template", "parameters"))
+
+
+def _names(value: Any) -> set[str]:
+    """The logical ids a template value refers to (Ref, Fn::GetAtt)."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return {str(value["Ref"])}
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            return {str(target[0] if isinstance(target, list) else str(target).split(".", 1)[0])}
+        return set().union(*(_names(item) for item in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_names(item) for item in value)) if value else set()
+    return set()
+
+
 def current_instance_types_are_accepted(patch: Patcher) -> None:
     # moto checks a production variant's instance type against a list of its own (67 types, none newer than
     # ml.g4dn, ml.m5d or ml.inf1): ml.g5, ml.m6i, ml.c6i, ml.inf2 and every newer type fail to create. AWS

@@ -18,6 +18,8 @@ from tests.repository import ROOT
 
 ENDPOINT = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint"
 FUNCTIONS = ENDPOINT / "functions"
+MONITORING = ROOT / "modules" / "sagemaker" / "sagemaker-model-monitoring"
+REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "sagemaker_model_package_group"
 POWERTOOLS_DYNAMODB = (
     Path(aws_lambda_powertools.__file__).parent / "utilities" / "idempotency" / "persistence" / "dynamodb.py"
 )
@@ -81,10 +83,10 @@ def _method_calls(tree: ast.AST, receiver: str) -> set[str]:
 
 
 @cache
-def function_actions(function: str) -> frozenset[str]:
+def function_actions(function: str, functions: Path = FUNCTIONS) -> frozenset[str]:
     """Every IAM action the function in functions/<function>/ calls through boto3 (its clients are bound
     in the handler by name and passed on under the same names)."""
-    trees = [ast.parse(path.read_text()) for path in sorted((FUNCTIONS / function).glob("*.py"))]
+    trees = [ast.parse(path.read_text()) for path in sorted((functions / function).glob("*.py"))]
     clients: dict[str, str] = {}
     for tree in trees:
         clients.update(_client_names(tree))
@@ -133,6 +135,32 @@ def retained_read_actions() -> frozenset[str]:
     )
 
 
+def _method_references(tree: ast.AST, receiver: str) -> set[str]:
+    """`receiver.method` named anywhere in `tree`, called or passed on (a bound method handed to a helper)."""
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == receiver
+        and not node.attr.startswith("_")
+        and node.attr not in {"exceptions", "meta"}
+    }
+
+
+@cache
+def monitoring_read_actions() -> frozenset[str]:
+    """The synth-time reads of the model monitoring module (the endpoint, its package's baselines, the
+    baseline files), made with the deployment role."""
+    package = MONITORING / "sagemaker_model_monitoring"
+    actions = set()
+    for file in ("endpoint.py", "baselines.py"):
+        tree = ast.parse((package / file).read_text())
+        actions |= {iam_action("sagemaker", method) for method in _method_references(tree, "sagemaker")}
+        actions |= {iam_action("s3", method) for method in _method_references(tree, "s3")}
+    return frozenset(actions)
+
+
 STUDIO = ROOT / "modules" / "sagemaker" / "sagemaker-studio"
 
 
@@ -177,9 +205,6 @@ def instance_size_actions() -> frozenset[str]:
     deployment role."""
     tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "inference_components" / "instance_sizes.py").read_text())
     return frozenset(iam_action("ec2", method) for method in _method_calls(tree, "ec2"))
-
-
-REGISTRY = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "sagemaker_model_package_group"
 
 
 @cache

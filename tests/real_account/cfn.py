@@ -19,6 +19,7 @@ from tests.repository import ROOT
 
 MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-endpoint" / "modulestack.yaml"
 NETWORKING_MODULESTACK = ROOT / "modules" / "networking" / "modulestack.yaml"
+MONITORING_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-model-monitoring" / "modulestack.yaml"
 REGISTRY_MODULESTACK = ROOT / "modules" / "sagemaker" / "sagemaker-model-package-group" / "modulestack.yaml"
 # The registry's existing resources of its modulestack case (the parameters Seed-Farmer passes it).
 EXISTING_ARTIFACTS_BUCKET = "arn:aws:s3:::ml-model-artifacts"
@@ -365,6 +366,19 @@ def modulestack_templates() -> list[Template]:
     parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
     templates.append(
         Template(case="modulestack-networking", module="networking", raw={**raw, "Parameters": parameters})
+    )
+    raw = _modulestack(MONITORING_MODULESTACK)
+    values = {
+        **defaults,
+        "ModuleName": "model-monitoring-monitoring",
+        "RoleName": "mlops-demo-monitoring-deployment-role",
+        "ModelBucketArn": "arn:aws:s3:::mlops-artifacts",
+    }
+    parameters = {name: {**spec, "Default": values[name]} for name, spec in raw["Parameters"].items()}
+    templates.append(
+        Template(
+            case="modulestack-monitoring", module="sagemaker-model-monitoring", raw={**raw, "Parameters": parameters}
+        )
     )
     raw = _modulestack(STUDIO_MODULESTACK)
     values = {**defaults, "ModuleName": "studio", "RoleName": "mlops-demo-studio-deployment-role"}

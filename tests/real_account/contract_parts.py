@@ -170,7 +170,20 @@ def target_in(
 # Code": the deep learning containers and the built-in algorithms' images), and what their repository
 # policies hold: any account may pull, its identity policy deciding. A pull from any other account needs
 # that account's repository policy, which a template of this account does not hold.
-AWS_IMAGE_ACCOUNTS = frozenset({AWS_IMAGE_ACCOUNT, "683313688378"})
+# Model Monitor's analyzer and SageMaker Clarify's processing image are published per region from AWS
+# accounts too (the monitoring module's images.json: the SageMaker Python SDK's table).
+MONITORING_IMAGES = ROOT / "modules/sagemaker/sagemaker-model-monitoring/sagemaker_model_monitoring/images.json"
+AWS_IMAGE_ACCOUNTS = frozenset(
+    {
+        AWS_IMAGE_ACCOUNT,
+        "683313688378",
+        *(
+            account
+            for image in json.loads(MONITORING_IMAGES.read_text())["images"].values()
+            for account in image["registries"].values()
+        ),
+    }
+)
 AWS_IMAGE_REPOSITORY_POLICY = policy(
     {
         "Effect": "Allow",

@@ -38,6 +38,7 @@ from tests.real_account.contract_parts import (
     role_arn_of,
 )
 from tests.real_account.log_contracts import encrypted_log_groups
+from tests.real_account.monitoring_contracts import monitoring
 from tests.real_account.serving_contracts import (
     async_inference,
     inference_components,
@@ -495,6 +496,7 @@ def contracts(template: Template) -> list[Contract]:
         *async_inference(template),
         *inference_components(template),
         *encrypted_log_groups(template),
+        *monitoring(template),
     ]
 
 
