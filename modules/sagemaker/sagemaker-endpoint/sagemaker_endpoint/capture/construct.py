@@ -1,6 +1,5 @@
-"""Data capture as built: the endpoint configuration's DataCaptureConfig, encrypted with the module's key, and
-the grants on the captured data: `grant_write` for the role SageMaker captures with, `grant_read` for whoever
-analyzes it (the model monitoring module's jobs)."""
+"""Data capture as built: the endpoint configuration's DataCaptureConfig, encrypted with the module's key, and the
+grant on the captured data (`grant_write` for the role SageMaker captures with)."""
 
 from __future__ import annotations
 
@@ -39,9 +38,16 @@ class DataCapture:
                 Config.CaptureOptionProperty(capture_mode="Input"),
                 Config.CaptureOptionProperty(capture_mode="Output"),
             ],
-            capture_content_type_header=Config.CaptureContentTypeHeaderProperty(
-                json_content_types=["application/json"]
-            ),
+            capture_content_type_header=self._content_type_header(),
+        )
+
+    def _content_type_header(self) -> Config.CaptureContentTypeHeaderProperty | None:
+        """The content types recorded as text; SageMaker takes no empty list, and base64-encodes without any."""
+        csv, json = self.spec.content_types
+        if not csv and not json:
+            return None
+        return Config.CaptureContentTypeHeaderProperty(
+            csv_content_types=list(csv) or None, json_content_types=list(json) or None
         )
 
     def grant_write(self, grantee: Grantee) -> None:

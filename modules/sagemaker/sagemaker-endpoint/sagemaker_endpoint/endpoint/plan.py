@@ -48,7 +48,7 @@ def config_naming_key(config: EndpointConfigSpec) -> dict[str, Any]:
         "variants": [list(size) for size in config.variants],
         "serverless": list(config.serverless),
         "encrypt_storage": config.encrypt_storage,
-        "capture": list(config.capture),
+        **config.capture.naming_key(),
     }
     if config.instance_scaling is not None:
         key["instance_scaling"] = list(config.instance_scaling)
