@@ -84,7 +84,9 @@ class EndpointStack(cdk.Stack):
             self.topic.allow_alarms_in(self)
         self.metadata: dict[str, Any] = metadata(
             plan,
-            Published(self.role, self.models[0], self.endpoint, self.key, self.network, self.topic, self.invoker),
+            Published(
+                self.role, self.models[0], self.endpoint, self.key, self.network, self.topic, self.invoker, self.capture
+            ),
         )
 
     def _encryption_key(self) -> ModuleKey:

@@ -1,8 +1,9 @@
 """Data capture records the content types it is told as text (SageMaker's CaptureContentTypeHeader), which the
-model monitoring module needs to parse what was captured."""
+model monitoring module needs to parse what was captured, and publishes its capture for that module."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -109,3 +110,30 @@ def test_capture_records_the_given_content_types_as_text(synthesize: Any) -> Non
 def test_capture_without_any_text_content_type_leaves_the_header_out(synthesize: Any) -> None:
     stack = synthesize(**FIELDS, data_capture_json_content_types=())
     assert "CaptureContentTypeHeader" not in stack.one("AWS::SageMaker::EndpointConfig")["DataCaptureConfig"]
+
+
+def _published(stack: Any) -> dict[str, Any]:
+    flat = stack.flat(stack.raw["Outputs"]["metadata"]["Value"])
+    published: dict[str, Any] = json.loads(flat)
+    return published
+
+
+def test_the_endpoint_publishes_its_capture_for_the_monitoring_module(synthesize: Any) -> None:
+    stack = synthesize(**FIELDS, data_capture_prefix="capture/fraud", data_capture_csv_content_types=("text/csv",))
+    published = _published(stack)
+    assert published["DataCaptureS3Uri"] == "s3://mlops-artifacts/capture/fraud"
+    assert published["DataCaptureSamplingPercentage"] == 20
+    assert published["DataCaptureKmsKeyArn"].startswith("${EncryptionKey")
+    assert published["DataCaptureKmsKeyArn"].endswith(".Arn}")
+    assert published["DataCaptureCsvContentTypes"] == ["text/csv"]
+    assert published["DataCaptureJsonContentTypes"] == ["application/json"]
+    assert published["SubnetIds"] == stack.one("AWS::SageMaker::Model")["VpcConfig"]["Subnets"]
+    capture = stack.one("AWS::SageMaker::EndpointConfig")["DataCaptureConfig"]
+    assert capture["DestinationS3Uri"] == published["DataCaptureS3Uri"]
+
+
+def test_an_endpoint_without_capture_publishes_that_it_captures_nothing(synthesize: Any) -> None:
+    published = _published(synthesize())
+    assert published["DataCaptureSamplingPercentage"] == 0, "the monitoring module refuses 0 in its own words"
+    assert published["DataCaptureS3Uri"] == published["DataCaptureKmsKeyArn"] == ""
+    assert published["DataCaptureCsvContentTypes"] == published["DataCaptureJsonContentTypes"] == []

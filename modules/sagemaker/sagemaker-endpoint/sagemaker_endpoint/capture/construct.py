@@ -1,7 +1,10 @@
-"""Data capture as built: the endpoint configuration's DataCaptureConfig, encrypted with the module's key, and the
-grant on the captured data (`grant_write` for the role SageMaker captures with)."""
+"""Data capture as built: the endpoint configuration's DataCaptureConfig, encrypted with the module's key, the
+grant on the captured data (`grant_write` for the role SageMaker captures with), and what the module publishes
+about it for the model monitoring module (`published`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -50,9 +53,34 @@ class DataCapture:
             csv_content_types=list(csv) or None, json_content_types=list(json) or None
         )
 
+    def published(self) -> dict[str, Any]:
+        """The capture as the model monitoring module reads it (its data-capture-* parameters)."""
+        return {
+            "DataCaptureS3Uri": self.spec.destination,
+            "DataCaptureSamplingPercentage": self.spec.sampling_percentage,
+            "DataCaptureKmsKeyArn": self.key.key_arn,
+            "DataCaptureCsvContentTypes": list(self.spec.content_types.csv),
+            "DataCaptureJsonContentTypes": list(self.spec.content_types.json),
+        }
+
     def grant_write(self, grantee: Grantee) -> None:
         """Write captured requests and responses under the capture prefix only."""
         statement = iam.PolicyStatement(
             sid="WriteDataCapture", actions=["s3:PutObject"], resources=[self.spec.objects_arn]
         )
         grant(grantee, [statement], WILDCARD_REASONS)
+
+
+# An endpoint without capture publishes the same keys, saying so: the monitoring module refuses it in its words.
+CAPTURE_OFF: dict[str, Any] = {
+    "DataCaptureS3Uri": "",
+    "DataCaptureSamplingPercentage": 0,
+    "DataCaptureKmsKeyArn": "",
+    "DataCaptureCsvContentTypes": [],
+    "DataCaptureJsonContentTypes": [],
+}
+
+
+def published(capture: DataCapture | None) -> dict[str, Any]:
+    """What the module publishes about its data capture (the `metadata` output)."""
+    return capture.published() if capture is not None else dict(CAPTURE_OFF)

@@ -11,6 +11,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 
+from sagemaker_endpoint.capture import construct as capture
+from sagemaker_endpoint.capture.construct import DataCapture
 from sagemaker_endpoint.endpoint.construct import Endpoint
 from sagemaker_endpoint.endpoint.execution_role import ExecutionRole
 from sagemaker_endpoint.network.construct import EndpointNetwork
@@ -28,6 +30,7 @@ class Published:
     network: EndpointNetwork | None
     topic: sns.ITopic | None
     invoker: lambda_.IFunction | None
+    capture: DataCapture | None
 
 
 def metadata(plan: EndpointPlan, built: Published) -> dict[str, Any]:
@@ -46,6 +49,8 @@ def metadata(plan: EndpointPlan, built: Published) -> dict[str, Any]:
         "NotificationTopicArn": built.topic.topic_arn if built.topic else "",
         "InvokeFunctionArn": invoker.function_arn if invoker else "",
         "InvokeFunctionName": invoker.function_name if invoker else "",
+        **capture.published(built.capture),
+        "SubnetIds": list(plan.network.subnet_ids) if plan.network else [],
     }
     if plan.components:
         published["InferenceComponentNames"] = [component.name for component in plan.components]
