@@ -504,6 +504,8 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "target_account_ids": [DEV, PROD],
             "model_artifacts_prefix": "models/fraud-detector",
             "permissions-boundary-name": "mlops-boundary",
+            "key-administrator-arns": [f"arn:aws:iam::{ACCOUNT}:role/KeyAdministrators"],
+            "log-retention-days": 731,
             "tags": {"team": "ml"},
         },
     ),
@@ -1056,6 +1058,11 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         REGISTRY,
         {"model_package_group_name": "fraud", "permissions-boundary-name": f"arn:aws:iam::{ACCOUNT}:policy/b"},
         "permissions-boundary-name",
+    ),
+    "registry-retention-under-a-year": (
+        REGISTRY,
+        {"model_package_group_name": "fraud", "log-retention-days": 180},
+        "log-retention-days",
     ),
     "registry-unknown-parameter": (
         REGISTRY,

@@ -18,6 +18,7 @@ from tests.repository import ROOT
 
 STUDIO = ROOT / "modules" / "sagemaker" / "sagemaker-studio"
 REFERENCE_STUDIO = ROOT / "tests" / "fixtures" / "reference-studio"
+KEY_ADMINISTRATOR = "arn:aws:iam::111111111111:role/KeyAdministrators"  # in the matrix's account
 STUDIO_NET = {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]}
 
 
@@ -49,7 +50,8 @@ def reference_cases() -> dict[str, dict[str, Any]]:
 VALID: dict[str, tuple[Path, dict[str, Any]]] = {
     "studio-defaults": (STUDIO, STUDIO_NET),
     # Identity Center users in shared spaces, without domain resource isolation, a custom image, idle bounds,
-    # a boundary and role path for every role, the reference's CDK synthesizer overrides.
+    # a boundary and role path for every role, key administrators and logs kept three years (the governance
+    # parameters every module takes), the reference's CDK synthesizer overrides.
     "studio-open-sso": (
         STUDIO,
         {
@@ -70,6 +72,8 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "max_idle_timeout_in_minutes": 480,
             "role_path": "/studio/",
             "permissions_boundary_name": "mlops-boundary",
+            "key-administrator-arns": [KEY_ADMINISTRATOR],
+            "log-retention-days": 1096,
             "qualifier": "hnb659fds",
             "tags": {"team": "ml"},
             "custom_tags": {"cost-center": "42"},
@@ -112,4 +116,9 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         "jupyterlab_app_instance_type",
     ),
     "studio-unknown-parameter": (STUDIO, {**STUDIO_NET, "retain_efs_data": "False"}, "retain_efs"),
+    "studio-key-administrator-wildcard": (
+        STUDIO,
+        {**STUDIO_NET, "key-administrator-arns": ["arn:aws:iam::111111111111:role/*"]},
+        "key-administrator-arns",
+    ),
 }

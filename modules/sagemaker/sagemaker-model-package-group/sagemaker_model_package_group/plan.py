@@ -67,6 +67,8 @@ class RegistryPlan:
     repositories: tuple[str, ...]  # ARNs of repositories of this account and region the targets may pull from
     forwarding: ForwardingSpec | None
     retain: bool
+    key_administrators: tuple[str, ...] = ()  # may manage the artifacts key the module creates, never use it
+    log_retention_days: int = 365  # the artifacts bucket's access logs, and every log group of the stack
 
 
 def plan(settings: RegistrySettings, context: DeploymentContext) -> RegistryPlan:
@@ -96,6 +98,8 @@ def plan(settings: RegistrySettings, context: DeploymentContext) -> RegistryPlan
         repositories=settings.ecr_repository_arns,
         forwarding=_forwarding(settings, context, partition, targets),
         retain=settings.retain_on_delete,
+        key_administrators=settings.key_administrator_arns,
+        log_retention_days=settings.log_retention_days,
     )
 
 

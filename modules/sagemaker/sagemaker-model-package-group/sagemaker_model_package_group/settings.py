@@ -9,16 +9,26 @@ mlops_platform/contract.py.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 from pydantic_settings import NoDecode
 
-from mlops_platform.contract import ModuleSettings, ParameterError, decode_json, parameter_name
+from mlops_platform.contract import (
+    ModuleSettings,
+    ParameterError,
+    check_key_administrators,
+    check_log_retention,
+    decode_json,
+    decode_list,
+    parameter_name,
+)
 from sagemaker_model_package_group import values
 
-# Parameters a manifest writes in kebab-case (the reference's README does for this one); the rest in snake_case.
-KEBAB_CASE = frozenset({"permissions_boundary_name"})
+# Parameters a manifest writes in kebab-case: the governance parameters every module of a deployment takes
+# alike (the reference's README writes the boundary so); the rest in snake_case, as the reference does.
+KEBAB_CASE = frozenset({"permissions_boundary_name", "key_administrator_arns", "log_retention_days"})
 
 
 def _text(value: Any) -> Any:
@@ -67,6 +77,10 @@ class RegistrySettings(ModuleSettings):
         description="an IAM policy name (not its ARN)",
         examples=["mlops-boundary"],
     )
+    key_administrator_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), examples=[["arn:aws:iam::123456789012:role/KeyAdministrators"]]
+    )
+    log_retention_days: int = Field(365, examples=[731])
     # This module's own: what a workload account needs besides the group.
     model_artifacts_bucket_arn: Annotated[str, AfterValidator(values.bucket_arn)] | None = Field(
         None, examples=["arn:aws:s3:::my-model-artifacts"]
@@ -94,6 +108,21 @@ class RegistrySettings(ModuleSettings):
     def _list(cls, value: Any) -> Any:
         return _json_list(value)
 
+    @field_validator("key_administrator_arns", mode="before")
+    @classmethod
+    def _administrator_list(cls, value: Any) -> Any:
+        return decode_list(value)
+
+    @field_validator("key_administrator_arns")
+    @classmethod
+    def _administrators(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_key_administrators(value)
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return check_log_retention(value)
+
     @field_validator("tags", mode="before")
     @classmethod
     def _tag_map(cls, value: Any) -> Any:
@@ -111,4 +140,24 @@ class RegistrySettings(ModuleSettings):
             raise ParameterError(
                 "parameter 'model_artifacts_kms_key_arn': names the key of an existing bucket, so it goes with "
                 "'model_artifacts_bucket_arn'; without a bucket the module creates one with its own key"
+            )
+        if self.model_artifacts_bucket_arn:
+            self._note_governance_without_effect()
+
+    def _note_governance_without_effect(self) -> None:
+        """With an existing bucket the module creates no key and no logs. A platform team gives the governance
+        parameters to every module of a deployment alike, so they are accepted here too, with a note that
+        nothing takes them, rather than refused."""
+        given = self.model_fields_set
+        if "key_administrator_arns" in given and self.key_administrator_arns:
+            print(
+                "note: parameter 'key-administrator-arns': with 'model_artifacts_bucket_arn' the module creates no "
+                "key, so it names no administrator (the existing bucket's key keeps its own policy)",
+                file=sys.stderr,
+            )
+        if "log_retention_days" in given:
+            print(
+                "note: parameter 'log-retention-days': with 'model_artifacts_bucket_arn' the module creates no "
+                "access-log bucket and no log group, so nothing keeps this retention",
+                file=sys.stderr,
             )

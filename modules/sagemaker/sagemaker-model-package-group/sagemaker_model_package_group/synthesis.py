@@ -41,6 +41,7 @@ def build_app(settings: RegistrySettings, context: DeploymentContext, outdir: st
         metadata=stack.metadata,
         tags=tags,
         permissions_boundary_name=settings.permissions_boundary_name,
+        log_retention_days=settings.log_retention_days,
     )
     return app
 

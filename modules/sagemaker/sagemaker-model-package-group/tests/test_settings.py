@@ -131,6 +131,41 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
         "parameter 'permissions-boundary-name': is not an IAM policy name (not its ARN)",
     ),
     (
+        "administrator-wildcard",
+        {**GROUP, "key-administrator-arns": ["arn:aws:iam::111111111111:role/*"]},
+        "parameter 'key-administrator-arns': 'arn:aws:iam::111111111111:role/*' is not the ARN of an IAM role or user",
+    ),
+    (
+        "administrator-is-an-account",
+        {**GROUP, "key-administrator-arns": ["arn:aws:iam::111111111111:root"]},
+        "parameter 'key-administrator-arns': 'arn:aws:iam::111111111111:root' is not the ARN of an IAM role or user",
+    ),
+    (
+        "administrator-twice",
+        {**GROUP, "key-administrator-arns": ["arn:aws:iam::111111111111:role/KeyAdmins"] * 2},
+        "parameter 'key-administrator-arns': lists an administrator more than once",
+    ),
+    (
+        "administrators-not-json",
+        {**GROUP, "key-administrator-arns": '["arn:aws:iam::111111111111:role/KeyAdmins"'},
+        "parameter 'key-administrator-arns': not valid JSON; expected a JSON list",
+    ),
+    (
+        "retention-a-month",
+        {**GROUP, "log-retention-days": 30},
+        "parameter 'log-retention-days': 30 is not one of CloudWatch Logs' retention periods of a year or more",
+    ),
+    (
+        "retention-not-a-period",
+        {**GROUP, "log-retention-days": 500},
+        "parameter 'log-retention-days': 500 is not one of CloudWatch Logs' retention periods of a year or more",
+    ),
+    (
+        "retention-not-a-number",
+        {**GROUP, "log-retention-days": "a year"},
+        "parameter 'log-retention-days': must be a whole number",
+    ),
+    (
         "bucket-is-an-object",
         {**GROUP, "model_artifacts_bucket_arn": "arn:aws:s3:::models/fraud"},
         "parameter 'model_artifacts_bucket_arn': is not an S3 bucket ARN",
@@ -190,7 +225,59 @@ def test_a_bad_parameter_gets_one_line_naming_it_as_the_manifest_writes_it(
     assert expected in str(raised.value)
     assert "\n" not in str(raised.value)
     [named] = re.findall(r"parameter '([^'\[]+)", str(raised.value))[:1]
-    assert named == "permissions-boundary-name" or "-" not in named, "names a parameter in the reference's snake_case"
+    assert named in GOVERNANCE or "-" not in named, "names a parameter in the reference's snake_case"
+
+
+# The governance parameters every module of a deployment takes alike, written in kebab-case in every module.
+GOVERNANCE = ("permissions-boundary-name", "key-administrator-arns", "log-retention-days")
+ADMINISTRATOR = "arn:aws:iam::111111111111:role/KeyAdministrators"
+EXISTING_BUCKET = {"model_artifacts_bucket_arn": "arn:aws:s3:::ml-models"}
+
+
+def test_the_governance_parameters_are_read_as_every_module_writes_them(from_manifest: Read) -> None:
+    settings = from_manifest({"key-administrator-arns": [ADMINISTRATOR], "log-retention-days": 731}, **GROUP)
+    assert settings.key_administrator_arns == (ADMINISTRATOR,)
+    assert settings.log_retention_days == 731
+    planned = plan(settings, CONTEXT)
+    assert planned.key_administrators == (ADMINISTRATOR,)
+    assert planned.log_retention_days == 731
+
+
+def test_without_governance_parameters_nobody_administers_and_logs_are_kept_a_year(from_manifest: Read) -> None:
+    planned = plan(from_manifest(**GROUP), CONTEXT)
+    assert planned.key_administrators == ()
+    assert planned.log_retention_days == 365
+
+
+def test_governance_given_with_an_existing_bucket_is_accepted_with_a_note_that_nothing_takes_it(
+    from_manifest: Read, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A platform team gives these to every module alike: with an existing bucket the module creates no key and
+    no logs, so it says so rather than refusing the deployment's common parameters."""
+    from_manifest({"key-administrator-arns": [ADMINISTRATOR], "log-retention-days": 731}, **GROUP, **EXISTING_BUCKET)
+    notes = capsys.readouterr().err.splitlines()
+    assert notes == [
+        "note: parameter 'key-administrator-arns': with 'model_artifacts_bucket_arn' the module creates no key, so it "
+        "names no administrator (the existing bucket's key keeps its own policy)",
+        "note: parameter 'log-retention-days': with 'model_artifacts_bucket_arn' the module creates no access-log "
+        "bucket and no log group, so nothing keeps this retention",
+    ]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"key-administrator-arns": [ADMINISTRATOR], "log-retention-days": 731},  # the module creates the key, the logs
+        {**EXISTING_BUCKET},  # nothing given
+        {**EXISTING_BUCKET, "key-administrator-arns": []},  # nobody named
+    ],
+    ids=["own-bucket", "existing-bucket-nothing-given", "existing-bucket-nobody-named"],
+)
+def test_no_note_when_the_governance_parameters_take_effect_or_ask_for_nothing(
+    from_manifest: Read, capsys: pytest.CaptureFixture[str], given: dict[str, Any]
+) -> None:
+    from_manifest(given, **GROUP)
+    assert capsys.readouterr().err == ""
 
 
 PLAN_BAD: list[tuple[str, dict[str, Any], str]] = [

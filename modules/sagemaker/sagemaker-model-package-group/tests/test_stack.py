@@ -288,3 +288,31 @@ def test_the_same_inputs_give_the_same_bytes(synthesize: Synth, tmp_path: Path) 
     [stack] = build_app(settings, context, str(tmp_path)).synth().stacks
     again = synthesize(target_account_ids=(DEV, PROD)).raw
     assert json.dumps(stack.template, sort_keys=True) == json.dumps(again, sort_keys=True)
+
+
+ADMINISTRATOR = f"arn:aws:iam::{REGISTRY}:role/KeyAdministrators"
+
+
+def _statements_naming(key: dict[str, Any], principal: str) -> list[dict[str, Any]]:
+    return [s for s in key["Properties"]["KeyPolicy"]["Statement"] if principal in json.dumps(s.get("Principal"))]
+
+
+def test_key_administrators_manage_the_artifacts_key_and_never_use_it(synthesize: Synth) -> None:
+    from mlops_platform.key import KEY_ADMINISTRATION_ACTIONS, KEY_USE_ACTIONS
+
+    key = synthesize(key_administrator_arns=(ADMINISTRATOR,)).one("AWS::KMS::Key")
+    [statement] = _statements_naming(key, ADMINISTRATOR)
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"AWS": ADMINISTRATOR}
+    assert sorted(statement["Action"]) == sorted(KEY_ADMINISTRATION_ACTIONS)
+    # Administering is not using: no encrypting, decrypting or grants (DescribeKey reads the key's settings).
+    assert not set(statement["Action"]) & {*KEY_USE_ACTIONS, "kms:CreateGrant"} - {"kms:DescribeKey"}
+    assert _statements_naming(synthesize().one("AWS::KMS::Key"), "KeyAdministrators") == []
+
+
+def test_the_access_logs_are_kept_log_retention_days_and_the_stack_has_no_log_group(synthesize: Synth) -> None:
+    for days, template in ((365, synthesize()), (731, synthesize(log_retention_days=731))):
+        [access_logs] = [b for k, b in template.resources("AWS::S3::Bucket").items() if "AccessLogs" in k]
+        [rule] = access_logs["Properties"]["LifecycleConfiguration"]["Rules"]
+        assert rule["ExpirationInDays"] == days
+        assert template.resources("AWS::Logs::LogGroup") == {}

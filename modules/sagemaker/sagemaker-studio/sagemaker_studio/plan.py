@@ -90,6 +90,8 @@ class StudioPlan:
     mlflow: MlflowSpec | None
     tags: tuple[tuple[str, str], ...]
     synthesizer: Synthesizer
+    key_administrators: tuple[str, ...] = ()  # may manage the module key beside the account, never use it
+    log_retention_days: int = 365  # every log group of the stack, and the studio bucket's access logs
 
     @property
     def spaces(self) -> tuple[str, ...]:
@@ -126,6 +128,8 @@ def plan(settings: StudioSettings, context: DeploymentContext) -> StudioPlan:
             image_asset_publishing_role_arn=settings.image_asset_publishing_role_arn,
             lookup_role_arn=settings.lookup_role_arn,
         ),
+        key_administrators=settings.key_administrator_arns,
+        log_retention_days=settings.log_retention_days,
     )
 
 

@@ -13,18 +13,28 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode
 
-from mlops_platform.contract import ModuleSettings, ParameterError, decode_json, decode_list
+from mlops_platform.contract import (
+    ModuleSettings,
+    ParameterError,
+    check_key_administrators,
+    check_log_retention,
+    decode_json,
+    decode_list,
+    parameter_name,
+)
 from sagemaker_studio import names
+from sagemaker_studio.synthesizer_parameters import SynthesizerParameters
 
 Names = Annotated[tuple[str, ...], NoDecode]
 Tags = Annotated[dict[str, str], NoDecode]
 
 BUCKET_NAME = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
-ROLE_ARN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$"
-EXAMPLE_ROLE = "arn:aws:iam::123456789012:role/cdk-team1-deploy-role"
+# The governance parameters every module of a deployment takes alike, under one name: kebab-case, as every
+# module writes them; the reference's own parameters stay snake_case.
+KEBAB_CASE = frozenset({"key_administrator_arns", "log_retention_days"})
 
 
-class StudioSettings(ModuleSettings):
+class StudioSettings(ModuleSettings, SynthesizerParameters):
     """The Studio module's parameters, as the reference module and its manifests write them."""
 
     vpc_id: str = Field(
@@ -54,6 +64,14 @@ class StudioSettings(ModuleSettings):
     )
     permissions_boundary_name: str | None = Field(
         None, pattern=r"^[\w+=,.@-]{1,128}$", description="the name of a managed policy", examples=["mlops-boundary"]
+    )
+    key_administrator_arns: Names = Field(
+        (),
+        description="IAM roles or users that may administer, never use, the module key",
+        examples=[["arn:aws:iam::123456789012:role/KeyAdministrators"]],
+    )
+    log_retention_days: int = Field(
+        365, description="How long the module's log groups and access logs are kept", examples=[731]
     )
     data_science_users: Names = Field((), description="User profiles with the data scientist role")
     lead_data_science_users: Names = Field((), description="User profiles with the lead data scientist role")
@@ -108,37 +126,36 @@ class StudioSettings(ModuleSettings):
     custom_tags: Tags = Field(
         default_factory=dict, description="More tags for every resource", examples=[{"cost-center": "42"}]
     )
-    # The reference's overrides of the CDK synthesizer (a bootstrap with another qualifier or roles).
-    qualifier: str | None = Field(
-        None,
-        pattern=r"^[A-Za-z0-9_-]{1,10}$",
-        description="a CDK bootstrap qualifier, at most 10 characters",
-        examples=["team1"],
-    )
-    cloud_formation_execution_role: str | None = Field(
-        None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE]
-    )
-    deploy_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE])
-    file_asset_publishing_role_arn: str | None = Field(
-        None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE]
-    )
-    image_asset_publishing_role_arn: str | None = Field(
-        None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE]
-    )
-    lookup_role_arn: str | None = Field(None, pattern=ROLE_ARN, description="an IAM role ARN", examples=[EXAMPLE_ROLE])
 
     @classmethod
     def manifest_name(cls, field: str) -> str:
-        """The parameter's name as the reference module's README and manifests write it: snake_case, every one
-        (Seed-Farmer gives `data_science_users` and `data-science-users` the same variable)."""
-        return field.lower().replace("-", "_")
+        """The parameter's name as the reference module's README and manifests write it: snake_case, but for the
+        governance parameters of every module (Seed-Farmer gives `data_science_users` and `data-science-users`
+        the same variable)."""
+        field = field.lower().replace("-", "_")
+        return parameter_name(field) if field in KEBAB_CASE else field
 
     @field_validator(
-        "subnet_ids", "data_science_users", "lead_data_science_users", "vpc_only_trusted_accounts", mode="before"
+        "subnet_ids",
+        "data_science_users",
+        "lead_data_science_users",
+        "vpc_only_trusted_accounts",
+        "key_administrator_arns",
+        mode="before",
     )
     @classmethod
     def _lists(cls, value: Any) -> Any:
         return decode_list(value)
+
+    @field_validator("key_administrator_arns")
+    @classmethod
+    def _administrators(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return check_key_administrators(value)
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return check_log_retention(value)
 
     @field_validator("tags", "custom_tags", mode="before")
     @classmethod

@@ -52,6 +52,7 @@ def build_app(settings: StudioSettings, context: DeploymentContext, outdir: str 
         metadata=stack.metadata,
         tags=dict(planned.tags),
         permissions_boundary_name=planned.permissions_boundary,
+        log_retention_days=planned.log_retention_days,
     )
     return app
 

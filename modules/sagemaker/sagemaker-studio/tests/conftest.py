@@ -140,6 +140,15 @@ def open_domain() -> Synthesized:
     return synthesize_settings(**OPEN)
 
 
+KEY_ADMINISTRATOR = "arn:aws:iam::111111111111:role/KeyAdministrators"
+
+
+@pytest.fixture(scope="session")
+def governed() -> Synthesized:
+    """The minimal domain with a key administrator and logs kept two years."""
+    return synthesize_settings(**MINIMAL, key_administrator_arns=[KEY_ADMINISTRATOR], log_retention_days=731)
+
+
 @pytest.fixture
 def parameters(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Sets SEEDFARMER_PARAMETER_* variables as Seed-Farmer would, from manifest names and values."""

@@ -149,6 +149,53 @@ def test_each_bad_parameter_is_one_error_naming_it_in_snake_case(
     assert says in line
 
 
+ADMINISTRATOR = "arn:aws:iam::111111111111:role/KeyAdministrators"
+
+# The governance parameters a deployment gives every module alike: named in kebab-case, as every module writes them.
+GOVERNANCE_BAD: list[tuple[dict[str, Any], str, str]] = [
+    ({"key-administrator-arns": ["arn:aws:iam::111111111111:role/*"]}, "key-administrator-arns", "no wildcards"),
+    ({"key-administrator-arns": ["arn:aws:iam::111111111111:root"]}, "key-administrator-arns", "an IAM role or user"),
+    (
+        {"key-administrator-arns": [ADMINISTRATOR] * 2},
+        "key-administrator-arns",
+        "lists an administrator more than once",
+    ),
+    ({"key-administrator-arns": "[not json"}, "key-administrator-arns", "not valid JSON"),
+    ({"log-retention-days": 90}, "log-retention-days", "90 is not one of CloudWatch Logs' retention periods of a year"),
+    ({"log-retention-days": 366}, "log-retention-days", "365, 400, 545, 731"),
+    ({"log-retention-days": "forever"}, "log-retention-days", "must be a whole number"),
+]
+
+
+@pytest.mark.parametrize(
+    ("given", "parameter", "says"), GOVERNANCE_BAD, ids=[f"{case[1]}-{i}" for i, case in enumerate(GOVERNANCE_BAD)]
+)
+def test_a_bad_governance_parameter_is_one_error_naming_it_as_every_module_writes_it(
+    parameters: Any, given: dict[str, Any], parameter: str, says: str
+) -> None:
+    parameters(**REQUIRED, **given)
+    with pytest.raises(ParameterError) as raised:
+        StudioSettings.from_env()
+    [line] = str(raised.value).splitlines()
+    assert line.startswith(f"parameter '{parameter}': ")
+    assert says in line
+
+
+def test_the_governance_parameters_reach_the_plan(parameters: Any) -> None:
+    from mlops_platform.contract import DeploymentContext
+    from sagemaker_studio.plan import plan
+
+    context = DeploymentContext(
+        project="mlops", deployment="test", module="studio", account="1" * 12, region="us-east-1"
+    )
+    parameters(**REQUIRED)
+    default = plan(StudioSettings.from_env(), context)
+    assert (default.key_administrators, default.log_retention_days) == ((), 365)
+    parameters(**{"key-administrator-arns": [ADMINISTRATOR], "log-retention-days": 1096})
+    given = plan(StudioSettings.from_env(), context)
+    assert (given.key_administrators, given.log_retention_days) == ((ADMINISTRATOR,), 1096)
+
+
 def test_python_app_py_fails_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
     env: dict[str, str] = {
         **{key: value for key, value in os.environ.items() if not key.startswith("SEEDFARMER_")},

@@ -231,3 +231,32 @@ def test_the_lifecycle_function_runs_in_the_domains_subnets_with_a_dead_letter_q
     assert "DeadLetterConfig" in function
     assert "KmsKeyArn" in function
     assert function["Timeout"] == 900
+
+
+ADMINISTRATOR = "arn:aws:iam::111111111111:role/KeyAdministrators"  # conftest's `governed` names it
+
+
+def test_key_administrators_manage_the_module_key_and_never_use_it(minimal: Any, governed: Any) -> None:
+    from mlops_platform.key import KEY_ADMINISTRATION_ACTIONS, KEY_USE_ACTIONS
+
+    [key] = governed.resources("AWS::KMS::Key").values()
+    [statement] = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if ADMINISTRATOR in json.dumps(s)]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"AWS": ADMINISTRATOR}
+    assert sorted(statement["Action"]) == sorted(KEY_ADMINISTRATION_ACTIONS)
+    # Administering is not using: no encrypting, decrypting or grants (DescribeKey reads the key's settings).
+    assert not set(statement["Action"]) & {*KEY_USE_ACTIONS, "kms:CreateGrant"} - {"kms:DescribeKey"}
+    [default_key] = minimal.resources("AWS::KMS::Key").values()
+    assert "KeyAdministrators" not in json.dumps(default_key)
+
+
+def test_every_log_group_and_the_access_logs_keep_log_retention_days(minimal: Any, governed: Any) -> None:
+    for days, template in ((365, minimal), (731, governed)):
+        groups = template.resources("AWS::Logs::LogGroup").values()
+        assert groups
+        assert {group["Properties"]["RetentionInDays"] for group in groups} == {days}
+        [access_logs] = [
+            b for k, b in template.resources("AWS::S3::Bucket").items() if k.startswith("StudioAccessLogs")
+        ]
+        [rule] = access_logs["Properties"]["LifecycleConfiguration"]["Rules"]
+        assert rule["ExpirationInDays"] == days

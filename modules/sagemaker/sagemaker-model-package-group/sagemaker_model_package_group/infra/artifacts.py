@@ -15,8 +15,8 @@ from sagemaker_model_package_group.infra import compliance
 from sagemaker_model_package_group.plan import RegistryPlan
 
 # Overwritten or deleted artifacts stay recoverable this long; current objects never expire (packages point at them).
+# The access logs are kept `log-retention-days` (the plan's), as every module keeps its logs.
 NONCURRENT_DAYS = 365
-ACCESS_LOG_DAYS = 365
 
 
 def removal_policy(plan: RegistryPlan) -> cdk.RemovalPolicy:
@@ -77,6 +77,7 @@ class ModelArtifacts(Construct):
             "Key",
             description=f"Encrypts the model artifacts of model package group {self.plan.group.name}",
             alias=f"alias/{self.stack_name}/model-artifacts",
+            administrators=self.plan.key_administrators,
         )
         if not self.plan.retain:
             key.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
@@ -96,11 +97,11 @@ class ModelArtifacts(Construct):
             versioned=True,
             lifecycle_rules=[
                 s3.LifecycleRule(
-                    expiration=cdk.Duration.days(ACCESS_LOG_DAYS),
+                    expiration=cdk.Duration.days(self.plan.log_retention_days),
                     noncurrent_version_expiration=cdk.Duration.days(1),
                 )
             ],
             removal_policy=removal_policy(self.plan),
         )
-        compliance.acknowledge_access_log_bucket(bucket)
+        compliance.acknowledge_access_log_bucket(bucket, days=self.plan.log_retention_days)
         return bucket

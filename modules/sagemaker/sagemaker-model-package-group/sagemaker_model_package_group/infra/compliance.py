@@ -24,17 +24,21 @@ ACCESS_LOGS_LOGGING = (
 ACCESS_LOGS_ENCRYPTION = (
     "S3 server access log delivery writes only to a bucket encrypted with S3-managed keys (SSE-S3), not with a KMS key."
 )
-ACCESS_LOGS_REPLICATION = "Access logs are kept 365 days in this region; they are not replicated."
 ACCESS_LOGS_NOTIFICATIONS = "Nothing acts on the delivery of an access log; events for it would go nowhere."
-ACCESS_LOGS_OBJECT_LOCK = "Access logs expire after 365 days by their lifecycle rule; a lock would keep them past it."
 
 
-def acknowledge_access_log_bucket(bucket: IConstruct) -> None:
+def acknowledge_access_log_bucket(bucket: IConstruct, *, days: int) -> None:
+    """The access-log bucket's acknowledgements; its logs are kept `days` (the module's log-retention-days)."""
     acknowledge(bucket, "S3BucketLoggingEnabled", ACCESS_LOGS_LOGGING)
     acknowledge(bucket, "S1", ACCESS_LOGS_LOGGING, packs=("AwsSolutions",))
     acknowledge(bucket, "S3DefaultEncryptionKMS", ACCESS_LOGS_ENCRYPTION)
-    acknowledge(bucket, "S3BucketReplicationEnabled", ACCESS_LOGS_REPLICATION)
+    replication = f"Access logs are kept {days} days in this region; they are not replicated."
+    acknowledge(bucket, "S3BucketReplicationEnabled", replication)
     acknowledge_guard(bucket, "s3_bucket_default_encryption_kms_check", ACCESS_LOGS_ENCRYPTION)
     acknowledge_guard(bucket, "s3_bucket_logging_enabled_check", ACCESS_LOGS_LOGGING)
     acknowledge_guard(bucket, "s3_event_notifications_enabled_check", ACCESS_LOGS_NOTIFICATIONS)
-    acknowledge_guard(bucket, "s3_bucket_object_lock_enabled_check", ACCESS_LOGS_OBJECT_LOCK)
+    acknowledge_guard(
+        bucket,
+        "s3_bucket_object_lock_enabled_check",
+        f"Access logs expire after {days} days by their lifecycle rule; a lock would keep them past it.",
+    )

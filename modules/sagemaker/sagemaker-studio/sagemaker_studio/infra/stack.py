@@ -42,8 +42,9 @@ class StudioStack(cdk.Stack):
             "EncryptionKey",
             description=f"Encrypts SageMaker Studio domain {plan.domain.name}",
             alias=f"alias/{plan.stack_name}",
+            administrators=plan.key_administrators,
         )
-        self.bucket = studio_bucket(self, self.key)
+        self.bucket = studio_bucket(self, self.key, access_log_days=plan.log_retention_days)
         self.security_group = domains.apps_security_group(self, plan.domain)
         roles = personas.persona_roles(self, plan)
         self.domain = domains.studio_domain(

@@ -35,9 +35,8 @@ def _bucket(scope: Construct, id: str, **options: object) -> s3.Bucket:
 
 
 # Replaced and deleted versions of the working data are kept 90 days (a mistaken overwrite can be undone);
-# access logs a year, as the module's log groups.
+# access logs as long as the module's log groups (`log-retention-days`).
 REPLACED_VERSIONS_DAYS = 90
-ACCESS_LOG_DAYS = 365
 
 
 def _lifecycle(*, expire_after: int | None) -> list[s3.LifecycleRule]:
@@ -51,12 +50,12 @@ def _lifecycle(*, expire_after: int | None) -> list[s3.LifecycleRule]:
     ]
 
 
-def studio_bucket(scope: Construct, key: kms.IKey) -> s3.Bucket:
+def studio_bucket(scope: Construct, key: kms.IKey, *, access_log_days: int) -> s3.Bucket:
     access_logs = _bucket(
         scope,
         "StudioAccessLogs",
         encryption=s3.BucketEncryption.S3_MANAGED,
-        lifecycle_rules=_lifecycle(expire_after=ACCESS_LOG_DAYS),
+        lifecycle_rules=_lifecycle(expire_after=access_log_days),
     )
     compliance.acknowledge(access_logs, "S3DefaultEncryptionKMS", reasons.ACCESS_LOGS_ENCRYPTION)
     compliance.acknowledge_guard(access_logs, "s3_bucket_default_encryption_kms_check", reasons.ACCESS_LOGS_ENCRYPTION)
