@@ -1,11 +1,13 @@
 """Data capture as built: the endpoint configuration's DataCaptureConfig, encrypted with the module's key, the
-grant on the captured data (`grant_write` for the role SageMaker captures with), and what the module publishes
-about it for the model monitoring module (`published`)."""
+grants on the captured data (`grant_write` for the role SageMaker captures with, `grant_read` for a role that
+analyses it, such as a monitoring job's), and what the module publishes about it for the model monitoring
+module (`published`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
@@ -14,7 +16,10 @@ from sagemaker_endpoint.capture.plan import CaptureSpec
 from sagemaker_endpoint.grants import Grantee, grant
 
 Config = sagemaker.CfnEndpointConfig
-WILDCARD_REASONS = {"WriteDataCapture": "Captured data is written under this endpoint's data capture prefix only."}
+WILDCARD_REASONS = {
+    "WriteDataCapture": "Captured data is written under this endpoint's data capture prefix only.",
+    "ReadDataCapture": "Captured data is read under this endpoint's data capture prefix only.",
+}
 
 
 class DataCapture:
@@ -69,6 +74,28 @@ class DataCapture:
             sid="WriteDataCapture", actions=["s3:PutObject"], resources=[self.spec.objects_arn]
         )
         grant(grantee, [statement], WILDCARD_REASONS)
+
+    def grant_read(self, grantee: Grantee) -> None:
+        """Read what was captured: list and get under the capture prefix only, and decrypt it with the module key
+        through S3 of this region only (a monitoring job's role, say). Nothing else of the bucket or the key."""
+        region = cdk.Stack.of(self.key).region
+        statements = [
+            iam.PolicyStatement(sid="ReadDataCapture", actions=["s3:GetObject"], resources=[self.spec.objects_arn]),
+            # StringLike, not IfExists: a listing without a prefix, or of another prefix, is denied.
+            iam.PolicyStatement(
+                sid="ListDataCapture",
+                actions=["s3:ListBucket"],
+                resources=[self.spec.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{self.spec.prefix}/*"]}},
+            ),
+            iam.PolicyStatement(
+                sid="DecryptDataCapture",
+                actions=["kms:Decrypt"],
+                resources=[self.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+            ),
+        ]
+        grant(grantee, statements, WILDCARD_REASONS)
 
 
 # An endpoint without capture publishes the same keys, saying so: the monitoring module refuses it in its words.
