@@ -95,3 +95,12 @@ def test_the_endpoint_readme_is_short_and_its_long_tables_live_in_its_docs() -> 
     for document in ("docs/parameters.md", "docs/outputs.md", "docs/capabilities.md"):
         assert f"]({document}" in readme, document
         assert (endpoint / document).is_file()
+
+
+def test_the_monitoring_readmes_sample_manifest_is_the_example_it_names() -> None:
+    """The README shows the example module manifest whole (comments aside), so a reader copies what rehearses."""
+    readme = (ROOT / "modules/sagemaker/sagemaker-model-monitoring/README.md").read_text()
+    section = readme.split("\n## Sample manifest\n", 1)[1].split("\n## ", 1)[0]
+    [shown] = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    example = (ROOT / "manifests/examples/monitoring-modules.yaml").read_text()
+    assert shown.strip() == "\n".join(line for line in example.splitlines() if not line.startswith("#")).strip()
