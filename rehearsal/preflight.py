@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from mlops_platform.contract import decode_list
 from rehearsal.emulator import Emulator
 from rehearsal.environment import Published, WiringError, module_environment
 from rehearsal.git_paths import module_folder
@@ -99,6 +100,14 @@ def echoed(key: str, parameters: dict[str, str]) -> Any | None:
     if key == "DataCaptureS3Uri" and parameters.get("model-artifacts-bucket-arn"):
         bucket = parameters["model-artifacts-bucket-arn"].split(":::", 1)[1]
         return f"s3://{bucket}/{parameters.get('data-capture-prefix') or 'data-capture/placeholder'}".rstrip("/")
+    kinds = {"DataCaptureCsvContentTypes": ("csv", []), "DataCaptureJsonContentTypes": ("json", ["application/json"])}
+    if key in kinds:
+        # What the endpoint records as text: nothing with capture off, else the types given or its defaults.
+        kind, default = kinds[key]
+        given = parameters.get(f"data-capture-{kind}-content-types")
+        if not echoed("DataCaptureSamplingPercentage", parameters):
+            return []
+        return default if given is None else decode_list(given)
     return None
 
 

@@ -172,6 +172,17 @@ VALID: dict[str, tuple[Path, dict[str, Any]]] = {
             "data-capture-prefix": "capture/fraud",
         },
     ),
+    "endpoint-capture-content-types": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "model-artifacts-bucket-arn": BUCKET,
+            "data-capture-sampling-percentage": 30,
+            "data-capture-csv-content-types": ["text/csv"],
+            "data-capture-json-content-types": [],
+        },
+    ),
     "endpoint-refresh-image": (
         ENDPOINT,
         {
@@ -595,6 +606,17 @@ BAD: dict[str, tuple[Path, dict[str, Any], str]] = {
         ENDPOINT,
         {**NET, "model-package-arn": PACKAGE, "data-capture-prefix": "capture here"},
         "data-capture-prefix",
+    ),
+    "endpoint-capture-content-type-with-charset": (
+        ENDPOINT,
+        {
+            **NET,
+            "model-package-arn": PACKAGE,
+            "model-artifacts-bucket-arn": BUCKET,
+            "data-capture-sampling-percentage": 30,
+            "data-capture-csv-content-types": ["text/csv; charset=utf-8"],
+        },
+        "data-capture-csv-content-types",
     ),
     "endpoint-boundary-is-an-arn": (
         ENDPOINT,

@@ -95,3 +95,22 @@ def test_the_endpoint_readme_is_short_and_its_long_tables_live_in_its_docs() -> 
     for document in ("docs/parameters.md", "docs/outputs.md", "docs/capabilities.md"):
         assert f"]({document}" in readme, document
         assert (endpoint / document).is_file()
+
+
+def test_the_monitoring_readmes_sample_manifest_is_the_example_it_names() -> None:
+    """The README shows the example module manifest whole (comments aside), so a reader copies what rehearses."""
+    readme = (ROOT / "modules/sagemaker/sagemaker-model-monitoring/README.md").read_text()
+    section = readme.split("\n## Sample manifest\n", 1)[1].split("\n## ", 1)[0]
+    [shown] = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    example = (ROOT / "manifests/examples/monitoring-modules.yaml").read_text()
+    assert shown.strip() == "\n".join(line for line in example.splitlines() if not line.startswith("#")).strip()
+
+
+def test_every_endpoint_key_the_monitoring_readme_points_to_is_one_the_endpoint_publishes() -> None:
+    """The monitoring README marks a parameter ← with the endpoint's metadata key that feeds it: that key exists."""
+    readme = (ROOT / "modules/sagemaker/sagemaker-model-monitoring/README.md").read_text()
+    outputs = (ROOT / "modules/sagemaker/sagemaker-endpoint/docs/outputs.md").read_text()
+    published = set(re.findall(r"^\| `(\w+)` \|", outputs, re.MULTILINE))
+    pointed = set(re.findall(r"← (?:the endpoint's )?`(\w+)`", readme))
+    assert {"DataCaptureS3Uri", "SubnetIds", "EndpointName"} <= pointed
+    assert pointed - published == set()

@@ -29,8 +29,8 @@ def endpoint_of_the_domain(studio: Template, tmp_path_factory: pytest.TempPathFa
     """The endpoint module synthesized in the Studio template's account with its domain's ARN, as a manifest
     wires `StudioDomainArn` into `sagemaker-domain-arn`."""
     from mlops_platform.contract import DeploymentContext
-    from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
-    from sagemaker_endpoint.parameters import EndpointSettings
+    from sagemaker_endpoint.model_source.lookup import ModelArtifacts, ResolvedPackage
+    from sagemaker_endpoint.settings import EndpointSettings
     from sagemaker_endpoint.synthesis import build_app
 
     domain = studio.arn(first_of(studio, "AWS::SageMaker::Domain") or "")

@@ -20,7 +20,9 @@ def _settings_classes() -> list[type[BaseModel]]:
     for folder in MODULES:
         if str(folder) not in sys.path:
             sys.path.append(str(folder))
-    endpoint: Any = importlib.import_module("sagemaker_endpoint.parameters.settings")
+    endpoint: Any = importlib.import_module("sagemaker_endpoint.settings")
+    variants: Any = importlib.import_module("sagemaker_endpoint.variants.parameters")
+    model_source: Any = importlib.import_module("sagemaker_endpoint.model_source.parameters")
     networking: Any = importlib.import_module("networking.settings")
     monitoring: Any = importlib.import_module("sagemaker_model_monitoring.parameters.settings")
     studio: Any = importlib.import_module("sagemaker_studio.settings")
@@ -29,8 +31,8 @@ def _settings_classes() -> list[type[BaseModel]]:
         networking.NetworkingSettings,
         registry.RegistrySettings,
         endpoint.EndpointSettings,
-        endpoint.VariantParameter,
-        endpoint.ContainerParameter,
+        variants.VariantParameter,
+        model_source.ContainerParameter,
         monitoring.MonitoringSettings,
         studio.StudioSettings,
     ]

@@ -70,8 +70,8 @@ def test_the_types_a_module_reads_from_its_construct_tree_are_those_its_template
         app = build_app(NetworkingSettings.from_env(), DeploymentContext.from_env(), str(tmp_path))
     else:
         from mlops_platform.contract import DeploymentContext as EndpointContext
-        from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
-        from sagemaker_endpoint.parameters.settings import EndpointSettings
+        from sagemaker_endpoint.model_source.lookup import ModelArtifacts, ResolvedPackage
+        from sagemaker_endpoint.settings import EndpointSettings
         from sagemaker_endpoint.synthesis import build_app as build_endpoint
         from sagemaker_endpoint.synthesis import resolve_package
 

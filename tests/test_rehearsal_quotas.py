@@ -28,7 +28,7 @@ def emulator() -> Iterator[Emulator]:
 
 
 def test_a_seeded_quota_is_what_the_module_reads_and_an_unseeded_one_is_not_checked(emulator: Emulator) -> None:
-    from sagemaker_endpoint.quotas import endpoint_quota
+    from sagemaker_endpoint.variants.quotas import endpoint_quota
 
     seeded = seed_account(
         emulator, Seed(service_quotas=[ServiceQuota(name="ml.g5.xlarge for endpoint usage", value=0)]), REGION

@@ -87,6 +87,7 @@ ENDPOINT_UPDATES |= {
     "package-group": ("package", _with(SETS["package"], model_package_arn=None, model_package_group_name=GROUP)),
     "capture-percentage": ("data-capture", _with(SETS["data-capture"], data_capture_sampling_percentage=50)),
     "capture-prefix": ("data-capture", _with(SETS["data-capture"], data_capture_prefix="capture/v2")),
+    "capture-content-types": ("data-capture", _with(SETS["data-capture"], data_capture_csv_content_types=["text/csv"])),
     "capture-off": ("data-capture", NEIGHBOURS["base"]),
     "canary": ("base", CANARY),
     "canary-size": ("canary", _with(SETS["canary"], canary_size_percent=10)),

@@ -46,7 +46,7 @@ shown keep their values. A change is refused:
 - by **SageMaker** when an autoscaled variant's instance type changes or the variant goes away, or when
   the variant names change under the endpoint's deployment guardrail (every endpoint but one of inference
   components has one): the endpoint module reads the deployed endpoint before it synthesizes and refuses
-  such a change with the steps to take (sagemaker_endpoint/deployed.py), so it fails before anything deploys.
+  such a change with the steps to take (sagemaker_endpoint/variants/deployed.py), so it fails before anything deploys.
 
 An endpoint configuration is create-only as a whole: any change to it makes a new configuration, and
 the endpoint is updated in place to serve it, moving traffic as its deployment strategy says.

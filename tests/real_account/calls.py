@@ -107,15 +107,15 @@ def idempotency_actions() -> frozenset[str]:
 
 @cache
 def lookup_actions() -> frozenset[str]:
-    """The SageMaker calls of the synth-time lookup (model_package.py), made with the deployment role."""
-    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "model_package.py").read_text())
+    """The SageMaker calls of the synth-time lookup (model_source/lookup.py), made with the deployment role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "model_source" / "lookup.py").read_text())
     return frozenset(iam_action("sagemaker", method) for method in _method_calls(tree, "sagemaker"))
 
 
 @cache
 def deployed_read_actions() -> frozenset[str]:
-    """The calls that read the deployed endpoint before each deploy (deployed.py), with the deployment role."""
-    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "deployed.py").read_text())
+    """The calls that read the deployed endpoint before each deploy (variants/deployed.py), with the deployment role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "variants" / "deployed.py").read_text())
     return frozenset(
         iam_action(service, method)
         for variable, service in (("sagemaker", "sagemaker"), ("autoscaling", "application-autoscaling"))
@@ -193,16 +193,17 @@ def studio_deployed_read_actions() -> frozenset[str]:
 
 @cache
 def quota_read_actions() -> frozenset[str]:
-    """The calls that read the account's instance quotas before each deploy (quotas.py), with the deployment
-    role."""
-    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "quotas.py").read_text())
+    """The calls that read the account's instance quotas before each deploy (variants/quotas.py), with the
+    deployment role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "variants" / "quotas.py").read_text())
     return frozenset(iam_action("service-quotas", method) for method in _method_calls(tree, "servicequotas"))
 
 
 @cache
 def instance_size_actions() -> frozenset[str]:
-    """The call that reads the size of an instance type (instance_sizes.py), with the deployment role."""
-    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "instance_sizes.py").read_text())
+    """The call that reads the size of an instance type (inference_components/instance_sizes.py), with the
+    deployment role."""
+    tree = ast.parse((ENDPOINT / "sagemaker_endpoint" / "inference_components" / "instance_sizes.py").read_text())
     return frozenset(iam_action("ec2", method) for method in _method_calls(tree, "ec2"))
 
 

@@ -350,7 +350,7 @@ def _watched_objects(template: Template) -> list[str]:
 
 
 def deployment_role(template: Template) -> Iterator[Contract]:
-    """The Seed-Farmer deployment role's synth-time reads (model_package.py, deployed.py, retained.py),
+    """The Seed-Farmer deployment role's synth-time reads (model_source/lookup.py, variants/deployed.py, retained.py),
     with the modulestack's policies."""
     if not template.case.startswith("modulestack"):
         return
@@ -421,7 +421,7 @@ def deployment_role(template: Template) -> Iterator[Contract]:
 
 
 def _package_reads(template: Template, role: str, sagemaker: str) -> Iterator[Contract]:
-    """The deployment role describing the packages the endpoint serves (model_package.py)."""
+    """The deployment role describing the packages the endpoint serves (model_source/lookup.py)."""
     call = Request(role, "sagemaker:DescribeModelPackage", f"{sagemaker}:model-package/fraud-detector/3")
     yield Contract(
         "deployment role",

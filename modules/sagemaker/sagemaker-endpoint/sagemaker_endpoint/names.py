@@ -1,16 +1,20 @@
 """The one place resource names are made: deterministic, within SageMaker's limits, changed by content.
 
-SageMaker models and endpoint configurations cannot be changed in place. Naming them after a short
-hash of everything that defines them means a new package (or any other change) gives new names, so
-CloudFormation creates the new ones, points the endpoint at them in place, then removes the old ones.
+SageMaker models and endpoint configurations cannot be changed in place. Naming them after a short hash of
+everything that defines them means a new package (or any other change) gives new names, so CloudFormation
+creates the new ones, points the endpoint at them in place, then removes the old ones.
+
+What is hashed is a naming key each feature writes out key by key (model_source/plan.py, endpoint/plan.py):
+its keys and values are what deployed resources were named by, so renaming or reordering a field of a spec
+never renames a deployed resource, and a key added later enters only when it is used.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 SAGEMAKER_NAME_LIMIT = 63
@@ -22,33 +26,9 @@ def digest(definition: Any, length: int = 8) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
-def canonical(value: Any) -> Any:
-    """A spec as the JSON its digest hashes: every field by name, recursively.
-
-    A field declared without a default always enters; a field declared with one (every field added to a
-    spec later) enters only when it differs from that default, so existing names keep their hash and a
-    new property changes the name as soon as it is used.
-    """
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        entries = {}
-        for field in dataclasses.fields(value):
-            item = getattr(value, field.name)
-            if field.default is not dataclasses.MISSING and item == field.default:
-                continue
-            if field.default_factory is not dataclasses.MISSING and item == field.default_factory():
-                continue
-            entries[field.name] = canonical(item)
-        return entries
-    if isinstance(value, (list, tuple)):
-        return [canonical(item) for item in value]
-    if isinstance(value, dict):
-        return {key: canonical(item) for key, item in value.items()}
-    return value
-
-
-def spec_digest(spec: Any) -> str:
-    """The short hash of everything a spec holds (see `canonical`): what names the resource it defines."""
-    return digest(canonical(spec))
+def key_digest(naming_key: Mapping[str, Any]) -> str:
+    """The short hash of a naming key: what names the resource it defines."""
+    return digest(dict(naming_key))
 
 
 def sagemaker_name(base: str, *, suffix: str = "", limit: int = SAGEMAKER_NAME_LIMIT) -> str:

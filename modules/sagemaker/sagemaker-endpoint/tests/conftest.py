@@ -14,9 +14,9 @@ import pytest
 from aws_cdk.assertions import Template
 
 from mlops_platform.contract import DeploymentContext, ParameterError
-from sagemaker_endpoint.instance_sizes import InstanceSize
-from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
-from sagemaker_endpoint.parameters import EndpointSettings
+from sagemaker_endpoint.inference_components.instance_sizes import InstanceSize
+from sagemaker_endpoint.model_source.lookup import ModelArtifacts, ResolvedPackage
+from sagemaker_endpoint.settings import EndpointSettings
 from sagemaker_endpoint.synthesis import build_app
 
 # Unit tests skip CDK's own template validation (the rehearsal keeps it on) to stay fast.

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mlops_platform.contract import ParameterError
-from sagemaker_endpoint.parameters import EndpointSettings
+from sagemaker_endpoint.settings import EndpointSettings
 
 IMAGE = "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud-detector:1.4"
 PRE = "111111111111.dkr.ecr.us-east-1.amazonaws.com/preprocess:2"

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from mlops_platform.aws_reads import AwsReadError
 from mlops_platform.contract import ParameterError
-from sagemaker_endpoint.deployed import (
+from sagemaker_endpoint.variants.deployed import (
     autoscaled_variants,
     deployed_variant_names,
     refuse_autoscaled_changes,

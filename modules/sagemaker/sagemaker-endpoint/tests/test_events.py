@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from mlops_platform.contract import ParameterError
-from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
-from sagemaker_endpoint.parameters import EndpointSettings
+from sagemaker_endpoint.model_source.lookup import ModelArtifacts, ResolvedPackage
+from sagemaker_endpoint.settings import EndpointSettings
 
 IMAGE = "111111111111.dkr.ecr.us-east-1.amazonaws.com/fraud-detector:1.4"
 DATA = "s3://mlops-artifacts/fraud-detector/model.tar.gz"

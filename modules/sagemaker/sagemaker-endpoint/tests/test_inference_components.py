@@ -206,7 +206,7 @@ def test_an_endpoint_without_components_has_no_component_log_group(synthesize: A
 
 
 def test_the_references_min_and_max_alone_size_each_copy_from_the_instance(synthesize: Any) -> None:
-    from sagemaker_endpoint.instance_sizes import InstanceSize
+    from sagemaker_endpoint.inference_components.instance_sizes import InstanceSize
 
     g5 = InstanceSize(instance_type="ml.g5.xlarge", memory_mib=16384, vcpus=4, accelerators=1)
     stack = synthesize(
@@ -233,7 +233,7 @@ def test_the_size_of_an_instance_type_comes_from_ec2(monkeypatch: pytest.MonkeyP
     from moto import mock_aws
 
     from mlops_platform.contract import ParameterError
-    from sagemaker_endpoint.instance_sizes import instance_size
+    from sagemaker_endpoint.inference_components.instance_sizes import instance_size
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
@@ -254,7 +254,7 @@ def test_the_size_of_an_instance_type_comes_from_ec2(monkeypatch: pytest.MonkeyP
 def test_without_credentials_an_unsized_component_asks_for_its_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     from mlops_platform import aws_reads
     from mlops_platform.contract import DeploymentContext, ParameterError
-    from sagemaker_endpoint.parameters import EndpointSettings
+    from sagemaker_endpoint.settings import EndpointSettings
     from sagemaker_endpoint.synthesis import resolve_instance_size
 
     monkeypatch.setattr(aws_reads, "credentials_found", lambda: False)

@@ -10,9 +10,9 @@ import pytest
 from moto import mock_aws
 
 from mlops_platform.contract import DeploymentContext
-from sagemaker_endpoint.model_package import ModelPackageError, newest_approved_package
-from sagemaker_endpoint.parameters import EndpointSettings
-from sagemaker_endpoint.parameters.formats import ecr_repository_arn
+from sagemaker_endpoint.locations import Repository
+from sagemaker_endpoint.model_source.lookup import ModelPackageError, newest_approved_package
+from sagemaker_endpoint.settings import EndpointSettings
 from sagemaker_endpoint.synthesis import resolve_package
 
 REGION = "us-east-1"
@@ -152,7 +152,8 @@ def test_a_group_is_resolved_through_boto3(sagemaker: Any) -> None:
     ],
 )
 def test_image_uris_map_to_their_repository(image: str, arn: str | None) -> None:
-    assert ecr_repository_arn(image) == arn
+    repository = Repository.of_image(image)
+    assert (repository.arn() if repository else None) == arn
 
 
 def test_a_denied_lookup_is_one_line_naming_the_action_the_role_and_what_to_grant() -> None:

@@ -1,4 +1,4 @@
-"""Where what the endpoint names lives, against where it deploys (placement.py): a package or group of a registry
+"""Where what the endpoint names lives, against where it deploys (placement.py and each feature's rules): a package or group of a registry
 in another account is taken by ARN, in the endpoint's region only; the artifacts' key, the registry's forwarding
 role and the SageMaker domain must fit the deployment; each refusal is one line naming the parameter."""
 
@@ -10,8 +10,9 @@ import pytest
 
 from mlops_platform.contract import DeploymentContext, ParameterError
 from sagemaker_endpoint import placement
-from sagemaker_endpoint.parameters import EndpointSettings
-from sagemaker_endpoint.specs import Domain
+from sagemaker_endpoint.domain.plan import Domain, domain
+from sagemaker_endpoint.model_source import registry
+from sagemaker_endpoint.settings import EndpointSettings
 
 WORKLOAD, REGISTRY = "222222222222", "111111111111"
 CONTEXT = DeploymentContext(project="mlops", deployment="dev", module="endpoint", account=WORKLOAD, region="us-east-1")
@@ -36,20 +37,20 @@ def accepted(**fields: Any) -> EndpointSettings:
 
 
 def test_a_group_of_this_account_is_asked_for_by_name_and_a_registrys_by_its_arn() -> None:
-    assert placement.group_reference("fraud-detector", CONTEXT) == placement.GroupReference(
+    assert registry.group_reference("fraud-detector", CONTEXT) == registry.GroupReference(
         "fraud-detector", WORKLOAD, "fraud-detector"
     )
-    assert placement.group_reference(GROUP, CONTEXT) == placement.GroupReference("fraud-detector", REGISTRY, GROUP)
+    assert registry.group_reference(GROUP, CONTEXT) == registry.GroupReference("fraud-detector", REGISTRY, GROUP)
     own = GROUP.replace(REGISTRY, WORKLOAD)
-    assert placement.group_reference(own, CONTEXT) == placement.GroupReference(
+    assert registry.group_reference(own, CONTEXT) == registry.GroupReference(
         "fraud-detector", WORKLOAD, "fraud-detector"
     )
 
 
 def test_a_group_and_a_package_of_a_registry_in_another_account_are_accepted() -> None:
-    assert placement.registry_accounts(accepted(model_package_group_name=GROUP), CONTEXT) == [REGISTRY]
-    assert placement.registry_accounts(accepted(model_package_arn=PACKAGE), CONTEXT) == [REGISTRY]
-    assert placement.registry_accounts(accepted(model_package_group_name="fraud-detector"), CONTEXT) == []
+    assert registry.registry_accounts(accepted(model_package_group_name=GROUP), CONTEXT) == [REGISTRY]
+    assert registry.registry_accounts(accepted(model_package_arn=PACKAGE), CONTEXT) == [REGISTRY]
+    assert registry.registry_accounts(accepted(model_package_group_name="fraud-detector"), CONTEXT) == []
 
 
 @pytest.mark.parametrize(
@@ -106,15 +107,15 @@ def test_refresh_on_model_data_of_another_account_is_refused_with_what_to_do_ins
 
 
 def test_the_domain_is_derived_from_its_id_or_its_arn() -> None:
-    assert placement.domain(accepted(model_package_arn=PACKAGE, sagemaker_domain_id="d-abcdefghijkl"), CONTEXT) == (
+    assert domain(accepted(model_package_arn=PACKAGE, sagemaker_domain_id="d-abcdefghijkl"), CONTEXT) == (
         Domain(DOMAIN, "d-abcdefghijkl")
     )
-    assert placement.domain(accepted(model_package_arn=PACKAGE, sagemaker_domain_arn=DOMAIN), CONTEXT) == Domain(
+    assert domain(accepted(model_package_arn=PACKAGE, sagemaker_domain_arn=DOMAIN), CONTEXT) == Domain(
         DOMAIN, "d-abcdefghijkl"
     )
     both = accepted(model_package_arn=PACKAGE, sagemaker_domain_arn=DOMAIN, sagemaker_domain_id="d-abcdefghijkl")
-    assert placement.domain(both, CONTEXT) == Domain(DOMAIN, "d-abcdefghijkl")
-    assert placement.domain(accepted(model_package_arn=PACKAGE), CONTEXT) is None
+    assert domain(both, CONTEXT) == Domain(DOMAIN, "d-abcdefghijkl")
+    assert domain(accepted(model_package_arn=PACKAGE), CONTEXT) is None
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from botocore.exceptions import ClientError
 
 from mlops_platform.aws_reads import AwsReadError
 from mlops_platform.contract import DeploymentContext, ParameterError
-from sagemaker_endpoint.parameters import EndpointSettings
 from sagemaker_endpoint.plan import plan
-from sagemaker_endpoint.quotas import endpoint_quota, peaks, refuse_over_quota
+from sagemaker_endpoint.settings import EndpointSettings
+from sagemaker_endpoint.variants.quotas import endpoint_quota, peaks, refuse_over_quota
 
 CONTEXT = DeploymentContext(
     project="mlops", deployment="test", module="endpoint", account="111111111111", region="eu-central-1"

@@ -18,7 +18,8 @@ from moto import mock_aws
 from mlops_platform.contract import DeploymentContext, ParameterError
 from mlops_platform.retained import RetainedLogGroupError, kept_log_groups, refuse_in_region
 from sagemaker_endpoint import synthesis
-from sagemaker_endpoint.parameters.settings import EndpointSettings
+from sagemaker_endpoint.plan import plan
+from sagemaker_endpoint.settings import EndpointSettings
 
 REGION = "us-east-1"
 STACK = "mlops-test-endpoint"
@@ -187,7 +188,8 @@ def test_renaming_the_variant_of_a_deployed_endpoint_is_refused_before_anything_
 
 def _check_update() -> None:
     settings, context = EndpointSettings.from_env(), DeploymentContext.from_env()
-    synthesis.refuse_updates_sagemaker_refuses(settings, context, synthesis.resolve_package(settings, context))
+    planned = plan(settings, synthesis.resolve_package(settings, context), context)
+    synthesis.refuse_updates_sagemaker_refuses(planned, context)
 
 
 def test_without_credentials_the_reads_are_skipped_at_once_with_a_one_line_note(

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from mlops_platform.contract import DeploymentContext
-from sagemaker_endpoint.model_package import ModelArtifacts, ResolvedPackage
-from sagemaker_endpoint.parameters import EndpointSettings
+from sagemaker_endpoint.model_source.lookup import ModelArtifacts, ResolvedPackage
+from sagemaker_endpoint.settings import EndpointSettings
 from sagemaker_endpoint.synthesis import build_app
 
 REGISTRY = "222222222222"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mlops_platform.contract import ParameterError
-from sagemaker_endpoint.parameters import EndpointSettings
+from sagemaker_endpoint.settings import EndpointSettings
 
 MODULE_DIR = Path(__file__).resolve().parents[1]
 PACKAGE = "arn:aws:sagemaker:us-east-1:111111111111:model-package/fraud-detector/3"

@@ -20,6 +20,12 @@ METADATA_KEYS = [
     "NotificationTopicArn",
     "InvokeFunctionArn",
     "InvokeFunctionName",
+    "DataCaptureS3Uri",
+    "DataCaptureSamplingPercentage",
+    "DataCaptureKmsKeyArn",
+    "DataCaptureCsvContentTypes",
+    "DataCaptureJsonContentTypes",
+    "SubnetIds",
 ]
 SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 

@@ -1,5 +1,2 @@
-"""The endpoint's parameters: each declared once, typed, with the check of its single value."""
-
-from sagemaker_endpoint.parameters.settings import EndpointSettings
-
-__all__ = ["EndpointSettings"]
+"""What every feature's parameters share: how each kind of value is checked (formats.py), the types fields are
+declared with (values.py), and every feature's parameters read as one class (declared.py)."""

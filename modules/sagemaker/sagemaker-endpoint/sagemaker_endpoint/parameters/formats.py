@@ -1,8 +1,7 @@
-"""What each kind of value must look like, and how to take it apart: ARNs, image URIs, S3 URLs.
+"""What each kind of value must look like: ARNs, image URIs, S3 URLs, instance types, domains, tag values.
 
-Each check returns the value, or raises ValueError saying what was wrong and what is accepted; the
-helpers that take a checked value apart (bucket_of, s3_location, object_arn, ecr_repository_arn) are
-the only place this module parses one.
+Each check returns the value, or raises ValueError saying what was wrong and what is accepted. The plan takes
+a checked value apart once (locations.py), so the constructs never parse one.
 """
 
 from __future__ import annotations
@@ -125,35 +124,6 @@ def check_arn_of(kind: str, value: str) -> str:
         example=arn.example,
         resource_pattern=arn.name_pattern,
     )
-
-
-def bucket_of(bucket_arn: str) -> str:
-    """`arn:aws:s3:::my-bucket` -> `my-bucket`."""
-    return bucket_arn.split(":::", 1)[1]
-
-
-def s3_location(url: str) -> tuple[str, str]:
-    """`s3://bucket/key` -> (bucket, key)."""
-    bucket, _, key = url.removeprefix("s3://").partition("/")
-    return bucket, key
-
-
-def object_arn(url: str, partition: str) -> str:
-    """The ARN of the S3 object (or, for a URL ending in `/`, the objects under the prefix) `url` names."""
-    bucket, key = s3_location(url)
-    # A model data source may be an S3 prefix (uncompressed models) rather than one object.
-    return f"arn:{partition}:s3:::{bucket}/{key}" + ("*" if key.endswith("/") or not key else "")
-
-
-def ecr_repository_arn(image: str, partition: str = "aws") -> str | None:
-    """`<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]` -> the repository's ARN."""
-    match = re.fullmatch(
-        r"(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([^:@]+)(?:[:@].*)?", image
-    )
-    if match is None:
-        return None
-    account, region, repository = match.groups()
-    return f"arn:{partition}:ecr:{region}:{account}:repository/{repository}"
 
 
 GROUP_NAME = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"

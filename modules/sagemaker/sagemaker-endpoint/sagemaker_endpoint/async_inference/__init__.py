@@ -1,0 +1,1 @@
+"""Asynchronous inference: requests and results in S3, announced on SNS, scaled on the backlog from zero."""

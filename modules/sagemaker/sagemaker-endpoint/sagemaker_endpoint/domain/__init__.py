@@ -1,0 +1,1 @@
+"""Domain resource isolation: the SageMaker domain whose users may reach the endpoint."""

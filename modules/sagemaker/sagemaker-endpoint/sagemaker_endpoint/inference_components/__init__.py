@@ -1,0 +1,1 @@
+"""Inference components: each model runs as a component whose copies scale, on instances SageMaker manages."""

@@ -1,0 +1,2 @@
+"""The production variants and their scaling: sizes, weights, serverless, autoscaling, instance quotas, and the
+updates SageMaker refuses."""
