@@ -4,8 +4,10 @@ Measured, on this machine, as a user runs them:
 - each module's `python app.py`, against the floor of an empty CDK app run the same way (the same
   interpreter start, the same aws-cdk-lib import, the same three rule packs, CDK validation on);
 - the endpoint module's synthesis as `variants` grows from 1 to 10 (the cost of one more variant);
-- `make rehearse` of the default manifest, cold (bytecode caches and output removed) and warm;
-- `make e2e` (the real Seed-Farmer against the emulator), warm;
+- `make rehearse` of the default manifest, cold (bytecode caches and output removed) and warm, and the
+  rehearsal of manifests/multi-account/ (three emulated accounts) warm: per module, against the default's;
+- `make e2e` (the real Seed-Farmer against the emulator) warm, across accounts (its default) and with the
+  single-account manifest;
 - the whole test suite (`make test`), warm, and from a fresh clone with empty download caches (as CI runs
   it), with and without the end-to-end test;
 - each module's synthesis as its deployspec runs it (`python -m mlops_platform.run_app`: the V8 flags of
@@ -159,11 +161,22 @@ def main() -> None:
     results.append(row("`make rehearse` cold", timed(rehearse, ROOT, rehearsal_env, SLOW_RUNS, cold)))
     warm = timed(rehearse, ROOT, rehearsal_env, SLOW_RUNS)
     results.append(row("`make rehearse` warm", warm))
-    e2e = [PYTHON, "-m", "e2e"]
-    timed(e2e, ROOT, rehearsal_env, 1)  # fills the builds' download caches: the row below is warm
-    e2e_warm = timed(e2e, ROOT, rehearsal_env, 1)
-    results.append(row("`make e2e` warm (apply, re-apply, update, destroy)", e2e_warm))
-    results += e2e_rows(json.loads((ROOT / ".e2e" / "report.json").read_text()))
+    across = [PYTHON, "-m", "rehearsal", "manifests/multi-account/deployment.yaml"]
+    timed(across, ROOT, rehearsal_env, 1)  # its first run synthesizes: the row below is warm
+    across_warm = timed(across, ROOT, rehearsal_env, SLOW_RUNS)
+    results.append(row("`rehearse manifests/multi-account/deployment.yaml` warm (3 accounts)", across_warm))
+    per_module = (
+        statistics.median(warm.seconds) / module_count("manifests/deployment.yaml"),
+        statistics.median(across_warm.seconds) / module_count("manifests/multi-account/deployment.yaml"),
+    )
+    e2e_single = [PYTHON, "-m", "e2e", "--manifest", "manifests/deployment.yaml", "--keep-caches"]
+    timed(e2e_single, ROOT, rehearsal_env, 1)  # fills the builds' download caches: the rows below are warm
+    e2e_warm = timed(e2e_single, ROOT, rehearsal_env, 1)
+    results.append(row("`python -m e2e --manifest manifests/deployment.yaml` warm (one account)", e2e_warm))
+    results += e2e_rows(json.loads((ROOT / ".e2e" / "report.json").read_text()), "one account")
+    e2e_across = timed([PYTHON, "-m", "e2e"], ROOT, rehearsal_env, 1)
+    results.append(row("`make e2e` warm (three accounts: apply, re-apply, promote, destroy)", e2e_across))
+    results += e2e_rows(json.loads((ROOT / ".e2e" / "report.json").read_text()), "three accounts")
     suite_env = {key: value for key, value in os.environ.items() if key != "CDK_OUTDIR"}
     suite = timed(["make", "-s", "test"], ROOT, suite_env, SLOW_RUNS)
     results.append(row("`make test` (lint, mypy, every test)", suite))
@@ -188,6 +201,8 @@ def main() -> None:
         statistics.median(suite.seconds),
         profile_breakdown(ENDPOINT, endpoint_env),
         e2e=statistics.median(e2e_warm.seconds),
+        e2e_across=statistics.median(e2e_across.seconds),
+        per_module=per_module,
         against_reference=against_reference,
         fresh={what: statistics.median(timing.seconds) for what, timing in fresh.items()},
     )
@@ -208,16 +223,28 @@ def fresh_clone_suite(env: dict[str, str], *arguments: str) -> Timing:
         return timed(["make", "-s", "test", *arguments], clone, {**env, **caches}, 1)
 
 
-def e2e_rows(report: dict[str, Any]) -> list[dict[str, object]]:
+def module_count(manifest: str) -> int:
+    """How many modules a deployment manifest of this repository deploys: the documents of its groups' files
+    (read as YAML: Seed-Farmer's loader would need the accounts the manifest reads from the environment)."""
+    import yaml
+
+    groups = yaml.safe_load((ROOT / manifest).read_text())["groups"]
+    return sum(
+        sum(1 for module in yaml.safe_load_all((ROOT / group["path"]).read_text()) if module) for group in groups
+    )
+
+
+def e2e_rows(report: dict[str, Any], run: str = "") -> list[dict[str, object]]:
     """One row per step of a `make e2e` run that took time, then each build's install, synthesis and
     deployment, each with the load average `make e2e` recorded when it began (.e2e/report.json)."""
     rows = []
+    label = f"`make e2e` ({run})" if run else "`make e2e`"
     for step in report["steps"]:
         if step["seconds"] >= 0.5:
-            rows.append(_e2e_row(f"`make e2e` step: {step['name']}", step["seconds"], step.get("load")))
+            rows.append(_e2e_row(f"{label} step: {step['name']}", step["seconds"], step.get("load")))
     for build in report["builds"]:
         phases, cdk = build["phases"], build["cdk"]
-        name = f"`make e2e` build {build['folder']} ({build['kind']})"
+        name = f"{label} build {build['folder']} ({build['kind']})"
         rows.append(_e2e_row(f"{name}: install", phases.get("install", 0.0), build.get("load")))
         if build["kind"] == "deploy":
             rows.append(_e2e_row(f"{name}: synth", cdk.get("synth", 0.0), build.get("load")))

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from e2e.run import ROOT, end_to_end, prune
+from e2e.run import MANIFEST, ROOT, end_to_end, prune
 from e2e.server import EmulatorFailed
 from e2e.steps import StepFailed
 from e2e.summary import summary
@@ -23,13 +23,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="after a green run, keep the builds' download caches (hundreds of MB) for a faster next run",
     )
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        default=MANIFEST,
+        help=f"the deployment manifest, relative to the project (default: {MANIFEST}; or manifests/deployment.yaml)",
+    )
     arguments = parser.parse_args(argv)
 
     def progress(line: str) -> None:
         print(line, flush=True)
 
     try:
-        report = end_to_end(arguments.scratch.resolve(), progress)
+        report = end_to_end(arguments.scratch.resolve(), progress, arguments.manifest)
     except (StepFailed, EmulatorFailed) as error:
         print(f"\nmake e2e failed: {error}", file=sys.stderr)
         return 1

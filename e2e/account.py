@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import boto3
 
 Inventory = dict[str, set[str]]
-CREDENTIALS = {"aws_access_key_id": "e2e", "aws_secret_access_key": "e2e"}
 
 
 class Account:
-    """Clients bound to the emulator, for one account and region."""
+    """Clients bound to the emulator, for one account (the one its credentials are of) and region."""
 
-    def __init__(self, url: str, region: str) -> None:
+    def __init__(self, url: str, region: str, credentials: dict[str, str] | None = None) -> None:
         self.url = url
         self.region = region
+        given = credentials or {"AWS_ACCESS_KEY_ID": "e2e", "AWS_SECRET_ACCESS_KEY": "e2e"}
+        self.credentials = {
+            "aws_access_key_id": given["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": given["AWS_SECRET_ACCESS_KEY"],
+            "aws_session_token": given.get("AWS_SESSION_TOKEN"),
+        }
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.url, region_name=self.region, **CREDENTIALS)  # type: ignore[call-overload]
+        return boto3.client(service, endpoint_url=self.url, region_name=self.region, **self.credentials)  # type: ignore[call-overload]
 
 
 def inventory(account: Account) -> Inventory:
@@ -88,8 +94,34 @@ def inventory(account: Account) -> Inventory:
         "SSM parameter": lambda: {
             parameter["Name"] for parameter in account.client("ssm").describe_parameters(MaxResults=50)["Parameters"]
         },
+        **_registry_and_alarms(account),
     }
     return {kind: lister() for kind, lister in listers.items()}
+
+
+def _registry_and_alarms(account: Account) -> dict[str, Callable[[], set[str]]]:
+    """The kinds the registry and the endpoints create besides: the group, key aliases, alarms, and the
+    statements an endpoint adds to its account's default event bus policy (by statement id)."""
+
+    def bus_statements() -> set[str]:
+        policy = account.client("events").describe_event_bus(Name="default").get("Policy")
+        return {str(statement.get("Sid", "")) for statement in json.loads(policy)["Statement"]} if policy else set()
+
+    return {
+        "SageMaker model package group": lambda: {
+            group["ModelPackageGroupName"]
+            for group in account.client("sagemaker").list_model_package_groups()["ModelPackageGroupSummaryList"]
+        },
+        "KMS alias": lambda: {
+            alias["AliasName"]
+            for alias in account.client("kms").list_aliases()["Aliases"]
+            if not alias["AliasName"].startswith("alias/aws/")
+        },
+        "CloudWatch alarm": lambda: {
+            alarm["AlarmName"] for alarm in account.client("cloudwatch").describe_alarms()["MetricAlarms"]
+        },
+        "EventBridge bus policy statement": bus_statements,
+    }
 
 
 def added(before: Inventory, after: Inventory) -> Inventory:

@@ -9,11 +9,21 @@ from typing import Any
 
 import yaml
 
-from e2e.account import Account, Inventory, stack_resources
+from e2e.account import Account
 from e2e.steps import CheckFailed
 
-# Keys Seed-Farmer adds to every module's metadata in the build's post_build phase.
-SEEDFARMER_KEYS = frozenset({"SeedFarmerDeployed", "ModuleDeploymentRoleName", "SeedFarmerModuleCommitHash"})
+# Keys Seed-Farmer adds to every module's metadata in the build's post_build phase (the last three in a CodeBuild
+# build: its remote mode).
+SEEDFARMER_KEYS = frozenset(
+    {
+        "SeedFarmerDeployed",
+        "ModuleDeploymentRoleName",
+        "SeedFarmerModuleCommitHash",
+        "CodeBuildBuildUrl",
+        "CloudWatchLogStream",
+        "CloudWatchLogStreamArn",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -155,105 +165,38 @@ def received_metadata(
     return lines
 
 
-def kept_by_design(account: Account, leftovers: Inventory, project: str) -> tuple[Inventory, Inventory]:
-    """Split what destroy left into what Seed-Farmer keeps by design and the rest.
-
-    Seed-Farmer keeps its project's stacks (the seedkit `aws-codeseeder-<project>`, the bucket stack
-    `seedfarmer-<project>-artifacts` and the project policy `<project>-managed-policy`) and what they hold.
-    """
-    stacks = {name for name in leftovers.get("CloudFormation stack", set()) if _seedfarmer_stack(name, project)}
-    held = set().union(*(stack_resources(account, stack) for stack in stacks)) if stacks else set()
-    kept: Inventory = {}
-    rest: Inventory = {}
-    for kind, identifiers in leftovers.items():
-        for identifier in identifiers:
-            keep = identifier in stacks or any(_same(identifier, h) for h in held)
-            (kept if keep else rest).setdefault(kind, set()).add(identifier)
-    return kept, rest
-
-
-def _same(identifier: str, physical_id: str) -> bool:
-    """A listed identifier is a stack's physical id, or the name at the end of that ARN (and vice versa)."""
-    return identifier == physical_id or physical_id.endswith(f"/{identifier}") or identifier.endswith(f"/{physical_id}")
-
-
-# What destroy leaves for a known reason other than a DeletionPolicy: kind -> (identifiers starting with, why).
-OTHER_LEFTOVERS = {
-    "elastic IP": ("", "the emulator differs from AWS: moto's AWS::EC2::EIP has no delete"),
-    "internet gateway": ("", "the emulator differs from AWS: moto's AWS::EC2::InternetGateway has no delete"),
-    "log group": (
-        "/aws/lambda/",
-        "as in AWS: Lambda creates a function's log group outside its stack (AWS when the function first runs, "
-        "the emulator when it creates the function), so deleting the stack leaves it",
-    ),
-}
-KEPT_POLICIES = ("Retain", "RetainExceptOnCreate")
+def placed(world: Any, deployment: Any, project: str) -> list[str]:
+    """Each module's stack and its metadata (Seed-Farmer's SSM parameter) exist in the module's target account and
+    in no other account of the deployment; the deployment's manifest is in the toolchain account alone."""
+    lines = []
+    manifest = f"/{project}/{deployment.name}/manifest"
+    holding = [account for account in world.accounts.ids if _has_parameter(world.account(account), manifest)]
+    if holding != [world.accounts.toolchain]:
+        raise CheckFailed(f"parameter {manifest} is in {holding or 'no account'}, not in the toolchain account alone")
+    lines.append(f"the deployment's manifest {manifest} in {world.accounts.name(world.accounts.toolchain)}")
+    for group in deployment.groups:
+        for module in group.modules:
+            stack = f"{project}-{deployment.name}-{group.name}-{module.name}"
+            metadata = f"/{project}/{deployment.name}/{group.name}/{module.name}/metadata"
+            target = str(module.get_target_account_id())
+            for what, found in (("stack", _has_stack), ("parameter", _has_parameter)):
+                name = stack if what == "stack" else metadata
+                holding = [account for account in world.accounts.ids if found(world.account(account), name)]
+                if holding != [target]:
+                    raise CheckFailed(f"{what} {name} is in {holding or 'no account'}, not in {target} alone")
+            lines.append(f"{group.name}/{module.name}: stack {stack} and {metadata} in {world.accounts.name(target)}")
+    return lines
 
 
-def retained_resources(account: Account) -> dict[str, str]:
-    """Per physical id, why a stack of the account keeps that resource when it is deleted: its DeletionPolicy
-    (`RetainExceptOnCreate`: kept unless the stack's first creation fails), read before `seedfarmer destroy`."""
-    cloudformation = account.client("cloudformation")
-    kept = {}
-    for stack in cloudformation.describe_stacks()["Stacks"]:
-        if stack["StackStatus"] == "DELETE_COMPLETE":
-            continue
-        name = stack["StackName"]
-        resources = _template(cloudformation.get_template(StackName=name)["TemplateBody"], name).get("Resources", {})
-        policies = {
-            logical_id: resource["DeletionPolicy"]
-            for logical_id, resource in resources.items()
-            if resource.get("DeletionPolicy") in KEPT_POLICIES
-        }
-        for summary in cloudformation.list_stack_resources(StackName=name)["StackResourceSummaries"]:
-            policy = policies.get(summary["LogicalResourceId"])
-            if policy and summary.get("PhysicalResourceId"):
-                kept[summary["PhysicalResourceId"]] = f"{name} {summary['LogicalResourceId']}, DeletionPolicy {policy}"
-    return kept
+def _has_parameter(account: Account, name: str) -> bool:
+    ssm = account.client("ssm")
+    try:
+        ssm.get_parameter(Name=name)
+    except ssm.exceptions.ParameterNotFound:
+        return False
+    return True
 
 
-def _template(body: Any, stack: str) -> dict[str, Any]:
-    """A stack's template as boto3 returns it: parsed JSON, or text (YAML with CloudFormation's tags)."""
-    if isinstance(body, dict):
-        return body
-    from cfnlint.decode.decode import decode_str
-
-    template, errors = decode_str(str(body))
-    if template is None:
-        raise CheckFailed(f"the template of stack {stack} cannot be read: {errors}")
-    return dict(template)
-
-
-def kept_by_deletion_policy(leftovers: Inventory, retained: dict[str, str]) -> tuple[Inventory, Inventory]:
-    """Split what destroy left into what a template keeps by its DeletionPolicy (as AWS keeps it) and the rest;
-    each kept identifier says which stack and resource keep it."""
-    kept: Inventory = {}
-    rest: Inventory = {}
-    for kind, identifiers in leftovers.items():
-        for identifier in identifiers:
-            why = next((why for physical, why in retained.items() if _same(identifier, physical)), None)
-            if why:
-                kept.setdefault(f"{kind} (kept by its stack's DeletionPolicy, as in AWS)", set()).add(
-                    f"{identifier} ({why})"
-                )
-            else:
-                rest.setdefault(kind, set()).add(identifier)
-    return kept, rest
-
-
-def _seedfarmer_stack(name: str, project: str) -> bool:
-    return name in (f"aws-codeseeder-{project}", f"seedfarmer-{project}-artifacts", f"{project}-managed-policy")
-
-
-def explained_leftovers(leftovers: Inventory) -> tuple[Inventory, Inventory]:
-    """Split what destroy left into what OTHER_LEFTOVERS explains (by kind, with why) and the rest."""
-    explained: Inventory = {}
-    rest: Inventory = {}
-    for kind, identifiers in leftovers.items():
-        prefix, why = OTHER_LEFTOVERS.get(kind, (None, ""))
-        for identifier in identifiers:
-            if prefix is not None and identifier.startswith(prefix):
-                explained.setdefault(f"{kind} ({why})", set()).add(identifier)
-            else:
-                rest.setdefault(kind, set()).add(identifier)
-    return explained, rest
+def _has_stack(account: Account, stack: str) -> bool:
+    stacks = account.client("cloudformation").describe_stacks()["Stacks"]
+    return any(found["StackName"] == stack and found["StackStatus"] != "DELETE_COMPLETE" for found in stacks)

@@ -1,12 +1,21 @@
-"""A stand-in for CodeBuild's local agent: `docker run ... public.ecr.aws/codebuild/local-builds:latest`.
+"""A stand-in for AWS CodeBuild: the builds Seed-Farmer starts in each target account, run on this machine.
 
-Seed-Farmer's `--local` mode (seedfarmer/deployment/codebuild_local.py) writes the module's bundle, a
-buildspec and an env file, then runs the agent's image with `SOURCE`, `BUILDSPEC`, `ENV_VAR_FILE` (in
-the folder mounted at /LocalBuild/envFile/) and the caller's `AWS_*` variables. This stand-in runs the
-buildspec's phases (install, pre_build, build, post_build) with bash in one session, in the source
-folder, as CodeBuild does: each command in turn, the first failing one aborting the build (Seed-Farmer
-asks for `on-failure: ABORT`). The build sees only what the container would: `CODEBUILD_SRC_DIR`, the
-env file, the `-e` variables, a fresh HOME and a fresh "image" Python; never the caller's environment.
+`seedfarmer apply` (its default, remote mode) uploads each module's bundle to the seedkit's bucket of the
+module's target account and starts the seedkit's CodeBuild project there (`StartBuild`, with the buildspec,
+the module's environment variables and the module's deployment role as `serviceRoleOverride`), then polls
+`BatchGetBuilds` until it ends (seedfarmer 8.0.9, deployment/deploy_remote.py and services/_codebuild.py).
+In the emulator, e2e/codebuild_service.py answers those two calls: it hands each build to this stand-in as a
+job file, and reports the build in progress until the stand-in has written its result. This stand-in fetches
+the bundle from the bucket and runs the buildspec's phases (install, pre_build, build, post_build) with bash in
+one session, in the extracted bundle, as CodeBuild does: each command in turn, the first failing one aborting
+the build (Seed-Farmer asks for `on-failure: ABORT`). It runs with the credentials of the service role in the
+target account (`sts:AssumeRole` against the emulator), so that every call of the build lands there, as in
+CodeBuild. The build sees only what the container would: `CODEBUILD_SRC_DIR`, the project's and Seed-Farmer's
+variables, the role's credentials, a fresh HOME and a fresh "image" Python; never the caller's environment.
+
+(Seed-Farmer's `--local` mode runs builds in a local CodeBuild agent instead, with the caller's own credentials
+and one session for every account, `SessionManagerLocalImpl`: it deploys a manifest of several accounts into
+the caller's account. `make e2e` therefore runs the remote mode, as a real deployment does.)
 
 What differs from the image, and why:
 - the container's paths /root and /var/scripts are folders of the build (nothing outside the
@@ -18,16 +27,16 @@ What differs from the image, and why:
   a synthesis's first import, 250 MB; keyed by the tarball's hash) is shared too: a fresh container
   unpacks them again in every synthesis, 20 to 30 s here, for the same files;
 - a finished build's HOME and image Python are moved aside and deleted by `make e2e` in the background
-  (`discarding`), not while Seed-Farmer waits for the build to return;
+  (e2e/discarding.py), not while Seed-Farmer waits for the build to return;
 - the CDK CLI sends no telemetry and fetches no notices: no call leaves the machine but to PyPI and npm.
 
-Each build leaves, under `<scratch>/builds/<n>-<bundle>/`: `environment.json` (the env file Seed-Farmer
-wrote and the `-e` variables), `build.log`, and `build.json` (phases with their seconds, exit status).
+Each build leaves, under `<scratch>/builds/<n>-<bundle>/`: `environment.json` (the variables Seed-Farmer gave
+the build, `env_file`, and the account and role it ran as), `build.log`, and `build.json` (phases with their
+seconds, exit status).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -35,23 +44,22 @@ import shlex
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from e2e.codebuild_job import codebuild_variables, fetch
+from e2e.discarding import DISCARDED
 from e2e.steps import load_average
 
 ROOT = Path(__file__).resolve().parents[1]
-AGENT_IMAGE = "public.ecr.aws/codebuild/local-builds:latest"
-ENV_MOUNT = "/LocalBuild/envFile/"
-DISCARDED = "discarded"  # the scratch folder where finished builds' HOME and image Python wait to be deleted
 PHASES = ("install", "pre_build", "build", "post_build")
-PYTHON_VERSION = "3.11"  # the Python of Seed-Farmer's default image, amazonlinux2-x86_64-standard:5.0
+# The image's Python when the buildspec's runtime-versions asks for one this machine does not have (the image of
+# Seed-Farmer's default project, amazonlinux2-x86_64-standard:5.0, runs 3.12; uv may not download one here).
+PYTHON_VERSION = "3.11"
 # The machine's settings that let pip, uv and npm reach their registries (certificates, proxies, mirrors).
 _NETWORK_SETTINGS = re.compile(
     r"^(SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|NODE_EXTRA_CA_CERTS|PIP_CERT|PIP_INDEX_URL"
@@ -61,48 +69,7 @@ _NETWORK_SETTINGS = re.compile(
 
 
 class StandInError(Exception):
-    """The stand-in was called in a way CodeBuild's local agent would not be."""
-
-
-@dataclass
-class Invocation:
-    """What `docker run` was given: the `-e` variables and the `-v` mounts (host folder -> container)."""
-
-    variables: dict[str, str] = field(default_factory=dict)
-    mounts: dict[str, str] = field(default_factory=dict)
-    image: str = ""
-
-
-def parse_docker_run(argv: list[str]) -> Invocation:
-    """The `-e`, `-v` and image of a `docker run` command line, as Seed-Farmer writes it."""
-    if not argv or argv[0] != "run":
-        raise StandInError(f"the CodeBuild stand-in only runs `docker run`, not `docker {' '.join(argv)}`")
-    invocation = Invocation()
-    arguments = iter(argv[1:])
-    for argument in arguments:
-        if argument in ("-e", "--env"):
-            name, _, value = next(arguments).partition("=")
-            invocation.variables[name] = value
-        elif argument in ("-v", "--volume"):
-            host, _, container = next(arguments).partition(":")
-            invocation.mounts[container] = host
-        elif argument.startswith("-"):
-            raise StandInError(f"the CodeBuild stand-in does not know the docker option {argument}")
-        else:
-            invocation.image = argument
-    if invocation.image != AGENT_IMAGE:
-        raise StandInError(f"the CodeBuild stand-in only runs {AGENT_IMAGE}, not {invocation.image or '(none)'}")
-    return invocation
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    """The agent's env file: one `NAME=value` per line, the value taken verbatim."""
-    variables = {}
-    for line in path.read_text().splitlines():
-        name, separator, value = line.partition("=")
-        if separator and name:
-            variables[name] = value
-    return variables
+    """The stand-in was given a build it cannot run (a job file it cannot read, a bundle it cannot fetch)."""
 
 
 @dataclass
@@ -140,14 +107,19 @@ def new_build(scratch: Path, source: Path) -> Build:
             number += 1
 
 
-def rewrite(command: str, paths: dict[str, str]) -> str:
-    """`command` with each container path (followed by / or a word boundary) replaced by the build's folder."""
+def rewrite(command: str, paths: dict[str, str], python: tuple[str, str] | None = None) -> str:
+    """`command` with each container path (followed by / or a word boundary) replaced by the build's folder, and
+    with `python` (the runtime's version, the image's) the runtime's `--python` by the image's."""
     for container, host in paths.items():
         command = re.sub(rf"(?<![\w/.~-]){re.escape(container)}(?=/|\b|$)", host, command)
+    if python and python[0] != python[1]:
+        command = command.replace(f"--python {python[0]}", f"--python {python[1]}")
     return command
 
 
-def script(spec: dict[str, Any], paths: dict[str, str], marker: str) -> tuple[str, list[str]]:
+def script(
+    spec: dict[str, Any], paths: dict[str, str], marker: str, python: tuple[str, str] | None = None
+) -> tuple[str, list[str]]:
     """The bash script of the buildspec's phases, and the commands rewritten for this build."""
     lines = []
     rewritten = []
@@ -156,7 +128,7 @@ def script(spec: dict[str, Any], paths: dict[str, str], marker: str) -> tuple[st
     lines.append('cd "$CODEBUILD_SRC_DIR"')
     for phase in PHASES:
         for command in ((spec.get("phases") or {}).get(phase) or {}).get("commands") or []:
-            text = rewrite(str(command), paths)
+            text = rewrite(str(command), paths, python)
             if text != command:
                 rewritten.append(f"{command} -> {text}")
             first_line = text.splitlines()[0] if text.strip() else ""
@@ -175,7 +147,7 @@ def script(spec: dict[str, Any], paths: dict[str, str], marker: str) -> tuple[st
     return "\n".join(lines) + "\n", rewritten
 
 
-def environment(build: Build, invocation: Invocation, env_file: dict[str, str]) -> dict[str, str]:
+def environment(build: Build, variables: dict[str, str]) -> dict[str, str]:
     """What the build's shell sees: the container's variables, and the stand-in's own settings."""
     home = build.home
     npm_prefix = home / ".npm-global"
@@ -215,12 +187,26 @@ def environment(build: Build, invocation: Invocation, env_file: dict[str, str]) 
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         # No JSII_NODE: the deployspecs' `--app "python -m mlops_platform.run_app"` chooses the synthesis's Node.js
         # itself, as in a real CodeBuild (mlops_platform/fast_node.py).
-        **invocation.variables,
-        **env_file,
+        **variables,
     }
 
 
-def prepare(build: Build) -> None:
+def image_python(spec: dict[str, Any]) -> tuple[str, str]:
+    """(the Python version the buildspec's runtime-versions asks for, the one the image gets): the same when this
+    machine has it (uv finds it), else the stand-in's own."""
+    install = ((spec.get("phases") or {}).get("install") or {}).get("runtime-versions") or {}
+    wanted = str(install.get("python") or PYTHON_VERSION)
+    uv = Path(sys.executable).with_name("uv")
+    found = subprocess.run(
+        [str(uv), "python", "find", wanted],
+        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+        capture_output=True,
+        check=False,
+    )
+    return wanted, wanted if found.returncode == 0 else PYTHON_VERSION
+
+
+def prepare(build: Build, python: str = PYTHON_VERSION) -> None:
     """The build's empty HOME and its image Python (with pip), as a fresh container has them."""
     build.home.mkdir()
     (build.folder / "var" / "scripts").mkdir(parents=True)
@@ -228,27 +214,39 @@ def prepare(build: Build) -> None:
     (build.home / ".cdk.json").write_text(json.dumps({"notices": False}) + "\n")
     uv = Path(sys.executable).with_name("uv")
     subprocess.run(
-        [str(uv), "venv", "--quiet", "--seed", "--python", PYTHON_VERSION, str(build.image)],
+        [str(uv), "venv", "--quiet", "--seed", "--python", python, str(build.image)],
         env={**os.environ, "UV_CACHE_DIR": str(build.cache / "uv"), "UV_PYTHON_DOWNLOADS": "never"},
         check=True,
     )
 
 
-def run(argv: list[str], scratch: Path) -> int:
-    """Run one build as the agent would; the exit status is the build's."""
-    invocation = parse_docker_run(argv)
-    source = Path(invocation.variables["SOURCE"])
-    buildspec = Path(invocation.variables["BUILDSPEC"])
-    env_file = read_env_file(Path(invocation.mounts[ENV_MOUNT]) / invocation.variables["ENV_VAR_FILE"])
+def run(job_file: Path, scratch: Path) -> int:
+    """Run the build of a job file (e2e/codebuild_service.py writes it) as CodeBuild would; its exit status."""
+    job = json.loads(job_file.read_text())
+    source, credentials = fetch(job, scratch)
+    env_file = dict(job["variables"])  # what Seed-Farmer gave the build (StartBuild's environmentVariablesOverride)
+    variables = {
+        **job["project_variables"],  # the seedkit project's own (its template's)
+        **env_file,
+        **credentials,
+        "AWS_ENDPOINT_URL": job["url"],
+        "AWS_REGION": job["region"],
+        "AWS_DEFAULT_REGION": job["region"],
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        **codebuild_variables(job),
+    }
     build = new_build(scratch, source)
-    (build.folder / "environment.json").write_text(
-        json.dumps({"env_file": env_file, "docker_env": invocation.variables}, indent=2, sort_keys=True) + "\n"
-    )
+    record = {"env_file": env_file, "project": job["project_variables"], "account": job["account"], "role": job["role"]}
+    (build.folder / "environment.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     started = time.monotonic()
     load = load_average()
-    prepare(build)
+    spec = yaml.safe_load(job["buildspec"])
+    python = image_python(spec)
+    prepare(build, python[1])
     marker = f"::stand-in-phase::{os.getpid()}::"
-    text, rewritten = script(yaml.safe_load(buildspec.read_text()), build.container_paths(), marker)
+    text, rewritten = script(spec, build.container_paths(), marker, python)
     (build.folder / "buildspec.sh").write_text(text)
     prepared = round(time.monotonic() - started, 2)
     commands: list[dict[str, Any]] = []
@@ -257,7 +255,7 @@ def run(argv: list[str], scratch: Path) -> int:
         process = subprocess.Popen(
             ["bash", str(build.folder / "buildspec.sh")],
             cwd=source,
-            env=environment(build, invocation, env_file),
+            env=environment(build, variables),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -302,40 +300,17 @@ def run(argv: list[str], scratch: Path) -> int:
     return status
 
 
-def discard(scratch: Path) -> None:
-    """Delete what finished builds left in the scratch folder's discarded/ (their HOMEs and image Pythons)."""
-    shutil.rmtree(scratch / DISCARDED, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def discarding(scratch: Path, every: float = 1.0) -> Iterator[None]:
-    """For the length of a `with` block, delete what finished builds discard, in a thread, as they discard it
-    (tens of thousands of small files per build); the rest is deleted when the block ends."""
-    stopped = threading.Event()
-
-    def delete() -> None:
-        while not stopped.wait(every):
-            folder = scratch / DISCARDED
-            for discarded in sorted(folder.iterdir()) if folder.is_dir() else []:
-                shutil.rmtree(discarded, ignore_errors=True)
-
-    thread = threading.Thread(target=delete, name="discarding", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stopped.set()
-        thread.join()
-        discard(scratch)
-
-
 def main() -> int:
+    """`python -m e2e.codebuild JOB_FILE`: run one build, write its exit status beside the job file."""
     scratch = Path(os.environ.get("E2E_SCRATCH", ROOT / ".e2e"))
+    job_file = Path(sys.argv[1])
     try:
-        return run(sys.argv[1:], scratch)
-    except StandInError as error:
-        print(f"docker (CodeBuild stand-in): {error}", file=sys.stderr)
-        return 125
+        status = run(job_file, scratch)
+    except Exception as error:  # any failure is the build's: Seed-Farmer reads it as FAILED
+        print(f"CodeBuild stand-in: {type(error).__name__}: {error}", file=sys.stderr)
+        status = 125
+    job_file.with_suffix(".result").write_text(str(status))
+    return status
 
 
 if __name__ == "__main__":

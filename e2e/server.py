@@ -42,6 +42,10 @@ def serve(url_file: Path) -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    if os.environ.get("E2E_SCRATCH"):  # the emulator of `make e2e`: CodeBuild's builds run on this machine
+        from e2e import codebuild_service
+
+        codebuild_service.install(Path(os.environ["E2E_SCRATCH"]), f"http://{host}:{port}")
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
@@ -53,13 +57,15 @@ def serve(url_file: Path) -> None:
 
 
 @contextlib.contextmanager
-def emulator(scratch: Path, account: str) -> Iterator[str]:
-    """Start the emulator process for `account`, yield its URL, and always stop it."""
+def emulator(scratch: Path) -> Iterator[str]:
+    """Start the emulator process, yield its URL, and always stop it. It answers each request in the account of
+    its credentials: no MOTO_ACCOUNT_ID pins one (e2e/world.py)."""
     url_file = scratch / "emulator.url"
     url_file.unlink(missing_ok=True)
     log = scratch / "logs" / "emulator.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, "MOTO_ACCOUNT_ID": account, "PYTHONPATH": str(ROOT)}
+    environment = {key: value for key, value in os.environ.items() if key != "MOTO_ACCOUNT_ID"}
+    environment |= {"PYTHONPATH": str(ROOT), "E2E_SCRATCH": str(scratch)}
     with log.open("w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "e2e.server", str(url_file)], env=environment, stdout=output, stderr=output

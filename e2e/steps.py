@@ -44,14 +44,15 @@ class Steps:
     records: list[StepRecord] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
-    def command(self, name: str, argv: list[str], cwd: Path) -> str:
-        """Run `argv` as step `name`; its output goes to a log file, which is returned as text."""
+    def command(self, name: str, argv: list[str], cwd: Path, environment: dict[str, str] | None = None) -> str:
+        """Run `argv` as step `name` (in `environment`, else the run's); its output goes to a log file, which is
+        returned as text."""
         log = self.logs / f"{len(self.records) + 1:02d}-{_slug(name)}.log"
         load = self._begin(name)
         began = time.monotonic()
         with log.open("w") as output:
             status = subprocess.run(
-                argv, cwd=cwd, env=self.environment, stdout=output, stderr=subprocess.STDOUT, check=False
+                argv, cwd=cwd, env=environment or self.environment, stdout=output, stderr=subprocess.STDOUT, check=False
             ).returncode
         text = log.read_text(errors="replace")
         self._end(StepRecord(name, round(time.monotonic() - began, 1), load, " ".join(argv), str(log)))

@@ -29,7 +29,10 @@ def summary(report: dict[str, Any]) -> str:
     )
     update = report.get("update", {})
     if update:
-        lines += ["", f"update: approved {update['approved']}"]
+        lines += [
+            "",
+            f"promotion ({', '.join(update['steps'])}): approved {', '.join(update['approved']) or 'nothing'}",
+        ]
         lines += [f"  {line}" for line in update["lines"]]
     if report.get("kept"):
         lines += ["", "kept after destroy, by design (Seed-Farmer's project, the templates' DeletionPolicy), and why:"]

@@ -1,5 +1,6 @@
-"""Rehearse a deployment manifest offline, in an emulated AWS account: preflight, every module synthesized
-and created in order, and the plan of what `seedfarmer apply` would build, update or replace."""
+"""Rehearse a deployment manifest offline, in emulated AWS accounts (each account of its targetAccountMappings):
+preflight, every module synthesized and created in order in its account, and the plan of what `seedfarmer apply`
+would build, update or replace."""
 
 from __future__ import annotations
 

@@ -21,8 +21,6 @@ from rehearsal.emulator import Emulator, ResourceOutcome, adapt_for_emulator
 from rehearsal.synth_cache import linted, synthesis_key, synthesized
 
 STACK_WAIT_SECONDS = 120
-BOOTSTRAP_QUALIFIER = "hnb659fds"
-BOOTSTRAP_VERSION = "30"
 
 
 class ModuleFailed(Exception):
@@ -47,29 +45,13 @@ class ModuleResult:
     path: str
     environment: dict[str, str]
     folder: str = ""  # where the module's code is on this machine (a clone, for a git:: path)
+    alias: str = ""  # its targetAccount: the alias of targetAccountMappings it deploys to
     inputs: str = ""  # a digest of what Seed-Farmer compares before redeploying it (rehearsal.state)
     stacks: list[StackResult] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     lint: list[str] = field(default_factory=list)
     acknowledged: list[dict[str, str]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def bootstrap(emulator: Emulator, account: str, region: str) -> None:
-    """What `cdk bootstrap` leaves in an account that the deploy of a CDK app relies on."""
-    s3 = emulator.client("s3", region)
-    bucket = assets_bucket(account, region)
-    if region == "us-east-1":
-        s3.create_bucket(Bucket=bucket)
-    else:
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
-    emulator.client("ssm", region).put_parameter(
-        Name=f"/cdk-bootstrap/{BOOTSTRAP_QUALIFIER}/version", Value=BOOTSTRAP_VERSION, Type="String", Overwrite=True
-    )
-
-
-def assets_bucket(account: str, region: str) -> str:
-    return f"cdk-{BOOTSTRAP_QUALIFIER}-assets-{account}-{region}"
 
 
 def rehearse_module(
@@ -107,12 +89,16 @@ def rehearse_module(
         problems = account_problems(template)
         if problems:
             raise ModuleFailed("the account is not ready for this manifest:\n" + "\n".join(problems))
-        if assets_file:
-            publish_assets(emulator, outdir, outdir / assets_file, region)
-        progress(f"creating stack {stack_name}")
-        started = time.monotonic()
-        stack = create_stack(emulator, stack_name, template, region, result)
-        result.seconds["deploy"] = round(time.monotonic() - started, 2)
+        # One module creates its stack at a time (the modules of a group synthesize side by side): the emulator's
+        # ids come from one random source, seeded per resource (rehearsal.stable_ids), which another stack's
+        # calls would otherwise draw from in between, giving the same inputs other ids from run to run.
+        with _CREATING:
+            if assets_file:
+                publish_assets(emulator, outdir, outdir / assets_file, region)
+            progress(f"creating stack {stack_name}")
+            started = time.monotonic()
+            stack = create_stack(emulator, stack_name, template, region, result)
+            result.seconds["deploy"] = round(time.monotonic() - started, 2)
         result.stacks.append(stack)
         if "metadata" in stack.outputs:
             result.metadata.update(metadata_of(stack, result))
@@ -187,6 +173,7 @@ def lint(template: Path, region: str) -> list[str]:
 
 
 _LINTING = threading.Lock()
+_CREATING = threading.Lock()
 
 
 def cfn_lint(template_text: str, region: str, ignore_checks: tuple[str, ...] = ()) -> list[Any]:
@@ -262,8 +249,13 @@ def answer_custom_resources(emulator: Emulator, stack_id: str, template: dict[st
             data=body,
             method="PUT",
             # The emulator finds the stack in the region its User-Agent names (us-east-1 when it names none):
-            # without it, a stack outside us-east-1 is not found and the answer fails with a server error.
-            headers={"Content-Type": "application/json", "User-Agent": f"rehearsal region/{region}"},
+            # without it, a stack outside us-east-1 is not found and the answer fails with a server error. An
+            # answer carries no credentials: moto finds the stack in the account the last header names.
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": f"rehearsal region/{region}",
+                "x-moto-account-id": emulator.account,
+            },
         )
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310
             pass

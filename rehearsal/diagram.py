@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rehearsal.accounts import Accounts
+
 # Resources that only attach, route or grant between the ones a reader looks for: counted, not drawn.
 CONNECTING = {
     "AWS::ApplicationAutoScaling::ScalingPolicy",
@@ -79,17 +81,30 @@ def main_resources(templates: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return [(resource_type.removeprefix("AWS::"), count) for resource_type, count in sorted(counts.items())]
 
 
-def diagram(modules: list[Module], templates: dict[tuple[str, str], list[dict[str, Any]]]) -> str:
-    """Mermaid flowchart text: a box per group and module, its main resources, an arrow per metadata flow."""
+def diagram(
+    modules: list[Module],
+    templates: dict[tuple[str, str], list[dict[str, Any]]],
+    accounts: dict[tuple[str, str], str] | None = None,
+) -> str:
+    """Mermaid flowchart text: a box per group and module, its main resources, an arrow per metadata flow.
+
+    With `accounts` ((group, module) -> the account it deploys to, as the plan names it) naming more than one
+    account, the boxes are accounts instead of groups, each module labelled with its group.
+    """
     lines = ["flowchart LR"]
-    groups: dict[str, list[Module]] = {}
+    several = accounts is not None and len(set(accounts.values())) > 1
+    boxes: dict[str, list[Module]] = {}
     for module in modules:
-        groups.setdefault(module.group, []).append(module)
-    for group, members in groups.items():
-        lines.append(f'  subgraph {_id("group", group)}["group {group}"]')
+        boxes.setdefault(accounts[(module.group, module.name)] if several and accounts else module.group, []).append(
+            module
+        )
+    for box, members in boxes.items():
+        label = f"account {box}" if several else f"group {box}"
+        lines.append(f'  subgraph {_id("account" if several else "group", box)}["{label}"]')
         for module in members:
             node = _id(module.group, module.name)
-            lines.append(f'    subgraph {node}["{module.name}: {module.path.rstrip("/")}"]')
+            name = f"{module.group}/{module.name}" if several else module.name
+            lines.append(f'    subgraph {node}["{name}: {module.path.rstrip("/")}"]')
             for resource_type, count in main_resources(templates.get((module.group, module.name), [])):
                 label = resource_type if count == 1 else f"{resource_type} ({count})"
                 lines.append(f'      {_id(node, resource_type)}["{label}"]')
@@ -158,14 +173,22 @@ def embedded_module_block(markdown: str) -> str | None:
     return match.group(0) if match else None
 
 
-def of_rehearsal(deployment: Any, groups: list[list[Any]]) -> str:
-    """The diagram of a rehearsed deployment: its manifests' wiring and the templates it deployed."""
+def of_rehearsal(deployment: Any, groups: list[list[Any]], accounts: Accounts | None = None) -> str:
+    """The diagram of a rehearsed deployment: its manifests' wiring and the templates it deployed, in boxes per
+    account when it spans several."""
     templates = {
         (module.group, module.module): [stack.template for stack in module.stacks]
         for group in groups
         for module in group
     }
-    return diagram(wiring(deployment), templates)
+    if accounts is None:
+        return diagram(wiring(deployment), templates)
+    placed = {
+        (module.group, module.module): accounts.name(module.environment.get("CDK_DEFAULT_ACCOUNT", ""))
+        for group in groups
+        for module in group
+    }
+    return diagram(wiring(deployment), templates, placed)
 
 
 def in_markdown(text: str) -> str:

@@ -1,7 +1,11 @@
-"""The emulated AWS account: moto's server on a free loopback port, for the length of one rehearsal.
+"""The emulated AWS accounts: moto's server on a free loopback port, for the length of one rehearsal.
 
 Every AWS call of the rehearsal, and of each module it synthesizes (boto3 lookups at synth time),
-goes to this server through AWS_ENDPOINT_URL, with fake credentials; nothing reaches AWS.
+goes to this server through AWS_ENDPOINT_URL; nothing reaches AWS. moto keeps resources per account and
+answers each request in the account of its credentials: the rehearsal calls into each account with the
+credentials of a role of that account (`sts:AssumeRole`, as Seed-Farmer's toolchain role reaches each
+target account through its deployment role), never with an account pinned for the whole server, so one
+server holds every account of a deployment and a call lands in the account whose credentials made it.
 """
 
 from __future__ import annotations
@@ -63,27 +67,33 @@ class ResourceLog:
 
 
 class Emulator:
-    """A running emulated account: its endpoint, its account and region, and clients bound to it."""
+    """One emulated account of the running server: its endpoint, account and region, and clients that call
+    into it with credentials of the account's own (`credentials`, from `EmulatorServer.account`)."""
 
-    def __init__(self, url: str, account: str, region: str, log: ResourceLog) -> None:
+    def __init__(
+        self, url: str, account: str, region: str, log: ResourceLog, credentials: dict[str, str] | None = None
+    ) -> None:
         self.url = url
         self.account = account
         self.region = region
         self.log = log
+        # Plain fake keys land in moto's default account; an account's own come from a role assumed in it.
+        self.credentials = credentials or dict(FAKE_CREDENTIALS)
 
     def client(self, service: str, region: str | None = None) -> Any:
         return boto3.client(
             service,  # type: ignore[call-overload]
             endpoint_url=self.url,
             region_name=region or self.region,
-            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_access_key_id=self.credentials["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.credentials["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=self.credentials.get("AWS_SESSION_TOKEN"),
         )
 
     def environment(self, region: str) -> dict[str, str]:
-        """What a process needs so that every AWS SDK call it makes lands here."""
+        """What a process needs so that every AWS SDK call it makes lands here, in this account."""
         return {
-            **FAKE_CREDENTIALS,
+            **self.credentials,
             "AWS_ENDPOINT_URL": self.url,
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": region,
@@ -99,11 +109,44 @@ class Emulator:
         return {key: value for key, value in environ.items() if key not in _REAL_AWS_VARIABLES}
 
 
+# The role every call of the rehearsal is made as, in each account (moto does not require it to exist).
+SESSION_ROLE = "rehearsal"
+
+
+class EmulatorServer:
+    """moto's server, holding every account of a deployment: `account(id)` is one account of it."""
+
+    def __init__(self, url: str, region: str, log: ResourceLog) -> None:
+        self.url = url
+        self.region = region
+        self.log = log
+        self._accounts: dict[str, Emulator] = {}
+        self._lock = threading.Lock()
+
+    def account(self, account: str, region: str | None = None) -> Emulator:
+        """The emulated account `account`, its clients calling with credentials of a role assumed in it."""
+        with self._lock:
+            if account not in self._accounts:
+                self._accounts[account] = Emulator(self.url, account, self.region, self.log, self._assume(account))
+            emulator = self._accounts[account]
+        if region is None or region == emulator.region:
+            return emulator
+        return Emulator(self.url, account, region, self.log, emulator.credentials)
+
+    def _assume(self, account: str) -> dict[str, str]:
+        sts = Emulator(self.url, "", self.region, self.log).client("sts")
+        role = f"arn:aws:iam::{account}:role/{SESSION_ROLE}"
+        credentials = sts.assume_role(RoleArn=role, RoleSessionName=SESSION_ROLE)["Credentials"]
+        return {
+            "AWS_ACCESS_KEY_ID": str(credentials["AccessKeyId"]),
+            "AWS_SECRET_ACCESS_KEY": str(credentials["SecretAccessKey"]),
+            "AWS_SESSION_TOKEN": str(credentials["SessionToken"]),
+        }
+
+
 @contextlib.contextmanager
-def emulated_account(account: str, region: str) -> Iterator[Emulator]:
-    """Start moto's server on 127.0.0.1 (a free port), yield the account, and always stop it."""
-    previous_account = os.environ.get("MOTO_ACCOUNT_ID")
-    os.environ["MOTO_ACCOUNT_ID"] = account  # moto reads it on every request
+def emulator_server(region: str) -> Iterator[EmulatorServer]:
+    """Start moto's server on 127.0.0.1 (a free port), yield it, and always stop it."""
     for name in ("werkzeug", "moto", "botocore.credentials", "docker"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     warnings.filterwarnings("ignore", module="moto")
@@ -119,6 +162,8 @@ def emulated_account(account: str, region: str) -> Iterator[Emulator]:
     log = ResourceLog()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    # moto answers in MOTO_ACCOUNT_ID's account whatever the credentials: the server must not have one.
+    pinned = os.environ.pop("MOTO_ACCOUNT_ID", None)
     try:
         host, port = server.get_host_and_port()
         url = f"http://{host}:{port}"
@@ -128,14 +173,19 @@ def emulated_account(account: str, region: str) -> Iterator[Emulator]:
             mock.patch.object(settings, "moto_server_port", return_value=str(port)),
             _recording(log),
         ):
-            _reset(url)  # a fresh account, whatever ran in this process before
-            yield Emulator(url, account, region, log)
+            _reset(url)  # fresh accounts, whatever ran in this process before
+            yield EmulatorServer(url, region, log)
     finally:
         server.stop()
-        if previous_account is None:
-            os.environ.pop("MOTO_ACCOUNT_ID", None)
-        else:
-            os.environ["MOTO_ACCOUNT_ID"] = previous_account
+        if pinned is not None:
+            os.environ["MOTO_ACCOUNT_ID"] = pinned
+
+
+@contextlib.contextmanager
+def emulated_account(account: str, region: str) -> Iterator[Emulator]:
+    """One emulated account on a server of its own, for the length of the block."""
+    with emulator_server(region) as server:
+        yield server.account(account)
 
 
 def _reset(url: str) -> None:

@@ -20,11 +20,13 @@ _PARAMETER = re.compile(r"parameters?(?:\(s\))? '([^'\[.]+)")
 
 @dataclass(frozen=True)
 class Entry:
-    """One module entry of a manifest: its file, the line of the entry, and the line of each parameter."""
+    """One module entry of a manifest: its file, the line of the entry, of each parameter and of each of the
+    entry's own keys (`targetAccount`, ...)."""
 
     file: str
     line: int
     parameters: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, int] = field(default_factory=dict)
 
     def line_of(self, text: str) -> int:
         """The line of the first parameter `text` names (the entry's own line if it names none written here)."""
@@ -64,7 +66,12 @@ def _entry(module: Any, file: str) -> Entry:
         name = _scalar(_value(parameter, "name"))
         if name:
             parameters[_normal(name)] = parameter.start_mark.line + 1
-    return Entry(file, module.start_mark.line + 1, parameters)
+    keys = {
+        str(key.value): key.start_mark.line + 1
+        for key, _ in (module.value if isinstance(module, yaml.MappingNode) else [])
+        if isinstance(key, yaml.ScalarNode)
+    }
+    return Entry(file, module.start_mark.line + 1, parameters, keys)
 
 
 def _normal(name: str) -> str:

@@ -17,6 +17,16 @@ class ManifestError(Exception):
     """The manifest is not one Seed-Farmer would accept; the message is Seed-Farmer's own."""
 
 
+class UnknownTargets(ManifestError):
+    """Modules name an alias or region `targetAccountMappings` does not map: every one of them, as
+    (group, module, the manifest key, the message), where Seed-Farmer stops at the first."""
+
+    def __init__(self, problems: list[tuple[str, str, str, str]]) -> None:
+        lines = [f"group '{group}', module '{module}': {text}" for group, module, _, text in problems]
+        super().__init__("; ".join(lines))
+        self.problems = problems
+
+
 def project_root(start: Path) -> Path:
     """The folder holding seedfarmer.yaml, searched from `start` upwards as Seed-Farmer does."""
     for folder in [start.resolve(), *start.resolve().parents]:
@@ -76,9 +86,41 @@ def load_deployment(manifest: Path, env_files: tuple[str, ...] = (".env",)) -> A
             with _seedfarmer_errors(Path(group.path), f"group '{group.name}', module {number}"):
                 modules.append(ModuleManifest(**document))
         group.modules = modules
+    problems = unknown_targets(deployment)
+    if problems:
+        raise UnknownTargets(problems)
     with _seedfarmer_errors(manifest):
         deployment.validate_and_set_module_defaults()
     return deployment
+
+
+def unknown_targets(deployment: Any) -> list[tuple[str, str, str, str]]:
+    """Every module whose `targetAccount` no alias of the mapping names, or whose `targetRegion` the alias does
+    not map (Seed-Farmer's own check, `validate_and_set_module_defaults`, raises at the first)."""
+    mappings = {str(mapping.alias): mapping for mapping in deployment.target_account_mappings or []}
+    default = next((alias for alias, mapping in mappings.items() if mapping.default), None)
+    known = ", ".join(mappings) or "none"
+    problems = []
+    for group in deployment.groups:
+        for module in group.modules:
+            alias = module.target_account or default
+            mapping = mappings.get(str(alias)) if alias else None
+            if mapping is None:
+                text = (
+                    f"targetAccount '{alias}' is no alias of targetAccountMappings (its aliases: {known})"
+                    if alias
+                    else f"no targetAccount, and no alias of targetAccountMappings is the default (aliases: {known})"
+                )
+                problems.append((group.name, module.name, "targetAccount", text))
+                continue
+            regions = [str(region.region) for region in mapping.region_mappings]
+            if module.target_region and str(module.target_region) not in regions:
+                text = (
+                    f"targetRegion '{module.target_region}' is not mapped for alias '{alias}' "
+                    f"(its regions: {', '.join(regions) or 'none'})"
+                )
+                problems.append((group.name, module.name, "targetRegion", text))
+    return problems
 
 
 @contextlib.contextmanager

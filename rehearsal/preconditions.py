@@ -7,17 +7,24 @@ the refresh would silently not fire). The rehearsal holds the account, so it loo
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from rehearsal.emulator import Emulator
+from rehearsal.published_keys import published_keys
 from rehearsal.templates import Template, resources
 
 PARAMETER = "SEEDFARMER_PARAMETER_"
+# A module that publishes this metadata key creates the model package group it is given (a registry module).
+GROUP_CREATED = "SagemakerModelPackageGroupName"
 EVENTBRIDGE_HELP = "README.md, 'Turn on EventBridge for a bucket'"
 
 
-def before_synthesis(emulator: Emulator, region: str, where: str, environment: dict[str, str]) -> list[str]:
-    """Problems with what the module's parameters name: subnets in the VPC, an approved package to serve."""
+def before_synthesis(
+    emulator: Emulator, region: str, where: str, environment: dict[str, str], folder: Path | None = None
+) -> list[str]:
+    """Problems with what the module's parameters name: subnets in the VPC, an approved package to serve
+    (unless the module creates the group: its README's Outputs list the group's name)."""
     problems = []
     vpc_id = environment.get(f"{PARAMETER}VPC_ID")
     subnets = _list(environment.get(f"{PARAMETER}SUBNET_IDS"))
@@ -39,12 +46,17 @@ def before_synthesis(emulator: Emulator, region: str, where: str, environment: d
                     f"{where}: parameter 'subnet-ids': subnet {subnet} is in {found[subnet]}, not in vpc-id {vpc_id}"
                 )
     group = environment.get(f"{PARAMETER}MODEL_PACKAGE_GROUP_NAME")
-    if group and not environment.get(f"{PARAMETER}MODEL_PACKAGE_ARN"):
+    creates = folder is not None and GROUP_CREATED in (published_keys(folder) or set())
+    if group and not environment.get(f"{PARAMETER}MODEL_PACKAGE_ARN") and not creates:
         problems += _approved_package(emulator, region, where, group)
     return problems
 
 
 def _approved_package(emulator: Emulator, region: str, where: str, group: str) -> list[str]:
+    if group.startswith("arn:"):
+        if group.split(":")[4] != emulator.account:
+            return []  # a group of another account: checked there (rehearsal/across_accounts.py)
+        group = group.rsplit("/", 1)[-1]
     sagemaker = emulator.client("sagemaker", region)
     names = {
         item["ModelPackageGroupName"] for item in sagemaker.list_model_package_groups()["ModelPackageGroupSummaryList"]

@@ -76,12 +76,15 @@ def placeholder(key: str, region: str, account: str = "123456789012") -> Any:
         ("kmskeyarn", f"arn:aws:kms:{region}:{account}:key/0123abcd-0123-4567-89ab-0123456789ab"),
         ("contenttypes", ["application/json"]),
         ("s3uri", "s3://placeholder-bucket/placeholder"),
-        ("topicarn", f"arn:aws:sns:{region}:123456789012:placeholder"),
-        ("rolearn", "arn:aws:iam::123456789012:role/placeholder"),
+        ("topicarn", f"arn:aws:sns:{region}:{account}:placeholder"),
+        ("rolearn", f"arn:aws:iam::{account}:role/placeholder"),
         ("bucketarn", "arn:aws:s3:::placeholder-bucket"),
         ("bucketname", "placeholder-bucket"),
         ("domainid", "d-0123456789ab"),
         ("domainarn", f"arn:aws:sagemaker:{region}:{account}:domain/d-0123456789ab"),
+        ("modelpackagegrouparn", f"arn:aws:sagemaker:{region}:{account}:model-package-group/placeholder"),
+        ("modelpackagearn", f"arn:aws:sagemaker:{region}:{account}:model-package/placeholder/1"),
+        ("accountid", account),
         ("url", "https://placeholder.example.com"),
     ]
     return next((shape for suffix, shape in shapes if lowered.endswith(suffix)), f"placeholder-{key}")
@@ -127,6 +130,7 @@ def preflight(
             entry = written.get(key, Entry("", 0))
             found = findings.setdefault(key, [])
             found += _metadata_keys(deployment, group.name, module, root, entry)
+            found += _across_accounts(deployment, group.name, module, entry)
             environment = _environment(deployment, group.name, module, root, published, secrets, entry, found)
             if environment is not None:
                 checks.append((key, module_folder(root, module), environment))
@@ -200,6 +204,31 @@ def _metadata_keys(deployment: Any, group: str, module: Any, root: Path, entry: 
             f"metadata key '{reference.key}'; {hint}its README's Outputs list: {', '.join(sorted(keys))}"
         )
         found.append(Finding(group, module.name, text, entry.file, entry.line_of(text)))
+    return found
+
+
+def _across_accounts(deployment: Any, group: str, module: Any, entry: Entry) -> list[Finding]:
+    """A note for each `moduleMetadata` read from a module of another account. Seed-Farmer allows it: each
+    module's metadata is kept in its own account and read through that account's deployment role (see
+    rehearsal.accounts). What the value names lives in the producer's account, whose policies must grant this
+    one: the rehearsal checks the group, bucket and key policies before the module deploys."""
+    found = []
+    account = str(module.get_target_account_id())
+    for parameter in module.parameters:
+        reference = parameter.value_from.module_metadata if parameter.value_from else None
+        if reference is None:
+            continue
+        producer = _module(deployment, reference.group, reference.name)
+        if producer is None or str(producer.get_target_account_id()) == account:
+            continue
+        text = (
+            f"parameter '{parameter.name}' takes {reference.key or 'the metadata'} of module '{reference.name}' of "
+            f"group '{reference.group}', which deploys to account {producer.target_account} "
+            f"({producer.get_target_account_id()}), while this module deploys to {module.target_account} ({account}): "
+            f"Seed-Farmer hands it over; a resource it names is {producer.target_account}'s, whose policies must "
+            f"grant {account}"
+        )
+        found.append(Finding(group, module.name, text, entry.file, entry.line_of(text), note=True))
     return found
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from rehearsal.cost import PRICES, price_list
-from rehearsal.result import Rehearsal, total_cost
+from rehearsal.result import Rehearsal, cost_by_account, total_cost
 from rehearsal.summary import metadata_as_deployed, module_summary
 
 WIDTH = 100
@@ -17,8 +17,9 @@ def plan(rehearsal: Rehearsal) -> str:
     lines = [
         "=" * WIDTH,
         f"Rehearsal of {rehearsal.manifest}: deployment '{rehearsal.deployment}' "
-        f"in emulated account {rehearsal.account} ({', '.join(rehearsal.regions)})",
+        f"in {_where(rehearsal)} ({', '.join(rehearsal.regions)})",
         "=" * WIDTH,
+        *_accounts(rehearsal),
         "Seeded (what the manifests expect to exist already):",
         *(f"  - {line}" for line in rehearsal.seeded or ["nothing"]),
         *_account_steps(rehearsal),
@@ -27,19 +28,61 @@ def plan(rehearsal: Rehearsal) -> str:
         for index, module in enumerate(group, 1):
             lines += _module(rehearsal, f"{number}.{index}", module, module_summary(module))
     lines += _updates(rehearsal)
+    lines += _cross_account(rehearsal)
     lines += [
         "",
         _total(total_cost(rehearsal))
         + f" (list prices of {price_list()['date']} from rehearsal/{PRICES.name}; usage-based charges not included)",
+        *_by_account(rehearsal),
         f"Rehearsed in {rehearsal.seconds:.1f}s. Templates, environments, metadata and findings: {rehearsal.output}",
         "This is a rehearsal, not a deployment: see 'What the rehearsal proves' in README.md.",
     ]
     return "\n".join(lines)
 
 
+def _where(rehearsal: Rehearsal) -> str:
+    accounts = rehearsal.accounts
+    if accounts is None or not accounts.several:
+        return f"emulated account {rehearsal.account}"
+    return "emulated accounts " + ", ".join(accounts.name(account) for account in accounts.ids)
+
+
+def _accounts(rehearsal: Rehearsal) -> list[str]:
+    """For a deployment over several accounts: each account, where Seed-Farmer keeps its state, and what was
+    bootstrapped in each."""
+    accounts = rehearsal.accounts
+    if accounts is None or not accounts.several:
+        return []
+    return [
+        f"Accounts (toolchain: {accounts.name(accounts.toolchain)}, which holds the deployment manifest; each "
+        "module's metadata is kept in its own account and read through that account's deployment role):",
+        *(f"  - {line}" for line in rehearsal.bootstrapped),
+    ]
+
+
+def _by_account(rehearsal: Rehearsal) -> list[str]:
+    accounts = rehearsal.accounts
+    if accounts is None or not accounts.several:
+        return []
+    return [
+        f"  {accounts.name(account)}: {_total(cost).removeprefix('Estimated monthly cost: ')}"
+        for account, cost in cost_by_account(rehearsal).items()
+    ]
+
+
+def _cross_account(rehearsal: Rehearsal) -> list[str]:
+    if not rehearsal.across_accounts:
+        return []
+    return ["", "Across accounts (decided by the IAM simulator over the policies the emulated accounts hold):"] + [
+        f"  {line}" for line in rehearsal.across_accounts
+    ]
+
+
 def _module(rehearsal: Rehearsal, number: str, module: Any, summary: dict[str, Any]) -> list[str]:
     """One module of the plan, numbered `<group>.<module>` in deployment order."""
     where = f"{module.path}, {summary['region']}"
+    if rehearsal.accounts is not None and rehearsal.accounts.several:
+        where += f", account {rehearsal.accounts.name(module.environment.get('CDK_DEFAULT_ACCOUNT', ''))}"
     lines = ["", f"[{number}] group {module.group} / module {module.module}  ({where})"]
     for stack in module.stacks:
         count = len(stack.template.get("Resources", {}))

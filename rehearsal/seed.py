@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from rehearsal import quotas
-from rehearsal.emulator import Emulator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 
 class SeedError(Exception):
@@ -43,6 +38,9 @@ class PackageGroup(_Strict):
     name: str
     description: str = ""
     packages: list[Package] = []
+    # `<group>/<module>` of the manifest that creates the group (a registry module): the seed registers the
+    # packages right after that module has deployed, as a training pipeline would before the workloads deploy.
+    created_by: str | None = None
 
 
 class NamedValue(_Strict):
@@ -69,36 +67,83 @@ class ServiceQuota(_Strict):
     value: float
 
 
+class ManifestEdit(_Strict):
+    """One parameter of a module entry given a new value, as a person's reviewed change of the manifest."""
+
+    group: str
+    module: str
+    parameter: str
+    value: Any
+
+
 class Step(_Strict):
-    """A change to the account between two rehearsals, as a pipeline would make it (`--step NAME`)."""
+    """A change between two rehearsals, as a pipeline or a person would make it (`--step NAME`)."""
 
     name: str
     description: str = ""
+    # The alias (of targetAccountMappings) whose account the step changes; none: every account seeded from the
+    # file's top-level form.
+    account: str | None = None
     approve: dict[str, list[int]] = {}  # model package group -> versions (1-based) approved by this step
     add_packages: dict[str, list[Package]] = {}  # model package group -> packages registered by this step
+    manifest: list[ManifestEdit] = []  # parameters the step changes in the manifest's module entries
 
 
-class Seed(_Strict):
+class AccountSeed(_Strict):
+    """What one account holds before the first module deploys."""
+
     buckets: list[Bucket] = []
     model_package_groups: list[PackageGroup] = []
     ssm_parameters: list[NamedValue] = []
     secrets: list[NamedValue] = []
     managed_policies: list[ManagedPolicy] = []
     service_quotas: list[ServiceQuota] = []  # SageMaker's, as the endpoint module reads them before deploying
+
+
+class Seed(AccountSeed):
+    """The seed of one account: its own resources, and every step of the seed file (by name).
+
+    A file's top-level keys seed every account whose alias has no section under `accounts` (the form for a
+    manifest of one account); an alias listed there is seeded from its section alone.
+    """
+
+    accounts: dict[str, AccountSeed] = {}
     steps: list[Step] = []
+    _alias: str | None = PrivateAttr(default=None)  # the section this seed came from; None: the top-level form
+
+    def step(self, step_name: str) -> Step:
+        """The step named `step_name`, or a SeedError naming the steps there are."""
+        found = next((step for step in self.steps if step.name == step_name), None)
+        if found is None:
+            known = ", ".join(step.name for step in self.steps) or "none"
+            raise SeedError(f"no step '{step_name}' in the seed file (its steps: {known})")
+        return found
+
+    def for_alias(self, alias: str | None) -> Seed:
+        """The seed of the account `alias` names: its section under `accounts`, else the top-level form."""
+        if alias is None or alias not in self.accounts:
+            return self
+        section = self.accounts[alias].model_dump()
+        seed = Seed(**section, accounts=self.accounts, steps=self.steps)
+        seed._alias = alias
+        return seed
+
+    def applies(self, step: Step) -> bool:
+        """Whether `step` changes this account: a step names its alias, or none for the top-level form."""
+        return step.account == self._alias if step.account else self._alias is None
 
     def after(self, step_name: str) -> Seed:
         """This seed with the step applied: the account as it is after the step, for the next rehearsal."""
-        step = next((step for step in self.steps if step.name == step_name), None)
-        if step is None:
-            known = ", ".join(step.name for step in self.steps) or "none"
-            raise SeedError(f"no step '{step_name}' in the seed file (its steps: {known})")
+        step = self.step(step_name)
+        if not self.applies(step):
+            return self
         unknown = sorted(
             (set(step.approve) | set(step.add_packages)) - {group.name for group in self.model_package_groups}
         )
         if unknown:
             raise SeedError(
-                f"step '{step_name}' names model package group(s) the seed does not create: {', '.join(unknown)}"
+                f"step '{step_name}' names model package group(s) the seed does not create"
+                f"{f' in account {self._alias}' if self._alias else ''}: {', '.join(unknown)}"
             )
         groups = []
         for group in self.model_package_groups:
@@ -108,25 +153,21 @@ class Seed(_Strict):
                     raise SeedError(f"step '{step_name}': {group.name} has no version {version}")
                 packages[version - 1] = packages[version - 1].model_copy(update={"approval": "Approved"})
             groups.append(group.model_copy(update={"packages": packages}))
-        return self.model_copy(update={"model_package_groups": groups})
-
-
-@dataclass
-class Seeded:
-    """What the seed created, for the plan."""
-
-    lines: list[str] = field(default_factory=list)
+        seed = self.model_copy(update={"model_package_groups": groups})
+        seed._alias = self._alias
+        return seed
 
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def load_seed(path: Path, account: str, region: str) -> Seed:
-    """The seed file for one region of the emulated account, with `${VAR}` replaced.
+def load_seed(path: Path, account: str, region: str, alias: str | None = None) -> Seed:
+    """The seed file for one region of the emulated account `alias` names, with `${VAR}` replaced.
 
     `${PRIMARY_ACCOUNT}` and `${PRIMARY_REGION}` are the account and the region being seeded (so a
     manifest with a literal account, or several regions, needs nothing exported); any other variable
-    comes from the environment, and one that is not set is named.
+    comes from the environment, and one that is not set is named. `${<group>.<module>.<key>}` stays as
+    written: a module's metadata, known once it has deployed (rehearsal.seeding.register_packages).
     """
     values = {**os.environ, "PRIMARY_ACCOUNT": account, "PRIMARY_REGION": region}
 
@@ -139,7 +180,8 @@ def load_seed(path: Path, account: str, region: str) -> Seed:
         if isinstance(node, list):
             return [replace(item) for item in node]
         if isinstance(node, dict):
-            return {key: replace(value) for key, value in node.items()}
+            # A step's manifest edits are written as the manifest is: replaced when applied (`manifest_value`).
+            return {key: value if key == "manifest" else replace(value) for key, value in node.items()}
         return node
 
     try:
@@ -151,7 +193,7 @@ def load_seed(path: Path, account: str, region: str) -> Seed:
     if not isinstance(document, dict):
         raise SeedError(f"{path}: not a YAML mapping")
     try:
-        return Seed(**replace(document))
+        return Seed(**replace(document)).for_alias(alias)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(map(str, item['loc']))}: {item['msg']}" for item in error.errors(include_url=False)
@@ -159,83 +201,17 @@ def load_seed(path: Path, account: str, region: str) -> Seed:
         raise SeedError(f"{path}: {problems}") from None
 
 
+def manifest_value(step: Step, edit: ManifestEdit) -> Any:
+    """An edit's value with `${VAR}` replaced from the environment, as Seed-Farmer reads the manifest."""
+    if not isinstance(edit.value, str):
+        return edit.value
+    missing = [name for name in _PLACEHOLDER.findall(edit.value) if name not in os.environ]
+    if missing:
+        raise SeedError(f"step '{step.name}': ${{{missing[0]}}} is used but not set in the environment")
+    return _PLACEHOLDER.sub(lambda match: os.environ[match.group(1)], edit.value)
+
+
 def _where(error: yaml.YAMLError) -> str:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or ""
     return f" at line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else ""
-
-
-def seed_account(emulator: Emulator, seed: Seed, region: str) -> Seeded:
-    """Create the seed's resources; packages in order, so creation times order them as listed."""
-    seeded = Seeded()
-    s3 = emulator.client("s3", region)
-    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
-    for bucket in seed.buckets:
-        if bucket.name in existing:
-            continue  # bucket names are global: one seeded for another region is already there
-        if region == "us-east-1":
-            s3.create_bucket(Bucket=bucket.name)
-        else:
-            s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": region})
-        if bucket.versioning:
-            s3.put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"})
-        if bucket.eventbridge:
-            s3.put_bucket_notification_configuration(
-                Bucket=bucket.name, NotificationConfiguration={"EventBridgeConfiguration": {}}
-            )
-        for key in bucket.objects:
-            s3.put_object(Bucket=bucket.name, Key=key, Body=b"rehearsal placeholder")
-        features = [name for name, on in (("versioned", bucket.versioning), ("EventBridge", bucket.eventbridge)) if on]
-        seeded.lines.append(
-            f"bucket {bucket.name} ({len(bucket.objects)} objects{''.join(', ' + f for f in features)})"
-        )
-    sagemaker = emulator.client("sagemaker", region)
-    for group in seed.model_package_groups:
-        sagemaker.create_model_package_group(
-            ModelPackageGroupName=group.name, ModelPackageGroupDescription=group.description or group.name
-        )
-        for package in group.packages:
-            container: dict[str, Any] = {"Image": package.image}
-            if package.model_data_url:
-                container["ModelDataUrl"] = package.model_data_url
-            baselines = {"DriftCheckBaselines": package.drift_check_baselines} if package.drift_check_baselines else {}
-            sagemaker.create_model_package(
-                ModelPackageGroupName=group.name,
-                ModelApprovalStatus=package.approval,
-                InferenceSpecification={
-                    "Containers": [container],
-                    "SupportedContentTypes": ["application/json"],
-                    "SupportedResponseMIMETypes": ["application/json"],
-                },
-                **baselines,
-            )
-        statuses = ", ".join(f"v{index} {package.approval}" for index, package in enumerate(group.packages, 1))
-        seeded.lines.append(f"model package group {group.name} ({statuses})")
-    ssm = emulator.client("ssm", region)
-    for parameter in seed.ssm_parameters:
-        ssm.put_parameter(Name=parameter.name, Value=parameter.value, Type="SecureString", Overwrite=True)
-        seeded.lines.append(f"SSM parameter {parameter.name}")
-    secrets = emulator.client("secretsmanager", region)
-    for secret in seed.secrets:
-        secrets.create_secret(Name=secret.name, SecretString=secret.value)
-        seeded.lines.append(f"secret {secret.name}")
-    _seed_managed_policies(emulator, seed.managed_policies, seeded)
-    if seed.service_quotas:
-        quotas.seed(emulator.account, region, {quota.name: quota.value for quota in seed.service_quotas})
-        for quota in seed.service_quotas:
-            seeded.lines.append(f"SageMaker quota '{quota.name}': {quota.value:g}")
-    return seeded
-
-
-def _seed_managed_policies(emulator: Emulator, policies: list[ManagedPolicy], seeded: Seeded) -> None:
-    """IAM is global: a policy seeded for another region of the account is already there."""
-    iam = emulator.client("iam")
-    existing = {policy["PolicyName"] for policy in iam.list_policies(Scope="Local")["Policies"]}
-    for policy in policies:
-        if policy.name not in existing:
-            iam.create_policy(
-                PolicyName=policy.name,
-                PolicyDocument=json.dumps(policy.document),
-                Description=policy.description or policy.name,
-            )
-        seeded.lines.append(f"managed policy {policy.name}")

@@ -139,3 +139,19 @@ def multi_account_endpoints(
     from tests.multi_account import synthesize_endpoints
 
     return synthesize_endpoints(multi_account, multi_account_registry, tmp_path_factory.mktemp("multi-endpoints"))
+
+
+@pytest.fixture(scope="session")
+def multi_account_rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """manifests/multi-account/deployment.yaml rehearsed once in its three emulated accounts, then after the seed's
+    `approve` step (version 2 approved in the registry) and after `promote-prod` (prod's pin moved to it): the
+    three rehearsals, in order. Tests that read it carry `pytest.mark.xdist_group("multi-account-rehearsal")`."""
+    from rehearsal.run import rehearse
+
+    for variable in ("REGISTRY_ACCOUNT", "DEV_ACCOUNT", "PROD_ACCOUNT"):
+        os.environ.pop(variable, None)  # .env's placeholders, as the README's plans show them
+    manifest, seed = ROOT / "manifests" / "multi-account" / "deployment.yaml", ROOT / "rehearsal" / "account.yaml"
+    output = tmp_path_factory.mktemp("multi-account-rehearsal")
+    first = rehearse(manifest, seed, output)
+    approved = rehearse(manifest, seed, output, step="approve")
+    return first, approved, rehearse(manifest, seed, output, step="promote-prod")

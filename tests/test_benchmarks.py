@@ -8,7 +8,9 @@ import sys
 import tarfile
 from pathlib import Path
 
-from benchmarks.__main__ import Timing, e2e_rows, render, row, timed
+import pytest
+
+from benchmarks.__main__ import Timing, e2e_rows, module_count, render, row, timed
 from tests.repository import ROOT
 
 
@@ -63,7 +65,24 @@ def test_each_step_and_build_phase_of_make_e2e_carries_the_load_it_began_under()
     destroyed = "| `make e2e` build 05-demo-networking-vpc (destroy): cdk destroy (synth and delete) | 11.25 |"
     assert destroyed in rendered
     assert "(destroy): synth" not in rendered  # `cdk destroy` reports no synthesis time: no made-up zero
-    assert "| `make e2e` warm at most 3 minutes | 170 s | met |" in rendered
+    assert "| the single-account e2e warm at most 3 minutes | 170 s | met |" in rendered
+
+
+def test_the_rehearsal_across_accounts_is_held_per_module_against_the_single_accounts() -> None:
+    figures = [row("`make rehearse` warm", Timing([20.0], (0.1, 0.2, 0.3)))]
+    met = render(figures, {}, 0.01, 4.5, 20.0, 100.0, {}, per_module=(10.0, 14.0), e2e_across=280.0)
+    assert (
+        "| the rehearsal across three accounts warm, per module, at most 1.5 x the single account's | "
+        "14.0 s against 10.0 s = 1.40 x | met |"
+    ) in met
+    assert "| `make e2e` across accounts warm (no target of its own) | 280 s | |" in met
+    missed = render(figures, {}, 0.01, 4.5, 20.0, 100.0, {}, per_module=(10.0, 16.0))
+    assert "16.0 s against 10.0 s = 1.60 x | missed |" in missed
+
+
+def test_the_rows_of_each_e2e_run_name_the_run() -> None:
+    report = {"steps": [{"name": "seedfarmer destroy multi", "seconds": 97.0, "load": [4.5, 5.0, 6.0]}], "builds": []}
+    assert e2e_rows(report, "three accounts")[0]["name"] == "`make e2e` (three accounts) step: seedfarmer destroy multi"
 
 
 def test_the_fresh_clone_runs_are_held_against_their_targets() -> None:
@@ -120,3 +139,16 @@ def test_ours_and_the_reference_run_alternately_under_the_same_load(tmp_path: Pa
     assert log.read_text() == "ororor"
     assert len(mine.seconds) == len(reference.seconds) == 3
     assert mine.load == reference.load
+
+
+@pytest.mark.parametrize("manifest", ["manifests/deployment.yaml", "manifests/multi-account/deployment.yaml"])
+def test_the_per_module_figure_counts_the_modules_seedfarmer_loads(
+    manifest: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rehearsal.manifests import load_deployment
+
+    accounts = {"PRIMARY_ACCOUNT": "123456789012", "REGISTRY_ACCOUNT": "111111111111", "DEV_ACCOUNT": "222222222222"}
+    for variable, value in {**accounts, "PROD_ACCOUNT": "333333333333", "PRIMARY_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(variable, value)
+    loaded = sum(len(group.modules) for group in load_deployment(ROOT / manifest).groups)
+    assert module_count(manifest) == loaded

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from rehearsal.iam_simulator import simulate
 from tests.matrix import ACCOUNT, REGION
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import Request, call_of
 from tests.real_account.policies import Document, documents
 from tests.real_account.sar import document_findings
-from tests.real_account.simulator import simulate
 
 ADMIN = f"arn:aws:iam::{ACCOUNT}:role/PlatformKeyAdmin"
 STACK = "library-test"

@@ -10,11 +10,15 @@ import pytest
 
 from rehearsal import moto_fixes
 from rehearsal.moto_fixes.patching import FixCannotApply, Patcher
-from tests import test_moto_fixes_cloudformation, test_moto_fixes_resources
+from tests import test_moto_fixes_accounts, test_moto_fixes_cloudformation, test_moto_fixes_resources
 
 
 def test_every_fix_has_a_test_showing_motos_behaviour_without_it() -> None:
-    tests = {name for module in (test_moto_fixes_cloudformation, test_moto_fixes_resources) for name in vars(module)}
+    tests = {
+        name
+        for module in (test_moto_fixes_accounts, test_moto_fixes_cloudformation, test_moto_fixes_resources)
+        for name in vars(module)
+    }
     untested = [fix.__name__ for fix in moto_fixes.FIXES if f"test_{fix.__name__}" not in tests]
     assert untested == []
 

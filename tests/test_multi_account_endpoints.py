@@ -92,9 +92,11 @@ def test_the_cross_account_contracts_cover_each_call_and_its_neighbours(
         "another role of the registry",
         "another source",
     } <= neighbours
-    # prod serves a pinned version: no lookup of the group, and no bus statement (it takes no forwarding role).
+    # prod serves a pinned version: no lookup of the group. Its bus lets the registry's forwarding role in (the
+    # registry forwards to every account it grants; a delivery refused would be a failed invocation there).
     prod = _across(multi_account_endpoints["prod-endpoint"], multi_account_registry)
     assert {contract.call.action for contract in prod} == {
+        "events:PutEvents",
         "sagemaker:DescribeModelPackage",
         "s3:GetObject",
         "kms:Decrypt",

@@ -2,7 +2,7 @@
 
 Each call AWS makes for the deployment, or our code makes, must be allowed by the identity, resource
 and key policies the template holds; the same call just outside its scope must be denied. The IAM
-simulator decides (tests/real_account/simulator.py, its own tests in test_real_account_simulator.py).
+simulator decides (rehearsal/iam_simulator.py, its own tests in test_real_account_simulator.py).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import json
 
 import pytest
 
+from rehearsal.iam_simulator import simulate
 from tests.matrix import ACCOUNT, IMAGE, VALID
 from tests.real_account import contracts as contract_table
 from tests.real_account.calls import function_actions, idempotency_actions, lookup_actions, retained_read_actions
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import AWS_IMAGE_ACCOUNT, Contract, Request, call_of, changed
 from tests.real_account.contracts import contracts, failures, ordering_failures
-from tests.real_account.simulator import simulate
 
 pytestmark = pytest.mark.xdist_group("matrix")
 

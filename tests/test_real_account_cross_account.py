@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from rehearsal.iam_simulator import Call, simulate
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import caller_in, target_in
-from tests.real_account.simulator import Call, simulate
 
 REGISTRY, DEV, OUTSIDE = "111111111111", "222222222222", "999999999999"
 REGION = "us-east-1"

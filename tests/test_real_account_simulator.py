@@ -1,4 +1,4 @@
-"""The IAM simulator every service contract is decided by (tests/real_account/simulator.py).
+"""The IAM simulator every service contract is decided by (rehearsal/iam_simulator.py).
 
 Each test pins a rule of AWS's documented evaluation logic that the contracts rely on, so a version of
 `@cloud-copilot/iam-simulate` that evaluated it differently fails here first. Several are rules our
@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.real_account import simulator
-from tests.real_account.simulator import Call, Caller, SimulationError, Target, policy, simulate
+from rehearsal import iam_simulator as simulator
+from rehearsal.iam_simulator import Call, Caller, SimulationError, Target, policy, simulate
 
 REGISTRY, DEV, OUTSIDE = "111111111111", "222222222222", "999999999999"
 ROLE = f"arn:aws:iam::{REGISTRY}:role/endpoint"

@@ -12,7 +12,8 @@ import pytest
 
 from rehearsal.emulator import Emulator, emulated_account
 from rehearsal.quotas import quota_code
-from rehearsal.seed import Seed, ServiceQuota, seed_account
+from rehearsal.seed import Seed, ServiceQuota
+from rehearsal.seeding import seed_account
 from tests.matrix import ENDPOINT
 
 pytestmark = pytest.mark.xdist_group("rehearsal")

@@ -163,7 +163,9 @@ def test_a_second_rehearsal_of_unchanged_inputs_plans_no_change_with_the_same_id
 
 
 def test_an_unknown_step_names_the_steps_there_are() -> None:
-    with pytest.raises(SeedError, match=r"no step 'promot' in the seed file \(its steps: promote\)"):
+    with pytest.raises(
+        SeedError, match=r"no step .promot. in the seed file \(its steps: promote, approve, promote-prod\)"
+    ):
         load_seed(SEED, "123456789012", "us-east-1").after("promot")
 
 

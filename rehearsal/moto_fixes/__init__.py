@@ -1,11 +1,11 @@
 """Fixes to moto's emulation, where it departs from what AWS does with the same template or call.
 
-Each fix is one function (in cloudformation.py or resources.py) whose comment names the moto behaviour
-it corrects; none changes a template or works around a problem of ours, so the templates we deploy for
-real are the ones the emulator creates. A fix wraps moto's own function where it can, and refuses to
-apply (FixCannotApply, naming the fix) when moto no longer has what it changes (patching.py); the tests
-in tests/test_moto_fixes_*.py show moto's behaviour without each fix, so a moto upgrade that fixes one
-upstream fails that fix's test: drop the fix then.
+Each fix is one function (in cloudformation.py, resources.py, resource_types.py or sagemaker.py) whose comment
+names the moto behaviour it corrects; none changes a template or works around a problem of ours, so the
+templates we deploy for real are the ones the emulator creates. A fix wraps moto's own function where it can,
+and refuses to apply (FixCannotApply, naming the fix) when moto no longer has what it changes (patching.py);
+the tests in tests/test_moto_fixes_*.py show moto's behaviour without each fix, so a moto upgrade that fixes
+one upstream fails that fix's test: drop the fix then.
 
 `apply()` installs every fix in this process, before moto's server starts (the rehearsal's in-process
 server and `python -m e2e.server` both call it); it is idempotent. `without(name)` takes one fix out for
@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from rehearsal.moto_fixes import cloudformation, resources
+from rehearsal.moto_fixes import cloudformation, resource_types, resources, sagemaker
 from rehearsal.moto_fixes.patching import FixCannotApply, Patch, Patcher
 
 __all__ = ["FIXES", "FixCannotApply", "apply", "notes_for", "without"]
@@ -45,6 +45,11 @@ FIXES: tuple[Callable[[Patcher], None], ...] = (
     resources.endpoints_follow_their_replaced_configuration,
     resources.current_instance_types_are_accepted,
     resources.studio_domains_in_cloudformation,
+    resource_types.resource_types_moto_lacks,
+    resource_types.yaml_get_att_in_sequence_form,
+    resource_types.bucket_policy_conditions_are_not_ignored,
+    sagemaker.model_package_group_policies,
+    sagemaker.model_package_groups_of_another_account_are_read_there,
 )
 
 _installed: dict[str, list[Patch]] = {}

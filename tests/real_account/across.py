@@ -1,6 +1,6 @@
 """Contracts across accounts: a call stated with both sides' policies, its neighbours, and the simulator's verdicts.
 
-A `Call` (tests/real_account/simulator.py) names its caller with the identity policies of the caller's
+A `Call` (rehearsal/iam_simulator.py) names its caller with the identity policies of the caller's
 account and its target with the policy of the resource's account; the maintained simulator evaluates both
 sides as IAM does across accounts (each must allow, a Deny anywhere wins).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.real_account.simulator import Call, simulate
+from rehearsal.iam_simulator import Call, simulate
 
 
 @dataclass(frozen=True)

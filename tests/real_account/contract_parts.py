@@ -1,7 +1,7 @@
 """What every service contract is made of (tests/real_account/contracts.py, serving_contracts.py): the
 contract itself, the accounts a call just outside a scope comes from, the template lookups both use, and
 the policies a call is evaluated against (the template's, and those AWS or the CDK bootstrap attach),
-which `call_of` hands to the simulator (tests/real_account/simulator.py) with both sides' accounts."""
+which `call_of` hands to the simulator (rehearsal/iam_simulator.py) with both sides' accounts."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rehearsal.iam_simulator import Call, Caller, Policy, Target, is_service, policy
 from tests.real_account.cfn import Template
 from tests.real_account.policies import Document, documents
-from tests.real_account.simulator import Call, Caller, Policy, Target, is_service, policy
 from tests.repository import ROOT
 
 OTHER_ACCOUNT = "999999999999"

@@ -3,7 +3,7 @@
 One table, built per synthesized template from what the template declares (its models, alarms, rules,
 queues, functions) and from the code (tests/real_account/calls.py). Each contract is a call that must
 be allowed and, next to it, the call just outside its scope that must be denied. tests/
-test_real_account_contracts.py has the IAM simulator (tests/real_account/simulator.py) evaluate both
+test_real_account_contracts.py has the IAM simulator (rehearsal/iam_simulator.py) evaluate both
 against the template's identity, resource and key policies; docs/security.md lists the contracts. The
 serving modes' contracts are in serving_contracts.py, CloudWatch Logs' use of the log groups' keys in
 log_contracts.py, what every contract is made of in contract_parts.py.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rehearsal.iam_simulator import simulate
 from tests.matrix import VALID
 from tests.real_account import registry_contracts
 from tests.real_account.calls import (
@@ -44,7 +45,6 @@ from tests.real_account.serving_contracts import (
     inference_components,
     ordering_failures,
 )
-from tests.real_account.simulator import simulate
 from tests.real_account.studio_contracts import deployed_domain_read, studio
 
 

@@ -212,7 +212,7 @@ def sections(results: dict[str, Any]) -> str:
             "",
             "Every call AWS makes on the deployment's behalf, and every call the modules' code makes (the functions'",
             "boto3 calls and the synth-time lookup are read from the code), with the call just outside its scope.",
-            "`make test` has an IAM simulator (`@cloud-copilot/iam-simulate`, tests/real_account/simulator.py)",
+            "`make test` has an IAM simulator (`@cloud-copilot/iam-simulate`, rehearsal/iam_simulator.py)",
             "evaluate each against the synthesized identity, resource and key policies of every template of the",
             "matrix, with the accounts of the caller and of the resource (tests/real_account/contracts.py): the",
             "first must be allowed, the second denied; the templates the rehearsal of manifests/deployment.yaml",

@@ -16,12 +16,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from rehearsal.iam_simulator import Call, Caller, Target, policy
 from tests.matrix import DEV
 from tests.real_account.across import CrossAccountContract
 from tests.real_account.calls import registry_read_actions
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import OTHER_ACCOUNT, Contract, Request, changed
-from tests.real_account.simulator import Call, Caller, Target, policy
 from tests.real_account.workload import PULL, Registry, elsewhere, workload_policies
 
 MODULE = "sagemaker-model-package-group"

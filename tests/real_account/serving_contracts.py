@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from rehearsal.iam_simulator import simulate
 from tests.matrix import VALID
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import (
@@ -23,7 +24,6 @@ from tests.real_account.contract_parts import (
     role_arn_of,
 )
 from tests.real_account.policies import as_list
-from tests.real_account.simulator import simulate
 
 # The serving modes (issue 12): asynchronous inference, inference components and their autoscaling.
 

@@ -8,10 +8,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from rehearsal.iam_simulator import Caller, policy
 from tests.real_account.cfn import Template
 from tests.real_account.contract_parts import OTHER_ACCOUNT
 from tests.real_account.policies import documents
-from tests.real_account.simulator import Caller, policy
 
 PULL = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability")
 

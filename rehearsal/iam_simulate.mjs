@@ -1,4 +1,4 @@
-// The bridge from tests/real_account/simulator.py to @cloud-copilot/iam-simulate (package.json pins it).
+// The bridge from rehearsal/iam_simulator.py to @cloud-copilot/iam-simulate (package.json pins it).
 //
 // Reads one JSON document per line from stdin: {"simulations": [Simulation, ...]} in the library's own
 // shape (its README and simulation.d.ts), and answers each line with one line on stdout:
