@@ -168,6 +168,10 @@ def environment(build: Build, variables: dict[str, str]) -> dict[str, str]:
         # Caches shared between builds; what they hold is installed afresh in each build.
         "PIP_CACHE_DIR": str(build.cache / "pip"),
         "PIP_FIND_LINKS": str(build.cache / "wheels"),  # filled by `make e2e` before the first apply
+        # Installed from the caches filled before the first apply (e2e/fill_caches.py), without a round trip to
+        # PyPI per package and build: the same versions, resolved online once there.
+        "PIP_NO_INDEX": "1",
+        "UV_OFFLINE": "1",
         # pip installs without compiling every file to bytecode (four fifths of its time for aws-cdk-lib);
         # Python compiles what the synthesis imports, as it imports it.
         "PIP_COMPILE": "false",

@@ -13,13 +13,10 @@ from e2e.steps import CheckFailed, Steps
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def download(scratch: Path) -> list[str]:
-    """pip caches nothing here (the proxy to PyPI strips caching headers), and pip installs one package in
-    each build: uv, in Seed-Farmer's build preamble (`pip install uv`). The builds find its wheel in a local
-    folder (PIP_FIND_LINKS), still resolving it against PyPI. Everything else is installed by uv (Seed-Farmer
-    itself, and our deployspecs' `uv pip install -r requirements.txt`), whose cache the builds share."""
-    wheels = str(scratch / "cache" / "wheels")
-    return [sys.executable, "-m", "pip", "download", "--quiet", "--dest", wheels, "--find-links", wheels, "uv"]
+def fill_caches(scratch: Path, modules: list[checks.Module]) -> list[str]:
+    """The builds' caches filled online, once (e2e/fill_caches.py): the builds install from them offline."""
+    requirements = sorted({str(ROOT / module.path / "requirements.txt") for module in modules})
+    return [sys.executable, "-m", "e2e.fill_caches", str(scratch), *requirements]
 
 
 def moduledata(steps: Steps, deployment: str, modules: list[checks.Module]) -> dict[str, dict[str, Any]]:

@@ -72,7 +72,11 @@ def _scenario(
     seeded = steps.check("seed each account from rehearsal/account.yaml", lambda: preparation.seed(world, loaded))
     steps.note("; ".join(seeded))
     before = {account: inventory(world.account(account)) for account in world.accounts.ids}
-    steps.command("download uv's wheel for the builds (pip download)", records.download(scratch), ROOT)
+    steps.command(
+        "fill the builds' caches (uv's wheel, Seed-Farmer's tool, the modules' requirements)",
+        records.fill_caches(scratch, modules),
+        ROOT,
+    )
 
     _first_apply(steps, world, loaded, scratch, deployment, modules, apply)
     metadata = steps.check("seedfarmer list moduledata", lambda: records.moduledata(steps, deployment, modules))
