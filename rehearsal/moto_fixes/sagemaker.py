@@ -2,7 +2,7 @@
 another account read in that account.
 
 Each function is one fix: its comment names the moto behaviour it corrects and what AWS does instead;
-tests/test_moto_fixes_sagemaker.py shows moto's behaviour without it.
+tests/test_moto_fixes_accounts.py shows moto's behaviour without it.
 """
 
 from __future__ import annotations
