@@ -49,3 +49,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             super()._assign_work_unit(node)
 
     return EndToEndFirst(config, log)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than the machine has cores. The end-to-end worker mostly waits (on its builds,
+    on Seed-Farmer and the CDK polling the emulator), and a core it leaves idle is taken by another worker: on
+    two cores, three workers ran the suite about 15 s sooner from a fresh clone (6 min 43 s against 6 min 58 s)."""
+    return (os.cpu_count() or 1) + 1

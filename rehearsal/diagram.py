@@ -159,6 +159,7 @@ def _references(value: Any) -> set[str]:
 EXAMPLES = {
     "modules/sagemaker/sagemaker-model-monitoring/": "manifests/examples/monitoring.yaml",
     "modules/sagemaker/sagemaker-studio/": "manifests/examples/studio.yaml",
+    "modules/sagemaker/sagemaker-model-package-group/": "manifests/multi-account/deployment.yaml",
 }
 
 

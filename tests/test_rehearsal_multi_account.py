@@ -110,3 +110,25 @@ def test_promoting_prods_pin_plans_its_update_under_its_canary(multi_account_reh
     assert prod.seedfarmer == []  # its manifest entry changed: Seed-Farmer redeploys it
     assert promoted["endpoints/dev-endpoint"].changes == []
     assert not promotion.refused
+
+
+def test_the_registry_readme_shows_the_picture_of_its_template_in_this_manifest(
+    multi_account_rehearsal: tuple[Rehearsal, ...],
+) -> None:
+    from rehearsal.diagram import EXAMPLES, embedded_module_block, module_block, module_picture
+
+    manifest = "manifests/multi-account/deployment.yaml"
+    [module] = [m for group in multi_account_rehearsal[0].groups for m in group if m.group == "registry"]
+    assert EXAMPLES[module.path.rstrip("/") + "/"] == manifest
+    expected = module_block("registry/model-registry", module_picture(module.stacks[0].template), manifest)
+    readme = (ROOT / module.path / "README.md").read_text()
+    assert embedded_module_block(readme) == expected, "run `make docs` to redraw the registry README's picture"
+
+
+def test_modules_of_one_group_are_numbered_one_after_the_other(multi_account_rehearsal: tuple[Rehearsal, ...]) -> None:
+    """Two modules of a group (dev's and prod's networking) are [2.1] and [2.2], never both [2]."""
+    text = plan(multi_account_rehearsal[0])
+    assert "[2.1] group networking / module dev-vpc" in text
+    assert "[2.2] group networking / module prod-vpc" in text
+    assert "[3.1] group endpoints / module dev-endpoint" in text
+    assert "[3.2] group endpoints / module prod-endpoint" in text
