@@ -20,6 +20,7 @@ machine a figure means little without it.
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import json
 import os
@@ -29,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,16 +125,52 @@ def _category(filename: str, function: str) -> str:
     return "everything else (Python start-up, pydantic, boto3, standard library)"
 
 
+@contextlib.contextmanager
+def emulated_registry() -> Iterator[dict[str, str]]:
+    """The environment of a synthesis that reads an account, as a deployment's does: an emulated account (the
+    rehearsal's emulator, on this machine) holding PACKAGE's group with ten approved versions, each with an image
+    and model data. The endpoint module describes the packages it serves at synth, to grant exactly their
+    artifacts; without an account to ask it stops, naming the credentials it needs."""
+    from rehearsal.emulator import emulated_account
+
+    account, region = BASE_ENV["CDK_DEFAULT_ACCOUNT"], BASE_ENV["CDK_DEFAULT_REGION"]
+    with emulated_account(account, region) as emulator:
+        sagemaker = emulator.client("sagemaker")
+        sagemaker.create_model_package_group(ModelPackageGroupName="fraud-detector")
+        for version in range(1, 11):
+            sagemaker.create_model_package(
+                ModelPackageGroupName="fraud-detector",
+                ModelApprovalStatus="Approved",
+                InferenceSpecification={
+                    "Containers": [
+                        {
+                            "Image": f"{account}.dkr.ecr.{region}.amazonaws.com/fraud-detector:{version}",
+                            "ModelDataUrl": f"s3://mlops-artifacts/fraud-detector/{version}/model.tar.gz",
+                        }
+                    ],
+                    "SupportedContentTypes": ["application/json"],
+                    "SupportedResponseMIMETypes": ["application/json"],
+                },
+            )
+        yield emulator.environment(region)
+
+
 def main() -> None:
     subprocess.run(["make", "-s", "install"], cwd=ROOT, check=True)
+    with emulated_registry() as aws:
+        measure({**BASE_ENV, **aws})
+
+
+def measure(base_env: dict[str, str]) -> None:
+    """Every row, each synthesis in `base_env` (an emulated account it may read)."""
     results = []
-    floor = timed([PYTHON, "-c", EMPTY_APP], ROOT, BASE_ENV, RUNS)
+    floor = timed([PYTHON, "-c", EMPTY_APP], ROOT, base_env, RUNS)
     results.append(row("empty CDK app (3 rule packs, validation on)", floor, "the floor"))
-    networking_env = {**BASE_ENV, "SEEDFARMER_MODULE_NAME": "networking-vpc"}
+    networking_env = {**base_env, "SEEDFARMER_MODULE_NAME": "networking-vpc"}
     networking = timed([PYTHON, "app.py"], NETWORKING, networking_env, RUNS)
     results.append(row("networking `python app.py` (defaults)", networking))
     endpoint_env = {
-        **BASE_ENV,
+        **base_env,
         **ENDPOINT_PARAMETERS,
         "SEEDFARMER_MODULE_NAME": "endpoints-endpoint",
         "SEEDFARMER_PARAMETER_MODEL_PACKAGE_ARN": PACKAGE,
@@ -145,7 +183,7 @@ def main() -> None:
     results += deployed
     by_count = {}
     for count in (1, 4, 7, 10):
-        env = {**BASE_ENV, **variants(count), "SEEDFARMER_MODULE_NAME": "endpoints-endpoint"}
+        env = {**base_env, **variants(count), "SEEDFARMER_MODULE_NAME": "endpoints-endpoint"}
         by_count[count] = timed([PYTHON, "app.py"], ENDPOINT, env, max(2, RUNS - 2))
         results.append(row(f"sagemaker-endpoint with {count} variant(s)", by_count[count]))
     per_variant = (statistics.median(by_count[10].seconds) - statistics.median(by_count[1].seconds)) / 9
