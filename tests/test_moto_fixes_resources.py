@@ -1,4 +1,4 @@
-"""The emulator's resource fixes (rehearsal/moto_fixes/resources.py): for each, what moto does without it and
+"""The emulator's resource fixes (rehearsal/moto_fixes/resources.py and hosting.py): for each, what moto does without it and
 what the emulator does with it, as AWS does. When moto alone already does what AWS does, the first
 assertion of that test fails: drop the fix."""
 

@@ -1,7 +1,7 @@
 """Fixes to moto's emulation, where it departs from what AWS does with the same template or call.
 
-Each fix is one function (in cloudformation.py, resources.py, resource_types.py or sagemaker.py) whose comment
-names the moto behaviour it corrects; none changes a template or works around a problem of ours, so the
+Each fix is one function (in cloudformation.py, resources.py, hosting.py, resource_types.py or sagemaker.py)
+whose comment names the moto behaviour it corrects; none changes a template or works around a problem of ours, so the
 templates we deploy for real are the ones the emulator creates. A fix wraps moto's own function where it can,
 and refuses to apply (FixCannotApply, naming the fix) when moto no longer has what it changes (patching.py);
 the tests in tests/test_moto_fixes_*.py show moto's behaviour without each fix, so a moto upgrade that fixes
@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from rehearsal.moto_fixes import cloudformation, resource_types, resources, sagemaker
+from rehearsal.moto_fixes import cloudformation, hosting, resource_types, resources, sagemaker
 from rehearsal.moto_fixes.patching import FixCannotApply, Patch, Patcher
 
 __all__ = ["FIXES", "FixCannotApply", "apply", "notes_for", "without"]
@@ -40,11 +40,11 @@ FIXES: tuple[Callable[[Patcher], None], ...] = (
     resources.updating_a_managed_policy_keeps_it,
     resources.deleting_a_stack_deletes_its_route_tables,
     resources.deleting_a_stack_deletes_its_nat_gateways_vpc_endpoints_and_flow_logs,
-    resources.variants_without_a_model_host_inference_components,
-    resources.sagemaker_endpoints_keep_the_names_templates_give,
-    resources.endpoints_follow_their_replaced_configuration,
-    resources.current_instance_types_are_accepted,
-    resources.studio_domains_in_cloudformation,
+    hosting.variants_without_a_model_host_inference_components,
+    hosting.sagemaker_endpoints_keep_the_names_templates_give,
+    hosting.endpoints_follow_their_replaced_configuration,
+    hosting.current_instance_types_are_accepted,
+    hosting.studio_domains_in_cloudformation,
     resource_types.resource_types_moto_lacks,
     resource_types.yaml_get_att_in_sequence_form,
     resource_types.bucket_policy_conditions_are_not_ignored,
@@ -107,7 +107,7 @@ def notes_for(template: dict[str, Any]) -> list[str]:
                 f"{logical_id}: the emulator accepts {', '.join(newer)} from SageMaker's API model; its own "
                 "instance type list lacks it (fix)"
             )
-        if kind == resources.STUDIO_DOMAIN:
+        if kind == hosting.STUDIO_DOMAIN:
             notes.append(
                 f"{logical_id}: the emulator creates Studio domains in CloudFormation, with AWS-shaped ids (fix)"
             )
@@ -116,7 +116,7 @@ def notes_for(template: dict[str, Any]) -> list[str]:
 
 def _moto_lacks(instance_type: Any) -> bool:
     """Whether moto's own check, without the fix, refuses this production variant instance type."""
-    patches = _installed.get(resources.current_instance_types_are_accepted.__name__)
+    patches = _installed.get(hosting.current_instance_types_are_accepted.__name__)
     if not patches or not isinstance(instance_type, str):
         return False
     try:
