@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PYTHON_VERSION = "3.11"  # the image Python's (e2e/codebuild.py)
+from e2e.codebuild import PYTHON_VERSION  # the image Python's
 
 
 def fill(scratch: Path, requirements: list[Path]) -> None:
